@@ -1,0 +1,63 @@
+"""Shared test fixtures: the personas of every test.
+
+alice owns workspace A, bob edits it, carol owns workspace B (and is a stranger to A).
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def alice(db):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user("alice@example.com", "alice-pass-123", name="Alice")
+
+
+@pytest.fixture
+def bob(db):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user("bob@example.com", "bob-pass-123", name="Bob")
+
+
+@pytest.fixture
+def carol(db):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user("carol@example.com", "carol-pass-123", name="Carol")
+
+
+@pytest.fixture
+def workspace_a(alice, bob):
+    from townsquare.workspaces.actions import do_create_workspace
+    from townsquare.workspaces.models import Membership
+
+    workspace = do_create_workspace(alice, name="Alpha Kaffee", language="de")
+    Membership.objects.create(workspace=workspace, user=bob, role="editor")
+    return workspace
+
+
+@pytest.fixture
+def workspace_b(carol):
+    from townsquare.workspaces.actions import do_create_workspace
+
+    return do_create_workspace(carol, name="Beta Outdoor", language="en", time_zone="Europe/London")
+
+
+@pytest.fixture
+def membership(alice, workspace_a):
+    from townsquare.workspaces.models import Membership
+
+    return Membership.objects.get(user=alice, workspace=workspace_a)
+
+
+@pytest.fixture
+def alice_client(client, alice):
+    client.force_login(alice)
+    return client

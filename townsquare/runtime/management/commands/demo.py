@@ -1,0 +1,31 @@
+import os
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from townsquare.demo.people import DEMO_EMAIL, seed_people
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo workspaces and print the demo login."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("setup")
+        login_file = settings.DATA_DIR / "demo-login.txt"
+        password = None
+        if login_file.exists():
+            for line in login_file.read_text(encoding="utf-8").splitlines():
+                if line.strip().startswith("Password:"):
+                    password = line.split(":", 1)[1].strip()
+        password = password or secrets.token_urlsafe(9)
+        _user, workspaces = seed_people(password)
+        text = f"Demo login\n  Email:    {DEMO_EMAIL}\n  Password: {password}\n"
+        fd = os.open(login_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        names = ", ".join(w.name for w in workspaces)
+        self.stdout.write(f"Demo workspaces ready: {names}")
+        self.stdout.write(text)

@@ -1,0 +1,48 @@
+import sys
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from townsquare.runtime.supervisor import Child, Supervisor, townsquare_argv
+
+
+class Command(BaseCommand):
+    help = "Run Townsquare: web server, background worker and scheduler. Ctrl-C stops all."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--web-workers", type=int, default=2)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("setup")
+        host, port = options["host"], options["port"]
+        web = Child(
+            "web",
+            [
+                sys.executable, "-m", "gunicorn", "townsquare.wsgi:application",
+                "--bind", f"{host}:{port}", "--workers", str(options["web_workers"]),
+                "--threads", "4", "--access-logfile", "-", "--graceful-timeout", "5",
+                "--no-control-socket",
+            ],
+        )
+        if settings.TASKS_BACKEND == "celery":
+            worker = Child(
+                "worker",
+                [
+                    sys.executable, "-m", "celery", "-A", "townsquare.runtime.celery_app",
+                    "worker", "--loglevel", "INFO", "--concurrency", "2",
+                ],
+            )
+        else:
+            worker = Child("worker", townsquare_argv("db_worker", "--no-reload", "--interval", "1"))
+        scheduler = Child("scheduler", townsquare_argv("scheduler"))
+        url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
+        self.stdout.write(self.style.SUCCESS(f"Townsquare is starting at {url}"))
+        login_file = settings.DATA_DIR / "demo-login.txt"
+        if login_file.exists():
+            self.stdout.write(login_file.read_text(encoding="utf-8").strip())
+        self.stdout.write("Press Ctrl-C to stop.")
+        Supervisor([web, worker, scheduler], log=lambda m: self.stdout.write(f"[up] {m}")).run()

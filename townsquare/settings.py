@@ -1,0 +1,239 @@
+"""Townsquare settings: the only module that reads the environment.
+
+Every variable is listed in .env.example (a test keeps the two in step). With no
+configuration at all Townsquare runs embedded: SQLite in the data directory, background
+work in the same database, secrets from the generated file in the data directory.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy as _
+
+from townsquare.lib.env import (
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_path,
+    env_str,
+    read_env_file,
+)
+from townsquare.lib.secrets_file import SECRETS_FILE_NAME, data_dir_from
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+DATA_DIR = data_dir_from(os.environ)
+# Real environment variables win over the generated secrets file.
+ENV = {**read_env_file(DATA_DIR / SECRETS_FILE_NAME), **os.environ}
+
+DEBUG = env_bool(ENV, "DEBUG", False)
+
+SECRET_KEY = env_str(ENV, "SECRET_KEY", "")
+if not SECRET_KEY:
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is not set and {DATA_DIR / SECRETS_FILE_NAME} does not exist. "
+        "Run `townsquare setup` once (it writes that file), or set SECRET_KEY."
+    )
+FIELD_ENCRYPTION_KEYS = env_list(ENV, "FIELD_ENCRYPTION_KEYS", [])
+
+ALLOWED_HOSTS = env_list(ENV, "ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list(ENV, "CSRF_TRUSTED_ORIGINS", [])
+SITE_URL = env_str(ENV, "SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SIGNUP_OPEN = env_bool(ENV, "SIGNUP_OPEN", False)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "ninja",
+    "django_htmx",
+    "django_tasks_db",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "townsquare.accounts",
+    "townsquare.audit",
+    "townsquare.workspaces",
+    "townsquare.runtime",
+    "townsquare.api",
+    "townsquare.ui",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "townsquare.accounts.middleware.UserLanguageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+]
+
+ROOT_URLCONF = "townsquare.urls"
+WSGI_APPLICATION = "townsquare.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "townsquare.ui.context.shell",
+            ],
+        },
+    },
+]
+
+# --- database -------------------------------------------------------------------------
+DATABASE_URL = env_str(ENV, "DATABASE_URL", f"sqlite:///{DATA_DIR / 'townsquare.sqlite3'}")
+_db = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int(ENV, "DB_CONN_MAX_AGE", 0))
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock at
+    # BEGIN so concurrent writers queue on the busy timeout instead of failing mid-way.
+    _db["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        ),
+    }
+    # A file, not memory: tests start real workers and schedulers in other processes.
+    _db["TEST"] = {"NAME": str(DATA_DIR / "test-townsquare.sqlite3")}
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- background work ------------------------------------------------------------------
+TASKS_BACKEND = env_choice(ENV, "TASKS_BACKEND", "db", ("db", "celery", "immediate"))
+CELERY_BROKER_URL = env_str(ENV, "CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+_TASK_BACKENDS = {
+    "db": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    "celery": {"BACKEND": "townsquare.runtime.celery_backend.CeleryBackend"},
+    "immediate": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"},
+}
+TASKS = {"default": _TASK_BACKENDS[TASKS_BACKEND]}
+SCHEDULER_HEARTBEAT_SECONDS = env_int(ENV, "SCHEDULER_HEARTBEAT_SECONDS", 15)
+SCHEDULER_STALE_AFTER_SECONDS = env_int(ENV, "SCHEDULER_STALE_AFTER_SECONDS", 120)
+
+# --- users and login ------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_ADAPTER = "townsquare.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Townsquare"
+
+# --- email ----------------------------------------------------------------------------
+_EMAIL_BACKEND = env_choice(ENV, "EMAIL_BACKEND", "console", ("console", "smtp", "locmem"))
+if _EMAIL_BACKEND == "smtp":
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": env_str(ENV, "EMAIL_HOST", "localhost"),
+                "port": env_int(ENV, "EMAIL_PORT", 25),
+                "username": env_str(ENV, "EMAIL_HOST_USER", ""),
+                "password": env_str(ENV, "EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool(ENV, "EMAIL_USE_TLS", False),
+                "timeout": 20,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": f"django.core.mail.backends.{_EMAIL_BACKEND}.EmailBackend"}}
+DEFAULT_FROM_EMAIL = env_str(ENV, "DEFAULT_FROM_EMAIL", "Townsquare <townsquare@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- language and time ----------------------------------------------------------------
+LANGUAGE_CODE = env_str(ENV, "LANGUAGE_CODE", "en")
+LANGUAGES = [("en", _("English")), ("de", _("German"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# --- static files ---------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+MEDIA_ROOT = env_path(ENV, "MEDIA_ROOT", DATA_DIR / "media")
+MEDIA_URL = "/media/"
+
+# --- security -------------------------------------------------------------------------
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+}
+_secure_default = not DEBUG
+SESSION_COOKIE_SECURE = env_bool(ENV, "SECURE_COOKIES", _secure_default)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool(ENV, "SECURE_SSL_REDIRECT", _secure_default)
+SECURE_HSTS_SECONDS = env_int(ENV, "SECURE_HSTS_SECONDS", 31536000 if _secure_default else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_PRELOAD = env_bool(ENV, "SECURE_HSTS_PRELOAD", False)
+if env_bool(ENV, "TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+
+NINJA_PAGINATION_PER_PAGE = 50
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str(ENV, "LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,64 @@
+"""The shell: home, workspace dashboard, and the sections that later capabilities fill."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+
+from townsquare.runtime.heartbeat import scheduler_is_stale
+from townsquare.workspaces.access import access_workspace, access_workspaces
+
+SECTIONS = {
+    "plan": (_("Plan"), _("The social media plan: networks, tone, cadence, audiences and goals.")),
+    "calendar": (_("Calendar"), _("The editorial calendar: what goes out when, on which network.")),
+    "compose": (_("Compose"), _("Write once, adapt to every network, preview side by side.")),
+    "inbox": (_("Inbox"), _("Comments, mentions and messages: triaged, routed, answered.")),
+    "analytics": (_("Analytics"), _("Visibility and community: every statistic, over time.")),
+}
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    workspace = access_workspaces(request.user).order_by("name").first()
+    if workspace is None:
+        return redirect("workspace_create")
+    return redirect("workspace_dashboard", workspace=workspace.slug)
+
+
+@login_required
+def dashboard(request: HttpRequest, workspace: str) -> HttpResponse:
+    membership = access_workspace(request.user, workspace)
+    return render(
+        request,
+        "ui/dashboard.html",
+        {
+            "membership": membership,
+            "workspace": membership.workspace,
+            "scheduler_stale": scheduler_is_stale(),
+            "sections": [(key, title, text) for key, (title, text) in SECTIONS.items()],
+        },
+    )
+
+
+def section_view(key: str):  # type: ignore[no-untyped-def]
+    title, text = SECTIONS[key]
+
+    @login_required
+    def view(request: HttpRequest, workspace: str) -> HttpResponse:
+        membership = access_workspace(request.user, workspace)
+        return render(
+            request,
+            "ui/section_coming.html",
+            {
+                "membership": membership,
+                "workspace": membership.workspace,
+                "section": key,
+                "title": title,
+                "text": text,
+            },
+        )
+
+    view.__name__ = f"{key}_view"
+    return view

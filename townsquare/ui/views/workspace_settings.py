@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from townsquare.lib.errors import ActionError
+from townsquare.ui.forms import InviteForm, RoleForm, WorkspaceForm
+from townsquare.workspaces import actions
+from townsquare.workspaces.access import (
+    access_audit_events,
+    access_invitation,
+    access_invitations,
+    access_member,
+    access_members,
+    access_workspace,
+)
+from townsquare.ui.permission_labels import PERM_LABELS_I18N
+from townsquare.workspaces.roles import ROLE_ORDER, Perm, has_perm
+
+
+def permission_rows() -> list[tuple[str, list[bool]]]:
+    return [(PERM_LABELS_I18N[p], [has_perm(r, p) for r in ROLE_ORDER]) for p in Perm]
+
+
+@login_required
+def workspace_create(request: HttpRequest) -> HttpResponse:
+    form = WorkspaceForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
+    if request.method == "POST" and form.is_valid():
+        try:
+            workspace = actions.do_create_workspace(request.user, **form.cleaned_data)
+        except ActionError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Workspace %(name)s created.") % {"name": workspace.name})
+            return redirect("workspace_dashboard", workspace=workspace.slug)
+    return render(request, "ui/workspace_create.html", {"form": form})
+
+
+@login_required
+def workspace_settings(request: HttpRequest, workspace: str) -> HttpResponse:
+    membership = access_workspace(request.user, workspace)
+    w = membership.workspace
+    can_edit = has_perm(membership.role, Perm.EDIT_WORKSPACE)
+    initial = {"name": w.name, "time_zone": w.time_zone, "language": w.language,
+               "description": w.description}
+    form = WorkspaceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_update_workspace(membership, **form.cleaned_data)
+        except ActionError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Settings saved."))
+            return redirect("workspace_settings", workspace=w.slug)
+    return render(
+        request, "ui/workspace_settings.html",
+        {"membership": membership, "workspace": w, "form": form, "can_edit": can_edit,
+         "settings_tab": "workspace"},
+    )
+
+
+@login_required
+def members(request: HttpRequest, workspace: str) -> HttpResponse:
+    membership = access_workspace(request.user, workspace)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_invite(membership, **form.cleaned_data)
+        except ActionError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+            )
+            return redirect("workspace_members", workspace=workspace)
+    can_invite = has_perm(membership.role, Perm.INVITE_MEMBERS)
+    return render(
+        request, "ui/members.html",
+        {
+            "membership": membership, "workspace": membership.workspace, "form": form,
+            "members": access_members(membership),
+            "invitations": [i for i in access_invitations(membership) if i.is_open]
+            if can_invite else [],
+            "can_invite": can_invite,
+            "can_manage": has_perm(membership.role, Perm.MANAGE_MEMBERS),
+            "role_form": RoleForm(), "settings_tab": "members",
+            "permission_rows": permission_rows(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def member_role(request: HttpRequest, workspace: str, member_id: int) -> HttpResponse:
+    membership = access_workspace(request.user, workspace)
+    member = access_member(membership, member_id)
+    form = RoleForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.do_change_role(membership, member, form.cleaned_data["role"])
+            messages.success(request, _("Role changed."))
+        except ActionError as error:
+            messages.error(request, error.message)
+    return redirect("workspace_members", workspace=workspace)
+
+
+@login_required
+@require_POST
+def member_remove(request: HttpRequest, workspace: str, member_id: int) -> HttpResponse:
+    membership = access_workspace(request.user, workspace)
+    member = access_member(membership, member_id)
+    try:
+        actions.do_remove_member(membership, member)
+    except ActionError as error:
+        messages.error(request, error.message)
+        return redirect("workspace_members", workspace=workspace)
+    if member.pk == membership.pk:
+        return redirect("home")
+    messages.success(request, _("Member removed."))
+    return redirect("workspace_members", workspace=workspace)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: HttpRequest, workspace: str, invitation_id: int) -> HttpResponse:
+    membership = access_workspace(request.user, workspace)
+    invitation = access_invitation(membership, invitation_id)
+    actions.do_revoke_invitation(membership, invitation)
+    messages.success(request, _("Invitation withdrawn."))
+    return redirect("workspace_members", workspace=workspace)
+
+
+@login_required
+def audit_log(request: HttpRequest, workspace: str) -> HttpResponse:
+    membership = access_workspace(request.user, workspace, Perm.VIEW_AUDIT)
+    return render(
+        request, "ui/audit.html",
+        {"membership": membership, "workspace": membership.workspace,
+         "events": access_audit_events(membership)[:200], "settings_tab": "audit"},
+    )
