@@ -5,11 +5,7 @@ alice owns workspace A, bob edits it, carol owns workspace B (and is a stranger 
 
 from __future__ import annotations
 
-import os
-
-os.environ.setdefault("SECRET_KEY", "test-only-secret")
-
-import pytest  # noqa: E402
+import pytest
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from townsquare.audit.record import record
 from townsquare.lib.errors import ActionError
 from townsquare.workspaces.access import access_workspaces
 
-TOKEN_PREFIX = "tsq_"
+TOKEN_PREFIX = "tsq_"  # noqa: S105 - a visible prefix, so leaked tokens are recognisable
 
 
 def hash_api_token(token: str) -> str:
@@ -23,7 +23,9 @@ def hash_api_token(token: str) -> str:
 
 
 @transaction.atomic
-def do_create_api_token(user: Any, *, name: str, workspace_slugs: list[str]) -> tuple[ApiToken, str]:
+def do_create_api_token(
+    user: Any, *, name: str, workspace_slugs: list[str]
+) -> tuple[ApiToken, str]:
     name = name.strip()
     if not name:
         raise ActionError(_("A token needs a name."), code="name_required")
@@ -40,7 +42,10 @@ def do_create_api_token(user: Any, *, name: str, workspace_slugs: list[str]) -> 
     api_token.workspaces.set(workspaces)
     for workspace in workspaces:
         record(
-            actor=user, action="api_token.create", target=api_token, workspace=workspace,
+            actor=user,
+            action="api_token.create",
+            target=api_token,
+            workspace=workspace,
             after={"name": name, "prefix": api_token.prefix},
         )
     return api_token, token

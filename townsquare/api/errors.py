@@ -24,7 +24,9 @@ def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
-    def reply(request: HttpRequest, status: int, code: str, message: str, details: Any = None) -> HttpResponse:
+    def reply(
+        request: HttpRequest, status: int, code: str, message: str, details: Any = None
+    ) -> HttpResponse:
         return api.create_response(request, error_body(code, message, details), status=status)
 
     @api.exception_handler(ActionError)
@@ -45,9 +47,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(NinjaValidationError)
     def invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-        details = [
-            {"loc": list(e.get("loc", [])), "message": e.get("msg", "")} for e in exc.errors
-        ]
+        details = [{"loc": list(e.get("loc", [])), "message": e.get("msg", "")} for e in exc.errors]
         return reply(request, 422, "validation_error", "The request is not valid.", details)
 
     @api.exception_handler(ValidationError)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from townsquare.api.actions import do_create_api_token, do_revoke_api_token
@@ -33,9 +33,13 @@ class TokenCreated(TokenOut):
 
 def _out(t: ApiToken) -> dict[str, object]:
     return {
-        "id": t.pk, "name": t.name, "prefix": t.prefix,
+        "id": t.pk,
+        "name": t.name,
+        "prefix": t.prefix,
         "workspaces": [w.slug for w in t.workspaces.all()],
-        "created_at": t.created_at, "last_used_at": t.last_used_at, "revoked_at": t.revoked_at,
+        "created_at": t.created_at,
+        "last_used_at": t.last_used_at,
+        "revoked_at": t.revoked_at,
     }
 
 
@@ -47,11 +51,13 @@ def list_tokens(request: HttpRequest) -> list[dict[str, object]]:
 
 @router.post("/tokens", response={201: TokenCreated})
 def create_token(request: HttpRequest, body: TokenIn) -> tuple[int, dict[str, object]]:
-    api_token, raw = do_create_api_token(request.auth, name=body.name, workspace_slugs=body.workspaces)
-    return 201, {**_out(api_token), "token": raw}
+    api_token, raw = do_create_api_token(
+        request.auth, name=body.name, workspace_slugs=body.workspaces
+    )
+    return Status(201, {**_out(api_token), "token": raw})
 
 
 @router.delete("/tokens/{token_id}", response={204: None})
-def revoke_token(request: HttpRequest, token_id: int) -> tuple[int, None]:
+def revoke_token(request: HttpRequest, token_id: int) -> Status:
     do_revoke_api_token(request.auth, token_id)
-    return 204, None
+    return Status(204, None)

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from townsquare.workspaces import actions
@@ -84,8 +84,13 @@ class AuditOut(Schema):
 def _workspace_out(membership: Membership) -> WorkspaceOut:
     w = membership.workspace
     return WorkspaceOut(
-        slug=w.slug, name=w.name, organisation=w.organisation.name, time_zone=w.time_zone,
-        language=w.language, description=w.description, role=membership.role,
+        slug=w.slug,
+        name=w.name,
+        organisation=w.organisation.name,
+        time_zone=w.time_zone,
+        language=w.language,
+        description=w.description,
+        role=membership.role,
     )
 
 
@@ -104,24 +109,32 @@ def list_workspaces(request: HttpRequest) -> list[WorkspaceOut]:
 
 
 @router.post("/workspaces", response={201: WorkspaceOut})
-def create_workspace(request: HttpRequest, body: WorkspaceIn) -> tuple[int, WorkspaceOut]:
+def create_workspace(request: HttpRequest, body: WorkspaceIn) -> Status:
     organisation = None
     if body.organisation:
-        organisation = Organisation.objects.filter(
-            slug=body.organisation, workspaces__memberships__user=request.auth
-        ).distinct().first()
+        organisation = (
+            Organisation.objects.filter(
+                slug=body.organisation, workspaces__memberships__user=request.auth
+            )
+            .distinct()
+            .first()
+        )
         if organisation is None:
             from django.http import Http404
 
             raise Http404
     workspace = actions.do_create_workspace(
-        request.auth, name=body.name, organisation=organisation, time_zone=body.time_zone,
-        language=body.language, description=body.description,
+        request.auth,
+        name=body.name,
+        organisation=organisation,
+        time_zone=body.time_zone,
+        language=body.language,
+        description=body.description,
     )
     membership = Membership.objects.select_related("workspace__organisation").get(
         workspace=workspace, user=request.auth
     )
-    return 201, _workspace_out(membership)
+    return Status(201, _workspace_out(membership))
 
 
 @router.get("/workspaces/{workspace}", response=WorkspaceOut)
@@ -149,32 +162,38 @@ def change_role(request: HttpRequest, workspace: str, member_id: int, body: Role
 
 
 @router.delete("/workspaces/{workspace}/members/{member_id}", response={204: None})
-def remove_member(request: HttpRequest, workspace: str, member_id: int) -> tuple[int, None]:
+def remove_member(request: HttpRequest, workspace: str, member_id: int) -> Status:
     member = access_member(request.membership, member_id)
     actions.do_remove_member(request.membership, member)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/workspaces/{workspace}/invitations", response={201: InvitationOut})
-def invite(request: HttpRequest, workspace: str, body: InvitationIn) -> tuple[int, Any]:
+def invite(request: HttpRequest, workspace: str, body: InvitationIn) -> Status:
     invitation, _token = actions.do_invite(request.membership, email=body.email, role=body.role)
-    return 201, invitation
+    return Status(201, invitation)
 
 
 @router.delete("/workspaces/{workspace}/invitations/{invitation_id}", response={204: None})
-def revoke_invitation(request: HttpRequest, workspace: str, invitation_id: int) -> tuple[int, None]:
+def revoke_invitation(request: HttpRequest, workspace: str, invitation_id: int) -> Status:
     invitation = access_invitation(request.membership, invitation_id)
     actions.do_revoke_invitation(request.membership, invitation)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/workspaces/{workspace}/audit", response=list[AuditOut])
-def audit_log(request: HttpRequest, workspace: str, limit: int = Field(100, ge=1, le=1000)) -> list[AuditOut]:
-    events = access_audit_events(request.membership)[:limit]
+def audit_log(request: HttpRequest, workspace: str, limit: int = 100) -> list[AuditOut]:
+    """The newest changes first; at most 1,000."""
+    events = access_audit_events(request.membership)[: max(1, min(limit, 1000))]
     return [
         AuditOut(
-            created_at=e.created_at, actor=e.actor_label, action=e.action,
-            target_type=e.target_type, target=e.target_label, before=e.before, after=e.after,
+            created_at=e.created_at,
+            actor=e.actor_label,
+            action=e.action,
+            target_type=e.target_type,
+            target=e.target_label,
+            before=e.before,
+            after=e.after,
         )
         for e in events
     ]

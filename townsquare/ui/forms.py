@@ -33,7 +33,7 @@ class ProfileForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=150, required=False)
     language = forms.ChoiceField(
         label=_("Language"),
-        choices=[("", _("As my browser"))] + list(settings.LANGUAGES),
+        choices=[("", _("As my browser")), *settings.LANGUAGES],
         required=False,
     )
 

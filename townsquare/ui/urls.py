@@ -15,16 +15,30 @@ urlpatterns = [
         path(f"w/<slug:workspace>/{key}/", shell.section_view(key), name=f"workspace_{key}")
         for key in shell.SECTIONS
     ],
-    path("w/<slug:workspace>/settings/", workspace_settings.workspace_settings,
-         name="workspace_settings"),
-    path("w/<slug:workspace>/settings/members/", workspace_settings.members,
-         name="workspace_members"),
-    path("w/<slug:workspace>/settings/members/<int:member_id>/role/",
-         workspace_settings.member_role, name="workspace_member_role"),
-    path("w/<slug:workspace>/settings/members/<int:member_id>/remove/",
-         workspace_settings.member_remove, name="workspace_member_remove"),
-    path("w/<slug:workspace>/settings/invitations/<int:invitation_id>/revoke/",
-         workspace_settings.invitation_revoke, name="workspace_invitation_revoke"),
-    path("w/<slug:workspace>/settings/audit/", workspace_settings.audit_log,
-         name="workspace_audit"),
+    path(
+        "w/<slug:workspace>/settings/",
+        workspace_settings.workspace_settings,
+        name="workspace_settings",
+    ),
+    path(
+        "w/<slug:workspace>/settings/members/", workspace_settings.members, name="workspace_members"
+    ),
+    path(
+        "w/<slug:workspace>/settings/members/<int:member_id>/role/",
+        workspace_settings.member_role,
+        name="workspace_member_role",
+    ),
+    path(
+        "w/<slug:workspace>/settings/members/<int:member_id>/remove/",
+        workspace_settings.member_remove,
+        name="workspace_member_remove",
+    ),
+    path(
+        "w/<slug:workspace>/settings/invitations/<int:invitation_id>/revoke/",
+        workspace_settings.invitation_revoke,
+        name="workspace_invitation_revoke",
+    ),
+    path(
+        "w/<slug:workspace>/settings/audit/", workspace_settings.audit_log, name="workspace_audit"
+    ),
 ]

@@ -43,15 +43,14 @@ def do_create_workspace(
     if not name:
         raise ActionError(_("A workspace needs a name."), code="name_required")
     if organisation is None:
-        organisation = Organisation.objects.create(
-            name=name, slug=unique_slug(Organisation, name)
-        )
+        organisation = Organisation.objects.create(name=name, slug=unique_slug(Organisation, name))
     elif not Membership.objects.filter(
         workspace__organisation=organisation, user=user, role__in=[Role.OWNER, Role.MANAGER]
     ).exists():
         raise ActionError(
             _("Only owners and managers of this organisation can add workspaces to it."),
-            code="forbidden", status=403,
+            code="forbidden",
+            status=403,
         )
     workspace = Workspace(
         organisation=organisation,
@@ -65,7 +64,10 @@ def do_create_workspace(
     workspace.save()
     Membership.objects.create(workspace=workspace, user=user, role=Role.OWNER)
     record(
-        actor=user, action="workspace.create", target=workspace, workspace=workspace,
+        actor=user,
+        action="workspace.create",
+        target=workspace,
+        workspace=workspace,
         after=snapshot(workspace, WORKSPACE_FIELDS),
     )
     return workspace
@@ -83,8 +85,12 @@ def do_update_workspace(membership: Membership, **changes: Any) -> Workspace:
     workspace.full_clean()
     workspace.save()
     record(
-        actor=membership.user, action="workspace.update", target=workspace,
-        workspace=workspace, before=before, after=snapshot(workspace, WORKSPACE_FIELDS),
+        actor=membership.user,
+        action="workspace.update",
+        target=workspace,
+        workspace=workspace,
+        before=before,
+        after=snapshot(workspace, WORKSPACE_FIELDS),
     )
     return workspace
 
@@ -96,9 +102,7 @@ def do_invite(membership: Membership, *, email: str, role: str) -> tuple[Invitat
     if role not in Role.__members__.values():
         raise ActionError(_("Unknown role."), code="unknown_role")
     if not can_assign(membership.role, role):
-        raise ActionError(
-            _("You cannot give a role above your own."), code="forbidden", status=403
-        )
+        raise ActionError(_("You cannot give a role above your own."), code="forbidden", status=403)
     if Membership.objects.filter(workspace=membership.workspace, user__email=email).exists():
         raise ActionError(_("%(email)s is already a member.") % {"email": email}, code="exists")
     token = secrets.token_urlsafe(32)
@@ -111,16 +115,21 @@ def do_invite(membership: Membership, *, email: str, role: str) -> tuple[Invitat
         expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
     )
     record(
-        actor=membership.user, action="member.invite", target=invitation,
-        workspace=membership.workspace, after={"email": email, "role": role},
+        actor=membership.user,
+        action="member.invite",
+        target=invitation,
+        workspace=membership.workspace,
+        after={"email": email, "role": role},
     )
     link = settings.SITE_URL + reverse("invitation_accept", args=[token])
     transaction.on_commit(
         lambda: send_mail(
             _("You are invited to %(workspace)s on Townsquare")
             % {"workspace": membership.workspace.name},
-            _("%(who)s invites you to work on %(workspace)s as %(role)s.\n\n"
-              "Accept within %(days)s days: %(link)s")
+            _(
+                "%(who)s invites you to work on %(workspace)s as %(role)s.\n\n"
+                "Accept within %(days)s days: %(link)s"
+            )
             % {
                 "who": membership.user.display_name,
                 "workspace": membership.workspace.name,
@@ -141,7 +150,9 @@ def do_revoke_invitation(membership: Membership, invitation: Invitation) -> None
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     record(
-        actor=membership.user, action="member.invite_revoke", target=invitation,
+        actor=membership.user,
+        action="member.invite_revoke",
+        target=invitation,
         workspace=membership.workspace,
     )
 
@@ -168,7 +179,10 @@ def do_accept_invitation(user: Any, token: str) -> Membership:
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     if created:
         record(
-            actor=user, action="member.join", target=membership, workspace=invitation.workspace,
+            actor=user,
+            action="member.join",
+            target=membership,
+            workspace=invitation.workspace,
             after={"role": membership.role, "email": user.email},
         )
     return membership
@@ -187,23 +201,28 @@ def do_change_role(membership: Membership, member: Membership, role: str) -> Mem
     require(membership, Perm.MANAGE_MEMBERS)
     if role not in Role.__members__.values():
         raise ActionError(_("Unknown role."), code="unknown_role")
-    if not can_change_member(membership.role, member.role) or not can_assign(
-        membership.role, role
-    ):
+    if not can_change_member(membership.role, member.role) or not can_assign(membership.role, role):
         raise ActionError(
             _("You cannot change a member at or to a role above your own."),
-            code="forbidden", status=403,
+            code="forbidden",
+            status=403,
         )
-    if member.role == Role.OWNER and role != Role.OWNER and not _owners_left(
-        member.workspace, member
+    if (
+        member.role == Role.OWNER
+        and role != Role.OWNER
+        and not _owners_left(member.workspace, member)
     ):
         raise ActionError(_("A workspace needs at least one owner."), code="last_owner")
     before = {"role": member.role}
     member.role = role
     member.save(update_fields=["role"])
     record(
-        actor=membership.user, action="member.role", target=member,
-        workspace=membership.workspace, before=before, after={"role": role},
+        actor=membership.user,
+        action="member.role",
+        target=member,
+        workspace=membership.workspace,
+        before=before,
+        after={"role": role},
     )
     return member
 
@@ -215,12 +234,15 @@ def do_remove_member(membership: Membership, member: Membership) -> None:
         if not can_change_member(membership.role, member.role):
             raise ActionError(
                 _("You cannot remove a member above your own role."),
-                code="forbidden", status=403,
+                code="forbidden",
+                status=403,
             )
     if member.role == Role.OWNER and not _owners_left(member.workspace, member):
         raise ActionError(_("A workspace needs at least one owner."), code="last_owner")
     record(
-        actor=membership.user, action="member.remove", target=member,
+        actor=membership.user,
+        action="member.remove",
+        target=member,
         workspace=membership.workspace,
         before={"email": member.user.email, "role": member.role},
     )

@@ -2,12 +2,11 @@
 
 from typing import Any
 
+from allauth.account.signals import user_logged_in, user_signed_up
 from django.contrib import messages
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-
-from allauth.account.signals import user_logged_in, user_signed_up
 
 from townsquare.accounts.adapter import INVITATION_SESSION_KEY
 from townsquare.lib.errors import ActionError

@@ -3,8 +3,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -29,8 +29,13 @@ def profile(request: HttpRequest) -> HttpResponse:
         user.name = form.cleaned_data["name"]
         user.language = form.cleaned_data["language"]
         user.save(update_fields=["name", "language"])
-        record(actor=user, action="user.profile", target=user, before=before,
-               after={"name": user.name, "language": user.language})
+        record(
+            actor=user,
+            action="user.profile",
+            target=user,
+            before=before,
+            after={"name": user.name, "language": user.language},
+        )
         if user.language:
             translation.activate(user.language)
         messages.success(request, _("Profile saved."))
@@ -51,8 +56,13 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         request.user.language = language
         request.user.save(update_fields=["language"])
-    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax",
-                        secure=settings.SESSION_COOKIE_SECURE, max_age=365 * 24 * 3600)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+        max_age=365 * 24 * 3600,
+    )
     return response
 
 
@@ -64,7 +74,8 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             _token, new_token = do_create_api_token(
-                request.user, name=form.cleaned_data["name"],
+                request.user,
+                name=form.cleaned_data["name"],
                 workspace_slugs=form.cleaned_data["workspaces"],
             )
         except ActionError as error:
@@ -72,18 +83,19 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
         else:
             form = TokenForm(workspaces=choices)
     tokens = ApiToken.objects.filter(user=request.user).prefetch_related("workspaces")
-    return render(request, "ui/api_tokens.html",
-                  {"form": form, "tokens": tokens, "new_token": new_token})
+    return render(
+        request, "ui/api_tokens.html", {"form": form, "tokens": tokens, "new_token": new_token}
+    )
 
 
 @login_required
-@require_POST
 def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    try:
-        do_revoke_api_token(request.user, token_id)
-        messages.success(request, _("Token revoked."))
-    except ActionError as error:
-        messages.error(request, error.message)
+    token = get_object_or_404(ApiToken, user=request.user, pk=token_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if token.revoked_at is None:
+        do_revoke_api_token(request.user, token.pk)
+    messages.success(request, _("Token revoked."))
     return redirect("api_tokens")
 
 
@@ -105,6 +117,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         except ActionError as error:
             messages.error(request, error.message)
             return redirect("home")
-        messages.success(request, _("You joined %(workspace)s.") % {"workspace": membership.workspace.name})
+        messages.success(
+            request, _("You joined %(workspace)s.") % {"workspace": membership.workspace.name}
+        )
         return redirect("workspace_dashboard", workspace=membership.workspace.slug)
     return render(request, "ui/invitation_accept.html", {"invitation": invitation})

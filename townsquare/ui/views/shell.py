@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from townsquare.runtime.heartbeat import scheduler_is_stale
-from townsquare.workspaces.access import access_workspace, access_workspaces
+from townsquare.ui.views.base import workspace_view
+from townsquare.workspaces.access import access_workspaces
+from townsquare.workspaces.models import Membership
 
 SECTIONS = {
     "plan": (_("Plan"), _("The social media plan: networks, tone, cadence, audiences and goals.")),
@@ -27,9 +31,8 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("workspace_dashboard", workspace=workspace.slug)
 
 
-@login_required
-def dashboard(request: HttpRequest, workspace: str) -> HttpResponse:
-    membership = access_workspace(request.user, workspace)
+@workspace_view(methods=("GET",))
+def dashboard(request: HttpRequest, membership: Membership) -> HttpResponse:
     return render(
         request,
         "ui/dashboard.html",
@@ -42,12 +45,11 @@ def dashboard(request: HttpRequest, workspace: str) -> HttpResponse:
     )
 
 
-def section_view(key: str):  # type: ignore[no-untyped-def]
+def section_view(key: str) -> Callable[..., HttpResponse]:
     title, text = SECTIONS[key]
 
-    @login_required
-    def view(request: HttpRequest, workspace: str) -> HttpResponse:
-        membership = access_workspace(request.user, workspace)
+    @workspace_view(methods=("GET",))
+    def view(request: HttpRequest, membership: Membership) -> HttpResponse:
         return render(
             request,
             "ui/section_coming.html",
@@ -60,5 +62,4 @@ def section_view(key: str):  # type: ignore[no-untyped-def]
             },
         )
 
-    view.__name__ = f"{key}_view"
     return view

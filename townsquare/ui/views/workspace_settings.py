@@ -5,10 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from townsquare.lib.errors import ActionError
 from townsquare.ui.forms import InviteForm, RoleForm, WorkspaceForm
+from townsquare.ui.permission_labels import PERM_LABELS_I18N
+from townsquare.ui.views.base import workspace_view
 from townsquare.workspaces import actions
 from townsquare.workspaces.access import (
     access_audit_events,
@@ -16,9 +17,8 @@ from townsquare.workspaces.access import (
     access_invitations,
     access_member,
     access_members,
-    access_workspace,
 )
-from townsquare.ui.permission_labels import PERM_LABELS_I18N
+from townsquare.workspaces.models import Invitation, Membership
 from townsquare.workspaces.roles import ROLE_ORDER, Perm, has_perm
 
 
@@ -40,13 +40,16 @@ def workspace_create(request: HttpRequest) -> HttpResponse:
     return render(request, "ui/workspace_create.html", {"form": form})
 
 
-@login_required
-def workspace_settings(request: HttpRequest, workspace: str) -> HttpResponse:
-    membership = access_workspace(request.user, workspace)
+@workspace_view()
+def workspace_settings(request: HttpRequest, membership: Membership) -> HttpResponse:
     w = membership.workspace
     can_edit = has_perm(membership.role, Perm.EDIT_WORKSPACE)
-    initial = {"name": w.name, "time_zone": w.time_zone, "language": w.language,
-               "description": w.description}
+    initial = {
+        "name": w.name,
+        "time_zone": w.time_zone,
+        "language": w.language,
+        "description": w.description,
+    }
     form = WorkspaceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -57,15 +60,21 @@ def workspace_settings(request: HttpRequest, workspace: str) -> HttpResponse:
             messages.success(request, _("Settings saved."))
             return redirect("workspace_settings", workspace=w.slug)
     return render(
-        request, "ui/workspace_settings.html",
-        {"membership": membership, "workspace": w, "form": form, "can_edit": can_edit,
-         "settings_tab": "workspace"},
+        request,
+        "ui/workspace_settings.html",
+        {
+            "membership": membership,
+            "workspace": w,
+            "form": form,
+            "can_edit": can_edit,
+            "settings_tab": "workspace",
+        },
     )
 
 
-@login_required
-def members(request: HttpRequest, workspace: str) -> HttpResponse:
-    membership = access_workspace(request.user, workspace)
+@workspace_view()
+def members(request: HttpRequest, membership: Membership) -> HttpResponse:
+    workspace = membership.workspace.slug
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -79,25 +88,31 @@ def members(request: HttpRequest, workspace: str) -> HttpResponse:
             return redirect("workspace_members", workspace=workspace)
     can_invite = has_perm(membership.role, Perm.INVITE_MEMBERS)
     return render(
-        request, "ui/members.html",
+        request,
+        "ui/members.html",
         {
-            "membership": membership, "workspace": membership.workspace, "form": form,
+            "membership": membership,
+            "workspace": membership.workspace,
+            "form": form,
             "members": access_members(membership),
             "invitations": [i for i in access_invitations(membership) if i.is_open]
-            if can_invite else [],
+            if can_invite
+            else [],
             "can_invite": can_invite,
             "can_manage": has_perm(membership.role, Perm.MANAGE_MEMBERS),
-            "role_form": RoleForm(), "settings_tab": "members",
+            "role_form": RoleForm(),
+            "settings_tab": "members",
             "permission_rows": permission_rows(),
         },
     )
 
 
-@login_required
-@require_POST
-def member_role(request: HttpRequest, workspace: str, member_id: int) -> HttpResponse:
-    membership = access_workspace(request.user, workspace)
-    member = access_member(membership, member_id)
+@workspace_view(methods=("POST",), lookups={"member_id": access_member})
+def member_role(
+    request: HttpRequest, membership: Membership, member_id: Membership
+) -> HttpResponse:
+    workspace = membership.workspace.slug
+    member = member_id
     form = RoleForm(request.POST)
     if form.is_valid():
         try:
@@ -108,11 +123,12 @@ def member_role(request: HttpRequest, workspace: str, member_id: int) -> HttpRes
     return redirect("workspace_members", workspace=workspace)
 
 
-@login_required
-@require_POST
-def member_remove(request: HttpRequest, workspace: str, member_id: int) -> HttpResponse:
-    membership = access_workspace(request.user, workspace)
-    member = access_member(membership, member_id)
+@workspace_view(methods=("POST",), lookups={"member_id": access_member})
+def member_remove(
+    request: HttpRequest, membership: Membership, member_id: Membership
+) -> HttpResponse:
+    workspace = membership.workspace.slug
+    member = member_id
     try:
         actions.do_remove_member(membership, member)
     except ActionError as error:
@@ -124,21 +140,26 @@ def member_remove(request: HttpRequest, workspace: str, member_id: int) -> HttpR
     return redirect("workspace_members", workspace=workspace)
 
 
-@login_required
-@require_POST
-def invitation_revoke(request: HttpRequest, workspace: str, invitation_id: int) -> HttpResponse:
-    membership = access_workspace(request.user, workspace)
-    invitation = access_invitation(membership, invitation_id)
+@workspace_view(methods=("POST",), lookups={"invitation_id": access_invitation})
+def invitation_revoke(
+    request: HttpRequest, membership: Membership, invitation_id: Invitation
+) -> HttpResponse:
+    workspace = membership.workspace.slug
+    invitation = invitation_id
     actions.do_revoke_invitation(membership, invitation)
     messages.success(request, _("Invitation withdrawn."))
     return redirect("workspace_members", workspace=workspace)
 
 
-@login_required
-def audit_log(request: HttpRequest, workspace: str) -> HttpResponse:
-    membership = access_workspace(request.user, workspace, Perm.VIEW_AUDIT)
+@workspace_view(Perm.VIEW_AUDIT)
+def audit_log(request: HttpRequest, membership: Membership) -> HttpResponse:
     return render(
-        request, "ui/audit.html",
-        {"membership": membership, "workspace": membership.workspace,
-         "events": access_audit_events(membership)[:200], "settings_tab": "audit"},
+        request,
+        "ui/audit.html",
+        {
+            "membership": membership,
+            "workspace": membership.workspace,
+            "events": access_audit_events(membership)[:200],
+            "settings_tab": "audit",
+        },
     )

@@ -22,9 +22,20 @@ class Command(BaseCommand):
         web = Child(
             "web",
             [
-                sys.executable, "-m", "gunicorn", "townsquare.wsgi:application",
-                "--bind", f"{host}:{port}", "--workers", str(options["web_workers"]),
-                "--threads", "4", "--access-logfile", "-", "--graceful-timeout", "5",
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "townsquare.wsgi:application",
+                "--bind",
+                f"{host}:{port}",
+                "--workers",
+                str(options["web_workers"]),
+                "--threads",
+                "4",
+                "--access-logfile",
+                "-",
+                "--graceful-timeout",
+                "5",
                 "--no-control-socket",
             ],
         )
@@ -32,14 +43,22 @@ class Command(BaseCommand):
             worker = Child(
                 "worker",
                 [
-                    sys.executable, "-m", "celery", "-A", "townsquare.runtime.celery_app",
-                    "worker", "--loglevel", "INFO", "--concurrency", "2",
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "townsquare.runtime.celery_app",
+                    "worker",
+                    "--loglevel",
+                    "INFO",
+                    "--concurrency",
+                    "2",
                 ],
             )
         else:
             worker = Child("worker", townsquare_argv("db_worker", "--no-reload", "--interval", "1"))
         scheduler = Child("scheduler", townsquare_argv("scheduler"))
-        url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
+        url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::')  # noqa: S104 else host}:{port}/"
         self.stdout.write(self.style.SUCCESS(f"Townsquare is starting at {url}"))
         login_file = settings.DATA_DIR / "demo-login.txt"
         if login_file.exists():
