@@ -2,11 +2,16 @@
 
 Celery only transports: each message names a django.tasks task by its module path, and
 the worker runs that same function. So the code of a task is the same in both modes.
+Celery's Django fixup (active because DJANGO_SETTINGS_MODULE is set before the app is
+created) calls django.setup() when the worker starts and closes database connections
+around every task.
 """
 
 import os
+from typing import Any
 
 from celery import Celery
+from django.tasks import DEFAULT_TASK_QUEUE_NAME
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "townsquare.settings")
 
@@ -19,15 +24,16 @@ app.conf.update(
     task_serializer="json",
     accept_content=["json"],
     broker_connection_retry_on_startup=True,
+    # django.tasks sends to the queue "default" unless a task says otherwise; a worker
+    # started without -Q must listen there (Celery's own default queue is "celery").
+    task_default_queue=DEFAULT_TASK_QUEUE_NAME,
 )
 
 
 @app.task(name="townsquare.run_task", bind=True)
-def run_task(self: object, module_path: str, args: list[object], kwargs: dict[str, object]) -> object:
-    import django
+def run_task(self: Any, module_path: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    from townsquare.runtime.celery_backend import execute
 
-    django.setup()
-    from django.utils.module_loading import import_string
-
-    task = import_string(module_path)
-    return task.call(*args, **kwargs)
+    return execute(
+        module_path, args, kwargs, result_id=self.request.id, worker_id=self.request.hostname
+    )

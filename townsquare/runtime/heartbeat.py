@@ -1,3 +1,10 @@
+"""Heartbeat rows: the last sign of life of a long-running process, by name.
+
+A scheduler that stops is noticed from its stale heartbeat (health check, shell banner),
+not from a missed post. Several schedulers share one row: the newest beat wins, and the
+row stays fresh as long as any of them runs.
+"""
+
 from __future__ import annotations
 
 import os
@@ -29,10 +36,14 @@ def last_beat(name: str) -> datetime | None:
     return Heartbeat.objects.filter(name=name).values_list("beat_at", flat=True).first()
 
 
-def scheduler_is_stale(now: datetime | None = None) -> bool:
-    """True when no scheduler has beaten within SCHEDULER_STALE_AFTER_SECONDS."""
-    beat_at = last_beat(SCHEDULER)
+def is_stale(beat_at: datetime | None, now: datetime | None = None) -> bool:
+    """True when `beat_at` is missing or older than SCHEDULER_STALE_AFTER_SECONDS."""
     if beat_at is None:
         return True
     now = now or timezone.now()
     return now - beat_at > timedelta(seconds=settings.SCHEDULER_STALE_AFTER_SECONDS)
+
+
+def scheduler_is_stale(now: datetime | None = None) -> bool:
+    """True when no scheduler has beaten within SCHEDULER_STALE_AFTER_SECONDS."""
+    return is_stale(last_beat(SCHEDULER), now)

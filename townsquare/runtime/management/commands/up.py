@@ -4,6 +4,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connections
 
 from townsquare.runtime.supervisor import Child, Supervisor, townsquare_argv
 
@@ -18,6 +19,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("setup")
+        # The children open their own connections; this process only supervises.
+        connections.close_all()
         host, port = options["host"], options["port"]
         web = Child(
             "web",
@@ -58,10 +61,18 @@ class Command(BaseCommand):
         else:
             worker = Child("worker", townsquare_argv("db_worker", "--no-reload", "--interval", "1"))
         scheduler = Child("scheduler", townsquare_argv("scheduler"))
-        url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::')  # noqa: S104 else host}:{port}/"
-        self.stdout.write(self.style.SUCCESS(f"Townsquare is starting at {url}"))
+        # A wildcard bind address is not something a browser can open.
+        shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
+        self.stdout.write(
+            self.style.SUCCESS(f"Townsquare is starting at http://{shown_host}:{port}/")
+        )
         login_file = settings.DATA_DIR / "demo-login.txt"
         if login_file.exists():
             self.stdout.write(login_file.read_text(encoding="utf-8").strip())
         self.stdout.write("Press Ctrl-C to stop.")
-        Supervisor([web, worker, scheduler], log=lambda m: self.stdout.write(f"[up] {m}")).run()
+        supervisor = Supervisor(
+            [web, worker, scheduler], log=lambda message: self.stdout.write(f"[up] {message}")
+        )
+        exit_code = supervisor.run()
+        if exit_code:
+            raise SystemExit(exit_code)
