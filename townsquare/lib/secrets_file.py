@@ -32,7 +32,7 @@ def ensure_secrets_file(data_dir: Path) -> Path:
     return path
 
 
-def data_dir_from(environ: "os._Environ[str] | dict[str, str]") -> Path:
+def data_dir_from(environ: os._Environ[str] | dict[str, str]) -> Path:
     """Where Townsquare keeps its SQLite database, media and generated secrets."""
     raw = environ.get("TOWNSQUARE_DATA_DIR")
     return Path(raw).expanduser().resolve() if raw else Path.cwd() / "var"
