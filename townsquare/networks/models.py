@@ -1,0 +1,68 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from townsquare.networks.catalog import NETWORK_CHOICES
+
+
+class SocialAccount(models.Model):
+    """One account, page, channel or room of a workspace on one network.
+
+    `reported_limits` holds what the network itself reported when the account was connected
+    (a Mastodon instance's `max_characters`, for example); those win over our defaults.
+    Credentials are stored encrypted (see lib/crypto.py) by the connectors.
+    """
+
+    workspace = models.ForeignKey(
+        "workspaces.Workspace", on_delete=models.CASCADE, related_name="social_accounts"
+    )
+    network = models.CharField(_("network"), max_length=32, choices=NETWORK_CHOICES)
+    handle = models.CharField(_("handle"), max_length=255)
+    display_name = models.CharField(_("display name"), max_length=255, blank=True)
+    language = models.CharField(
+        _("audience language"), max_length=8, choices=settings.LANGUAGES, blank=True
+    )
+    reported_limits = models.JSONField(default=dict, blank=True)
+    credentials_encrypted = models.TextField(blank=True)
+    connected_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    token_expires_at = models.DateTimeField(null=True, blank=True)
+    needs_reconnect = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["network", "handle"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "network", "handle"], name="one_account_per_handle"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_network_display()} {self.handle}"
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.handle
+
+
+class RuleOverride(models.Model):
+    """A workspace's own value for a rule that no official source states."""
+
+    workspace = models.ForeignKey(
+        "workspaces.Workspace", on_delete=models.CASCADE, related_name="rule_overrides"
+    )
+    network = models.CharField(max_length=32, choices=NETWORK_CHOICES)
+    rule = models.CharField(max_length=64)
+    value = models.JSONField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "network", "rule"], name="one_override_per_rule"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.network}.{self.rule} = {self.value!r}"
