@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "townsquare.accounts",
     "townsquare.audit",
     "townsquare.workspaces",
+    "townsquare.networks",
+    "townsquare.content",
     "townsquare.runtime",
     "townsquare.api",
     "townsquare.ui",
