@@ -1,10 +1,10 @@
 """The `townsquare` command: Townsquare's own commands plus every Django management command.
 
-    townsquare setup        create the data directory, its secrets file, and migrate
-    townsquare demo         create (or refresh) the demo workspaces and the demo login
-    townsquare up           web + worker + scheduler in one process tree (Ctrl-C stops all)
-    townsquare createuser   add a person who can sign in
-    townsquare scheduler    run only the scheduler loop
+townsquare setup        create the data directory, its secrets file, and migrate
+townsquare demo         create (or refresh) the demo workspaces and the demo login
+townsquare up           web + worker + scheduler in one process tree (Ctrl-C stops all)
+townsquare createuser   add a person who can sign in
+townsquare scheduler    run only the scheduler loop
 """
 
 from __future__ import annotations

@@ -1,7 +1,6 @@
+from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.http import HttpRequest
-
-from allauth.account.adapter import DefaultAccountAdapter
 
 INVITATION_SESSION_KEY = "townsquare_invitation"
 

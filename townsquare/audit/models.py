@@ -7,12 +7,18 @@ class AuditEvent(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     actor_label = models.CharField(max_length=254, blank=True)
     workspace = models.ForeignKey(
-        "workspaces.Workspace", null=True, blank=True, on_delete=models.CASCADE,
+        "workspaces.Workspace",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="audit_events",
     )
     action = models.CharField(max_length=64, db_index=True)

@@ -73,8 +73,12 @@ def seed_people(password: str) -> tuple[Any, list[Workspace]]:
         if workspace is None:
             organisation = Organisation.objects.filter(name=spec.organisation).first()
             workspace = do_create_workspace(
-                demo, name=spec.name, time_zone=spec.time_zone, language=spec.language,
-                description=spec.description, organisation=None if organisation is None else organisation,
+                demo,
+                name=spec.name,
+                time_zone=spec.time_zone,
+                language=spec.language,
+                description=spec.description,
+                organisation=None if organisation is None else organisation,
             )
             if workspace.organisation.name != spec.organisation:
                 workspace.organisation.name = spec.organisation
