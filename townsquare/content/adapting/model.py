@@ -1,0 +1,201 @@
+"""The inputs and outputs of adaptation: frozen dataclasses, no Django, no network rules.
+
+The engine never imports the network rules. Everything it needs to know about an account
+arrives in a `TargetProfile`, including the network's exact length function, so the rules
+can evolve (or be swapped for simple counters in tests) without touching adaptation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+Language = Literal["de", "en"]
+LinkMode = Literal["inline", "card", "bio"]
+HashtagPolicy = Literal["keep_inline", "move_to_end", "none"]
+EmojiPolicy = Literal["none", "few", "free"]
+Address = Literal["du", "sie", "any"]
+
+THREAD_NUMBERING_SEPARATOR = " "
+"""Numbering is appended to each part of a thread as `" 2/5"`: separator, index, slash, total."""
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One thing the engine did (or one thing the author should look at), in both UI languages.
+
+    `code` is stable and machine-readable (tests, API clients, filtering in the UI); the
+    messages are complete sentences ready to show.
+    """
+
+    code: str
+    message_en: str
+    message_de: str
+
+    def message(self, language: Language) -> str:
+        return self.message_de if language == "de" else self.message_en
+
+
+@dataclass(frozen=True, slots=True)
+class TargetProfile:
+    """What adaptation needs to know about one account on one network.
+
+    `length` is the network's own counter (weighted for X, graphemes for Bluesky, URLs as 23
+    for Mastodon ...). The engine only ever compares `length(part) <= max_length`.
+    `hashtag_cap` is the network's hard maximum; `hashtag_recommended` is the softer figure
+    the network or common practice recommends (X 1-2, LinkedIn 3-5). The workspace's style
+    settings may set their own per-network maximum, which replaces the recommendation but
+    never exceeds the hard cap.
+    `mention_template` renders a contact's handle; `{handle}` and `{name}` are available,
+    e.g. LinkedIn's `"@[{name}]({handle})"` with the organisation URN as the handle.
+    `language` is the language of the account's audience, if known; a post in another
+    language gets a warning, never a translation.
+    """
+
+    network: str
+    account_label: str
+    max_length: int
+    length: Callable[[str], int]
+    supports_threads: bool = False
+    max_thread_parts: int | None = None
+    hashtag_cap: int | None = None
+    hashtag_recommended: int | None = None
+    link_mode: LinkMode = "inline"
+    language: Language | None = None
+    mention_template: str = "{handle}"
+
+    def __post_init__(self) -> None:
+        if self.max_length < 1:
+            raise ValueError(f"max_length must be positive, got {self.max_length}")
+        if self.max_thread_parts is not None and self.max_thread_parts < 1:
+            raise ValueError(f"max_thread_parts must be positive, got {self.max_thread_parts}")
+
+
+@dataclass(frozen=True, slots=True)
+class HashtagSet:
+    """A named, reusable group of hashtags; empty `networks` means every network."""
+
+    name: str
+    hashtags: tuple[str, ...]
+    networks: tuple[str, ...] = ()
+
+    def applies_to(self, network: str) -> bool:
+        return not self.networks or network in self.networks
+
+
+@dataclass(frozen=True, slots=True)
+class StyleSettings:
+    """The tone and hashtag rules of a workspace's social media plan.
+
+    `max_hashtags` maps a network key to the plan's own maximum for that network.
+    `network_styles` holds whole replacement settings for single networks (the plan may be
+    formal on LinkedIn and informal on Instagram); `for_network` picks the one that applies.
+    """
+
+    address: Address = "any"
+    emoji_policy: EmojiPolicy = "free"
+    max_emoji: int = 3
+    banned_words: tuple[str, ...] = ()
+    hashtag_policy: HashtagPolicy = "keep_inline"
+    max_hashtags: Mapping[str, int] = field(default_factory=dict)
+    hashtag_sets: tuple[HashtagSet, ...] = ()
+    network_styles: Mapping[str, StyleSettings] = field(default_factory=dict)
+
+    def for_network(self, network: str) -> StyleSettings:
+        return self.network_styles.get(network, self)
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """One person or brand, with a handle per network key (e.g. {"x": "@SWLeipzig"})."""
+
+    name: str
+    handles: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ContactBook:
+    """The workspace's contacts, looked up by name without regard to case or spacing."""
+
+    contacts: tuple[Contact, ...] = ()
+    _by_key: Mapping[str, Contact] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Built once, so a lookup per mention per network is a dict access.
+        index = {contact_key(contact.name): contact for contact in self.contacts}
+        object.__setattr__(self, "_by_key", index)
+
+    def find(self, name: str) -> Contact | None:
+        return self._by_key.get(contact_key(name))
+
+
+def contact_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class MasterPost:
+    """The one message the author writes; every variant is derived from it.
+
+    `link_url` is the post's main link (the card on Bluesky, the bio link on Instagram);
+    it may or may not also appear in `text`. `hashtags` are added to the text per the
+    hashtag policy, `hashtag_sets` names sets from the style settings to add as well.
+    """
+
+    text: str
+    language: Language = "en"
+    link_url: str | None = None
+    hashtags: tuple[str, ...] = ()
+    hashtag_sets: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PreviousVariant:
+    """A variant adapted earlier for one account, and whether a person has edited it since.
+
+    `master_text` is the master text the variant was last adapted from, if known; it lets
+    the engine tell the author that the master changed after their edit.
+    """
+
+    network: str
+    account_label: str
+    text: str
+    edited_by_hand: bool
+    parts: tuple[str, ...] = ()
+    master_text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AdaptedVariant:
+    """The text for one account, split into the posts to publish, with every reason.
+
+    `text` is the whole adapted text; `parts` are the posts in publishing order (one part
+    when there is no thread). For a thread, stripping the `" i/n"` numbering from every
+    part and joining them with `joints` (the whitespace the text was split on, "" for a
+    split inside a word) gives `text` back exactly: see `threads.rejoin_thread`.
+    `lengths` are the network's counts of each part. `link_card_url` is set when the
+    publisher should attach a link card; `bio_link_url` when the link belongs in the bio.
+    """
+
+    network: str
+    account_label: str
+    text: str
+    parts: tuple[str, ...]
+    changes: tuple[Change, ...]
+    warnings: tuple[Change, ...]
+    edited_by_hand: bool
+    joints: tuple[str, ...] = ()
+    lengths: tuple[int, ...] = ()
+    max_length: int = 0
+    link_card_url: str | None = None
+    bio_link_url: str | None = None
+
+    @property
+    def fits(self) -> bool:
+        """Whether every part is within the network's limit."""
+        return all(count <= self.max_length for count in self.lengths)
+
+    @property
+    def is_thread(self) -> bool:
+        return len(self.parts) > 1
