@@ -1,6 +1,6 @@
 from django.urls import path
 
-from townsquare.ui.views import account, shell, workspace_settings
+from townsquare.ui.views import account, accounts, shell, workspace_settings
 
 urlpatterns = [
     path("", shell.home, name="home"),
@@ -37,6 +37,12 @@ urlpatterns = [
         "w/<slug:workspace>/settings/invitations/<int:invitation_id>/revoke/",
         workspace_settings.invitation_revoke,
         name="workspace_invitation_revoke",
+    ),
+    path("w/<slug:workspace>/settings/accounts/", accounts.accounts, name="workspace_accounts"),
+    path(
+        "w/<slug:workspace>/settings/accounts/<int:account_id>/remove/",
+        accounts.account_remove,
+        name="workspace_account_remove",
     ),
     path(
         "w/<slug:workspace>/settings/audit/", workspace_settings.audit_log, name="workspace_audit"
