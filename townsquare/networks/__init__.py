@@ -1,0 +1,1 @@
+"""Social networks: shared contracts (base), posting rules and counting (rules), connectors."""

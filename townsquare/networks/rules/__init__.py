@@ -1,0 +1,1 @@
+"""Posting rules of every network (data in rules.json) and the pure counting functions."""

@@ -1,0 +1,178 @@
+"""X's weighted post length (twitter-text configuration v3, and v2 for the conformance suite).
+
+The text is NFC-normalised. Each URL weighs `transformed_url_length` (23); with emoji parsing
+each emoji sequence (ZWJ sequences and flags included) weighs the default weight; every other
+code point weighs 1 inside the light ranges and 2 outside. Weights are kept in hundredths as
+twitter-text does (scale 100), and all index results are UTF-16 code units like twitter-text's,
+so they can be compared with its conformance files and used by a browser.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+from townsquare.networks.rules.text_units import emoji_spans, utf16_length
+from townsquare.networks.rules.urls import UrlMatch, extract_urls
+
+
+@dataclass(frozen=True, slots=True)
+class XCountingConfig:
+    """The numbers of a twitter-text configuration file (config/v2.json, config/v3.json)."""
+
+    max_weighted_length: int = 280
+    scale: int = 100
+    default_weight: int = 200
+    transformed_url_length: int = 23
+    emoji_parsing: bool = True
+    # (first code point, last code point, weight); everything else weighs `default_weight`.
+    ranges: tuple[tuple[int, int, int], ...] = (
+        (0, 4351, 100),
+        (8192, 8205, 100),
+        (8208, 8223, 100),
+        (8242, 8247, 100),
+    )
+
+
+X_CONFIG_V3 = XCountingConfig()
+X_CONFIG_V2 = XCountingConfig(emoji_parsing=False)
+
+# Code points twitter-text treats as invalid in a post (byte order marks, non-characters).
+_INVALID_CHARS = frozenset("\ufffe\ufeff\uffff")
+_INVALID_SEARCH = regex.compile("[\ufffe\ufeff\uffff]")
+
+
+@dataclass(frozen=True, slots=True)
+class XTextResult:
+    """Like twitter-text's parseTweet: ranges are inclusive UTF-16 indices."""
+
+    weighted_length: int
+    valid: bool
+    permillage: int
+    valid_range_start: int
+    valid_range_end: int
+    display_range_start: int
+    display_range_end: int
+    # First code point index (in the text as given) that no longer fits, or None if all fits.
+    overflow_index: int | None
+
+
+def x_weighted_length(text: str, config: XCountingConfig = X_CONFIG_V3) -> int:
+    """The length X counts for `text` (280 is the limit for most accounts)."""
+    return parse_x_text(text, config).weighted_length
+
+
+def _light_class(config: XCountingConfig) -> regex.Pattern[str]:
+    """Runs of code points that weigh less than the default (all ranges here weigh 100)."""
+    parts = "".join(
+        f"{regex.escape(chr(first))}-{regex.escape(chr(last))}" for first, last, _ in config.ranges
+    )
+    return regex.compile(f"[^{parts}]+")
+
+
+_HEAVY_RUNS = {X_CONFIG_V3.ranges: _light_class(X_CONFIG_V3)}
+
+
+def _code_point_weight(code_point: int, config: XCountingConfig) -> int:
+    for first, last, weight in config.ranges:
+        if first <= code_point <= last:
+            return weight
+    return config.default_weight
+
+
+@lru_cache(maxsize=512)
+def parse_x_text(text: str, config: XCountingConfig = X_CONFIG_V3) -> XTextResult:
+    """Weighted length, validity and the valid range of `text`, per twitter-text."""
+    normalized = unicodedata.normalize("NFC", text)
+    urls = extract_urls(normalized)
+    emojis = emoji_spans(normalized) if config.emoji_parsing else ()
+    max_scaled = config.max_weighted_length * config.scale
+
+    total = _fast_scaled_weight(normalized, urls, emojis, config)
+    has_invalid = _INVALID_SEARCH.search(normalized) is not None
+    if total <= max_scaled and not has_invalid:
+        fitting_end, overflow = len(normalized), None
+    else:
+        fitting_end, overflow = _walk(normalized, urls, emojis, config)
+    # twitter-text records the UTF-16 index of the last unit of the last entity that fits,
+    # then shifts it by how many units NFC normalisation removed.
+    valid_end = utf16_length(normalized[:fitting_end]) - 1 if fitting_end else 0
+    shift = utf16_length(text) - utf16_length(normalized)
+    weighted_length = total // config.scale
+    shrink = len(text) - len(normalized)
+    return XTextResult(
+        weighted_length=weighted_length,
+        valid=not has_invalid and 0 < total <= max_scaled,
+        permillage=(weighted_length * 1000) // config.max_weighted_length,
+        valid_range_start=0,
+        valid_range_end=max(valid_end, 0) + shift,
+        display_range_start=0,
+        display_range_end=max(utf16_length(text) - 1, 0),
+        overflow_index=None if overflow is None else min(overflow + shrink, len(text)),
+    )
+
+
+def _fast_scaled_weight(
+    text: str,
+    urls: tuple[UrlMatch, ...],
+    emojis: tuple[tuple[int, int], ...],
+    config: XCountingConfig,
+) -> int:
+    """Total weight without walking every code point: count heavy runs, then fix up entities."""
+    heavy_pattern = _HEAVY_RUNS.get(config.ranges)
+    if heavy_pattern is None:
+        heavy_pattern = _HEAVY_RUNS.setdefault(config.ranges, _light_class(config))
+    light_weight = config.ranges[0][2]
+    heavy = sum(len(run) for run in heavy_pattern.findall(text))
+    total = (len(text) - heavy) * light_weight + heavy * config.default_weight
+    covered: list[tuple[int, int]] = []
+    for url in urls:
+        start, end = url.start, url.end
+        total += config.transformed_url_length * config.scale - _plain_weight(
+            text, start, end, config
+        )
+        covered.append((start, end))
+    for start, end in emojis:
+        if any(s <= start < e for s, e in covered):
+            continue  # twitter-text walks the text once; an emoji inside a URL is part of it
+        total += config.default_weight - _plain_weight(text, start, end, config)
+    return total
+
+
+def _plain_weight(text: str, start: int, end: int, config: XCountingConfig) -> int:
+    return sum(_code_point_weight(ord(char), config) for char in text[start:end])
+
+
+def _walk(
+    text: str,
+    urls: tuple[UrlMatch, ...],
+    emojis: tuple[tuple[int, int], ...],
+    config: XCountingConfig,
+) -> tuple[int, int | None]:
+    """Walk entity by entity: (end of the last entity that fits, start of the first that not)."""
+    url_at = {url.start: url.end for url in urls}
+    emoji_at = dict(emojis)
+    max_scaled = config.max_weighted_length * config.scale
+    weight = 0
+    fitting_end = 0
+    overflow: int | None = None
+    index = 0
+    while index < len(text):
+        start = index
+        if start in url_at:
+            weight += config.transformed_url_length * config.scale
+            index = url_at[start]
+        elif start in emoji_at:
+            weight += config.default_weight
+            index = emoji_at[start]
+        else:
+            weight += _code_point_weight(ord(text[start]), config)
+            index = start + 1
+        if text[index - 1] in _INVALID_CHARS or weight > max_scaled:
+            overflow = start
+            break  # once invalid or too long, nothing after it becomes valid again
+        fitting_end = index
+    return fitting_end, overflow
