@@ -1,5 +1,323 @@
-"""Adaptation entry point (being written)."""
+"""Adaptation: one master post becomes a variant per selected account, with every reason.
 
-from townsquare.content.adapting.model import LinkMode, TargetProfile
+Pure: no Django, no network rules. Each account arrives as a `TargetProfile` carrying
+the network's own length function and limits; the workspace's tone and hashtag rules as
+`StyleSettings`; people and brands as a `ContactBook`.
 
-__all__ = ["LinkMode", "TargetProfile"]
+For each target, in this order:
+1. mentions: `@[Name]` becomes the contact's handle on that network (see `mentions`);
+2. links: kept, shown as a card, or replaced by a "link in bio" hint (see `links`);
+3. hashtags: placed and capped per policy and network (see `hashtags`);
+4. fitting: a numbered thread where the network has threads, otherwise shortened at a
+   sentence end or a word with an ellipsis; hashtags at the end are left out before any
+   of the message is cut (see `threads`);
+5. tone: form of address, emoji and words to avoid, read from what the author wrote
+   (see `tone`).
+Every change lands in `changes`, everything the author should look at in `warnings`,
+each in English and German. A variant edited by hand is never rewritten: it comes back
+exactly as it was, only checked again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from townsquare.content.adapting import notes
+from townsquare.content.adapting.hashtags import (
+    count_hashtags,
+    end_block,
+    hashtag_cap,
+    place_hashtags,
+)
+from townsquare.content.adapting.links import handle_links
+from townsquare.content.adapting.mentions import MENTION_RE, contact_syntax_left, map_mentions
+from townsquare.content.adapting.model import (
+    THREAD_NUMBERING_SEPARATOR,
+    AdaptedVariant,
+    Address,
+    Change,
+    Contact,
+    ContactBook,
+    EmojiPolicy,
+    HashtagPolicy,
+    HashtagSet,
+    Language,
+    LinkMode,
+    MasterPost,
+    PreviousVariant,
+    StyleSettings,
+    TargetProfile,
+)
+from townsquare.content.adapting.threads import (
+    LimitTooSmall,
+    farthest,
+    rejoin_thread,
+    shorten,
+    split_thread,
+)
+from townsquare.content.adapting.tokens import find_urls
+from townsquare.content.adapting.tone import check_tone
+
+__all__ = [
+    "MENTION_RE",
+    "THREAD_NUMBERING_SEPARATOR",
+    "AdaptedVariant",
+    "Address",
+    "Change",
+    "Contact",
+    "ContactBook",
+    "EmojiPolicy",
+    "HashtagPolicy",
+    "HashtagSet",
+    "Language",
+    "LinkMode",
+    "MasterPost",
+    "PreviousVariant",
+    "StyleSettings",
+    "TargetProfile",
+    "adapt_post",
+    "adapt_variant",
+    "recheck_variant",
+    "rejoin_thread",
+]
+
+_PARAGRAPH = "\n\n"
+
+
+def adapt_post(
+    master: MasterPost,
+    targets: Sequence[TargetProfile],
+    style: StyleSettings,
+    contacts: ContactBook,
+    previous: Sequence[PreviousVariant] = (),
+) -> tuple[AdaptedVariant, ...]:
+    """A variant for every target, in the order of `targets`.
+
+    `previous` are the variants adapted before, matched by network and account label;
+    those edited by hand come back unchanged and re-checked.
+    """
+    earlier = {(variant.network, variant.account_label): variant for variant in previous}
+    tone_by_style: dict[int, tuple[Change, ...]] = {}
+    variants: list[AdaptedVariant] = []
+    for target in targets:
+        network_style = style.for_network(target.network)
+        before = earlier.get((target.network, target.account_label))
+        if before is not None and before.edited_by_hand:
+            variants.append(recheck_variant(before, master, target, network_style))
+            continue
+        # The tone reads the master, so one check serves every network with the same style.
+        tone = tone_by_style.get(id(network_style))
+        if tone is None:
+            tone = check_tone(master.text, master.language, network_style)
+            tone_by_style[id(network_style)] = tone
+        variants.append(_adapt(master, target, network_style, contacts, tone))
+    return tuple(variants)
+
+
+def adapt_variant(
+    master: MasterPost,
+    target: TargetProfile,
+    style: StyleSettings,
+    contacts: ContactBook,
+    previous: PreviousVariant | None = None,
+) -> AdaptedVariant:
+    """The variant for one target; `style` may hold per-network settings."""
+    network_style = style.for_network(target.network)
+    if previous is not None and previous.edited_by_hand:
+        return recheck_variant(previous, master, target, network_style)
+    tone = check_tone(master.text, master.language, network_style)
+    return _adapt(master, target, network_style, contacts, tone)
+
+
+def _adapt(
+    master: MasterPost,
+    target: TargetProfile,
+    style: StyleSettings,
+    contacts: ContactBook,
+    tone: tuple[Change, ...],
+) -> AdaptedVariant:
+    changes: list[Change] = []
+    warnings: list[Change] = _language_warnings(master.language, target)
+
+    mentioned = map_mentions(master.text, target.network, contacts, target.mention_template)
+    changes += mentioned.changes
+    warnings += mentioned.warnings
+
+    links = handle_links(
+        mentioned.text,
+        master.link_url,
+        target.link_mode,
+        master.language,
+        target.network,
+        target.account_label,
+    )
+    changes += links.changes
+    warnings += links.warnings
+
+    cap = hashtag_cap(target.network, style, target.hashtag_cap, target.hashtag_recommended)
+    placed = place_hashtags(links.body, master, style, target.network, cap)
+    changes += placed.changes
+    added_at = len(changes)  # notes on added hashtags go here once fitting has decided
+    warnings += placed.warnings
+
+    body = placed.body.strip()
+    appendix = _PARAGRAPH + links.appendix if links.appendix and body else links.appendix
+    tags = placed.end_tags
+    full = _compose(body + appendix, tags, placed.separator)
+    counted = target.length(full)
+
+    fitted: _Fitted = ((full,), (), (counted,))
+    kept_tags = len(tags)
+    if counted > target.max_length and target.supports_threads and target.max_thread_parts != 1:
+        fitted = _split(full, counted, target, changes, warnings) or fitted
+    elif counted > target.max_length:
+        fitting = _Fitting(body, appendix, tags, placed.separator, counted)
+        fitted, kept_tags = _shorten(fitting, target, changes, warnings)
+    parts, joints, lengths = fitted
+    changes[added_at:added_at] = placed.added_notes(kept_tags)
+
+    warnings += tone
+    return AdaptedVariant(
+        network=target.network,
+        account_label=target.account_label,
+        text=rejoin_thread(parts, joints),
+        parts=parts,
+        changes=tuple(changes),
+        warnings=tuple(warnings),
+        edited_by_hand=False,
+        joints=joints,
+        lengths=lengths,
+        max_length=target.max_length,
+        link_card_url=links.card_url,
+        bio_link_url=links.bio_url,
+    )
+
+
+def _compose(text: str, tags: tuple[str, ...], separator: str) -> str:
+    if not tags:
+        return text
+    return text + separator + end_block(tags) if text else end_block(tags)
+
+
+_Fitted = tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...]]
+
+
+def _split(
+    full: str,
+    counted: int,
+    target: TargetProfile,
+    changes: list[Change],
+    warnings: list[Change],
+) -> _Fitted | None:
+    try:
+        split = split_thread(full, target.max_length, target.length, target.max_thread_parts)
+    except LimitTooSmall:
+        warnings.append(notes.limit_too_small(target.max_length, target.network))
+        return None
+    if len(split.parts) > 1:
+        changes.append(
+            notes.thread_split(len(split.parts), counted, target.max_length, target.network)
+        )
+    if split.broken_words:
+        warnings.append(notes.word_broken())
+    if split.dropped:
+        cut = notes.thread_truncated(target.max_thread_parts or len(split.parts), split.dropped)
+        changes.append(cut)
+        warnings.append(notes.content_cut(split.dropped))
+    return split.parts, split.joints, split.lengths
+
+
+@dataclass(frozen=True, slots=True)
+class _Fitting:
+    """The pieces of a text that is too long for one post."""
+
+    body: str
+    appendix: str
+    tags: tuple[str, ...]
+    separator: str
+    counted: int
+
+
+def _shorten(
+    fitting: _Fitting, target: TargetProfile, changes: list[Change], warnings: list[Change]
+) -> tuple[_Fitted, int]:
+    """Fit one post: leave out end hashtags first, then cut the message, never the appendix.
+
+    The appendix (the post's link or the "link in bio" hint) survives the cut: it is how
+    readers reach what the post is about.
+    """
+    length, limit = target.length, target.max_length
+    body, appendix, tags, separator = (
+        fitting.body,
+        fitting.appendix,
+        fitting.tags,
+        fitting.separator,
+    )
+    kept_tags = farthest(
+        0,
+        len(tags),
+        lambda keep: length(_compose(body + appendix, tags[: keep + 1], separator)) <= limit,
+        guess=len(tags) - 1,
+    )
+    keep = 0 if kept_tags is None else kept_tags + 1
+    if keep < len(tags):
+        changes.append(notes.hashtags_for_length(list(tags[keep:])))
+    if keep:
+        text = _compose(body + appendix, tags[:keep], separator)
+        return ((text,), (), (length(text),)), keep
+    cut = shorten(body, limit, length, tail=appendix)
+    if cut.dropped:
+        changes.append(notes.text_shortened(cut.cut, fitting.counted, limit, target.network))
+        warnings.append(notes.content_cut(cut.dropped))
+    return ((cut.text,), (), (cut.length,)), 0
+
+
+def recheck_variant(
+    previous: PreviousVariant,
+    master: MasterPost,
+    target: TargetProfile,
+    style: StyleSettings,
+) -> AdaptedVariant:
+    """A hand-edited variant, exactly as the person left it, with fresh warnings only."""
+    parts = previous.parts or (previous.text,)
+    lengths = tuple(target.length(part) for part in parts)
+    warnings = _language_warnings(master.language, target)
+    if previous.master_text is not None and previous.master_text != master.text:
+        warnings.append(notes.master_changed_since_edit())
+    for index, counted in enumerate(lengths, start=1):
+        if counted > target.max_length:
+            warnings.append(notes.part_too_long(index, counted, target.max_length, target.network))
+    allowed_parts = (target.max_thread_parts or len(parts)) if target.supports_threads else 1
+    if len(parts) > allowed_parts:
+        warnings.append(notes.too_many_parts(len(parts), allowed_parts, target.network))
+    text = "\n".join(parts)
+    warnings += contact_syntax_left(text)
+    urls = [text[start:end] for start, end in find_urls(text)]
+    if target.link_mode == "bio":
+        warnings += [notes.link_left_in_caption(url, target.network) for url in urls]
+    if target.hashtag_cap is not None and count_hashtags(text) > target.hashtag_cap:
+        warnings.append(
+            notes.hashtags_too_many(count_hashtags(text), target.hashtag_cap, target.network)
+        )
+    warnings += check_tone(text, master.language, style)
+    main_url = master.link_url or (urls[0] if urls else None)
+    return AdaptedVariant(
+        network=target.network,
+        account_label=target.account_label,
+        text=previous.text,
+        parts=parts,
+        changes=(),
+        warnings=tuple(warnings),
+        edited_by_hand=True,
+        lengths=lengths,
+        max_length=target.max_length,
+        link_card_url=main_url if target.link_mode == "card" else None,
+        bio_link_url=main_url if target.link_mode == "bio" else None,
+    )
+
+
+def _language_warnings(language: Language, target: TargetProfile) -> list[Change]:
+    if target.language is None or target.language == language:
+        return []
+    return [notes.language_mismatch(language, target.language, target.account_label)]

@@ -1,0 +1,110 @@
+"""Links per network: kept inline, shown as a card, or moved to the account's bio.
+
+- `inline` (X, Mastodon, LinkedIn, ...): links stay; the network unfurls them itself and
+  its length function already weighs them (23 on X and Mastodon). The post's main link is
+  appended when the text does not contain it, so readers can click it.
+- `card` (Bluesky): links stay in the text; the publisher attaches a card for the post's
+  main link (or the first link in the text). Link facets come from the counting code.
+- `bio` (Instagram, TikTok): caption links cannot be clicked. The first link is replaced
+  in place by the hint ("Link in bio" / "Link in der Bio", in the post's language), any
+  further link is removed, and the author is reminded to point the bio at the main link.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from townsquare.content.adapting import notes
+from townsquare.content.adapting.model import Change, Language, LinkMode
+from townsquare.content.adapting.tokens import find_urls
+
+BIO_HINTS: dict[Language, str] = {"de": "Link in der Bio", "en": "Link in bio"}
+
+
+@dataclass(frozen=True, slots=True)
+class HandledLinks:
+    """The text with links handled, plus what must follow it (kept when shortening)."""
+
+    body: str
+    appendix: str
+    changes: tuple[Change, ...]
+    warnings: tuple[Change, ...]
+    card_url: str | None = None
+    bio_url: str | None = None
+
+
+def handle_links(
+    text: str,
+    link_url: str | None,
+    mode: LinkMode,
+    language: Language,
+    network: str,
+    account_label: str,
+) -> HandledLinks:
+    spans = find_urls(text)
+    urls = [text[start:end] for start, end in spans]
+    main_url = link_url or (urls[0] if urls else None)
+    if main_url is None:
+        return HandledLinks(text, "", (), ())
+    if mode == "card":
+        return HandledLinks(text, "", (notes.link_card(main_url),), (), card_url=main_url)
+    if mode == "inline":
+        if link_url and not _contains(urls, link_url):
+            return HandledLinks(text, link_url, (notes.link_appended(link_url, network),), ())
+        return HandledLinks(text, "", (), ())
+    return _move_to_bio(text, spans, main_url, language, network, account_label)
+
+
+def _contains(urls: list[str], wanted: str) -> bool:
+    wanted_key = _comparable(wanted)
+    return any(_comparable(url) == wanted_key for url in urls)
+
+
+def _comparable(url: str) -> str:
+    # "https://shop.example/" and "shop.example" are the same link to a reader.
+    key = url.casefold().removeprefix("https://").removeprefix("http://")
+    return key.removeprefix("www.").rstrip("/")
+
+
+def _move_to_bio(
+    text: str,
+    spans: list[tuple[int, int]],
+    main_url: str,
+    language: Language,
+    network: str,
+    account_label: str,
+) -> HandledLinks:
+    hint = BIO_HINTS[language]
+    changes: list[Change] = []
+    warnings: list[Change] = [notes.bio_link_reminder(main_url, account_label)]
+    if not spans:
+        changes.append(notes.link_hint_added(hint))
+        return HandledLinks(text, hint, tuple(changes), tuple(warnings), bio_url=main_url)
+    pieces: list[str] = []
+    cursor = 0
+    unreachable: list[str] = []
+    for number, (start, end) in enumerate(spans):
+        url = text[start:end]
+        if number == 0:
+            pieces.append(text[cursor:start])
+            pieces.append(hint)
+            changes.append(notes.link_replaced_by_hint(url, hint, network))
+        else:
+            pieces.append(_without_space_before(text, cursor, start, end))
+            changes.append(notes.link_removed(url, network))
+        if _comparable(url) != _comparable(main_url) and url not in unreachable:
+            unreachable.append(url)
+        cursor = end
+    pieces.append(text[cursor:])
+    if unreachable:
+        warnings.append(notes.several_links_for_bio(unreachable))
+    return HandledLinks("".join(pieces), "", tuple(changes), tuple(warnings), bio_url=main_url)
+
+
+def _without_space_before(text: str, cursor: int, start: int, end: int) -> str:
+    """The text before a removed link, minus the space that would be left doubled."""
+    before = text[cursor:start]
+    following = text[end : end + 1]
+    if before.endswith((" ", "\t")) and (following in ("", " ", "\n", ".", ",", "!", "?")):
+        return before[:-1]
+    return before

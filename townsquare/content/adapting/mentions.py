@@ -1,0 +1,63 @@
+"""Mentions from the contact book: `@[Name]` in the master becomes each network's handle.
+
+Syntax: `@[` + the contact's name + `]`, e.g. `Danke an @[Stadtwerke Leipzig]!`. The name is
+matched without regard to case or repeated spaces, may not contain brackets or a line
+break, and is at most 100 characters long. Anything else that starts with `@` (a handle
+typed directly, an e-mail address) is left exactly as written.
+
+For each network the contact's handle is rendered with the target's mention template
+(`"{handle}"` by default). A contact without a handle for the network, or a name that is
+not in the contact book, becomes the plain name with a warning: the post still reads
+correctly, it just does not notify anyone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from townsquare.content.adapting import notes
+from townsquare.content.adapting.model import Change, ContactBook
+
+MENTION_RE = re.compile(r"@\[([^\[\]\n\r]{1,100})\]")
+
+
+@dataclass(frozen=True, slots=True)
+class MappedMentions:
+    text: str
+    changes: tuple[Change, ...]
+    warnings: tuple[Change, ...]
+
+
+def map_mentions(
+    text: str, network: str, contacts: ContactBook, template: str = "{handle}"
+) -> MappedMentions:
+    if "@[" not in text:
+        return MappedMentions(text, (), ())
+    changes: dict[str, Change] = {}
+    warnings: dict[str, Change] = {}
+
+    def replace(match: re.Match[str]) -> str:
+        written = match.group(1).strip()
+        contact = contacts.find(written)
+        if contact is None:
+            warnings.setdefault(written.casefold(), notes.mention_unknown(written))
+            return written
+        handle = contact.handles.get(network, "").strip()
+        if not handle:
+            warnings.setdefault(contact.name, notes.mention_without_handle(contact.name, network))
+            return contact.name
+        rendered = template.format(handle=handle, name=contact.name)
+        changes.setdefault(contact.name, notes.mention_mapped(contact.name, rendered, network))
+        return rendered
+
+    mapped = MENTION_RE.sub(replace, text)
+    return MappedMentions(mapped, tuple(changes.values()), tuple(warnings.values()))
+
+
+def contact_syntax_left(text: str) -> list[Change]:
+    """Warnings for `@[Name]` still in a hand-edited text, which would go out literally."""
+    if "@[" not in text:
+        return []
+    names = dict.fromkeys(match.group(1).strip() for match in MENTION_RE.finditer(text))
+    return [notes.mention_syntax_left(name) for name in names]

@@ -1,0 +1,393 @@
+"""Every change and warning the engine can report, in English and German, in one place.
+
+Keeping the texts together keeps the two languages in step and the codes stable; the
+rest of the engine only calls these functions.
+"""
+
+from __future__ import annotations
+
+from townsquare.content.adapting.model import Change
+
+_NETWORK_NAMES = {
+    "x": "X",
+    "bluesky": "Bluesky",
+    "mastodon": "Mastodon",
+    "threads": "Threads",
+    "instagram": "Instagram",
+    "facebook": "Facebook",
+    "linkedin": "LinkedIn",
+    "tiktok": "TikTok",
+    "youtube": "YouTube",
+    "pinterest": "Pinterest",
+    "telegram": "Telegram",
+    "discord": "Discord",
+    "matrix": "Matrix",
+    "reddit": "Reddit",
+}
+
+
+def network_name(network: str) -> str:
+    return _NETWORK_NAMES.get(network, network.replace("_", " ").title())
+
+
+def _tags(hashtags: list[str]) -> str:
+    return " ".join(f"#{tag}" for tag in hashtags)
+
+
+def _quote(text: str, limit: int = 60) -> str:
+    flat = " ".join(text.split())
+    return f"„{flat[:limit]}…“" if len(flat) > limit else f"„{flat}“"
+
+
+# Mentions
+
+
+def mention_mapped(name: str, handle: str, network: str) -> Change:
+    where = network_name(network)
+    return Change(
+        "mention_mapped",
+        f"Mentioned {name} as {handle} on {where}.",
+        f"{name} wird auf {where} als {handle} erwähnt.",
+    )
+
+
+def mention_without_handle(name: str, network: str) -> Change:
+    where = network_name(network)
+    return Change(
+        "mention_without_handle",
+        f"{name} has no {where} handle in the contact book; the name is written out "
+        "instead, without a mention.",
+        f"{name} hat im Adressbuch kein Konto auf {where}; der Name steht ohne Erwähnung im Text.",
+    )
+
+
+def mention_unknown(name: str) -> Change:
+    return Change(
+        "mention_unknown",
+        f"{name} is not in the contact book; the name is written out instead, without a mention.",
+        f"{name} steht nicht im Adressbuch; der Name steht ohne Erwähnung im Text.",
+    )
+
+
+def mention_syntax_left(name: str) -> Change:
+    return Change(
+        "mention_syntax_left",
+        f"@[{name}] is contact-book syntax and would be published literally.",
+        f"@[{name}] ist eine Adressbuch-Erwähnung und würde wörtlich veröffentlicht.",
+    )
+
+
+# Links
+
+
+def link_card(url: str) -> Change:
+    return Change(
+        "link_card",
+        f"A link card for {url} will be attached to the post.",
+        f"Eine Linkvorschau für {url} wird an den Beitrag angehängt.",
+    )
+
+
+def link_appended(url: str, network: str) -> Change:
+    where = network_name(network)
+    return Change(
+        "link_appended",
+        f"Added the post's link {url} at the end so that it can be clicked on {where}.",
+        f"Den Link des Beitrags {url} am Ende angefügt, damit er auf {where} anklickbar ist.",
+    )
+
+
+def link_replaced_by_hint(url: str, hint: str, network: str) -> Change:
+    where = network_name(network)
+    return Change(
+        "link_replaced_by_hint",
+        f"Replaced {url} with “{hint}”: links in {where} captions cannot be clicked.",
+        f"{url} durch „{hint}“ ersetzt: Links in {where}-Beschreibungen sind nicht anklickbar.",
+    )
+
+
+def link_removed(url: str, network: str) -> Change:
+    where = network_name(network)
+    return Change(
+        "link_removed",
+        f"Removed {url}: links in {where} captions cannot be clicked.",
+        f"{url} entfernt: Links in {where}-Beschreibungen sind nicht anklickbar.",
+    )
+
+
+def link_hint_added(hint: str) -> Change:
+    return Change(
+        "link_hint_added",
+        f"Added “{hint}” so that readers find the link.",
+        f"„{hint}“ ergänzt, damit Leser den Link finden.",
+    )
+
+
+def bio_link_reminder(url: str, account: str) -> Change:
+    return Change(
+        "bio_link_reminder",
+        f"Make sure the link in the bio of {account} points to {url} when this goes out.",
+        f"Bitte prüfen Sie, dass der Link in der Bio von {account} zur Veröffentlichung "
+        f"auf {url} zeigt.",
+    )
+
+
+def several_links_for_bio(urls: list[str]) -> Change:
+    listed = ", ".join(urls)
+    return Change(
+        "several_links_for_bio",
+        f"A bio holds one link; these links are not reachable from this post: {listed}.",
+        f"Eine Bio enthält nur einen Link; diese Links sind über den Beitrag nicht "
+        f"erreichbar: {listed}.",
+    )
+
+
+def link_left_in_caption(url: str, network: str) -> Change:
+    where = network_name(network)
+    return Change(
+        "link_left_in_caption",
+        f"{url} cannot be clicked in a {where} caption.",
+        f"{url} ist in einer {where}-Beschreibung nicht anklickbar.",
+    )
+
+
+# Hashtags
+
+
+def hashtags_added(hashtags: list[str], source: str) -> Change:
+    return Change(
+        "hashtags_added",
+        f"Added {_tags(hashtags)} at the end ({source}).",
+        f"{_tags(hashtags)} am Ende ergänzt ({_source_de(source)}).",
+    )
+
+
+def _source_de(source: str) -> str:
+    if source == "post hashtags":
+        return "Hashtags des Beitrags"
+    return source.replace("hashtag set", "Hashtag-Set")
+
+
+def hashtags_moved_to_end(hashtags: list[str]) -> Change:
+    return Change(
+        "hashtags_moved_to_end",
+        f"Moved {_tags(hashtags)} to the end, as the style settings ask; the words stay "
+        "in the sentence.",
+        f"{_tags(hashtags)} ans Ende verschoben, wie es die Stilvorgaben verlangen; die "
+        "Wörter bleiben im Satz.",
+    )
+
+
+def hashtags_removed_by_policy(hashtags: list[str]) -> Change:
+    return Change(
+        "hashtags_removed_by_policy",
+        f"Removed the hashtag signs of {_tags(hashtags)}: the style settings use no hashtags.",
+        f"Hashtag-Zeichen von {_tags(hashtags)} entfernt: Die Stilvorgaben sehen keine "
+        "Hashtags vor.",
+    )
+
+
+def hashtags_over_cap(hashtags: list[str], cap: int, reason_en: str, reason_de: str) -> Change:
+    return Change(
+        "hashtags_over_cap",
+        f"Left out {_tags(hashtags)}: at most {cap} hashtags ({reason_en}).",
+        f"{_tags(hashtags)} weggelassen: höchstens {cap} Hashtags ({reason_de}).",
+    )
+
+
+def hashtags_for_length(hashtags: list[str]) -> Change:
+    return Change(
+        "hashtags_for_length",
+        f"Left out {_tags(hashtags)} so that the text fits.",
+        f"{_tags(hashtags)} weggelassen, damit der Text passt.",
+    )
+
+
+def hashtags_too_many(count: int, cap: int, network: str) -> Change:
+    where = network_name(network)
+    return Change(
+        "hashtags_too_many",
+        f"{count} hashtags, but {where} allows {cap}.",
+        f"{count} Hashtags, {where} erlaubt aber {cap}.",
+    )
+
+
+def hashtag_invalid(raw: str) -> Change:
+    return Change(
+        "hashtag_invalid",
+        f"“{raw}” cannot be a hashtag (letters, digits and _ only, at least one letter).",
+        f"„{raw}“ kann kein Hashtag sein (nur Buchstaben, Ziffern und _, mindestens ein "
+        "Buchstabe).",
+    )
+
+
+def hashtag_set_unknown(name: str) -> Change:
+    return Change(
+        "hashtag_set_unknown",
+        f"There is no hashtag set called “{name}”.",
+        f"Es gibt kein Hashtag-Set namens „{name}“.",
+    )
+
+
+# Fitting the text into the network's limit
+
+
+def thread_split(parts: int, counted: int, limit: int, network: str) -> Change:
+    where = network_name(network)
+    return Change(
+        "thread_split",
+        f"Split into a thread of {parts} posts numbered 1/{parts} to {parts}/{parts}: the "
+        f"text counts {counted} and {where} allows {limit} per post.",
+        f"In einen Thread aus {parts} Beiträgen geteilt, nummeriert 1/{parts} bis "
+        f"{parts}/{parts}: Der Text zählt {counted}, {where} erlaubt {limit} pro Beitrag.",
+    )
+
+
+def word_broken() -> Change:
+    return Change(
+        "word_broken",
+        "A word or link was longer than one post and had to be broken in the middle.",
+        "Ein Wort oder Link war länger als ein Beitrag und musste mittendrin geteilt werden.",
+    )
+
+
+def thread_truncated(max_parts: int, dropped: str) -> Change:
+    return Change(
+        "thread_truncated",
+        f"The thread is limited to {max_parts} posts; the end was cut: {_quote(dropped)}.",
+        f"Der Thread ist auf {max_parts} Beiträge begrenzt; das Ende wurde gekürzt: "
+        f"{_quote(dropped)}.",
+    )
+
+
+def text_shortened(cut: str, counted: int, limit: int, network: str) -> Change:
+    where = network_name(network)
+    how_en = "after the last complete sentence" if cut == "sentence" else "with an ellipsis"
+    how_de = "nach dem letzten vollständigen Satz" if cut == "sentence" else "mit Auslassung"
+    return Change(
+        "text_shortened",
+        f"Shortened {how_en}: the text counts {counted} and {where} allows {limit} "
+        "without threads.",
+        f"Gekürzt {how_de}: Der Text zählt {counted}, {where} erlaubt {limit} und "
+        "kennt keine Threads.",
+    )
+
+
+def content_cut(dropped: str) -> Change:
+    return Change(
+        "content_cut",
+        f"This text is missing from the variant: {_quote(dropped)}. Shorten the master or "
+        "edit this variant.",
+        f"Dieser Text fehlt in der Variante: {_quote(dropped)}. Kürzen Sie den Haupttext "
+        "oder bearbeiten Sie diese Variante.",
+    )
+
+
+def limit_too_small(limit: int, network: str) -> Change:
+    where = network_name(network)
+    return Change(
+        "limit_too_small",
+        f"A limit of {limit} leaves no room to split the text for {where}.",
+        f"Ein Limit von {limit} lässt keinen Platz, den Text für {where} zu teilen.",
+    )
+
+
+def part_too_long(index: int, counted: int, limit: int, network: str) -> Change:
+    where = network_name(network)
+    return Change(
+        "part_too_long",
+        f"Post {index} counts {counted}; {where} allows {limit}.",
+        f"Beitrag {index} zählt {counted}; {where} erlaubt {limit}.",
+    )
+
+
+def too_many_parts(parts: int, max_parts: int, network: str) -> Change:
+    where = network_name(network)
+    return Change(
+        "too_many_parts",
+        f"{parts} posts in the thread; {where} allows {max_parts}.",
+        f"{parts} Beiträge im Thread; {where} erlaubt {max_parts}.",
+    )
+
+
+# Hand-edited variants and languages
+
+
+def master_changed_since_edit() -> Change:
+    return Change(
+        "master_changed_since_edit",
+        "The master text changed after this variant was edited by hand; the variant was "
+        "kept as it is. Compare them before publishing.",
+        "Der Haupttext wurde geändert, nachdem diese Variante von Hand bearbeitet wurde; "
+        "die Variante bleibt unverändert. Bitte vergleichen Sie beide vor der "
+        "Veröffentlichung.",
+    )
+
+
+def language_mismatch(post_language: str, account_language: str, account: str) -> Change:
+    names_en = {"de": "German", "en": "English"}
+    names_de = {"de": "Deutsch", "en": "Englisch"}
+    return Change(
+        "language_mismatch",
+        f"The post is in {names_en.get(post_language, post_language)}, but {account} "
+        f"usually posts in {names_en.get(account_language, account_language)}.",
+        f"Der Beitrag ist auf {names_de.get(post_language, post_language)}, {account} "
+        f"veröffentlicht sonst auf {names_de.get(account_language, account_language)}.",
+    )
+
+
+# Tone
+
+
+def address_mixed(informal: list[str], formal: list[str]) -> Change:
+    du, sie = ", ".join(informal), ", ".join(formal)
+    return Change(
+        "address_mixed",
+        f"The text addresses readers both informally ({du}) and formally ({sie}). Choose one.",
+        f"Der Text spricht die Leser sowohl mit du ({du}) als auch mit Sie ({sie}) an. "
+        "Bitte entscheiden Sie sich für eine Form.",
+    )
+
+
+def address_informal_in_formal(informal: list[str]) -> Change:
+    du = ", ".join(informal)
+    return Change(
+        "address_informal_in_formal",
+        f"The style settings address readers formally (Sie), but the text uses {du}.",
+        f"Die Stilvorgaben sehen „Sie“ vor, der Text verwendet aber {du}.",
+    )
+
+
+def address_formal_in_informal(formal: list[str]) -> Change:
+    sie = ", ".join(formal)
+    return Change(
+        "address_formal_in_informal",
+        f"The style settings address readers informally (du), but the text uses {sie}.",
+        f"Die Stilvorgaben sehen „du“ vor, der Text verwendet aber {sie}.",
+    )
+
+
+def emoji_not_wanted(count: int) -> Change:
+    return Change(
+        "emoji_not_wanted",
+        f"The style settings use no emoji, but the text has {count}.",
+        f"Die Stilvorgaben sehen keine Emoji vor, der Text enthält aber {count}.",
+    )
+
+
+def emoji_too_many(count: int, maximum: int) -> Change:
+    return Change(
+        "emoji_too_many",
+        f"The text has {count} emoji; the style settings allow {maximum}.",
+        f"Der Text enthält {count} Emoji; die Stilvorgaben erlauben {maximum}.",
+    )
+
+
+def banned_word(found: list[str]) -> Change:
+    listed = ", ".join(f"“{word}”" for word in found)
+    listed_de = ", ".join(f"„{word}“" for word in found)
+    return Change(
+        "banned_word",
+        f"The style settings avoid these words: {listed}.",
+        f"Diese Wörter sollen laut Stilvorgaben vermieden werden: {listed_de}.",
+    )
