@@ -1,0 +1,255 @@
+"""Text counting per network: one pure function per rule, and a dispatcher by rule name.
+
+The heavy machinery lives beside this module (x_weighted.py, urls.py, bluesky.py,
+text_units.py); this one holds the simpler rules and is the place to import from.
+Lengths are integers in the unit the network counts; all functions accept any Python string.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from functools import lru_cache
+
+import regex
+
+from townsquare.networks.rules.bluesky import (
+    BlueskyLength,
+    Facet,
+    bluesky_length,
+    detect_bluesky_facets,
+)
+from townsquare.networks.rules.text_units import (
+    emoji_spans,
+    grapheme_count,
+    grapheme_spans,
+    utf8_length,
+    utf16_length,
+)
+from townsquare.networks.rules.urls import UrlMatch, extract_urls
+from townsquare.networks.rules.x_weighted import (
+    X_CONFIG_V2,
+    X_CONFIG_V3,
+    XCountingConfig,
+    XTextResult,
+    parse_x_text,
+    x_weighted_length,
+)
+
+__all__ = [
+    "X_CONFIG_V2",
+    "X_CONFIG_V3",
+    "BlueskyLength",
+    "Facet",
+    "UrlMatch",
+    "XCountingConfig",
+    "XTextResult",
+    "bluesky_length",
+    "count_cashtags",
+    "count_hashtags",
+    "count_mentions",
+    "detect_bluesky_facets",
+    "distinct_links",
+    "emoji_spans",
+    "extract_urls",
+    "find_hashtags",
+    "grapheme_count",
+    "linkedin_escape",
+    "linkedin_length",
+    "mastodon_countable_text",
+    "mastodon_length",
+    "overflow_index",
+    "parse_x_text",
+    "telegram_length",
+    "telegram_visible_text",
+    "text_length",
+    "threads_length",
+    "utf8_length",
+    "utf16_length",
+    "x_weighted_length",
+]
+
+# --- Mastodon -----------------------------------------------------------------------------------
+# The server counts grapheme clusters of spoiler_text + text, after replacing every http(s) URL
+# by `characters_reserved_per_url` characters and every remote mention @user@domain by @user.
+_REMOTE_MENTION = regex.compile(r"(?<![=/\w])@(\w+(?:[.-]+\w+)*)@[\w.-]+\w")
+
+
+def mastodon_countable_text(text: str, url_weight: int = 23) -> str:
+    """The text as Mastodon measures it (URLs as placeholders, remote mentions shortened)."""
+    urls = extract_urls(text, without_protocol=False)
+    if urls:
+        pieces: list[str] = []
+        last = 0
+        for url in urls:
+            pieces.append(text[last : url.start])
+            pieces.append("x" * url_weight)
+            last = url.end
+        pieces.append(text[last:])
+        text = "".join(pieces)
+    if "@" in text:
+        text = str(_REMOTE_MENTION.sub(r"@\1", text))
+    return text
+
+
+def mastodon_length(text: str, content_warning: str = "", url_weight: int = 23) -> int:
+    return grapheme_count(content_warning + mastodon_countable_text(text, url_weight))
+
+
+# --- Threads ------------------------------------------------------------------------------------
+def threads_length(text: str) -> int:
+    """Graphemes, but each emoji weighs its UTF-8 byte length (Meta: "Emojis are counted as
+    the number of UTF-8 bytes"); a conservative reading of a rule Meta does not spell out."""
+    spans = emoji_spans(text)
+    extra = sum(utf8_length(text[start:end]) - 1 for start, end in spans)
+    return grapheme_count(text) + extra
+
+
+# --- Telegram -----------------------------------------------------------------------------------
+# With parse_mode HTML the limit applies to the text left after entity parsing: tags removed,
+# &lt; &gt; &amp; &quot; and numeric character references decoded. Then UTF-16 code units.
+_HTML_TAG = regex.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?>")
+_HTML_ENTITY = regex.compile(r"&(?:lt|gt|amp|quot|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});")
+
+
+def telegram_visible_text(text: str, parse_mode: str | None = "HTML") -> str:
+    if parse_mode is None or parse_mode.upper() != "HTML":
+        return text
+    without_tags = _HTML_TAG.sub("", text) if "<" in text else text
+    if "&" not in without_tags:
+        return without_tags
+    return str(_HTML_ENTITY.sub(lambda match: html.unescape(match.group()), without_tags))
+
+
+def telegram_length(text: str, parse_mode: str | None = "HTML") -> int:
+    return utf16_length(telegram_visible_text(text, parse_mode))
+
+
+# --- LinkedIn -----------------------------------------------------------------------------------
+# "little" text format: these characters must be backslash-escaped unless used as syntax; an
+# unescaped one makes LinkedIn cut the post short without an error.
+LINKEDIN_RESERVED = frozenset("\\|{}@[]()<>#*_~")
+_LINKEDIN_RESERVED_RUN = regex.compile(r"[\\|{}@\[\]()<>#*_~]")
+_HASHTAG = regex.compile(r"(?<![\w&#\uff03])[#\uff03](?![\ufe0f\u20e3])(\w*[^\W\d_]\w*)")
+
+
+def linkedin_escape(text: str, *, hashtags: bool = True) -> str:
+    """Escape `text` for the commentary field; with `hashtags`, #words become hashtag templates
+    ({hashtag|\\#|word}) so they stay hashtags instead of turning into escaped plain text."""
+    if not hashtags:
+        return str(_LINKEDIN_RESERVED_RUN.sub(r"\\\g<0>", text))
+    pieces: list[str] = []
+    last = 0
+    for match in _HASHTAG.finditer(text):
+        pieces.append(_LINKEDIN_RESERVED_RUN.sub(r"\\\g<0>", text[last : match.start()]))
+        word = _LINKEDIN_RESERVED_RUN.sub(r"\\\g<0>", match.group(1))
+        pieces.append("{hashtag|\\#|" + word + "}")
+        last = match.end()
+    pieces.append(_LINKEDIN_RESERVED_RUN.sub(r"\\\g<0>", text[last:]))
+    return "".join(pieces)
+
+
+def linkedin_length(text: str) -> int:
+    """Characters people see (escapes and templates do not show), as UTF-16 code units."""
+    return utf16_length(text)
+
+
+# --- hashtags, mentions, cashtags, links ---------------------------------------------------------
+_MENTION = regex.compile(r"(?<![\w@])@([A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?)")
+_CASHTAG = regex.compile(r"(?<![\w$])\$[A-Za-z]{1,6}(?:[._][A-Za-z]{1,2})?(?!\w)")
+
+
+def find_hashtags(text: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) of each #hashtag (it needs a letter: "#1" is no hashtag)."""
+    if "#" not in text and "\uff03" not in text:
+        return ()
+    return tuple(match.span() for match in _HASHTAG.finditer(text))
+
+
+def count_hashtags(text: str) -> int:
+    return len(find_hashtags(text))
+
+
+def count_mentions(text: str) -> int:
+    return len(_MENTION.findall(text)) if "@" in text else 0
+
+
+def count_cashtags(text: str) -> int:
+    return len(_CASHTAG.findall(text)) if "$" in text else 0
+
+
+def distinct_links(text: str) -> tuple[str, ...]:
+    """Unique URLs in order of appearance (case of the host ignored, trailing "/" ignored)."""
+    seen: dict[str, str] = {}
+    for url in extract_urls(text):
+        key = url.url.rstrip("/").lower()
+        seen.setdefault(key, url.url)
+    return tuple(seen.values())
+
+
+# --- dispatch by rule -----------------------------------------------------------------------------
+def text_length(
+    counting: str,
+    text: str,
+    *,
+    url_weight: int | None = None,
+    content_warning: str = "",
+) -> int:
+    """Length of `text` under the counting rule named `counting` (see model.TEXT_COUNTINGS)."""
+    if counting == "x_weighted_v3":
+        if url_weight is None or url_weight == X_CONFIG_V3.transformed_url_length:
+            return x_weighted_length(text)
+        return x_weighted_length(text, _x_config_with_url_weight(url_weight))
+    if counting == "mastodon":
+        return mastodon_length(text, content_warning, 23 if url_weight is None else url_weight)
+    counter = _SIMPLE_COUNTERS.get(counting)
+    if counter is None:
+        raise ValueError(f"Unknown text counting rule {counting!r}")
+    return counter(text)
+
+
+@lru_cache(maxsize=8)
+def _x_config_with_url_weight(url_weight: int) -> XCountingConfig:
+    return XCountingConfig(transformed_url_length=url_weight)
+
+
+_SIMPLE_COUNTERS: dict[str, Callable[[str], int]] = {
+    "bluesky": grapheme_count,
+    "threads": threads_length,
+    "telegram": telegram_length,
+    "linkedin_little": linkedin_length,
+    "utf16": utf16_length,
+    "utf8_bytes": utf8_length,
+}
+
+
+def overflow_index(
+    counting: str,
+    text: str,
+    limit: int,
+    *,
+    url_weight: int | None = None,
+    content_warning: str = "",
+) -> int | None:
+    """Code point index of the first grapheme that no longer fits `limit`, or None if all fit.
+
+    Lengths grow with the prefix for every rule, so a binary search over grapheme boundaries
+    finds the cut (a URL cut in half may count differently; the answer is then approximate).
+    """
+
+    def length(prefix: str) -> int:
+        return text_length(counting, prefix, url_weight=url_weight, content_warning=content_warning)
+
+    if length(text) <= limit:
+        return None
+    if counting == "x_weighted_v3" and url_weight in (None, 23):
+        return parse_x_text(text).overflow_index
+    boundaries = [end for _, end in grapheme_spans(text)]
+    low, high = 0, len(boundaries) - 1
+    while low < high:  # first boundary whose prefix is too long
+        middle = (low + high) // 2
+        if length(text[: boundaries[middle]]) > limit:
+            high = middle
+        else:
+            low = middle + 1
+    return boundaries[low - 1] if low > 0 else 0
