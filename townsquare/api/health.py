@@ -5,7 +5,7 @@ either way."""
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from townsquare.runtime.health import (
     CheckResult,
@@ -34,7 +34,7 @@ def _check(result: CheckResult) -> Check:
 
 
 @router.get("/health", response={200: Health, 503: Health}, auth=None)
-def health(request: HttpRequest) -> tuple[int, Health]:
+def health(request: HttpRequest) -> Status[Health]:
     database = check_database()
     tasks = check_tasks_backend(database_ok=database.ok)
     scheduler = check_scheduler(database_ok=database.ok)
@@ -44,4 +44,4 @@ def health(request: HttpRequest) -> tuple[int, Health]:
         tasks=_check(tasks),
         scheduler=_check(scheduler),
     )
-    return (200 if body.ok else 503), body
+    return Status(200 if body.ok else 503, body)
