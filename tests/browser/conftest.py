@@ -71,6 +71,12 @@ class PageLog:
             url for url, headers in self.documents if "content-security-policy" not in headers
         ]
         assert not without_csp, f"pages without a Content-Security-Policy: {without_csp}"
+        lax = [
+            url
+            for url, headers in self.documents
+            if "unsafe-" in headers["content-security-policy"]
+        ]
+        assert not lax, f"pages whose Content-Security-Policy allows unsafe code: {lax}"
 
 
 @pytest.fixture

@@ -233,7 +233,8 @@ def template_messages(path: Path) -> list[TemplateMessage]:
 
 
 def all_template_messages() -> list[TemplateMessage]:
-    return [m for path in sorted(TEMPLATES_DIR.rglob("*.html")) for m in template_messages(path)]
+    paths = sorted(p for p in TEMPLATES_DIR.rglob("*") if p.suffix in (".html", ".txt"))
+    return [m for path in paths for m in template_messages(path)]
 
 
 # --- the catalog ------------------------------------------------------------------------
