@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "townsquare.networks",
     "townsquare.content",
     "townsquare.runtime",
+    "townsquare.media",
     "townsquare.api",
     "townsquare.ui",
 ]

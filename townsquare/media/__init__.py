@@ -1,0 +1,1 @@
+"""The media library: images and videos of a workspace, checked and cleaned on upload."""
