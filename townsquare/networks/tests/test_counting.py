@@ -159,7 +159,7 @@ def test_linkedin_counts_the_visible_text() -> None:
     assert linkedin_length("a_b (c)") == 7
 
 
-# --- Instagram and friends: hashtags, mentions, cashtags, links --------------------------------------
+# --- Instagram and friends: hashtags, mentions, cashtags, links -----------------------------
 def test_hashtags_need_a_letter_and_a_word_start() -> None:
     assert count_hashtags("#eins #zwei #3 a#b #über") == 3
     assert find_hashtags("x #tag") == ((2, 6),)
@@ -178,7 +178,7 @@ def test_distinct_links_ignore_repeats() -> None:
     assert distinct_links(text) == ("https://a.com", "https://b.com", "example.org")
 
 
-# --- units, dispatch, overflow -----------------------------------------------------------------------
+# --- units, dispatch, overflow ------------------------------------------------------
 def test_utf_lengths_survive_lone_surrogates() -> None:
     assert utf16_length("a\ud800") == 2
     assert utf8_length("a\ud800") == 4

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import emoji
 import regex
 from hypothesis import HealthCheck, given, settings
@@ -68,7 +70,7 @@ def test_bluesky_facet_byte_ranges_slice_back_to_the_matched_text(text: str) -> 
 @given(texts)
 def test_facets_never_overlap(text: str) -> None:
     facets = detect_bluesky_facets(text)
-    for earlier, later in zip(facets, facets[1:], strict=False):
+    for earlier, later in itertools.pairwise(facets):
         assert earlier.byte_end <= later.byte_start
 
 
