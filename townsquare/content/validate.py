@@ -338,7 +338,7 @@ class _Check:
         elif (most := self.rules.thread_max_parts.value) is not None and count > most:
             self.add("thread_too_many_parts", "error", count=count, max=most)
 
-    # --- text -------------------------------------------------------------------------------------
+    # --- text ------------------------------------------------------------------------------------
     def is_sound(self, text: str, field: str) -> bool:
         """Report broken input; False when the text is too large to be counted at all."""
         what = _WHAT[field]
@@ -479,7 +479,7 @@ class _Check:
         if not self.rules.links_clickable.value:
             self.add("link_in_bio", "warning")
 
-    # --- media ------------------------------------------------------------------------------------
+    # --- media -----------------------------------------------------------------------------------
     def check_media(self) -> None:
         media, rules = self.variant.media, self.rules
         if not media:
