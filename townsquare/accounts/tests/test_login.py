@@ -103,3 +103,16 @@ def test_the_user_chooses_the_interface_language(client, alice, workspace_a):
     assert alice.language == "de"
     page = client.get(f"/w/{workspace_a.slug}/")
     assert page["Content-Language"] == "de"
+
+
+def test_the_two_factor_page_renders_inside_the_shell(client, alice):
+    client.force_login(alice)
+    page = client.get("/accounts/2fa/")
+    assert page.status_code == 200
+    assert b"Authenticator" in page.content and b'class="topbar"' in page.content
+
+
+def test_the_sign_in_page_does_not_offer_sign_up_when_it_is_closed(client):
+    page = client.get("/accounts/login/")
+    assert b"by invitation" in page.content
+    assert b"/accounts/signup/" not in page.content
