@@ -28,9 +28,7 @@ class StyleSettings(models.Model):
     address = models.CharField(
         _("form of address (German)"), max_length=8, choices=ADDRESS_CHOICES, default="any"
     )
-    emoji_policy = models.CharField(
-        _("emoji"), max_length=8, choices=EMOJI_CHOICES, default="free"
-    )
+    emoji_policy = models.CharField(_("emoji"), max_length=8, choices=EMOJI_CHOICES, default="free")
     max_emoji = models.PositiveSmallIntegerField(_("at most this many emoji"), default=3)
     hashtag_policy = models.CharField(
         _("hashtags"), max_length=16, choices=HASHTAG_POLICY_CHOICES, default="keep_inline"

@@ -8,7 +8,7 @@ from townsquare.workspaces.models import Workspace
 ACCOUNTS: dict[str, tuple[tuple[str, str, str, dict[str, object]], ...]] = {
     "Morgenrot Kaffeerösterei": (
         ("bluesky", "@morgenrot.bsky.social", "Morgenrot Kaffee", {}),
-        ("mastodon", "@morgenrot@mastodon.social", "Morgenrot", {"max_characters": 500}),
+        ("mastodon", "@morgenrot@mastodon.social", "Morgenrot", {"text_max": 500}),
         ("instagram", "morgenrot.kaffee", "Morgenrot Kaffeerösterei", {}),
         ("linkedin_page", "Morgenrot GmbH", "Morgenrot GmbH", {}),
         ("threads", "@morgenrot.kaffee", "Morgenrot", {}),
