@@ -88,7 +88,8 @@ class Supervisor:
                     if self.stopping:
                         break
                     self._tend(child, time.monotonic())
-            self.log("stopping (press Ctrl-C again to kill)")
+            if not self.exit_code:
+                self.log("stopping (press Ctrl-C again to kill)")
         finally:
             self.stop_all()
             for sig, handler in previous.items():
