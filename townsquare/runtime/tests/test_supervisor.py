@@ -51,7 +51,7 @@ def test_stopping_ends_each_childs_whole_process_group_even_what_ignores_sigterm
     for child in (polite, stubborn):
         runner.start(child)
     sessions = {child.process.pid for child in (polite, stubborn)}
-    wait_for(lambda: len(in_sessions(sessions)) >= 5, timeout=5, what="the grandchildren")
+    wait_for(lambda: len(in_sessions(sessions)) == 6, timeout=5, what="the grandchildren")
 
     started = time.monotonic()
     runner.stop_all()
