@@ -25,9 +25,9 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
         single = super().clean
-        if isinstance(data, list | tuple):
+        if isinstance(data, list | tuple) and data:
             return [single(d, initial) for d in data]
-        return [single(data, initial)]
+        return [single(data or None, initial)]  # no file: "required" speaks
 
 
 class FolderChoiceMixin(forms.Form):
