@@ -31,7 +31,7 @@ from townsquare.content.adapting.hashtags import (
     place_hashtags,
 )
 from townsquare.content.adapting.links import handle_links
-from townsquare.content.adapting.mentions import MENTION_RE, contact_syntax_left, map_mentions
+from townsquare.content.adapting.mentions import contact_syntax_left, map_mentions
 from townsquare.content.adapting.model import (
     THREAD_NUMBERING_SEPARATOR,
     AdaptedVariant,
@@ -49,6 +49,7 @@ from townsquare.content.adapting.model import (
     StyleSettings,
     TargetProfile,
 )
+from townsquare.content.adapting.parsed import MENTION_RE, ParsedMaster, apply_edits, parse_master
 from townsquare.content.adapting.threads import (
     LimitTooSmall,
     farthest,
@@ -98,6 +99,7 @@ def adapt_post(
     those edited by hand come back unchanged and re-checked.
     """
     earlier = {(variant.network, variant.account_label): variant for variant in previous}
+    parsed = parse_master(master.text)
     tone_by_style: dict[int, tuple[Change, ...]] = {}
     variants: list[AdaptedVariant] = []
     for target in targets:
@@ -111,7 +113,7 @@ def adapt_post(
         if tone is None:
             tone = check_tone(master.text, master.language, network_style)
             tone_by_style[id(network_style)] = tone
-        variants.append(_adapt(master, target, network_style, contacts, tone))
+        variants.append(_adapt(master, parsed, target, network_style, contacts, tone))
     return tuple(variants)
 
 
@@ -127,11 +129,12 @@ def adapt_variant(
     if previous is not None and previous.edited_by_hand:
         return recheck_variant(previous, master, target, network_style)
     tone = check_tone(master.text, master.language, network_style)
-    return _adapt(master, target, network_style, contacts, tone)
+    return _adapt(master, parse_master(master.text), target, network_style, contacts, tone)
 
 
 def _adapt(
     master: MasterPost,
+    parsed: ParsedMaster,
     target: TargetProfile,
     style: StyleSettings,
     contacts: ContactBook,
@@ -140,12 +143,12 @@ def _adapt(
     changes: list[Change] = []
     warnings: list[Change] = _language_warnings(master.language, target)
 
-    mentioned = map_mentions(master.text, target.network, contacts, target.mention_template)
+    mentioned = map_mentions(parsed, target.network, contacts, target.mention_template)
     changes += mentioned.changes
     warnings += mentioned.warnings
 
     links = handle_links(
-        mentioned.text,
+        parsed,
         master.link_url,
         target.link_mode,
         master.language,
@@ -156,12 +159,13 @@ def _adapt(
     warnings += links.warnings
 
     cap = hashtag_cap(target.network, style, target.hashtag_cap, target.hashtag_recommended)
-    placed = place_hashtags(links.body, master, style, target.network, cap)
+    placed = place_hashtags(parsed, master, style, target.network, cap)
     changes += placed.changes
     added_at = len(changes)  # notes on added hashtags go here once fitting has decided
     warnings += placed.warnings
 
-    body = placed.body.strip()
+    edits = [*mentioned.edits, *links.edits, *placed.edits]
+    body = apply_edits(parsed.text, parsed.body_end, edits).strip()
     appendix = _PARAGRAPH + links.appendix if links.appendix and body else links.appendix
     tags = placed.end_tags
     full = _compose(body + appendix, tags, placed.separator)
@@ -211,7 +215,14 @@ def _split(
     warnings: list[Change],
 ) -> _Fitted | None:
     try:
-        split = split_thread(full, target.max_length, target.length, target.max_thread_parts)
+        split = split_thread(
+            full,
+            target.max_length,
+            target.length,
+            target.max_thread_parts,
+            counted,
+            adds_up=target.length_adds_up,
+        )
     except LimitTooSmall:
         warnings.append(notes.limit_too_small(target.max_length, target.network))
         return None

@@ -1,16 +1,16 @@
 """Where a text may be split: whitespace runs, which of them end a sentence, graphemes.
 
-A text is scanned once into a `Layout` (one regular-expression pass for the whitespace
-runs); whether a run ends a sentence is decided only for the runs the splitter actually
-looks at, from the few characters around it.
+A text is scanned once into a `Layout`, then searched with bisection: the splitter never
+re-scans text or walks it character by character.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from dataclasses import dataclass, field
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 import regex
 
@@ -20,12 +20,18 @@ import regex
 BREAKABLE_SPACE = (
     " \t\n\r\x0b\x0c\x1c-\x1f\x85\u1680\u2000-\u2006\u2008-\u200a\u2028\u2029\u205f\u3000"
 )
-WHITESPACE_RUN_RE = re.compile(f"[{BREAKABLE_SPACE}]+")
-_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
-_TERMINATORS = frozenset(".!?…‼⁇⁈⁉。！？")
-_CLOSERS = frozenset("\"'”“’‘»«›‹)]}*_")
-_EMOJI_JOINERS = frozenset("\ufe0f\u200d\u20e3")
+_SPLIT_RE = re.compile(f"([{BREAKABLE_SPACE}]+)")
+_LINE_BREAKS = "\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029"
+_LINE_BREAK_RUN_RE = re.compile(f"[{BREAKABLE_SPACE}]*[{_LINE_BREAKS}][{BREAKABLE_SPACE}]*")
+# A sentence ends after a terminator and any closing quotes or brackets. Social posts
+# often put emoji after the punctuation ("Neu! 🎉 Jetzt ..."): they still belong to the
+# sentence that just ended, so the split point is the whitespace after them.
+_EMOJI_PARTS = "\U0001f000-\U0001faff\u2190-\u2bff\ufe0f\u200d\u20e3\U000e0020-\U000e007f"
+_SENTENCE_END_RE = re.compile(
+    f"[.!?…‼⁇⁈⁉。！？][\"'”“’‘»«›‹)\\]}}*_]*(?:[ \t]+[{_EMOJI_PARTS}]+)*([{BREAKABLE_SPACE}]+)"
+)
 _GRAPHEME_RE = regex.compile(r"\X")
+_WORD_BEFORE_RE = re.compile(r"(?<!\w)\w+$")
 
 # Abbreviations after which a period does not end a sentence, German and English.
 # Single letters ("z.", "B.") and short numbers ("1. Mai") are handled by rule, not listed.
@@ -42,95 +48,77 @@ ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
 class Layout:
     """The split points of one text.
 
-    `runs[i]` is the (start, end) of the i-th interior whitespace run. A run touching the
+    `run_starts[i]:run_ends[i]` is the i-th interior whitespace run. A run touching the
     start or the end of the text is never a split point: it would leave an empty part.
+    `sentence_runs` are the indices of the runs that end a sentence or a line, ascending.
     """
 
     text: str
-    runs: list[tuple[int, int]]
     run_starts: list[int]
-    _sentence_memo: dict[int, bool] = field(default_factory=dict, repr=False, compare=False)
+    run_ends: list[int]
+    sentence_runs: list[int]
 
     def first_run_after(self, position: int) -> int:
         """Index of the first run starting after `position` (len(runs) if there is none)."""
         return bisect_right(self.run_starts, position)
 
     def ends_sentence(self, run_index: int) -> bool:
-        known = self._sentence_memo.get(run_index)
-        if known is None:
-            start, end = self.runs[run_index]
-            known = _ends_sentence(self.text, start, end)
-            self._sentence_memo[run_index] = known
-        return known
+        found = bisect_left(self.sentence_runs, run_index)
+        return found < len(self.sentence_runs) and self.sentence_runs[found] == run_index
 
     def last_sentence_run(self, low: int, high: int) -> int | None:
         """The farthest run index in [low, high] that ends a sentence or a line."""
-        for run_index in range(high, low - 1, -1):
-            if self.ends_sentence(run_index):
-                return run_index
+        found = bisect_right(self.sentence_runs, high) - 1
+        if found >= 0 and self.sentence_runs[found] >= low:
+            return self.sentence_runs[found]
         return None
 
     def next_sentence_run(self, after: int) -> int | None:
-        for run_index in range(after + 1, len(self.runs)):
-            if self.ends_sentence(run_index):
-                return run_index
-        return None
+        found = bisect_right(self.sentence_runs, after)
+        return self.sentence_runs[found] if found < len(self.sentence_runs) else None
 
 
 @lru_cache(maxsize=64)
 def layout_of(text: str) -> Layout:
-    """Scan `text` once. Cached: several networks often end up with the same text."""
-    runs = [match.span() for match in WHITESPACE_RUN_RE.finditer(text)]
-    if runs and runs[0][0] == 0:
-        runs.pop(0)
-    if runs and runs[-1][1] == len(text):
-        runs.pop()
-    return Layout(text, runs, [start for start, _ in runs])
+    """Scan `text` once. Cached: several networks often end up with the same text.
 
-
-def _ends_sentence(text: str, start: int, end: int) -> bool:
-    if any(character in _LINE_BREAKS for character in text[start:end]):
-        return True
-    if end < len(text) and text[end].islower():
-        return False  # "ca. zehn", "z. B. mit", "e.g. our" continue the sentence
-    position = _skip_trailing_emoji(text, start - 1)
-    while position >= 0 and text[position] in _CLOSERS:
-        position -= 1
-    if position < 0 or text[position] not in _TERMINATORS:
-        return False
-    return text[position] != "." or not _is_abbreviation(text, position)
-
-
-def _skip_trailing_emoji(text: str, position: int) -> int:
-    """Step back over emoji that follow the punctuation: "Neu! 🎉 Jetzt" ends after 🎉."""
-    skipped = position
-    while skipped >= 0 and _is_emoji_part(text[skipped]):
-        skipped -= 1
-    if skipped == position:
-        return position
-    while skipped >= 0 and text[skipped] in " \t":
-        skipped -= 1
-    return skipped
-
-
-def _is_emoji_part(character: str) -> bool:
-    code = ord(character)
-    return (
-        0x1F000 <= code <= 0x1FAFF
-        or 0x2190 <= code <= 0x2BFF
-        or 0xE0020 <= code <= 0xE007F
-        or character in _EMOJI_JOINERS
-    )
+    Both scans are single regular-expression passes; Python only looks at the few
+    candidates for a sentence end.
+    """
+    pieces = _SPLIT_RE.split(text)  # word, run, word, run, ..., word
+    offsets = list(accumulate(map(len, pieces)))
+    starts = offsets[0:-1:2]
+    ends = offsets[1::2]
+    if starts and pieces[0] == "":
+        del starts[0], ends[0]
+    if starts and pieces[-1] == "":
+        starts.pop()
+        ends.pop()
+    sentence_runs: set[int] = set()
+    for match in _LINE_BREAK_RUN_RE.finditer(text):
+        sentence_runs.add(match.start())
+    for match in _SENTENCE_END_RE.finditer(text):
+        run_start, run_end = match.span(1)
+        if run_end < len(text) and text[run_end].islower():
+            continue  # "ca. zehn", "z. B. mit", "e.g. our" continue the sentence
+        if text[match.start()] == "." and _is_abbreviation(text, match.start()):
+            continue
+        sentence_runs.add(run_start)
+    indices = [bisect_left(starts, start) for start in sorted(sentence_runs)]
+    valid = [
+        index
+        for index, start in zip(indices, sorted(sentence_runs), strict=True)
+        if index < len(starts) and starts[index] == start
+    ]
+    return Layout(text, starts, ends, valid)
 
 
 def _is_abbreviation(text: str, period: int) -> bool:
     """Whether the period at `period` belongs to an abbreviation or an ordinal number."""
-    word_start = period
-    while word_start > 0 and text[word_start - 1].isalnum():
-        word_start -= 1
-    word = text[word_start:period]
-    if not word:
+    match = _WORD_BEFORE_RE.search(text, max(0, period - 24), period)
+    if match is None:
         return False
+    word = match.group()
     if len(word) == 1 and not word.isdigit():
         return True  # "z. B.", "u. a.", initials
     if word.isdigit():

@@ -22,27 +22,27 @@ Duplicates are recognised without regard to case.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from townsquare.content.adapting import notes
 from townsquare.content.adapting.model import Change, HashtagPolicy, MasterPost, StyleSettings
+from townsquare.content.adapting.parsed import Edit, Hashtag, ParsedMaster
 from townsquare.content.adapting.tokens import HASHTAG_RE, find_urls, normalise_hashtag
-
-_BLOCK_GAP_RE = re.compile(r"\s*")
 
 
 @dataclass(frozen=True, slots=True)
 class PlacedHashtags:
-    """The body with inline hashtags handled, and the tags for the end block.
+    """Edits to the inline hashtags, and the tags for the end block.
 
-    `separator` goes between body and end block: the author's own if the master had an
-    end block, otherwise a blank line. `sources` tells, for each end tag that was not in
-    the master text, where it came from; `added_notes` reports those that made it into
-    the final text (the caller may still leave some out to fit the length).
+    The master's own end block (if any) is always rebuilt from `end_tags`. `separator`
+    goes between body and end block: the author's own if the master had an end block,
+    otherwise a blank line. `sources` tells, for each end tag that was not in the master
+    text, where it came from; `added_notes` reports those that made it into the final
+    text (the caller may still leave some out to fit the length).
     """
 
-    body: str
+    edits: tuple[Edit, ...]
     end_tags: tuple[str, ...]
     separator: str
     changes: tuple[Change, ...]
@@ -51,6 +51,8 @@ class PlacedHashtags:
 
     def added_notes(self, kept: int) -> list[Change]:
         """Notes for the added tags among the first `kept` end tags, one per source."""
+        if not self.sources:
+            return []
         kept_keys = {tag.casefold() for tag in self.end_tags[:kept]}
         by_source: dict[str, list[str]] = {}
         for tag, source in self.sources:
@@ -89,42 +91,31 @@ def hashtag_cap(
 
 
 def place_hashtags(
-    text: str,
+    parsed: ParsedMaster,
     master: MasterPost,
     style: StyleSettings,
     network: str,
     cap: HashtagCap | None,
 ) -> PlacedHashtags:
-    urls = find_urls(text)
-    found = [match for match in HASHTAG_RE.finditer(text) if not _inside(match.start(), urls)]
-    block_start = _end_block_start(text, found)
-    inline = [match for match in found if match.start() < block_start]
-    block = [match.group(1) for match in found if match.start() >= block_start]
+    inline = list(parsed.inline_tags)
+    block = list(parsed.block_tags)
+    separator = parsed.separator
     changes: list[Change] = []
     warnings: list[Change] = []
-    if block_start < len(text):
-        body = text[:block_start].rstrip()
-        separator = text[len(body) : block_start] or "\n\n"
-    else:
-        body, separator = text, "\n\n"
-    if not body.strip() and block:
-        # A text of nothing but hashtags: they are the message, treat them as inline.
-        body, inline, block, separator = text, found, [], "\n\n"
-
     policy: HashtagPolicy = style.hashtag_policy
-    seen = {tag.casefold() for tag in (match.group(1) for match in inline)}
+    seen = {tag.tag.casefold() for tag in inline}
     end_tags = _unique(block, seen)
     if policy == "none":
-        removed = [match.group(1) for match in inline] + end_tags
+        removed = [tag.tag for tag in inline] + end_tags
         if removed:
             changes.append(notes.hashtags_removed_by_policy(removed))
-        untagged = _untag(body, inline, range(len(inline)))
-        return PlacedHashtags(untagged, (), separator, tuple(changes), ())
+        return PlacedHashtags(tuple(_untag(inline)), (), separator, tuple(changes), ())
 
+    edits: list[Edit] = []
     if policy == "move_to_end" and inline:
-        moved = _unique([match.group(1) for match in inline], set())
+        moved = _unique([tag.tag for tag in inline], set())
         changes.append(notes.hashtags_moved_to_end(moved))
-        body = _untag(body, inline, range(len(inline)))
+        edits = _untag(inline)
         end_tags = _unique(moved + end_tags, set())
         inline = []
         seen = set()
@@ -132,7 +123,7 @@ def place_hashtags(
     seen |= {tag.casefold() for tag in end_tags}
     sources: list[tuple[str, str]] = []
     for tags, source in _additions(master, style, network, warnings):
-        added = _unique(tags, seen)
+        added = _unique(list(tags), seen)
         end_tags += added
         sources += [(tag, source) for tag in added]
 
@@ -140,13 +131,12 @@ def place_hashtags(
         keep_at_end = max(0, cap.limit - len(inline))
         left_out = end_tags[keep_at_end:]
         end_tags = end_tags[:keep_at_end]
-        untag_count = len(inline) - cap.limit if len(inline) > cap.limit else 0
-        untag_indices = range(len(inline) - untag_count, len(inline))
-        left_out = [inline[index].group(1) for index in untag_indices] + left_out
-        body = _untag(body, inline, untag_indices)
+        untagged = inline[cap.limit :] if len(inline) > cap.limit else []
+        left_out = [tag.tag for tag in untagged] + left_out
+        edits += _untag(untagged)
         changes.append(notes.hashtags_over_cap(left_out, cap.limit, cap.reason_en, cap.reason_de))
     return PlacedHashtags(
-        body, tuple(end_tags), separator, tuple(changes), tuple(warnings), tuple(sources)
+        tuple(edits), tuple(end_tags), separator, tuple(changes), tuple(warnings), tuple(sources)
     )
 
 
@@ -158,31 +148,11 @@ def count_hashtags(text: str) -> int:
     if "#" not in text:
         return 0
     urls = find_urls(text)
-    return sum(1 for match in HASHTAG_RE.finditer(text) if not _inside(match.start(), urls))
-
-
-def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
-    return any(start <= position < end for start, end in spans)
-
-
-def _end_block_start(text: str, found: list[re.Match[str]]) -> int:
-    """Where the closing run of hashtags begins; len(text) when there is none."""
-    if not found or text[found[-1].end() :].strip():
-        return len(text)
-    start_index = len(found) - 1
-    while start_index > 0:
-        gap = text[found[start_index - 1].end() : found[start_index].start()]
-        if gap.strip():
-            break
-        start_index -= 1
-    start = found[start_index].start()
-    before = text[:start].rstrip()
-    gap = text[len(before) : start]
-    # "Wir lieben #Kaffee" ends in a sentence; after punctuation, an emoji or a line
-    # break the hashtags stand on their own.
-    if before and before[-1].isalnum() and "\n" not in gap:
-        return len(text)
-    return start
+    return sum(
+        1
+        for match in HASHTAG_RE.finditer(text)
+        if not any(start <= match.start() < end for start, end in urls)
+    )
 
 
 def _unique(tags: list[str], seen: set[str]) -> list[str]:
@@ -195,43 +165,42 @@ def _unique(tags: list[str], seen: set[str]) -> list[str]:
     return unique
 
 
-def _untag(text: str, matches: list[re.Match[str]], indices: range) -> str:
-    """Drop the "#" of the chosen inline hashtags, keeping the words."""
-    if not indices:
-        return text
-    pieces: list[str] = []
-    cursor = 0
-    for index in indices:
-        start = matches[index].start()
-        pieces.append(text[cursor:start])
-        cursor = start + 1
-    pieces.append(text[cursor:])
-    return "".join(pieces)
+def _untag(hashtags: list[Hashtag]) -> list[Edit]:
+    """Drop the "#" of these inline hashtags, keeping the words."""
+    return [Edit(tag.start, tag.start + 1, "") for tag in hashtags]
 
 
 def _additions(
     master: MasterPost, style: StyleSettings, network: str, warnings: list[Change]
-) -> list[tuple[list[str], str]]:
+) -> list[tuple[tuple[str, ...], str]]:
     """The post's own hashtags, then each of its hashtag sets, valid tags only."""
-    sources: list[tuple[list[str], str]] = [(_valid(master.hashtags, warnings), "post hashtags")]
+    valid, invalid = valid_hashtags(master.hashtags)
+    warnings += [notes.hashtag_invalid(raw) for raw in invalid]
+    sources: list[tuple[tuple[str, ...], str]] = [(valid, "post hashtags")]
+    if not master.hashtag_sets:
+        return sources
     sets_by_name = {hashtag_set.name.casefold(): hashtag_set for hashtag_set in style.hashtag_sets}
     for name in master.hashtag_sets:
         hashtag_set = sets_by_name.get(name.casefold())
         if hashtag_set is None:
             warnings.append(notes.hashtag_set_unknown(name))
         elif hashtag_set.applies_to(network):
-            sources.append(
-                (_valid(hashtag_set.hashtags, warnings), f"hashtag set {hashtag_set.name}")
-            )
+            valid, invalid = valid_hashtags(hashtag_set.hashtags)
+            warnings += [notes.hashtag_invalid(raw) for raw in invalid]
+            sources.append((valid, f"hashtag set {hashtag_set.name}"))
     return sources
 
 
-def _valid(raw_tags: tuple[str, ...], warnings: list[Change]) -> list[str]:
+@lru_cache(maxsize=256)
+def valid_hashtags(raw_tags: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(usable tags without "#", raw entries that cannot be hashtags). Cached: the same
+    post hashtags and sets are checked for every network."""
     valid: list[str] = []
+    invalid: list[str] = []
     for raw in raw_tags:
         tag = normalise_hashtag(raw)
         if tag is None:
-            warnings.append(notes.hashtag_invalid(raw))
+            invalid.append(raw)
         else:
             valid.append(tag)
-    return valid
+    return tuple(valid), tuple(invalid)

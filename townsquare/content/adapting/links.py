@@ -16,16 +16,17 @@ from dataclasses import dataclass
 
 from townsquare.content.adapting import notes
 from townsquare.content.adapting.model import Change, Language, LinkMode
-from townsquare.content.adapting.tokens import find_urls
+from townsquare.content.adapting.parsed import Edit, ParsedMaster
 
 BIO_HINTS: dict[Language, str] = {"de": "Link in der Bio", "en": "Link in bio"}
+_AFTER_REMOVED_LINK = ("", " ", "\n", ".", ",", "!", "?")
 
 
 @dataclass(frozen=True, slots=True)
 class HandledLinks:
-    """The text with links handled, plus what must follow it (kept when shortening)."""
+    """Edits to the master's links, plus what must follow the text (kept when shortening)."""
 
-    body: str
+    edits: tuple[Edit, ...]
     appendix: str
     changes: tuple[Change, ...]
     warnings: tuple[Change, ...]
@@ -34,25 +35,25 @@ class HandledLinks:
 
 
 def handle_links(
-    text: str,
+    parsed: ParsedMaster,
     link_url: str | None,
     mode: LinkMode,
     language: Language,
     network: str,
     account_label: str,
 ) -> HandledLinks:
-    spans = find_urls(text)
-    urls = [text[start:end] for start, end in spans]
+    text = parsed.text
+    urls = [text[start:end] for start, end in parsed.urls]
     main_url = link_url or (urls[0] if urls else None)
     if main_url is None:
-        return HandledLinks(text, "", (), ())
+        return HandledLinks((), "", (), ())
     if mode == "card":
-        return HandledLinks(text, "", (notes.link_card(main_url),), (), card_url=main_url)
+        return HandledLinks((), "", (notes.link_card(main_url),), (), card_url=main_url)
     if mode == "inline":
         if link_url and not _contains(urls, link_url):
-            return HandledLinks(text, link_url, (notes.link_appended(link_url, network),), ())
-        return HandledLinks(text, "", (), ())
-    return _move_to_bio(text, spans, main_url, language, network, account_label)
+            return HandledLinks((), link_url, (notes.link_appended(link_url, network),), ())
+        return HandledLinks((), "", (), ())
+    return _move_to_bio(parsed, main_url, language, network, account_label)
 
 
 def _contains(urls: list[str], wanted: str) -> bool:
@@ -67,8 +68,7 @@ def _comparable(url: str) -> str:
 
 
 def _move_to_bio(
-    text: str,
-    spans: list[tuple[int, int]],
+    parsed: ParsedMaster,
     main_url: str,
     language: Language,
     network: str,
@@ -77,34 +77,26 @@ def _move_to_bio(
     hint = BIO_HINTS[language]
     changes: list[Change] = []
     warnings: list[Change] = [notes.bio_link_reminder(main_url, account_label)]
-    if not spans:
+    if not parsed.urls:
         changes.append(notes.link_hint_added(hint))
-        return HandledLinks(text, hint, tuple(changes), tuple(warnings), bio_url=main_url)
-    pieces: list[str] = []
-    cursor = 0
+        return HandledLinks((), hint, tuple(changes), tuple(warnings), bio_url=main_url)
+    text = parsed.text
+    edits: list[Edit] = []
     unreachable: list[str] = []
-    for number, (start, end) in enumerate(spans):
+    for number, (start, end) in enumerate(parsed.urls):
         url = text[start:end]
         if number == 0:
-            pieces.append(text[cursor:start])
-            pieces.append(hint)
+            edits.append(Edit(start, end, hint))
             changes.append(notes.link_replaced_by_hint(url, hint, network))
         else:
-            pieces.append(_without_space_before(text, cursor, start, end))
+            # Take the space before the link along, so no double space is left behind.
+            space_before = text[start - 1 : start] in (" ", "\t")
+            if space_before and text[end : end + 1] in _AFTER_REMOVED_LINK:
+                start -= 1
+            edits.append(Edit(start, end, ""))
             changes.append(notes.link_removed(url, network))
         if _comparable(url) != _comparable(main_url) and url not in unreachable:
             unreachable.append(url)
-        cursor = end
-    pieces.append(text[cursor:])
     if unreachable:
         warnings.append(notes.several_links_for_bio(unreachable))
-    return HandledLinks("".join(pieces), "", tuple(changes), tuple(warnings), bio_url=main_url)
-
-
-def _without_space_before(text: str, cursor: int, start: int, end: int) -> str:
-    """The text before a removed link, minus the space that would be left doubled."""
-    before = text[cursor:start]
-    following = text[end : end + 1]
-    if before.endswith((" ", "\t")) and (following in ("", " ", "\n", ".", ",", "!", "?")):
-        return before[:-1]
-    return before
+    return HandledLinks(tuple(edits), "", tuple(changes), tuple(warnings), bio_url=main_url)

@@ -13,46 +13,43 @@ correctly, it just does not notify anyone.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from townsquare.content.adapting import notes
 from townsquare.content.adapting.model import Change, ContactBook
-
-MENTION_RE = re.compile(r"@\[([^\[\]\n\r]{1,100})\]")
+from townsquare.content.adapting.parsed import MENTION_RE, Edit, ParsedMaster
 
 
 @dataclass(frozen=True, slots=True)
 class MappedMentions:
-    text: str
+    edits: tuple[Edit, ...]
     changes: tuple[Change, ...]
     warnings: tuple[Change, ...]
 
 
 def map_mentions(
-    text: str, network: str, contacts: ContactBook, template: str = "{handle}"
+    parsed: ParsedMaster, network: str, contacts: ContactBook, template: str = "{handle}"
 ) -> MappedMentions:
-    if "@[" not in text:
-        return MappedMentions(text, (), ())
+    if not parsed.mentions:
+        return MappedMentions((), (), ())
+    edits: list[Edit] = []
     changes: dict[str, Change] = {}
     warnings: dict[str, Change] = {}
-
-    def replace(match: re.Match[str]) -> str:
-        written = match.group(1).strip()
+    for start, end, written in parsed.mentions:
         contact = contacts.find(written)
         if contact is None:
             warnings.setdefault(written.casefold(), notes.mention_unknown(written))
-            return written
+            edits.append(Edit(start, end, written))
+            continue
         handle = contact.handles.get(network, "").strip()
         if not handle:
             warnings.setdefault(contact.name, notes.mention_without_handle(contact.name, network))
-            return contact.name
+            edits.append(Edit(start, end, contact.name))
+            continue
         rendered = template.format(handle=handle, name=contact.name)
         changes.setdefault(contact.name, notes.mention_mapped(contact.name, rendered, network))
-        return rendered
-
-    mapped = MENTION_RE.sub(replace, text)
-    return MappedMentions(mapped, tuple(changes.values()), tuple(warnings.values()))
+        edits.append(Edit(start, end, rendered))
+    return MappedMentions(tuple(edits), tuple(changes.values()), tuple(warnings.values()))
 
 
 def contact_syntax_left(text: str) -> list[Change]:

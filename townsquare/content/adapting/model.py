@@ -51,6 +51,11 @@ class TargetProfile:
     e.g. LinkedIn's `"@[{name}]({handle})"` with the organisation URN as the handle.
     `language` is the language of the account's audience, if known; a post in another
     language gets a warning, never a translation.
+    `length_adds_up` is a promise by the counter that joining text after a space never
+    counts more than the two pieces did apart: length(a + " " + b) <= length(a) +
+    length(" " + b). It holds for code points, UTF-8/16 units, graphemes, the X weighted
+    count and URL weighting alike; with it the splitter trusts its measurements of the
+    pieces and does not measure each finished part again.
     """
 
     network: str
@@ -64,6 +69,7 @@ class TargetProfile:
     link_mode: LinkMode = "inline"
     language: Language | None = None
     mention_template: str = "{handle}"
+    length_adds_up: bool = False
 
     def __post_init__(self) -> None:
         if self.max_length < 1:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from townsquare.content.adapting.boundaries import Layout, grapheme_boundaries, layout_of
 from townsquare.content.adapting.model import THREAD_NUMBERING_SEPARATOR
@@ -83,6 +84,8 @@ def split_thread(
     max_length: int,
     length: LengthFunction,
     max_parts: int | None = None,
+    counted: int | None = None,
+    adds_up: bool = False,
 ) -> ThreadSplit:
     """Split `text` into numbered parts of at most `max_length`, as counted by `length`.
 
@@ -90,8 +93,11 @@ def split_thread(
     then a grapheme boundary inside an over-long word, then (only for a single grapheme
     longer than a part) a code point boundary. With `max_parts`, sentences give way to
     densely packed words first; what still does not fit is cut from the last part.
+    `counted` is length(text) when the caller already knows it. With `adds_up` the
+    counter promises length(a + " " + b) <= length(a) + length(" " + b); the finished
+    parts are then not measured again (see `TargetProfile.length_adds_up`).
     """
-    whole = length(text)
+    whole = length(text) if counted is None else counted
     if whole <= max_length:
         return ThreadSplit(parts=(text,), joints=(), lengths=(whole,))
     if max_parts == 1:
@@ -109,10 +115,10 @@ def split_thread(
         if max_parts is not None and total > max_parts and prefer_sentences:
             prefer_sentences = False
             continue
-        result = _finish(planner.layout.text, plan, length)
+        result = planner.finish(plan, measure_parts=not adds_up)
         if planner.strict or all(count <= max_length for count in result.lengths):
             return result
-        planner.strict = True  # the counter is not monotone: verify every choice
+        planner.strict = True  # the counter does not add up: measure every candidate
 
 
 @dataclass(slots=True)
@@ -123,7 +129,14 @@ class _Plan:
 
 
 class _Planner:
-    """Chooses the cuts of one text for one limit and counter."""
+    """Chooses the cuts of one text for one limit and counter.
+
+    Content is measured without its numbering, and the numbering's own length is added:
+    counters add up across a space, which the numbering starts with, so this is exact in
+    practice and lets a measurement serve whatever the thread's final size turns out to
+    be. The finished parts are measured whole; if a counter does not add up after all,
+    the plan is redone in strict mode, measuring every candidate with its numbering.
+    """
 
     def __init__(
         self, layout: Layout, max_length: int, length: LengthFunction, chars_per_unit: float
@@ -133,6 +146,7 @@ class _Planner:
         self.length = length
         self.chars_per_unit = chars_per_unit
         self.strict = False
+        self._measured: dict[tuple[int, int], int] = {}
 
     def plan(self, digits: int, prefer_sentences: bool, max_parts: int | None) -> _Plan:
         text = self.layout.text
@@ -142,7 +156,14 @@ class _Planner:
         while True:
             index = len(cuts) + 1
             suffix = numbering(min(index, placeholder_total), placeholder_total)
-            if self._fits(position, len(text), suffix):
+            # The widest numbering of this many digits sets the room for every part.
+            room = self.max_length - self._suffix_length(
+                numbering(placeholder_total, placeholder_total)
+            )
+            # Measuring the whole rest costs a pass over it; only near the end is it worth it.
+            rest_estimate = (len(text) - position) / self.chars_per_unit
+            near_end = self.strict or rest_estimate <= room * 1.5 + 10
+            if near_end and self._fits(position, len(text), suffix, room):
                 cuts.append((position, len(text), len(text)))
                 return _Plan(cuts)
             if max_parts is not None and not prefer_sentences and index == max_parts:
@@ -150,69 +171,158 @@ class _Planner:
                 rest = shorten(text[position:], self.max_length, self.length, tail=suffix)
                 cuts.append((position, len(text), len(text)))
                 return _Plan(cuts, rest.text[: -len(suffix)], rest.dropped)
-            cuts.append(self._next_cut(position, suffix, prefer_sentences))
+            cuts.append(self._next_cut(position, suffix, room, prefer_sentences))
             position = cuts[-1][2]
 
-    def _fits(self, start: int, end: int, suffix: str) -> bool:
-        return self.length(self.layout.text[start:end] + suffix) <= self.max_length
+    def finish(self, plan: _Plan, measure_parts: bool) -> ThreadSplit:
+        text = self.layout.text
+        total = len(plan.cuts)
+        parts: list[str] = []
+        joints: list[str] = []
+        lengths: list[int] = []
+        broken = 0
+        for index, (start, end, next_start) in enumerate(plan.cuts, start=1):
+            content = text[start:end]
+            if index == total and plan.shortened_last is not None:
+                content = plan.shortened_last
+            suffix = numbering(index, total) if total > 1 else ""
+            parts.append(content + suffix)
+            known = self._measured.get((start, end)) if content is not plan.shortened_last else None
+            if measure_parts or self.strict or known is None:
+                lengths.append(self.length(content + suffix))
+            else:
+                lengths.append(known + self._suffix_length(suffix))
+            if index < total:
+                joints.append(text[end:next_start])
+                broken += end == next_start
+        return ThreadSplit(tuple(parts), tuple(joints), tuple(lengths), broken, plan.dropped)
 
-    def _estimated_units(self, start: int, end: int, suffix: str) -> float:
-        return (end - start) / self.chars_per_unit + len(suffix)
+    def _suffix_length(self, suffix: str) -> int:
+        return _numbering_length(self.length, suffix) if suffix else 0
 
-    def _next_cut(self, position: int, suffix: str, prefer_sentences: bool) -> tuple[int, int, int]:
+    def _content_length(self, start: int, end: int) -> int:
+        key = (start, end)
+        known = self._measured.get(key)
+        if known is None:
+            known = self.length(self.layout.text[start:end])
+            self._measured[key] = known
+        return known
+
+    def _fits(self, start: int, end: int, suffix: str, room: int) -> bool:
+        if self.strict:
+            return self.length(self.layout.text[start:end] + suffix) <= self.max_length
+        return self._content_length(start, end) <= room
+
+    def _next_cut(
+        self, position: int, suffix: str, room: int, prefer_sentences: bool
+    ) -> tuple[int, int, int]:
         layout = self.layout
         starts = layout.run_starts
         first = layout.first_run_after(position)
-        budget = (self.max_length - len(suffix)) * self.chars_per_unit
-        guess = layout.first_run_after(position + int(budget)) - 1
-        best = farthest(
-            first, len(starts), lambda run: self._fits(position, starts[run], suffix), guess
-        )
-        if best is None:
-            word_end = starts[first] if first < len(starts) else len(layout.text)
-            hard = self._hard_cut(position, word_end, suffix)
-            return (position, hard, hard)
-        chosen = best
+        guess = layout.first_run_after(position + int(room * self.chars_per_unit)) - 1
+
+        def fits(run: int) -> bool:
+            return self._fits(position, starts[run], suffix, room)
+
+        def surely_too_long(run: int, fitting: int) -> bool:
+            # Skip measuring a candidate the estimate puts clearly over the limit: at
+            # worst the part ends one word early, never too late.
+            if self.strict:
+                return False
+            extra = (starts[run] - starts[fitting]) / self.chars_per_unit
+            return self._content_length(position, starts[fitting]) + extra > room + 2
+
+        chosen = None
         if prefer_sentences:
-            sentence = layout.last_sentence_run(first, best - 1)
-            if sentence is not None and self._keep_sentence_whole(position, sentence, suffix):
-                chosen = sentence
-        return (position, starts[chosen], layout.runs[chosen][1])
+            chosen = self._sentence_cut(first, guess, room, fits, surely_too_long)
+        if chosen is None:
+            chosen = farthest(first, len(starts), fits, guess, surely_too_long)
+        if chosen is None:
+            word_end = starts[first] if first < len(starts) else len(layout.text)
+            hard = self._hard_cut(position, word_end, suffix, room)
+            return (position, hard, hard)
+        self._learn_ratio(position, starts[chosen])
+        return (position, starts[chosen], layout.run_ends[chosen])
 
-    def _keep_sentence_whole(self, position: int, sentence: int, suffix: str) -> bool:
-        """End the part after a sentence only if the next sentence can stand alone.
+    def _learn_ratio(self, start: int, end: int) -> None:
+        """Guess the next cut from this part's characters per unit, not the whole text's."""
+        units = self._measured.get((start, end))
+        if units and end - start >= 20:
+            self.chars_per_unit = (end - start) / units
 
-        If the next sentence must be broken by words anyway, filling this part up wastes
-        less room. An estimate decides: it is a preference, not a limit.
+    def _sentence_cut(
+        self,
+        first: int,
+        guess: int,
+        room: int,
+        fits: Callable[[int], bool],
+        surely_too_long: Callable[[int, int], bool],
+    ) -> int | None:
+        """The farthest sentence end that fits, if the part should end at one.
+
+        A part ends after a sentence only if the next sentence can then stand alone in a
+        part; if it must be broken by words anyway, filling this part up wastes less
+        room. That is an estimate: a preference, never a limit.
         """
+        layout = self.layout
+        sentence = layout.last_sentence_run(first, guess + 1)
+        for _ in range(3):
+            if sentence is None or not self._stands_alone(sentence, room):
+                return None
+            if fits(sentence):
+                following = layout.next_sentence_run(sentence)
+                while (
+                    following is not None
+                    and not surely_too_long(following, sentence)
+                    and self._stands_alone(following, room)
+                    and fits(following)
+                ):
+                    sentence, following = following, layout.next_sentence_run(following)
+                return sentence
+            sentence = layout.last_sentence_run(first, sentence - 1)
+        return None
+
+    def _stands_alone(self, sentence: int, room: int) -> bool:
+        """Whether the sentence after this sentence end is estimated to fit in a part."""
         layout = self.layout
         following = layout.next_sentence_run(sentence)
         following_end = layout.run_starts[following] if following is not None else len(layout.text)
-        if self._estimated_units(layout.runs[sentence][1], following_end, suffix) > self.max_length:
-            return False
-        return not self.strict or self._fits(position, layout.run_starts[sentence], suffix)
+        return (following_end - layout.run_ends[sentence]) / self.chars_per_unit <= room
 
-    def _hard_cut(self, start: int, word_end: int, suffix: str) -> int:
+    def _hard_cut(self, start: int, word_end: int, suffix: str, room: int) -> int:
         """Break an over-long word: at a grapheme boundary, else at a code point."""
         text = self.layout.text
         boundaries = grapheme_boundaries(text, start, word_end)
-        best = farthest(0, len(boundaries), lambda i: self._fits(start, boundaries[i], suffix))
+        best = farthest(
+            0, len(boundaries), lambda i: self._fits(start, boundaries[i], suffix, room)
+        )
         if best is not None:
             return boundaries[best]
         # A single grapheme longer than a part (hundreds of combining marks): code points.
-        cut = farthest(start + 1, word_end, lambda end: self._fits(start, end, suffix))
+        cut = farthest(start + 1, word_end, lambda end: self._fits(start, end, suffix, room))
         if cut is None:
             raise LimitTooSmall("the limit leaves no room for one character and the numbering")
         return cut
 
 
+@lru_cache(maxsize=1024)
+def _numbering_length(length: LengthFunction, suffix: str) -> int:
+    """The count of a numbering such as " 3/7"; the same few recur in every thread."""
+    return length(suffix)
+
+
 def farthest(
-    low: int, high: int, fits: Callable[[int], bool], guess: int | None = None
+    low: int,
+    high: int,
+    fits: Callable[[int], bool],
+    guess: int | None = None,
+    surely_too_long: Callable[[int, int], bool] | None = None,
 ) -> int | None:
     """The largest i in [low, high) with fits(i), galloping from `guess`, then bisecting.
 
     Assumes fits is true up to some index and false after it. Only indices where fits
-    was actually true are ever returned.
+    was actually true are returned. `surely_too_long(i, good)` may end the search early
+    when an estimate from the fitting index `good` puts i clearly over the limit.
     """
     if low >= high:
         return None
@@ -223,6 +333,8 @@ def farthest(
     if fits(probe):
         good = probe
         while good + step < high:
+            if surely_too_long is not None and surely_too_long(good + 1, good):
+                return good
             if fits(good + step):
                 good += step
                 step *= 2
@@ -249,25 +361,6 @@ def farthest(
     return good
 
 
-def _finish(text: str, plan: _Plan, length: LengthFunction) -> ThreadSplit:
-    total = len(plan.cuts)
-    parts: list[str] = []
-    joints: list[str] = []
-    lengths: list[int] = []
-    broken = 0
-    for index, (start, end, next_start) in enumerate(plan.cuts, start=1):
-        content = text[start:end]
-        if index == total and plan.shortened_last is not None:
-            content = plan.shortened_last
-        part = content + numbering(index, total) if total > 1 else content
-        parts.append(part)
-        lengths.append(length(part))
-        if index < total:
-            joints.append(text[end:next_start])
-            broken += end == next_start
-    return ThreadSplit(tuple(parts), tuple(joints), tuple(lengths), broken, plan.dropped)
-
-
 def shorten(text: str, max_length: int, length: LengthFunction, tail: str = "") -> Shortened:
     """Cut `text` so that `cut + tail` fits: at a sentence end, else a word plus an ellipsis.
 
@@ -278,15 +371,30 @@ def shorten(text: str, max_length: int, length: LengthFunction, tail: str = "") 
     if whole <= max_length:
         return Shortened(text + tail, whole, "", "")
     layout = layout_of(text)
-    starts = layout.run_starts
+    starts, ends = layout.run_starts, layout.run_ends
+    chars_per_unit = len(text + tail) / max(whole, 1)
 
     def word_cut(run: int) -> str:
-        return text[: starts[run]].rstrip(_DANGLING_BEFORE_ELLIPSIS) + ELLIPSIS
+        return text[: starts[run]].rstrip(_DANGLING_BEFORE_ELLIPSIS) + ELLIPSIS + tail
 
-    chars_per_unit = len(text + tail) / max(whole, 1)
+    measured: dict[int, int] = {}
+
+    def word_cut_length(run: int) -> int:
+        if run not in measured:
+            measured[run] = length(word_cut(run))
+        return measured[run]
+
+    def surely_too_long(run: int, fitting: int) -> bool:
+        extra = (starts[run] - starts[fitting]) / chars_per_unit
+        return word_cut_length(fitting) + extra > max_length + 2
+
     guess = layout.first_run_after(int(max_length * chars_per_unit)) - 1
     word_best = farthest(
-        0, len(starts), lambda run: length(word_cut(run) + tail) <= max_length, guess
+        0,
+        len(starts),
+        lambda run: word_cut_length(run) <= max_length,
+        guess,
+        surely_too_long,
     )
     after_word = -1 if word_best is None else word_best
     sentence: int | None = None
@@ -301,10 +409,10 @@ def shorten(text: str, max_length: int, length: LengthFunction, tail: str = "") 
         kept_text = text[: starts[sentence]] + tail
         kept = length(kept_text)
         if kept <= max_length and (kept * 2 >= max_length or word_best is None):
-            return Shortened(kept_text, kept, "sentence", text[layout.runs[sentence][1] :])
+            return Shortened(kept_text, kept, "sentence", text[ends[sentence] :])
     if word_best is not None:
-        kept_text = word_cut(word_best) + tail
-        return Shortened(kept_text, length(kept_text), "word", text[layout.runs[word_best][1] :])
+        kept_text = word_cut(word_best)
+        return Shortened(kept_text, word_cut_length(word_best), "word", text[ends[word_best] :])
     first_word_end = starts[0] if starts else len(text)
     boundaries = grapheme_boundaries(text, 0, first_word_end)
     grapheme_best = farthest(
