@@ -408,8 +408,10 @@ class _Check:
 
     def check_forbidden(self, text: str, field: str) -> None:
         forbidden = self.rules.forbidden_chars.value
+        if not forbidden:
+            return
         index = next((i for i, char in enumerate(text) if char in forbidden), None)
-        if forbidden and index is not None:
+        if index is not None:
             span, what, chars = (index, index + 1), _WHAT[field], " ".join(forbidden)
             code = f"{field}_forbidden_characters"
             self.add(code, "error", "forbidden_characters", span, What=what, chars=chars)

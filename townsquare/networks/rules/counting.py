@@ -159,6 +159,7 @@ _MENTION = regex.compile(r"(?<![\w@])@([A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_]
 _CASHTAG = regex.compile(r"(?<![\w$])\$[A-Za-z]{1,6}(?:[._][A-Za-z]{1,2})?(?!\w)")
 
 
+@lru_cache(maxsize=512)
 def find_hashtags(text: str) -> tuple[tuple[int, int], ...]:
     """(start, end) of each #hashtag (it needs a letter: "#1" is no hashtag)."""
     if "#" not in text and "\uff03" not in text:
@@ -233,23 +234,67 @@ def overflow_index(
 ) -> int | None:
     """Code point index of the first grapheme that no longer fits `limit`, or None if all fit.
 
-    Lengths grow with the prefix for every rule, so a binary search over grapheme boundaries
-    finds the cut (a URL cut in half may count differently; the answer is then approximate).
+    One walk over the grapheme clusters, each weighted as its network counts it (so a cut never
+    splits a cluster). Telegram's HTML markup has no such per-grapheme weight; there a binary
+    search over prefixes finds the cut.
     """
-
-    def length(prefix: str) -> int:
-        return text_length(counting, prefix, url_weight=url_weight, content_warning=content_warning)
-
-    if length(text) <= limit:
+    if text_length(counting, text, url_weight=url_weight, content_warning=content_warning) <= limit:
         return None
-    if counting == "x_weighted_v3" and url_weight in (None, 23):
-        return parse_x_text(text).overflow_index
-    boundaries = [end for _, end in grapheme_spans(text)]
-    low, high = 0, len(boundaries) - 1
-    while low < high:  # first boundary whose prefix is too long
+    if counting == "x_weighted_v3":
+        config = X_CONFIG_V3 if url_weight in (None, 23) else _x_config_with_url_weight(url_weight)
+        return parse_x_text(text, config).overflow_index
+    spans = grapheme_spans(text)
+    if counting == "bluesky":
+        return spans[limit][0] if limit < len(spans) else None
+    weigh = _GRAPHEME_WEIGHTS.get(counting)
+    if weigh is None:
+        return _overflow_by_search(counting, text, limit, spans)
+    total = grapheme_count(content_warning) if counting == "mastodon" else 0
+    weights = _entity_weights(counting, text, url_weight)
+    for start, end in spans:
+        total += weights.get(start, weigh(text[start:end])) if weights else weigh(text[start:end])
+        if total > limit:
+            return start
+    return None
+
+
+def _entity_weights(counting: str, text: str, url_weight: int | None) -> dict[int, int]:
+    """Weights that replace the plain ones at these grapheme starts (URLs, mentions, emoji)."""
+    weights: dict[int, int] = {}
+    if counting == "mastodon":
+        for url in extract_urls(text, without_protocol=False):
+            weights.update(dict.fromkeys(range(url.start, url.end), 0))
+            weights[url.start] = 23 if url_weight is None else url_weight
+        for mention in _REMOTE_MENTION.finditer(text):
+            weights.update(dict.fromkeys(range(mention.end(1), mention.end()), 0))
+    elif counting == "threads":
+        for start, end in emoji_spans(text):
+            weights.update(dict.fromkeys(range(start, end), 0))
+            weights[start] = utf8_length(text[start:end])
+    return weights
+
+
+def _one(grapheme: str) -> int:
+    return 1
+
+
+_GRAPHEME_WEIGHTS: dict[str, Callable[[str], int]] = {
+    "mastodon": _one,
+    "threads": _one,
+    "linkedin_little": utf16_length,
+    "utf16": utf16_length,
+    "utf8_bytes": utf8_length,
+}
+
+
+def _overflow_by_search(
+    counting: str, text: str, limit: int, spans: tuple[tuple[int, int], ...]
+) -> int | None:
+    low, high = 0, len(spans) - 1
+    while low < high:  # the first grapheme whose end makes the prefix too long
         middle = (low + high) // 2
-        if length(text[: boundaries[middle]]) > limit:
+        if text_length(counting, text[: spans[middle][1]]) > limit:
             high = middle
         else:
             low = middle + 1
-    return boundaries[low - 1] if low > 0 else 0
+    return spans[low][0]

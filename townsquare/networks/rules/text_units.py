@@ -7,7 +7,10 @@ cached because one post is measured for many networks in a row.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from functools import lru_cache
+from itertools import accumulate
 
 import emoji
 import regex
@@ -40,30 +43,55 @@ def grapheme_count(text: str) -> int:
     """Extended grapheme clusters (Unicode UAX #29), what people perceive as characters."""
     if _SIMPLE_TEXT.fullmatch(text):
         return len(text) - text.count("\r\n")
-    return len(_GRAPHEME.findall(text))
+    return len(grapheme_spans(text))
 
 
-def grapheme_spans(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=_CACHE_SIZE)
+def grapheme_spans(text: str) -> tuple[tuple[int, int], ...]:
     """(start, end) code point ranges of every grapheme cluster."""
-    return [match.span() for match in _GRAPHEME.finditer(text)]
+    ends = list(accumulate(map(len, _GRAPHEME.findall(text))))
+    return tuple(zip([0, *ends[:-1]], ends, strict=True))
 
 
-# Emoji detection uses the `emoji` package's data (Unicode emoji 16+, with ZWJ sequences).
-# Scanning with it costs far more than a regex search, so a text is scanned only when it holds
-# a code point that can start an emoji. Digits, '#' and '*' start keycaps only together with
-# U+20E3, so for them the combining keycap is what is looked for.
-def _emoji_starters() -> regex.Pattern[str]:
-    starters = {key[0] for key in emoji.EMOJI_DATA if not key[0].isascii()}
-    ranges = "".join(regex.escape(char) for char in sorted(starters))
-    return regex.compile(f"[{ranges}\u20e3]")
+# Emoji detection uses the `emoji` package's data and matcher (Unicode emoji 16, ZWJ sequences
+# included). Its matcher walks the string in Python, so it only gets the short runs of code
+# points that occur in some emoji; everything else cannot be part of one. ASCII digits, '#' and
+# '*' only take part as keycap bases, i.e. when followed by U+FE0F or U+20E3.
+def _emoji_members() -> frozenset[str]:
+    members = {char for key in emoji.EMOJI_DATA for char in key if not char.isascii()}
+    return frozenset(members | {"\u200d", "\ufe0e", "\ufe0f"})
 
 
-_EMOJI_STARTER = _emoji_starters()
+def _character_class(chars: Iterable[str]) -> str:
+    """A compact regex class: consecutive code points collapse into ranges."""
+    ranges: list[list[int]] = []
+    for code_point in sorted(ord(char) for char in chars):
+        if ranges and code_point == ranges[-1][1] + 1:
+            ranges[-1][1] = code_point
+        else:
+            ranges.append([code_point, code_point])
+    return "".join(
+        re.escape(chr(low)) + ("" if low == high else "-" + re.escape(chr(high)))
+        for low, high in ranges
+    )
+
+
+_EMOJI_MEMBERS = _emoji_members()
+# The standard library engine scans this large class about twice as fast as `regex`.
+_EMOJI_RUN = re.compile(f"(?:[0-9#*](?=[\ufe0f\u20e3])|[{_character_class(_EMOJI_MEMBERS)}])+")
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
 def emoji_spans(text: str) -> tuple[tuple[int, int], ...]:
-    """(start, end) code point ranges of each emoji; a ZWJ sequence is one emoji."""
-    if text.isascii() or not _EMOJI_STARTER.search(text):
+    """(start, end) code point ranges of each emoji, as `emoji.emoji_list` reports them."""
+    # Keycaps need U+FE0F or U+20E3, so a text with none of the members holds no emoji.
+    if text.isascii() or _EMOJI_MEMBERS.isdisjoint(text):
         return ()
-    return tuple((found["match_start"], found["match_end"]) for found in emoji.emoji_list(text))
+    spans: list[tuple[int, int]] = []
+    for run in _EMOJI_RUN.finditer(text):
+        offset = run.start()
+        spans.extend(
+            (offset + found["match_start"], offset + found["match_end"])
+            for found in emoji.emoji_list(run.group())
+        )
+    return tuple(spans)

@@ -113,7 +113,9 @@ _ASCII_DOMAIN = regex.compile(
 )
 _TCO = regex.compile(r"https?://t\.co/([a-z0-9]++)(\?" + _QUERY_CHAR + "*+)?", regex.I)
 _NO_PROTOCOL_BEFORE = frozenset("-_./")
-_MAYBE_URL = regex.compile(r"[.:]")
+# A URL never contains whitespace and always contains a dot, so only such tokens are searched;
+# the lookbehind makes each token start a single attempt, keeping long tokens linear.
+_DOTTED_TOKEN = regex.compile(r"(?<!\S)\S*?\.\S*")
 
 
 def extract_urls(text: str, *, without_protocol: bool = True) -> tuple[UrlMatch, ...]:
@@ -123,12 +125,20 @@ def extract_urls(text: str, *, without_protocol: bool = True) -> tuple[UrlMatch,
 
 @lru_cache(maxsize=512)
 def _extract(text: str, without_protocol: bool) -> tuple[UrlMatch, ...]:
-    if not _MAYBE_URL.search(text):
+    if "." not in text:
         return ()
     found: list[UrlMatch] = []
-    position = 0
+    for token in _DOTTED_TOKEN.finditer(text):
+        _extract_in(text, token.start(), token.end(), without_protocol, found)
+    return tuple(found)
+
+
+def _extract_in(
+    text: str, position: int, end: int, without_protocol: bool, found: list[UrlMatch]
+) -> None:
+    """Append the URLs of `text[position:end]` (a whitespace-free stretch) to `found`."""
     previous_end = 0
-    while (match := _URL.search(text, position)) is not None:
+    while (match := _URL.search(text, position, end)) is not None:
         start = match.start()
         if 0 < previous_end == start:
             # twitter-text consumes the character before a URL as part of its match, so the
@@ -140,9 +150,8 @@ def _extract(text: str, without_protocol: bool) -> tuple[UrlMatch, ...]:
         raw_path = match.group("path") or ""
         path = _trim(raw_path, _PATH_END_CHARS, keep=1)
         # The query only counts when it directly follows the path as kept.
-        query = (
-            _trim(match.group("query") or "", _QUERY_END_CHARS, keep=0) if path == raw_path else ""
-        )
+        raw_query = match.group("query") or ""
+        query = _trim(raw_query, _QUERY_END_CHARS, keep=0) if path == raw_path else ""
         port = f":{match.group('port')}" if match.group("port") else ""
         url = protocol + domain + port + path + query
         position = previous_end = start + len(url)
@@ -160,7 +169,6 @@ def _extract(text: str, without_protocol: bool) -> tuple[UrlMatch, ...]:
         if not without_protocol or (start > 0 and text[start - 1] in _NO_PROTOCOL_BEFORE):
             continue
         found.extend(_ascii_domains(domain, start, path, url))
-    return tuple(found)
 
 
 def _ascii_domains(domain: str, start: int, path: str, url: str) -> list[UrlMatch]:

@@ -77,6 +77,8 @@ _HEAVY_RUNS = {X_CONFIG_V3.ranges: _light_class(X_CONFIG_V3)}
 
 
 def _code_point_weight(code_point: int, config: XCountingConfig) -> int:
+    if code_point <= config.ranges[0][1] and config.ranges[0][0] == 0:
+        return config.ranges[0][2]  # most text sits in the first range: answer it first
     for first, last, weight in config.ranges:
         if first <= code_point <= last:
             return weight
