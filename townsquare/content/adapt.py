@@ -50,13 +50,9 @@ from townsquare.content.adapting.model import (
     TargetProfile,
 )
 from townsquare.content.adapting.parsed import MENTION_RE, ParsedMaster, apply_edits, parse_master
-from townsquare.content.adapting.threads import (
-    LimitTooSmall,
-    farthest,
-    rejoin_thread,
-    shorten,
-    split_thread,
-)
+from townsquare.content.adapting.search import farthest
+from townsquare.content.adapting.shortening import shorten
+from townsquare.content.adapting.threads import LimitTooSmall, rejoin_thread, split_thread
 from townsquare.content.adapting.tokens import find_urls
 from townsquare.content.adapting.tone import check_tone
 
@@ -179,7 +175,9 @@ def _adapt(
         fitting = _Fitting(body, appendix, tags, placed.separator, counted)
         fitted, kept_tags = _shorten(fitting, target, changes, warnings)
     parts, joints, lengths = fitted
-    changes[added_at:added_at] = placed.added_notes(kept_tags)
+    changes[added_at:added_at] = [*placed.added_notes(kept_tags), *placed.over_cap]
+    # Only when what must stay (a link, the bio hint) is longer than the limit itself.
+    warnings += _parts_too_long(lengths, target)
 
     warnings += tone
     return AdaptedVariant(
@@ -296,9 +294,7 @@ def recheck_variant(
     warnings = _language_warnings(master.language, target)
     if previous.master_text is not None and previous.master_text != master.text:
         warnings.append(notes.master_changed_since_edit())
-    for index, counted in enumerate(lengths, start=1):
-        if counted > target.max_length:
-            warnings.append(notes.part_too_long(index, counted, target.max_length, target.network))
+    warnings += _parts_too_long(lengths, target)
     allowed_parts = (target.max_thread_parts or len(parts)) if target.supports_threads else 1
     if len(parts) > allowed_parts:
         warnings.append(notes.too_many_parts(len(parts), allowed_parts, target.network))
@@ -326,6 +322,14 @@ def recheck_variant(
         link_card_url=main_url if target.link_mode == "card" else None,
         bio_link_url=main_url if target.link_mode == "bio" else None,
     )
+
+
+def _parts_too_long(lengths: tuple[int, ...], target: TargetProfile) -> list[Change]:
+    return [
+        notes.part_too_long(index, counted, target.max_length, target.network)
+        for index, counted in enumerate(lengths, start=1)
+        if counted > target.max_length
+    ]
 
 
 def _language_warnings(language: Language, target: TargetProfile) -> list[Change]:

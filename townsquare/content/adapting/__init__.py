@@ -1,0 +1,1 @@
+"""The parts of adaptation; `townsquare.content.adapt` is the entry point to use."""

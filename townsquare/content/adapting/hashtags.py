@@ -39,7 +39,8 @@ class PlacedHashtags:
     goes between body and end block: the author's own if the master had an end block,
     otherwise a blank line. `sources` tells, for each end tag that was not in the master
     text, where it came from; `added_notes` reports those that made it into the final
-    text (the caller may still leave some out to fit the length).
+    text (the caller may still leave some out to fit the length). `over_cap` explains
+    the tags left out for the cap; it reads best after the notes on added tags.
     """
 
     edits: tuple[Edit, ...]
@@ -48,6 +49,7 @@ class PlacedHashtags:
     changes: tuple[Change, ...]
     warnings: tuple[Change, ...]
     sources: tuple[tuple[str, str], ...] = ()
+    over_cap: tuple[Change, ...] = ()
 
     def added_notes(self, kept: int) -> list[Change]:
         """Notes for the added tags among the first `kept` end tags, one per source."""
@@ -127,6 +129,7 @@ def place_hashtags(
         end_tags += added
         sources += [(tag, source) for tag in added]
 
+    over_cap: list[Change] = []
     if cap is not None and len(inline) + len(end_tags) > cap.limit:
         keep_at_end = max(0, cap.limit - len(inline))
         left_out = end_tags[keep_at_end:]
@@ -134,9 +137,15 @@ def place_hashtags(
         untagged = inline[cap.limit :] if len(inline) > cap.limit else []
         left_out = [tag.tag for tag in untagged] + left_out
         edits += _untag(untagged)
-        changes.append(notes.hashtags_over_cap(left_out, cap.limit, cap.reason_en, cap.reason_de))
+        over_cap.append(notes.hashtags_over_cap(left_out, cap.limit, cap.reason_en, cap.reason_de))
     return PlacedHashtags(
-        tuple(edits), tuple(end_tags), separator, tuple(changes), tuple(warnings), tuple(sources)
+        tuple(edits),
+        tuple(end_tags),
+        separator,
+        tuple(changes),
+        tuple(warnings),
+        tuple(sources),
+        tuple(over_cap),
     )
 
 

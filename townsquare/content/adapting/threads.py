@@ -2,11 +2,13 @@
 
 The network's length function is the expensive part (a weighted or grapheme counter runs
 over every character), so it is never called for every prefix. The whole text is counted
-once; its characters-per-unit ratio predicts where each cut lands; a gallop from that
-guess and a bisection over the whitespace runs find the exact cut in a handful of calls
-on text the size of one part. The search assumes that a longer prefix never counts less
-than a shorter one. Every part is measured at the end, and if a counter breaks the
-assumption the split is redone checking every choice, so parts are never invalid.
+once; its characters-per-unit ratio (then each part's own) predicts where the next cut
+lands, and usually one measurement confirms it; otherwise a gallop from the guess and a
+bisection over the whitespace runs find the cut in a few more calls on text the size of
+one part. The search assumes that a longer prefix never counts less than a shorter one.
+The finished parts are measured (unless the counter promises to add up), and if a
+counter breaks the assumptions the split is redone measuring every candidate, so parts
+are never invalid.
 
 Thread numbering is `" i/n"` appended to each part and counted in its length. Stripping
 exactly that suffix from every part and joining the parts with `joints` (the whitespace
@@ -21,11 +23,8 @@ from functools import lru_cache
 
 from townsquare.content.adapting.boundaries import Layout, grapheme_boundaries, layout_of
 from townsquare.content.adapting.model import THREAD_NUMBERING_SEPARATOR
-
-LengthFunction = Callable[[str], int]
-ELLIPSIS = "…"
-# Left dangling in front of an ellipsis these read as a mistake: "Wir rösten, …".
-_DANGLING_BEFORE_ELLIPSIS = ",;:-–—/ \t"
+from townsquare.content.adapting.search import LengthFunction, farthest
+from townsquare.content.adapting.shortening import shorten
 
 
 class LimitTooSmall(ValueError):
@@ -45,16 +44,6 @@ class ThreadSplit:
     lengths: tuple[int, ...]
     broken_words: int = 0
     dropped: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Shortened:
-    """A text cut to fit: how it was cut (`sentence`, `word`, `grapheme`) and what was lost."""
-
-    text: str
-    length: int
-    cut: str
-    dropped: str
 
 
 def numbering(index: int, total: int) -> str:
@@ -309,118 +298,3 @@ class _Planner:
 def _numbering_length(length: LengthFunction, suffix: str) -> int:
     """The count of a numbering such as " 3/7"; the same few recur in every thread."""
     return length(suffix)
-
-
-def farthest(
-    low: int,
-    high: int,
-    fits: Callable[[int], bool],
-    guess: int | None = None,
-    surely_too_long: Callable[[int, int], bool] | None = None,
-) -> int | None:
-    """The largest i in [low, high) with fits(i), galloping from `guess`, then bisecting.
-
-    Assumes fits is true up to some index and false after it. Only indices where fits
-    was actually true are returned. `surely_too_long(i, good)` may end the search early
-    when an estimate from the fitting index `good` puts i clearly over the limit.
-    """
-    if low >= high:
-        return None
-    probe = low if guess is None else min(max(guess, low), high - 1)
-    good: int | None = None
-    bad = high
-    step = 1
-    if fits(probe):
-        good = probe
-        while good + step < high:
-            if surely_too_long is not None and surely_too_long(good + 1, good):
-                return good
-            if fits(good + step):
-                good += step
-                step *= 2
-            else:
-                bad = good + step
-                break
-    else:
-        bad = probe
-        while good is None:
-            probe = max(bad - step, low)
-            if probe == bad:
-                return None
-            if fits(probe):
-                good = probe
-            else:
-                bad = probe
-                step *= 2
-    while bad - good > 1:
-        middle = (good + bad) // 2
-        if fits(middle):
-            good = middle
-        else:
-            bad = middle
-    return good
-
-
-def shorten(text: str, max_length: int, length: LengthFunction, tail: str = "") -> Shortened:
-    """Cut `text` so that `cut + tail` fits: at a sentence end, else a word plus an ellipsis.
-
-    A sentence cut is preferred when it keeps at least half of the limit; otherwise the
-    word cut keeps more of the message and is the better trade for an ellipsis.
-    """
-    whole = length(text + tail)
-    if whole <= max_length:
-        return Shortened(text + tail, whole, "", "")
-    layout = layout_of(text)
-    starts, ends = layout.run_starts, layout.run_ends
-    chars_per_unit = len(text + tail) / max(whole, 1)
-
-    def word_cut(run: int) -> str:
-        return text[: starts[run]].rstrip(_DANGLING_BEFORE_ELLIPSIS) + ELLIPSIS + tail
-
-    measured: dict[int, int] = {}
-
-    def word_cut_length(run: int) -> int:
-        if run not in measured:
-            measured[run] = length(word_cut(run))
-        return measured[run]
-
-    def surely_too_long(run: int, fitting: int) -> bool:
-        extra = (starts[run] - starts[fitting]) / chars_per_unit
-        return word_cut_length(fitting) + extra > max_length + 2
-
-    guess = layout.first_run_after(int(max_length * chars_per_unit)) - 1
-    word_best = farthest(
-        0,
-        len(starts),
-        lambda run: word_cut_length(run) <= max_length,
-        guess,
-        surely_too_long,
-    )
-    after_word = -1 if word_best is None else word_best
-    sentence: int | None = None
-    # A sentence cut needs no ellipsis, so the run right after the word cut may still fit.
-    if after_word + 1 < len(starts) and layout.ends_sentence(after_word + 1):
-        candidate = text[: starts[after_word + 1]] + tail
-        if length(candidate) <= max_length:
-            sentence = after_word + 1
-    if sentence is None and after_word >= 0:
-        sentence = layout.last_sentence_run(0, after_word)
-    if sentence is not None:
-        kept_text = text[: starts[sentence]] + tail
-        kept = length(kept_text)
-        if kept <= max_length and (kept * 2 >= max_length or word_best is None):
-            return Shortened(kept_text, kept, "sentence", text[ends[sentence] :])
-    if word_best is not None:
-        kept_text = word_cut(word_best)
-        return Shortened(kept_text, word_cut_length(word_best), "word", text[ends[word_best] :])
-    first_word_end = starts[0] if starts else len(text)
-    boundaries = grapheme_boundaries(text, 0, first_word_end)
-    grapheme_best = farthest(
-        0, len(boundaries), lambda i: length(text[: boundaries[i]] + ELLIPSIS + tail) <= max_length
-    )
-    if grapheme_best is not None:
-        end = boundaries[grapheme_best]
-        kept_text = text[:end] + ELLIPSIS + tail
-        return Shortened(kept_text, length(kept_text), "grapheme", text[end:])
-    # Nothing of the text fits next to the tail; keep the tail, which the caller needs.
-    return Shortened(tail, length(tail), "grapheme", text)

@@ -8,12 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from townsquare.content.adapting.shortening import ELLIPSIS, shorten
 from townsquare.content.adapting.threads import (
-    ELLIPSIS,
     LimitTooSmall,
     numbering,
     rejoin_thread,
-    shorten,
     split_thread,
 )
 from townsquare.content.tests.test_adapt_support import graphemes, url_counts_23, utf8_bytes
