@@ -4,15 +4,19 @@ Pure: no Django, no network rules. Each account arrives as a `TargetProfile` car
 the network's own length function and limits; the workspace's tone and hashtag rules as
 `StyleSettings`; people and brands as a `ContactBook`.
 
+    variants = adapt_post(master, targets, style, contacts, previous=earlier_variants)
+
 For each target, in this order:
-1. mentions: `@[Name]` becomes the contact's handle on that network (see `mentions`);
-2. links: kept, shown as a card, or replaced by a "link in bio" hint (see `links`);
-3. hashtags: placed and capped per policy and network (see `hashtags`);
-4. fitting: a numbered thread where the network has threads, otherwise shortened at a
-   sentence end or a word with an ellipsis; hashtags at the end are left out before any
-   of the message is cut (see `threads`);
+1. mentions: `@[Name]` in the master (the contact's name in the contact book, any case)
+   becomes the contact's handle on that network, or the plain name with a warning when
+   there is none (see `adapting.mentions`);
+2. links: kept, shown as a card, or replaced by a "link in bio" hint (`adapting.links`);
+3. hashtags: placed and capped per policy and network (`adapting.hashtags`);
+4. fitting: a thread numbered " 1/3" where the network has threads, otherwise shortened
+   at a sentence end or a word with an ellipsis; hashtags at the end are left out before
+   any of the message is cut (`adapting.threads`, `adapting.shortening`);
 5. tone: form of address, emoji and words to avoid, read from what the author wrote
-   (see `tone`).
+   (`adapting.tone`).
 Every change lands in `changes`, everything the author should look at in `warnings`,
 each in English and German. A variant edited by hand is never rewritten: it comes back
 exactly as it was, only checked again.
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 from townsquare.content.adapting import notes
 from townsquare.content.adapting.hashtags import (
@@ -257,25 +262,27 @@ def _shorten(
     readers reach what the post is about.
     """
     length, limit = target.length, target.max_length
-    body, appendix, tags, separator = (
-        fitting.body,
-        fitting.appendix,
-        fitting.tags,
-        fitting.separator,
-    )
-    kept_tags = farthest(
-        0,
-        len(tags),
-        lambda keep: length(_compose(body + appendix, tags[: keep + 1], separator)) <= limit,
-        guess=len(tags) - 1,
-    )
-    keep = 0 if kept_tags is None else kept_tags + 1
+    tags, separator = fitting.tags, fitting.separator
+    bare = fitting.body + fitting.appendix
+    bare_length = length(bare) if tags else fitting.counted
+    keep = 0
+    if tags and bare_length <= limit:
+        # Guess how many tags fit from the room left, then confirm with the counter.
+        room = (limit - bare_length) * len(bare) / max(bare_length, 1)
+        guess = sum(1 for end in accumulate(len(tag) + 2 for tag in tags) if end <= room) - 1
+        kept = farthest(
+            0,
+            len(tags),
+            lambda index: length(_compose(bare, tags[: index + 1], separator)) <= limit,
+            guess,
+        )
+        keep = 0 if kept is None else kept + 1
     if keep < len(tags):
         changes.append(notes.hashtags_for_length(list(tags[keep:])))
     if keep:
-        text = _compose(body + appendix, tags[:keep], separator)
+        text = _compose(bare, tags[:keep], separator)
         return ((text,), (), (length(text),)), keep
-    cut = shorten(body, limit, length, tail=appendix)
+    cut = shorten(fitting.body, limit, length, tail=fitting.appendix, counted=bare_length)
     if cut.dropped:
         changes.append(notes.text_shortened(cut.cut, fitting.counted, limit, target.network))
         warnings.append(notes.content_cut(cut.dropped))
@@ -289,6 +296,7 @@ def recheck_variant(
     style: StyleSettings,
 ) -> AdaptedVariant:
     """A hand-edited variant, exactly as the person left it, with fresh warnings only."""
+    style = style.for_network(target.network)
     parts = previous.parts or (previous.text,)
     lengths = tuple(target.length(part) for part in parts)
     warnings = _language_warnings(master.language, target)

@@ -3,7 +3,8 @@
 Syntax: `@[` + the contact's name + `]`, e.g. `Danke an @[Stadtwerke Leipzig]!`. The name is
 matched without regard to case or repeated spaces, may not contain brackets or a line
 break, and is at most 100 characters long. Anything else that starts with `@` (a handle
-typed directly, an e-mail address) is left exactly as written.
+typed directly, an e-mail address) is left exactly as written, and so is `@[Name](...)`,
+which is LinkedIn's own mention format.
 
 For each network the contact's handle is rendered with the target's mention template
 (`"{handle}"` by default). A contact without a handle for the network, or a name that is

@@ -42,7 +42,9 @@ class TargetProfile:
     """What adaptation needs to know about one account on one network.
 
     `length` is the network's own counter (weighted for X, graphemes for Bluesky, URLs as 23
-    for Mastodon ...). The engine only ever compares `length(part) <= max_length`.
+    for Mastodon ...). The engine only ever compares `length(part) <= max_length`, so a
+    network with two limits passes the binding one, e.g. for Bluesky
+    `max(graphemes(t), ceil(utf8_bytes(t) * 300 / 3000))` with `max_length=300`.
     `hashtag_cap` is the network's hard maximum; `hashtag_recommended` is the softer figure
     the network or common practice recommends (X 1-2, LinkedIn 3-5). The workspace's style
     settings may set their own per-network maximum, which replaces the recommendation but

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from townsquare.content.adapting.tokens import HASHTAG_RE, find_urls
 
-MENTION_RE = re.compile(r"@\[([^\[\]\n\r]{1,100})\]")
+# `@[Name]`; not followed by "(", which is LinkedIn's own "@[Name](urn:li:...)" mention.
+MENTION_RE = re.compile(r"@\[([^\[\]\n\r]{1,100})\](?!\()")
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,13 +22,20 @@ class Shortened:
     dropped: str
 
 
-def shorten(text: str, max_length: int, length: LengthFunction, tail: str = "") -> Shortened:
+def shorten(
+    text: str,
+    max_length: int,
+    length: LengthFunction,
+    tail: str = "",
+    counted: int | None = None,
+) -> Shortened:
     """Cut `text` so that `cut + tail` fits: at a sentence end, else a word plus an ellipsis.
 
     A sentence cut is preferred when it keeps at least half of the limit; otherwise the
     word cut keeps more of the message and is the better trade for an ellipsis.
+    `counted` is length(text + tail) when the caller already knows it.
     """
-    whole = length(text + tail)
+    whole = length(text + tail) if counted is None else counted
     if whole <= max_length:
         return Shortened(text + tail, whole, "", "")
     layout = layout_of(text)

@@ -267,3 +267,14 @@ def test_every_variant_fits_and_a_thread_rejoins_to_the_variant_text(
     assert variant.text.count("#") <= 3
     for note in variant.changes + variant.warnings:
         assert note.message_en and note.message_de
+
+
+def test_a_hand_edited_linkedin_mention_is_not_mistaken_for_contact_syntax():
+    text = "Danke an @[Stadtwerke Leipzig](urn:li:organization:1) für den Ökostrom!"
+    edited = PreviousVariant("linkedin", "@brand", text, edited_by_hand=True)
+
+    variant = adapt_variant(
+        MasterPost("Neu.", language="de"), target("linkedin", 3000), STYLE, CONTACTS, edited
+    )
+
+    assert variant.warnings == ()

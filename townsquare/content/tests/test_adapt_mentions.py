@@ -94,3 +94,10 @@ def test_an_unclosed_bracket_is_left_as_written():
     text = "Das @[ ist kein Kontakt"
 
     assert adapt(text, "x").text == text
+
+
+def test_linkedin_mentions_written_by_hand_are_not_taken_for_contact_syntax():
+    text = "Danke an @[Stadtwerke Leipzig](urn:li:organization:1)!"
+
+    assert adapt(text, "linkedin").text == text
+    assert adapt(text, "linkedin").warnings == ()

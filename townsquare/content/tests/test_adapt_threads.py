@@ -17,7 +17,20 @@ from townsquare.content.adapting.threads import (
 )
 from townsquare.content.tests.test_adapt_support import graphemes, url_counts_23, utf8_bytes
 
-COUNTERS: list[Callable[[str], int]] = [len, url_counts_23, utf8_bytes, graphemes]
+
+def grows_faster_than_its_pieces(text: str) -> int:
+    # Counts joined text higher than its pieces apart, so the splitter's measurements of
+    # pieces can be wrong: the finished parts must still all fit.
+    return len(text) + len(text) // 10
+
+
+COUNTERS: list[Callable[[str], int]] = [
+    len,
+    url_counts_23,
+    utf8_bytes,
+    graphemes,
+    grows_faster_than_its_pieces,
+]
 
 words = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters=" \n"),
@@ -43,6 +56,21 @@ def test_any_text_splits_into_valid_parts_that_rejoin_to_the_original(text, limi
     assert list(split.lengths) == [counter(part) for part in split.parts]
     assert all(joint == "" or joint.isspace() for joint in split.joints)
     assert split.dropped == ""
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=wordy_text,
+    limit=st.integers(min_value=16, max_value=300),
+    counter=st.sampled_from([len, url_counts_23, utf8_bytes, graphemes]),
+)
+def test_a_counter_that_adds_up_gives_the_same_thread_without_measuring_parts_again(
+    text, limit, counter
+):
+    measured = split_thread(text, limit, counter)
+    trusted = split_thread(text, limit, counter, adds_up=True)
+
+    assert trusted == measured
 
 
 @settings(max_examples=200, deadline=None)
