@@ -21,20 +21,11 @@ BREAKABLE_SPACE = (
     " \t\n\r\x0b\x0c\x1c-\x1f\x85\u1680\u2000-\u2006\u2008-\u200a\u2028\u2029\u205f\u3000"
 )
 _SPLIT_RE = re.compile(f"([{BREAKABLE_SPACE}]+)")
-_LINE_BREAKS = "\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029"
-_LINE_BREAK_RUN_RE = re.compile(f"[{BREAKABLE_SPACE}]*[{_LINE_BREAKS}][{BREAKABLE_SPACE}]*")
-# A sentence ends after a terminator and any closing quotes or brackets. Social posts
-# often put emoji after the punctuation ("Neu! 🎉 Jetzt ..."): they still belong to the
-# sentence that just ended, so the split point is the whitespace after them.
-_EMOJI_PARTS = "\U0001f000-\U0001faff\u2190-\u2bff\ufe0f\u200d\u20e3\U000e0020-\U000e007f"
-_SENTENCE_END_RE = re.compile(
-    f"[.!?…‼⁇⁈⁉。！？][\"'”“’‘»«›‹)\\]}}*_]*(?:[ \t]+[{_EMOJI_PARTS}]+)*([{BREAKABLE_SPACE}]+)"
-)
-_GRAPHEME_RE = regex.compile(r"\X")
-_WORD_BEFORE_RE = re.compile(r"(?<!\w)\w+$")
+_LINE_BREAK_RE = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 # Abbreviations after which a period does not end a sentence, German and English.
-# Single letters ("z.", "B.") and short numbers ("1. Mai") are handled by rule, not listed.
+# Single letters ("z.", "B.") and one- or two-digit numbers ("1. Mai") are ruled out by
+# pattern, not listed.
 _ABBREVIATION_WORDS = """
 abs abt adr allg bzgl bzw ca chr dr dipl etc evtl ggf gmbh hr hrsg inkl insb jh jr
 kath max min mio mrd mind nr od prof rd sog std str tel usw vgl vs zb zzgl zt approx
@@ -42,6 +33,29 @@ dept est fig inc jan feb mar apr aug sep sept oct okt nov dec dez ltd mr mrs ms 
 vol st co corp
 """
 ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
+
+
+def _not_after_abbreviation() -> str:
+    # Python's lookbehind needs a fixed width, so there is one per word length.
+    by_length: dict[int, list[str]] = {}
+    for word in sorted(ABBREVIATIONS):
+        by_length.setdefault(len(word), []).append(word)
+    return "".join(rf"(?<!\b(?i:{'|'.join(words)})\.)" for _, words in sorted(by_length.items()))
+
+
+# A sentence ends after a terminator and any closing quotes or brackets. Social posts
+# often put emoji after the punctuation ("Neu! 🎉 Jetzt ..."): they still belong to the
+# sentence that just ended, so the split point is the whitespace after them.
+_EMOJI_PARTS = "\U0001f000-\U0001faff\u2190-\u2bff\ufe0f\u200d\u20e3\U000e0020-\U000e007f"
+_SENTENCE_END_RE = re.compile(
+    # The terminator comes first so the scan jumps from one candidate to the next; the
+    # look-behinds then rule out "z.", "1." or "24." and the listed abbreviations.
+    rf"[.!?…‼⁇⁈⁉。！？](?<!\b\w\.)(?<!\b\d\d\.){_not_after_abbreviation()}"
+    "[\"'”“’‘»«›‹)\\]}*_]*"
+    f"(?:[ \t]+[{_EMOJI_PARTS}]+)*"
+    f"([{BREAKABLE_SPACE}]+)"
+)
+_GRAPHEME_RE = regex.compile(r"\X")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,36 +108,24 @@ def layout_of(text: str) -> Layout:
     if starts and pieces[-1] == "":
         starts.pop()
         ends.pop()
-    sentence_runs: set[int] = set()
-    for match in _LINE_BREAK_RUN_RE.finditer(text):
-        sentence_runs.add(match.start())
+    sentence_starts: set[int] = set()
+    for match in _LINE_BREAK_RE.finditer(text):
+        run = bisect_right(starts, match.start()) - 1
+        if run >= 0 and match.start() < ends[run]:
+            sentence_starts.add(starts[run])
     for match in _SENTENCE_END_RE.finditer(text):
         run_start, run_end = match.span(1)
-        if run_end < len(text) and text[run_end].islower():
-            continue  # "ca. zehn", "z. B. mit", "e.g. our" continue the sentence
-        if text[match.start()] == "." and _is_abbreviation(text, match.start()):
-            continue
-        sentence_runs.add(run_start)
-    indices = [bisect_left(starts, start) for start in sorted(sentence_runs)]
+        # "ca. zehn", "e.g. our": a lowercase word after the period continues the sentence.
+        if run_end == len(text) or not text[run_end].islower():
+            sentence_starts.add(run_start)
+    ordered = sorted(sentence_starts)
+    indices = [bisect_left(starts, start) for start in ordered]
     valid = [
         index
-        for index, start in zip(indices, sorted(sentence_runs), strict=True)
+        for index, start in zip(indices, ordered, strict=True)
         if index < len(starts) and starts[index] == start
     ]
     return Layout(text, starts, ends, valid)
-
-
-def _is_abbreviation(text: str, period: int) -> bool:
-    """Whether the period at `period` belongs to an abbreviation or an ordinal number."""
-    match = _WORD_BEFORE_RE.search(text, max(0, period - 24), period)
-    if match is None:
-        return False
-    word = match.group()
-    if len(word) == 1 and not word.isdigit():
-        return True  # "z. B.", "u. a.", initials
-    if word.isdigit():
-        return len(word) <= 2  # German ordinals and dates: "am 1. Mai", "24. Dezember"
-    return word.casefold() in ABBREVIATIONS
 
 
 def grapheme_boundaries(text: str, start: int, end: int) -> list[int]:
