@@ -76,7 +76,9 @@ def shorten(
     if sentence is not None:
         kept_text = text[: starts[sentence]] + tail
         kept = length(kept_text)
-        if kept <= max_length and (kept * 2 >= max_length or word_best is None):
+        # Also when the word cut would end at this very sentence: "Ende.…" helps no one.
+        ends_at_word_cut = word_best is None or sentence >= word_best
+        if kept <= max_length and (kept * 2 >= max_length or ends_at_word_cut):
             return Shortened(kept_text, kept, "sentence", text[ends[sentence] :])
     if word_best is not None:
         kept_text = word_cut(word_best)

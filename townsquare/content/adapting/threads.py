@@ -140,15 +140,15 @@ class _Planner:
     def plan(self, digits: int, prefer_sentences: bool, max_parts: int | None) -> _Plan:
         text = self.layout.text
         placeholder_total = int("9" * digits)
+        # The widest numbering of this many digits sets the room for every part.
+        room = self.max_length - self._suffix_length(
+            numbering(placeholder_total, placeholder_total)
+        )
         cuts: list[tuple[int, int, int]] = []
         position = 0
         while True:
             index = len(cuts) + 1
             suffix = numbering(min(index, placeholder_total), placeholder_total)
-            # The widest numbering of this many digits sets the room for every part.
-            room = self.max_length - self._suffix_length(
-                numbering(placeholder_total, placeholder_total)
-            )
             # Measuring the whole rest costs a pass over it; only near the end is it worth it.
             rest_estimate = (len(text) - position) / self.chars_per_unit
             near_end = self.strict or rest_estimate <= room * 1.5 + 10
@@ -172,11 +172,11 @@ class _Planner:
         broken = 0
         for index, (start, end, next_start) in enumerate(plan.cuts, start=1):
             content = text[start:end]
+            known = self._measured.get((start, end))
             if index == total and plan.shortened_last is not None:
-                content = plan.shortened_last
+                content, known = plan.shortened_last, None
             suffix = numbering(index, total) if total > 1 else ""
             parts.append(content + suffix)
-            known = self._measured.get((start, end)) if content is not plan.shortened_last else None
             if measure_parts or self.strict or known is None:
                 lengths.append(self.length(content + suffix))
             else:

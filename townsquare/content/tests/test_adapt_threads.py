@@ -253,3 +253,12 @@ def test_shortening_keeps_the_tail_the_caller_needs():
 
     assert cut.text.endswith("\n\nLink in bio")
     assert len(cut.text) <= 60
+
+
+def test_a_cut_right_after_a_short_sentence_takes_no_ellipsis():
+    text = "Neu! Jetzt" + " x" * 100
+
+    cut = shorten(text, 8, len)
+
+    assert cut.text == "Neu!"
+    assert cut.cut == "sentence"
