@@ -8,7 +8,7 @@ can evolve (or be swapped for simple counters in tests) without touching adaptat
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 Language = Literal["de", "en"]
@@ -97,8 +97,10 @@ class StyleSettings:
     """The tone and hashtag rules of a workspace's social media plan.
 
     `max_hashtags` maps a network key to the plan's own maximum for that network.
-    `network_styles` holds whole replacement settings for single networks (the plan may be
-    formal on LinkedIn and informal on Instagram); `for_network` picks the one that applies.
+    `network_styles` holds replacement settings for single networks (the plan may be
+    formal on LinkedIn and informal on Instagram); `for_network` picks the one that
+    applies. Hashtag sets belong to the workspace, not to a network's tone: a network
+    style without sets of its own uses the top-level ones.
     """
 
     address: Address = "any"
@@ -109,9 +111,19 @@ class StyleSettings:
     max_hashtags: Mapping[str, int] = field(default_factory=dict)
     hashtag_sets: tuple[HashtagSet, ...] = ()
     network_styles: Mapping[str, StyleSettings] = field(default_factory=dict)
+    _resolved: Mapping[str, StyleSettings] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Resolved once, so every call for a network returns the same object (the engine
+        # checks the tone once per distinct style).
+        resolved = {
+            network: style if style.hashtag_sets else replace(style, hashtag_sets=self.hashtag_sets)
+            for network, style in self.network_styles.items()
+        }
+        object.__setattr__(self, "_resolved", resolved)
 
     def for_network(self, network: str) -> StyleSettings:
-        return self.network_styles.get(network, self)
+        return self._resolved.get(network, self)
 
 
 @dataclass(frozen=True, slots=True)

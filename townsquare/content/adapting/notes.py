@@ -339,31 +339,39 @@ def language_mismatch(post_language: str, account_language: str, account: str) -
 # Tone
 
 
+def _words_en(words: list[str]) -> str:
+    return ", ".join(f"“{word}”" for word in words)
+
+
+def _words_de(words: list[str]) -> str:
+    return ", ".join(f"„{word}“" for word in words)
+
+
 def address_mixed(informal: list[str], formal: list[str]) -> Change:
-    du, sie = ", ".join(informal), ", ".join(formal)
     return Change(
         "address_mixed",
-        f"The text addresses readers both informally ({du}) and formally ({sie}). Choose one.",
-        f"Der Text spricht die Leser sowohl mit du ({du}) als auch mit Sie ({sie}) an. "
-        "Bitte entscheiden Sie sich für eine Form.",
+        f"The text addresses readers both informally ({_words_en(informal)}) and formally "
+        f"({_words_en(formal)}). Choose one.",
+        f"Der Text spricht die Leser sowohl mit du ({_words_de(informal)}) als auch mit Sie "
+        f"({_words_de(formal)}) an. Bitte entscheiden Sie sich für eine Form.",
     )
 
 
 def address_informal_in_formal(informal: list[str]) -> Change:
-    du = ", ".join(informal)
     return Change(
         "address_informal_in_formal",
-        f"The style settings address readers formally (Sie), but the text uses {du}.",
-        f"Die Stilvorgaben sehen „Sie“ vor, der Text verwendet aber {du}.",
+        f"The style settings address readers formally (Sie), but the text uses "
+        f"{_words_en(informal)}.",
+        f"Die Stilvorgaben sehen „Sie“ vor, der Text verwendet aber {_words_de(informal)}.",
     )
 
 
 def address_formal_in_informal(formal: list[str]) -> Change:
-    sie = ", ".join(formal)
     return Change(
         "address_formal_in_informal",
-        f"The style settings address readers informally (du), but the text uses {sie}.",
-        f"Die Stilvorgaben sehen „du“ vor, der Text verwendet aber {sie}.",
+        f"The style settings address readers informally (du), but the text uses "
+        f"{_words_en(formal)}.",
+        f"Die Stilvorgaben sehen „du“ vor, der Text verwendet aber {_words_de(formal)}.",
     )
 
 
@@ -384,10 +392,8 @@ def emoji_too_many(count: int, maximum: int) -> Change:
 
 
 def banned_word(found: list[str]) -> Change:
-    listed = ", ".join(f"“{word}”" for word in found)
-    listed_de = ", ".join(f"„{word}“" for word in found)
     return Change(
         "banned_word",
-        f"The style settings avoid these words: {listed}.",
-        f"Diese Wörter sollen laut Stilvorgaben vermieden werden: {listed_de}.",
+        f"The style settings avoid these words: {_words_en(found)}.",
+        f"Diese Wörter sollen laut Stilvorgaben vermieden werden: {_words_de(found)}.",
     )

@@ -171,3 +171,15 @@ def test_on_a_thread_the_end_hashtags_go_into_the_last_part():
 
     assert variant.parts[-1].endswith(f"#Kaffee #Leipzig {len(variant.parts)}/{len(variant.parts)}")
     assert variant.fits
+
+
+def test_a_network_style_without_hashtag_sets_uses_the_workspaces_sets():
+    master = MasterPost("Frisch geröstet.", language="de", hashtag_sets=("Leipzig",))
+    style = StyleSettings(
+        hashtag_sets=(LEIPZIG_SET,), network_styles={"linkedin": StyleSettings(address="sie")}
+    )
+
+    variant = adapt(master, style, network="linkedin", max_length=3000)
+
+    assert variant.text == "Frisch geröstet.\n\n#Leipzig #Sachsen"
+    assert variant.warnings == ()
