@@ -74,7 +74,7 @@ def _move_to_bio(
     network: str,
     account_label: str,
 ) -> HandledLinks:
-    hint = BIO_HINTS[language]
+    hint = BIO_HINTS.get(language, BIO_HINTS["en"])
     changes: list[Change] = []
     warnings: list[Change] = [notes.bio_link_reminder(main_url, account_label)]
     if not parsed.urls:

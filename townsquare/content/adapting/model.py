@@ -78,6 +78,12 @@ class TargetProfile:
             raise ValueError(f"max_length must be positive, got {self.max_length}")
         if self.max_thread_parts is not None and self.max_thread_parts < 1:
             raise ValueError(f"max_thread_parts must be positive, got {self.max_thread_parts}")
+        try:
+            self.mention_template.format(handle="@handle", name="Name")
+        except (KeyError, IndexError, ValueError) as error:
+            raise ValueError(
+                f"mention_template may use {{handle}} and {{name}} only: {error}"
+            ) from None
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from townsquare.content.adapt import (
     Contact,
     ContactBook,
@@ -101,3 +103,8 @@ def test_linkedin_mentions_written_by_hand_are_not_taken_for_contact_syntax():
 
     assert adapt(text, "linkedin").text == text
     assert adapt(text, "linkedin").warnings == ()
+
+
+def test_a_mention_template_with_unknown_fields_is_refused_when_the_profile_is_made():
+    with pytest.raises(ValueError, match="handle"):
+        target("linkedin", mention_template="@{urn}")
