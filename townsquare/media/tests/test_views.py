@@ -97,7 +97,7 @@ def test_the_library_lists_thumbnails_usage_and_missing_alt_text(
     html = alice_client.get(url("media_library", workspace_a)).content.decode()
     assert url("media_thumbnail", workspace_a, asset.pk) in html
     assert "used 2 times" in html and "No alt text yet" in html
-    assert "#kaffee" in html and "▶ 1:15" in html
+    assert "#kaffee" in html and "▶ 1:15" in html and "not used yet" in html
 
 
 def test_the_library_filters_by_tag_kind_and_folder(alice_client, membership, workspace_a):
