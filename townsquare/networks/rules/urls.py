@@ -95,8 +95,11 @@ _QUERY_END_CHARS = regex.compile(r"[a-z0-9\-_&=#/]", regex.I)
 
 _TLD = f"(?:{alternation(sorted(TLDS))})(?=[^a-z0-9@+\\-]|$)"
 _PUNYCODE_TLD = r"xn--[\-0-9a-z]++"
-_SUBDOMAIN = f"{_DOMAIN_CHAR}(?:[_\\-]*+{_DOMAIN_CHAR}){{0,{MAX_LABEL_LENGTH - 1}}}\\."
-_DOMAIN_NAME = f"{_DOMAIN_CHAR}(?:-*+{_DOMAIN_CHAR}){{0,{MAX_LABEL_LENGTH - 1}}}\\."
+# A label longer than 63 characters can never be valid, so the lookahead refuses it after at
+# most 64 steps instead of letting the engine walk a whole run of letters from every position.
+_SHORT_LABEL = f"(?=[^.]{{1,{MAX_LABEL_LENGTH}}}\\.)"
+_SUBDOMAIN = f"{_SHORT_LABEL}{_DOMAIN_CHAR}(?:[_\\-]*+{_DOMAIN_CHAR})*+\\."
+_DOMAIN_NAME = f"{_SHORT_LABEL}{_DOMAIN_CHAR}(?:-*+{_DOMAIN_CHAR})*+\\."
 _DOMAIN = f"(?:{_SUBDOMAIN}){{0,{_MAX_SUBDOMAINS}}}{_DOMAIN_NAME}(?:{_TLD}|{_PUNYCODE_TLD})"
 
 _URL = regex.compile(
@@ -113,6 +116,10 @@ _ASCII_DOMAIN = regex.compile(
 )
 _TCO = regex.compile(r"https?://t\.co/([a-z0-9]++)(\?" + _QUERY_CHAR + "*+)?", regex.I)
 _NO_PROTOCOL_BEFORE = frozenset("-_./")
+# Where a top-level domain could end a domain. A URL starts at most this far before its TLD
+# (protocol plus 126 labels of up to 64 characters), so the search skips anything earlier.
+_TLD_AT = regex.compile(f"\\.(?:{_TLD}|{_PUNYCODE_TLD})", regex.I)
+_MAX_SPAN_BEFORE_TLD = len("https://") + (_MAX_SUBDOMAINS + 1) * (MAX_LABEL_LENGTH + 1)
 # A URL never contains whitespace and always contains a dot, so only such tokens are searched;
 # the lookbehind makes each token start a single attempt, keeping long tokens linear.
 _DOTTED_TOKEN = regex.compile(r"(?<!\S)\S*?\.\S*")
@@ -138,7 +145,11 @@ def _extract_in(
 ) -> None:
     """Append the URLs of `text[position:end]` (a whitespace-free stretch) to `found`."""
     previous_end = 0
-    while (match := _URL.search(text, position, end)) is not None:
+    while (tld := _TLD_AT.search(text, position, end)) is not None:
+        position = max(position, tld.start() - _MAX_SPAN_BEFORE_TLD)
+        match = _URL.search(text, position, end)
+        if match is None:
+            return
         start = match.start()
         if 0 < previous_end == start:
             # twitter-text consumes the character before a URL as part of its match, so the

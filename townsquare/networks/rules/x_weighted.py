@@ -65,15 +65,15 @@ def x_weighted_length(text: str, config: XCountingConfig = X_CONFIG_V3) -> int:
     return parse_x_text(text, config).weighted_length
 
 
-def _light_class(config: XCountingConfig) -> regex.Pattern[str]:
-    """Runs of code points that weigh less than the default (all ranges here weigh 100)."""
+def _heavy_runs(config: XCountingConfig) -> regex.Pattern[str]:
+    """Runs of code points outside every range, i.e. weighing the default."""
     parts = "".join(
         f"{regex.escape(chr(first))}-{regex.escape(chr(last))}" for first, last, _ in config.ranges
     )
     return regex.compile(f"[^{parts}]+")
 
 
-_HEAVY_RUNS = {X_CONFIG_V3.ranges: _light_class(X_CONFIG_V3)}
+_HEAVY_RUNS = {X_CONFIG_V3.ranges: _heavy_runs(X_CONFIG_V3)}
 
 
 def _code_point_weight(code_point: int, config: XCountingConfig) -> int:
@@ -124,12 +124,15 @@ def _fast_scaled_weight(
     config: XCountingConfig,
 ) -> int:
     """Total weight without walking every code point: count heavy runs, then fix up entities."""
-    heavy_pattern = _HEAVY_RUNS.get(config.ranges)
-    if heavy_pattern is None:
-        heavy_pattern = _HEAVY_RUNS.setdefault(config.ranges, _light_class(config))
-    light_weight = config.ranges[0][2]
-    heavy = sum(len(run) for run in heavy_pattern.findall(text))
-    total = (len(text) - heavy) * light_weight + heavy * config.default_weight
+    range_weights = {weight for _, _, weight in config.ranges}
+    if len(range_weights) == 1:  # true for every published configuration: count in C
+        heavy_pattern = _HEAVY_RUNS.get(config.ranges)
+        if heavy_pattern is None:
+            heavy_pattern = _HEAVY_RUNS.setdefault(config.ranges, _heavy_runs(config))
+        heavy = sum(len(run) for run in heavy_pattern.findall(text))
+        total = (len(text) - heavy) * range_weights.pop() + heavy * config.default_weight
+    else:
+        total = _plain_weight(text, 0, len(text), config)
     covered: list[tuple[int, int]] = []
     for url in urls:
         start, end = url.start, url.end
