@@ -287,6 +287,22 @@ def test_a_megabyte_of_text_is_refused_quickly() -> None:
     assert time.perf_counter() - started < 5
 
 
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        pytest.param("a." * 49_999, id="dotted chain without a top-level domain"),
+        pytest.param("日" * 99_990 + ".com", id="one long run before a domain"),
+        pytest.param(("a." * 120 + "com.") * 400, id="long domains everywhere"),
+    ],
+)
+def test_hostile_texts_below_the_cap_are_still_checked_quickly(hostile: str) -> None:
+    # A quadratic URL search once took 25 s here; linear work takes well under a second.
+    started = time.perf_counter()
+    for network in NETWORK_KEYS:
+        assert "text_too_long" in codes(VariantInput(text=hostile), network)
+    assert time.perf_counter() - started < 10
+
+
 def test_broken_titles_warnings_and_alt_texts_are_reported_by_field() -> None:
     alt = MediaInput("image", "image/jpeg", 1000, 100, 100, alt_text="x\x00")
     variant = VariantInput(text="x", title="\ud800", content_warning="a" * 100_001, media=(alt,))
