@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from townsquare.networks.catalog import NETWORK_NAMES
 from townsquare.networks.rules.account_limits import (
     mastodon_instance_overrides,
     matrix_media_config_overrides,
@@ -35,6 +36,11 @@ def _document() -> dict[str, Any]:
 def test_rules_exist_for_all_fifteen_network_keys() -> None:
     assert sorted(load_rules()) == sorted(NETWORK_KEYS)
     assert len(NETWORK_KEYS) == 15
+
+
+def test_rules_use_the_network_catalog_keys_and_names() -> None:
+    names = {key: rules.display_name for key, rules in load_rules().items()}
+    assert names == NETWORK_NAMES
 
 
 def test_every_rule_keeps_its_verification_level_and_sources() -> None:
