@@ -97,7 +97,7 @@ def _link(match: regex.Match[str]) -> tuple[str, int] | None:
     if raw.endswith(")") and "(" not in raw:
         raw = _LINK_TRAILING.sub("", raw[:-1])
     if match.group("full"):
-        return (raw, len(raw)) if "." in raw or "localhost" in raw else None
+        return (raw, len(raw)) if "." in raw else None
     domain = regex.split(r"[/?#:]", raw, maxsplit=1)[0]
     if domain.rsplit(".", 1)[-1].lower() not in TLDS:
         return None
