@@ -274,7 +274,8 @@ def has_alpha(image: Image.Image) -> bool:
             return False
         image = image.convert("RGBA")
     if image.mode in ("RGBA", "LA", "PA"):
-        return image.getchannel("A").getextrema()[0] < 255
+        lowest, _highest = image.getchannel("A").getextrema()
+        return isinstance(lowest, int | float) and lowest < 255
     return False
 
 

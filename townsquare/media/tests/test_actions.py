@@ -258,3 +258,22 @@ def test_a_video_is_stored_without_its_location_box(membership, media_root):
     assert (asset.duration_seconds, asset.width, asset.height) == (12.5, 1080, 1920)
     assert asset.video_codec == "h264" and not asset.thumbnail
     assert len(stored) == len(data) and b"52.5200" not in stored
+
+
+def test_two_uploads_of_the_same_file_at_once_keep_one_and_leave_no_stray_file(
+    membership, stored_files, monkeypatch
+):
+    data = samples.png()
+    first, _ = upload(membership, data)
+    real_filter = MediaAsset.objects.filter
+    calls = []
+
+    def filter_missing_the_first_time(*args, **kwargs):
+        calls.append(kwargs)
+        # The duplicate check runs before the other upload has committed: it sees nothing.
+        return MediaAsset.objects.none() if len(calls) == 1 else real_filter(*args, **kwargs)
+
+    monkeypatch.setattr(MediaAsset.objects, "filter", filter_missing_the_first_time)
+    second, created = upload(membership, data, name="again.png")
+    assert not created and second.pk == first.pk
+    assert len(stored_files()) == 2, "the losing upload's files must be removed"
