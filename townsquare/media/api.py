@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 from pydantic import Field
@@ -183,16 +184,20 @@ def delete_media(request: HttpRequest, workspace: str, asset_id: int) -> Status:
 
 
 @router.get("/workspaces/{workspace}/media/{asset_id}/file", url_name="media_file_content")
-def media_file_content(request: HttpRequest, workspace: str, asset_id: int) -> FileResponse:
+def media_file_content(request: HttpRequest, workspace: str, asset_id: int) -> HttpResponseBase:
     """The stored file itself (images without their metadata)."""
     asset = access_media_asset(request.membership, asset_id)  # type: ignore[attr-defined]
-    return stored_file_response(asset.file.name, asset.mime_type, asset.original_name or "media")
+    return stored_file_response(
+        request, asset.file.name, asset.mime_type, asset.original_name or "media"
+    )
 
 
 @router.get(
     "/workspaces/{workspace}/media/{asset_id}/thumbnail", url_name="media_thumbnail_content"
 )
-def media_thumbnail_content(request: HttpRequest, workspace: str, asset_id: int) -> FileResponse:
+def media_thumbnail_content(
+    request: HttpRequest, workspace: str, asset_id: int
+) -> HttpResponseBase:
     """A WebP preview, 400 pixels on the long side; 404 for videos."""
     asset = access_media_asset(request.membership, asset_id)  # type: ignore[attr-defined]
-    return stored_file_response(asset.thumbnail.name, "image/webp", "thumbnail.webp")
+    return stored_file_response(request, asset.thumbnail.name, "image/webp", "thumbnail.webp")

@@ -169,6 +169,7 @@ def delete(request: HttpRequest, membership: Membership, asset_id: MediaAsset) -
 def media_file(request: HttpRequest, membership: Membership, asset_id: MediaAsset) -> HttpResponse:
     asset = asset_id
     return stored_file_response(
+        request,
         asset.file.name,
         asset.mime_type,
         asset.original_name or asset.file.name.rsplit("/", 1)[-1],
@@ -181,4 +182,4 @@ def media_thumbnail(
     request: HttpRequest, membership: Membership, asset_id: MediaAsset
 ) -> HttpResponse:
     asset = asset_id
-    return stored_file_response(asset.thumbnail.name, "image/webp", "thumbnail.webp")
+    return stored_file_response(request, asset.thumbnail.name, "image/webp", "thumbnail.webp")

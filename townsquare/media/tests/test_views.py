@@ -207,3 +207,20 @@ def test_a_german_user_gets_the_library_in_german(client, alice, membership, wor
     notes = SimpleUploadedFile("notizen.png", b"Einkaufsliste", content_type="image/png")
     refused = client.post(url("media_upload", workspace_a), {"files": [notes]})
     assert "notizen.png: Diese Datei enthält Text" in refused.content.decode()
+
+
+def test_a_video_is_served_in_byte_ranges_for_players_that_seek(
+    alice_client, membership, workspace_a
+):
+    data = samples.mp4(mdat_bytes=5000)
+    video = uploaded(membership, data, name="clip.mp4")
+    file_url = url("media_file", workspace_a, video.pk)
+    whole = alice_client.get(file_url)
+    assert whole["Accept-Ranges"] == "bytes" and body(whole) == data
+    part = alice_client.get(file_url, headers={"range": "bytes=100-199"})
+    assert part.status_code == 206 and part["Content-Range"] == f"bytes 100-199/{len(data)}"
+    assert b"".join(part.streaming_content) == data[100:200]
+    tail = alice_client.get(file_url, headers={"range": "bytes=-10"})
+    assert b"".join(tail.streaming_content) == data[-10:]
+    beyond = alice_client.get(file_url, headers={"range": f"bytes={len(data) + 5}-"})
+    assert beyond.status_code == 416 and beyond["Content-Range"] == f"bytes */{len(data)}"
