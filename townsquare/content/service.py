@@ -1,0 +1,164 @@
+"""Composing: the workspace's data in, adapted and validated variants out.
+
+Reads the workspace's style settings, contacts, hashtag sets and rule overrides, builds a
+profile per account from its effective rules, runs the pure engine and the pure validator,
+and returns one `VariantResult` per account. The composer's live preview, saving a post,
+the API and the command line all go through `compose`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+
+from townsquare.content.adapt import (
+    AdaptedVariant,
+    Change,
+    ContactBook,
+    MasterPost,
+    PreviousVariant,
+    adapt_post,
+)
+from townsquare.content.adapt import (
+    Contact as EngineContact,
+)
+from townsquare.content.adapt import (
+    HashtagSet as EngineHashtagSet,
+)
+from townsquare.content.adapt import (
+    StyleSettings as EngineStyle,
+)
+from townsquare.content.models import Contact, HashtagSet, StyleSettings
+from townsquare.content.profiles import target_profile
+from townsquare.content.validate import MediaInput, Problem, VariantInput, validate_variant
+from townsquare.networks.models import RuleOverride, SocialAccount
+from townsquare.networks.rules.loader import rules_for
+from townsquare.networks.rules.model import NetworkRules, RuleError
+from townsquare.workspaces.models import Workspace
+
+
+@dataclass(frozen=True)
+class VariantResult:
+    account: SocialAccount
+    rules: NetworkRules
+    adapted: AdaptedVariant
+    problems: tuple[Problem, ...]
+    rule_notes: tuple[str, ...] = field(default=())
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "error")
+
+
+def engine_style(workspace: Workspace) -> EngineStyle:
+    style = StyleSettings.objects.filter(workspace=workspace).first()
+    sets = tuple(
+        EngineHashtagSet(name=s.name, hashtags=tuple(s.hashtags), networks=tuple(s.networks))
+        for s in HashtagSet.objects.filter(workspace=workspace)
+    )
+    if style is None:
+        return EngineStyle(hashtag_sets=sets)
+    return EngineStyle(
+        address=style.address,
+        emoji_policy=style.emoji_policy,
+        max_emoji=style.max_emoji,
+        banned_words=tuple(style.banned_words),
+        hashtag_policy=style.hashtag_policy,
+        max_hashtags={str(k): int(v) for k, v in style.max_hashtags.items()},
+        hashtag_sets=sets,
+    )
+
+
+def contact_book(workspace: Workspace) -> ContactBook:
+    return ContactBook(
+        tuple(
+            EngineContact(name=c.name, handles=dict(c.handles))
+            for c in Contact.objects.filter(workspace=workspace)
+        )
+    )
+
+
+def account_rules(
+    account: SocialAccount, overrides: dict[str, dict[str, object]]
+) -> tuple[NetworkRules, tuple[str, ...]]:
+    """Effective rules of an account. A stored override that no longer applies (the rule
+    became official, or its value is malformed) is skipped and reported, never fatal."""
+    notes: list[str] = []
+    workspace_values = dict(overrides.get(account.network, {}))
+    while True:
+        try:
+            return rules_for(account.network, workspace_values, account.reported_limits), tuple(
+                notes
+            )
+        except RuleError as error:
+            if not workspace_values:
+                # The account's reported limits are unusable: fall back to the defaults.
+                notes.append(str(error))
+                return rules_for(account.network, {}, {}), tuple(notes)
+            name = next(iter(workspace_values))
+            workspace_values.pop(name)
+            notes.append(str(error))
+
+
+def workspace_overrides(workspace: Workspace) -> dict[str, dict[str, object]]:
+    overrides: dict[str, dict[str, object]] = {}
+    for override in RuleOverride.objects.filter(workspace=workspace):
+        overrides.setdefault(override.network, {})[override.rule] = override.value
+    return overrides
+
+
+def compose(
+    workspace: Workspace,
+    master: MasterPost,
+    accounts: Sequence[SocialAccount],
+    *,
+    content_warning: str = "",
+    media: Sequence[MediaInput] = (),
+    previous: Iterable[PreviousVariant] = (),
+) -> list[VariantResult]:
+    overrides = workspace_overrides(workspace)
+    ruled = [(account, *account_rules(account, overrides)) for account in accounts]
+    targets = [
+        target_profile(
+            rules,
+            account_label=str(account.pk),
+            language=account.language or None,  # type: ignore[arg-type]
+            content_warning=content_warning if rules.content_warning_supported.value else "",
+        )
+        for account, rules, _notes in ruled
+    ]
+    adapted = adapt_post(
+        master, targets, engine_style(workspace), contact_book(workspace), tuple(previous)
+    )
+    results = []
+    for (account, rules, notes), variant in zip(ruled, adapted, strict=True):
+        problems = validate_variant(
+            VariantInput(
+                text=variant.text,
+                parts=variant.parts if len(variant.parts) > 1 else (),
+                content_warning=content_warning if rules.content_warning_supported.value else "",
+                media=tuple(media),
+                link_url=variant.link_card_url or master.link_url or "",
+            ),
+            rules,
+        )
+        results.append(VariantResult(account, rules, variant, tuple(problems), notes))
+    return results
+
+
+def change_dicts(changes: Iterable[Change]) -> list[dict[str, str]]:
+    return [asdict(change) for change in changes]
+
+
+def problem_dicts(problems: Iterable[Problem]) -> list[dict[str, object]]:
+    return [
+        {
+            "code": p.code,
+            "severity": p.severity,
+            "message_en": p.message_en,
+            "message_de": p.message_de,
+            "span": list(p.span) if p.span else None,
+            "part_index": p.part_index,
+        }
+        for p in problems
+    ]
