@@ -170,15 +170,16 @@ def _adapt(
     appendix = _PARAGRAPH + links.appendix if links.appendix and body else links.appendix
     tags = placed.end_tags
     full = _compose(body + appendix, tags, placed.separator)
-    counted = target.length(full)
 
-    fitted: _Fitted = ((full,), (), (counted,))
     kept_tags = len(tags)
-    if counted > target.max_length and target.supports_threads and target.max_thread_parts != 1:
-        fitted = _split(full, counted, target, changes, warnings) or fitted
-    elif counted > target.max_length:
-        fitting = _Fitting(body, appendix, tags, placed.separator, counted)
-        fitted, kept_tags = _shorten(fitting, target, changes, warnings)
+    if target.supports_threads and target.max_thread_parts != 1:
+        fitted = _split(full, target, changes, warnings)
+    else:
+        counted = target.length(full)
+        fitted = ((full,), (), (counted,))
+        if counted > target.max_length:
+            fitting = _Fitting(body, appendix, tags, placed.separator, counted)
+            fitted, kept_tags = _shorten(fitting, target, changes, warnings)
     parts, joints, lengths = fitted
     changes[added_at:added_at] = [*placed.added_notes(kept_tags), *placed.over_cap]
     # Only when what must stay (a link, the bio hint) is longer than the limit itself.
@@ -211,27 +212,22 @@ _Fitted = tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...]]
 
 
 def _split(
-    full: str,
-    counted: int,
-    target: TargetProfile,
-    changes: list[Change],
-    warnings: list[Change],
-) -> _Fitted | None:
+    full: str, target: TargetProfile, changes: list[Change], warnings: list[Change]
+) -> _Fitted:
     try:
         split = split_thread(
             full,
             target.max_length,
             target.length,
             target.max_thread_parts,
-            counted,
             adds_up=target.length_adds_up,
         )
     except LimitTooSmall:
         warnings.append(notes.limit_too_small(target.max_length, target.network))
-        return None
+        return (full,), (), (target.length(full),)
     if len(split.parts) > 1:
         changes.append(
-            notes.thread_split(len(split.parts), counted, target.max_length, target.network)
+            notes.thread_split(len(split.parts), split.whole, target.max_length, target.network)
         )
     if split.broken_words:
         warnings.append(notes.word_broken())

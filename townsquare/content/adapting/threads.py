@@ -36,7 +36,8 @@ class ThreadSplit:
     """Parts ready to publish, the whitespace between them, and their counted lengths.
 
     `broken_words` counts the splits made inside a word; `dropped` is text that did not
-    fit into `max_parts` parts (empty when everything fits, the usual case).
+    fit into `max_parts` parts (empty when everything fits, the usual case); `whole` is
+    the count of the whole text.
     """
 
     parts: tuple[str, ...]
@@ -44,6 +45,7 @@ class ThreadSplit:
     lengths: tuple[int, ...]
     broken_words: int = 0
     dropped: str = ""
+    whole: int = 0
 
 
 def numbering(index: int, total: int) -> str:
@@ -82,17 +84,25 @@ def split_thread(
     then a grapheme boundary inside an over-long word, then (only for a single grapheme
     longer than a part) a code point boundary. With `max_parts`, sentences give way to
     densely packed words first; what still does not fit is cut from the last part.
-    `counted` is length(text) when the caller already knows it. With `adds_up` the
-    counter promises length(a + " " + b) <= length(a) + length(" " + b); the finished
-    parts are then not measured again (see `TargetProfile.length_adds_up`).
+    `counted` is length(text) when the caller already knows it.
+
+    With `adds_up` the counter promises length(a + " " + b) <= length(a) + length(" " + b)
+    (see `TargetProfile.length_adds_up`). Then a long text is not counted as a whole
+    first: its parts are measured anyway, and their sum tells whether it fits; finished
+    parts are not measured again either. That halves the counting for long texts.
     """
-    whole = length(text) if counted is None else counted
-    if whole <= max_length:
-        return ThreadSplit(parts=(text,), joints=(), lengths=(whole,))
+    whole = counted
+    if whole is None and not (adds_up and len(text) > 2 * max_length):
+        whole = length(text)
+    if whole is not None and whole <= max_length:
+        return ThreadSplit(parts=(text,), joints=(), lengths=(whole,), whole=whole)
     if max_parts == 1:
-        cut = shorten(text, max_length, length)
-        return ThreadSplit(parts=(cut.text,), joints=(), lengths=(cut.length,), dropped=cut.dropped)
-    planner = _Planner(layout_of(text), max_length, length, len(text) / max(whole, 1))
+        cut = shorten(text, max_length, length, counted=whole)
+        whole = length(text) if whole is None else whole
+        return ThreadSplit((cut.text,), (), (cut.length,), dropped=cut.dropped, whole=whole)
+    # Without a count of the whole, start from one character per unit and learn.
+    ratio = len(text) / max(whole, 1) if whole is not None else 1.0
+    planner = _Planner(layout_of(text), max_length, length, ratio)
     digits = 1
     prefer_sentences = True
     while True:
@@ -104,7 +114,16 @@ def split_thread(
         if max_parts is not None and total > max_parts and prefer_sentences:
             prefer_sentences = False
             continue
-        result = planner.finish(plan, measure_parts=not adds_up)
+        if whole is None:
+            summed = planner.summed_length(plan)
+            if summed is None or summed <= max_length:
+                # The parts cannot tell (or say it may fit after all): count it whole.
+                whole = length(text)
+                if whole <= max_length:
+                    return ThreadSplit((text,), (), (whole,), whole=whole)
+            else:
+                whole = summed
+        result = planner.finish(plan, measure_parts=not adds_up, whole=whole)
         if planner.strict or all(count <= max_length for count in result.lengths):
             return result
         planner.strict = True  # the counter does not add up: measure every candidate
@@ -163,7 +182,22 @@ class _Planner:
             cuts.append(self._next_cut(position, suffix, room, prefer_sentences))
             position = cuts[-1][2]
 
-    def finish(self, plan: _Plan, measure_parts: bool) -> ThreadSplit:
+    def summed_length(self, plan: _Plan) -> int | None:
+        """The whole text's count as the sum of its measured pieces, if all were measured."""
+        if plan.shortened_last is not None or self.strict:
+            return None
+        text = self.layout.text
+        total = 0
+        for start, end, next_start in plan.cuts:
+            known = self._measured.get((start, end))
+            if known is None:
+                return None
+            total += known + (
+                _piece_length(self.length, text[end:next_start]) if next_start > end else 0
+            )
+        return total
+
+    def finish(self, plan: _Plan, measure_parts: bool, whole: int) -> ThreadSplit:
         text = self.layout.text
         total = len(plan.cuts)
         parts: list[str] = []
@@ -184,10 +218,10 @@ class _Planner:
             if index < total:
                 joints.append(text[end:next_start])
                 broken += end == next_start
-        return ThreadSplit(tuple(parts), tuple(joints), tuple(lengths), broken, plan.dropped)
+        return ThreadSplit(tuple(parts), tuple(joints), tuple(lengths), broken, plan.dropped, whole)
 
     def _suffix_length(self, suffix: str) -> int:
-        return _numbering_length(self.length, suffix) if suffix else 0
+        return _piece_length(self.length, suffix) if suffix else 0
 
     def _content_length(self, start: int, end: int) -> int:
         key = (start, end)
@@ -295,6 +329,7 @@ class _Planner:
 
 
 @lru_cache(maxsize=1024)
-def _numbering_length(length: LengthFunction, suffix: str) -> int:
-    """The count of a numbering such as " 3/7"; the same few recur in every thread."""
-    return length(suffix)
+def _piece_length(length: LengthFunction, piece: str) -> int:
+    """The count of a numbering such as " 3/7" or a joint such as "\\n\\n": the same few
+    recur in every thread, so each is counted once."""
+    return length(piece)

@@ -41,6 +41,7 @@ def target(
     link_mode: LinkMode = "inline",
     account_label: str = "@brand",
     mention_template: str = "{handle}",
+    adds_up: bool = False,
 ) -> TargetProfile:
     return TargetProfile(
         network=network,
@@ -53,6 +54,7 @@ def target(
         hashtag_recommended=hashtag_recommended,
         link_mode=link_mode,
         mention_template=mention_template,
+        length_adds_up=adds_up,
     )
 
 
