@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
+    path("", include("townsquare.content.urls")),
     path("", include("townsquare.media.urls")),
     path("", include("townsquare.ui.urls")),
 ]

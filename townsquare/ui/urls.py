@@ -13,7 +13,7 @@ urlpatterns = [
     path("w/<slug:workspace>/", shell.dashboard, name="workspace_dashboard"),
     *[
         path(f"w/<slug:workspace>/{key}/", shell.section_view(key), name=f"workspace_{key}")
-        for key in shell.SECTIONS
+        for key in shell.COMING
     ],
     path(
         "w/<slug:workspace>/settings/",

@@ -21,6 +21,8 @@ SECTIONS = {
     "inbox": (_("Inbox"), _("Comments, mentions and messages: triaged, routed, answered.")),
     "analytics": (_("Analytics"), _("Visibility and community: every statistic, over time.")),
 }
+# Sections whose capability has not landed yet: they show a "coming" page.
+COMING = ("plan", "calendar", "inbox", "analytics")
 
 
 @login_required
