@@ -97,7 +97,7 @@ def _previous(post: Post) -> list[PreviousVariant]:
     return [
         PreviousVariant(
             network=v.account.network,
-            account_label=str(v.account_id),
+            account_label=v.account.handle,
             text=v.text,
             edited_by_hand=v.edited_by_hand,
             parts=tuple(v.parts),

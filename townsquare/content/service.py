@@ -121,7 +121,7 @@ def compose(
     targets = [
         target_profile(
             rules,
-            account_label=str(account.pk),
+            account_label=account.handle,
             language=account.language or None,  # type: ignore[arg-type]
             content_warning=content_warning if rules.content_warning_supported.value else "",
         )

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from townsquare.demo.accounts import seed_accounts
+from townsquare.demo.content import seed_content
 from townsquare.demo.media import seed_media
 from townsquare.demo.people import DEMO_EMAIL, seed_people
 
@@ -23,7 +25,9 @@ class Command(BaseCommand):
                     password = line.split(":", 1)[1].strip()
         password = password or secrets.token_urlsafe(9)
         _user, workspaces = seed_people(password)
+        seed_accounts(workspaces)
         seed_media(workspaces)
+        seed_content(workspaces)
         text = f"Demo login\n  Email:    {DEMO_EMAIL}\n  Password: {password}\n"
         fd = os.open(login_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
