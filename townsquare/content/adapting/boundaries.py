@@ -92,9 +92,9 @@ class Layout:
         return self.sentence_runs[found] if found < len(self.sentence_runs) else None
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=16)
 def layout_of(text: str) -> Layout:
-    """Scan `text` once. Cached: several networks often end up with the same text.
+    """Scan `text` once. Cached for the networks of one post, which often share a text.
 
     Both scans are single regular-expression passes; Python only looks at the few
     candidates for a sentence end.
