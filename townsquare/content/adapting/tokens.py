@@ -60,12 +60,8 @@ def _trim_url_end(text: str, start: int, end: int) -> int:
     return end
 
 
-def inside_any(position: int, spans: list[tuple[int, int]]) -> bool:
-    return any(start <= position < end for start, end in spans)
-
-
 def normalise_hashtag(raw: str) -> str | None:
-    """ "#Kaffee" or "Kaffee" -> "Kaffee"; None when it cannot be a hashtag at all."""
+    """The tag without "#" ("#Kaffee" and "Kaffee" give "Kaffee"); None if it cannot be one."""
     body = raw.strip().removeprefix("#")
     return body if HASHTAG_BODY_RE.fullmatch(body) else None
 
@@ -74,9 +70,3 @@ def count_emoji(text: str) -> int:
     if not _MAYBE_EMOJI_RE.search(text):
         return 0
     return len(_EMOJI_RE.findall(text))
-
-
-def find_emoji(text: str) -> list[str]:
-    if not _MAYBE_EMOJI_RE.search(text):
-        return []
-    return [str(found) for found in _EMOJI_RE.findall(text)]
