@@ -1,0 +1,11 @@
+"""Run every benchmark: `make bench` (or `python -m bench`). Not part of the test suite."""
+
+import runpy
+import sys
+
+BENCHMARKS = ["bench.adapt"]
+
+for module in BENCHMARKS:
+    print(f"== {module} ==", flush=True)
+    sys.argv = [module]
+    runpy.run_module(module, run_name="__main__")
