@@ -67,4 +67,7 @@ def target_profile(
         link_mode=link_mode(rules),
         language=language,
         mention_template=MENTION_TEMPLATES.get(rules.key, "{handle}"),
+        # Every counter in rules/counting.py counts two pieces joined by a space at most as
+        # much as the pieces apart, which lets the engine count long texts through their parts.
+        length_adds_up=True,
     )
