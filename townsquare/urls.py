@@ -10,6 +10,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("", include("townsquare.content.urls")),
+    path("", include("townsquare.publishing.urls")),
+    path("", include("townsquare.content.aids_urls")),
     path("", include("townsquare.media.urls")),
     path("", include("townsquare.ui.urls")),
 ]

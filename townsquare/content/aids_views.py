@@ -1,0 +1,212 @@
+"""Settings > Writing aids (templates, snippets, hashtag sets, contacts) and Settings > Style.
+
+One set of views serves the four kinds of writing aid; `kind` in the URL names the kind the
+way WRITING_AIDS does. Everyone in the workspace may read the aids (the composer offers them
+to every writer); editors and above see the forms to add, change and delete them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Model
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from townsquare.content.access import access_style, access_writing_aid, access_writing_aids
+from townsquare.content.aids_actions import (
+    EDIT_STYLE,
+    MANAGE_AIDS,
+    do_create_writing_aid,
+    do_delete_writing_aid,
+    do_update_style,
+    do_update_writing_aid,
+)
+from townsquare.content.aids_forms import AID_FORMS, AidForm, StyleForm, hashtag_field_name
+from townsquare.content.profiles import RECOMMENDED_HASHTAGS
+from townsquare.lib.errors import ActionError
+from townsquare.networks.catalog import NETWORK_NAMES
+from townsquare.ui.views.base import workspace_view
+from townsquare.workspaces.access import require
+from townsquare.workspaces.models import Membership
+from townsquare.workspaces.roles import has_perm
+
+KIND_LABELS: dict[str, Any] = {
+    "templates": gettext_lazy("Templates"),
+    "snippets": gettext_lazy("Snippets"),
+    "hashtag-sets": gettext_lazy("Hashtag sets"),
+    "contacts": gettext_lazy("Contacts"),
+}
+KIND_INTROS: dict[str, Any] = {
+    "templates": gettext_lazy(
+        "Starting points for posts you write again and again. Choose one in the composer."
+    ),
+    "snippets": gettext_lazy(
+        "Pieces of text to insert into a message: a greeting, opening hours, a disclaimer."
+    ),
+    "hashtag-sets": gettext_lazy(
+        "Hashtags that belong together. Tick a set in the composer and Townsquare adds its "
+        "hashtags to every network it is meant for, within each network's limit."
+    ),
+    "contacts": gettext_lazy(
+        "People and organisations with their handle on each network. Write @[Name] in a "
+        "message and every network's version mentions the right handle."
+    ),
+}
+ADD_LABELS: dict[str, Any] = {
+    "templates": gettext_lazy("Add a template"),
+    "snippets": gettext_lazy("Add a snippet"),
+    "hashtag-sets": gettext_lazy("Add a hashtag set"),
+    "contacts": gettext_lazy("Add a contact"),
+}
+
+
+def _known(kind: str) -> str:
+    if kind not in AID_FORMS:
+        raise Http404
+    return kind
+
+
+def _list_url(membership: Membership, kind: str) -> HttpResponse:
+    return redirect("workspace_writing_aids", workspace=membership.workspace.slug, kind=kind)
+
+
+def _rows(kind: str, aids: list[Model]) -> list[dict[str, Any]]:
+    """What the list shows of each aid, so the template needs no per-kind lookups."""
+    rows = []
+    for aid in aids:
+        row: dict[str, Any] = {"aid": aid}
+        if kind == "hashtag-sets":
+            networks = getattr(aid, "networks", [])
+            row["networks"] = [NETWORK_NAMES.get(key, key) for key in networks]
+        if kind == "contacts":
+            handles = getattr(aid, "handles", {})
+            row["handles"] = [
+                (name, handles[key]) for key, name in NETWORK_NAMES.items() if handles.get(key)
+            ]
+        rows.append(row)
+    return rows
+
+
+def _context(membership: Membership, kind: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "membership": membership,
+        "workspace": membership.workspace,
+        "kind": kind,
+        "kind_label": KIND_LABELS[kind],
+        "kinds": list(KIND_LABELS.items()),
+        "settings_tab": "writing_aids",
+        "can_manage": has_perm(membership.role, MANAGE_AIDS),
+        **extra,
+    }
+
+
+def _new_form(membership: Membership, kind: str, data: Any = None) -> AidForm:
+    initial = {"language": membership.workspace.language} if kind == "templates" else {}
+    return AID_FORMS[kind](data, initial=initial)
+
+
+@workspace_view()
+def aid_list(request: HttpRequest, membership: Membership, kind: str) -> HttpResponse:
+    """The aids of one kind, and the form to add one (for those who may)."""
+    kind = _known(kind)
+    can_manage = has_perm(membership.role, MANAGE_AIDS)
+    form = None
+    if request.method == "POST":
+        require(membership, MANAGE_AIDS)
+        form = _new_form(membership, kind, request.POST)
+        if form.is_valid():
+            try:
+                aid = do_create_writing_aid(membership, kind, form.values())
+            except ActionError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("“%(name)s” added.") % {"name": aid})
+                return _list_url(membership, kind)
+    elif can_manage:
+        form = _new_form(membership, kind)
+    aids = list(access_writing_aids(membership, kind))
+    return render(
+        request,
+        "aids/list.html",
+        _context(
+            membership,
+            kind,
+            rows=_rows(kind, aids),
+            form=form,
+            intro=KIND_INTROS[kind],
+            add_label=ADD_LABELS[kind],
+        ),
+    )
+
+
+@workspace_view(MANAGE_AIDS)
+def aid_edit(request: HttpRequest, membership: Membership, kind: str, aid_id: str) -> HttpResponse:
+    # Looked up before anything else, so another workspace's id is a 404 for every method.
+    aid = access_writing_aid(membership, _known(kind), aid_id)
+    form_class = AID_FORMS[kind]
+    form = form_class(request.POST or None, initial=form_class.initial_for(aid))
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_update_writing_aid(membership, aid, form.values())
+        except ActionError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("“%(name)s” saved.") % {"name": form.values()["name"]})
+            return _list_url(membership, kind)
+    return render(request, "aids/edit.html", _context(membership, kind, aid=aid, form=form))
+
+
+@workspace_view(MANAGE_AIDS)
+def aid_delete(
+    request: HttpRequest, membership: Membership, kind: str, aid_id: str
+) -> HttpResponse:
+    aid = access_writing_aid(membership, _known(kind), aid_id)
+    # The method is checked after the lookup (workspace_view cannot look up an aid without
+    # its kind), so a stranger's id answers 404 for GET as well.
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    name = str(aid)
+    try:
+        do_delete_writing_aid(membership, aid)
+    except ActionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("“%(name)s” deleted.") % {"name": name})
+    return _list_url(membership, kind)
+
+
+@workspace_view()
+def style_settings(request: HttpRequest, membership: Membership) -> HttpResponse:
+    style = access_style(membership)
+    can_edit = has_perm(membership.role, EDIT_STYLE)
+    if request.method == "POST":
+        require(membership, EDIT_STYLE)
+    form = StyleForm(request.POST or None, initial=StyleForm.initial_for(style))
+    for key, count in RECOMMENDED_HASHTAGS.items():
+        form.fields[hashtag_field_name(key)].widget.attrs["placeholder"] = str(count)
+    if not can_edit:
+        for form_field in form.fields.values():
+            form_field.disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_update_style(membership, **form.values())
+        except ActionError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Style saved. New and changed posts follow it."))
+            return redirect("workspace_style", workspace=membership.workspace.slug)
+    return render(
+        request,
+        "aids/style.html",
+        {
+            "membership": membership,
+            "workspace": membership.workspace,
+            "form": form,
+            "can_edit": can_edit,
+            "settings_tab": "style",
+        },
+    )
