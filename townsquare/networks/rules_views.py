@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 from django.contrib import messages
@@ -25,7 +26,7 @@ from townsquare.lib.errors import ActionError
 from townsquare.networks import actions
 from townsquare.networks.access import access_accounts, access_rule_overrides
 from townsquare.networks.models import SocialAccount
-from townsquare.networks.rules.loader import effective_rules, load_rules
+from townsquare.networks.rules.loader import _MISSING_SOURCE, effective_rules, load_rules
 from townsquare.networks.rules.model import (
     LINK_PREVIEWS,
     RULE_NAMES,
@@ -121,7 +122,21 @@ _LIST_SEPARATOR = re.compile(r"[\s,;]+")
 
 
 def _number(value: float) -> str:
-    return f"{value:g}"
+    """The shortest text that reads back as the same number (1.91, 140, 0.5)."""
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
+def _ratio(value: float) -> str:
+    """A width/height ratio as people write it: 4:5 or 16:9 when it is one, else 1.91."""
+    fraction = Fraction(value).limit_denominator(20)
+    if fraction.denominator != 1 and float(fraction) == value:
+        return f"{fraction.numerator}:{fraction.denominator}"
+    return _number(value)
+
+
+def _range(name: str, values: Any) -> str:
+    show = _ratio if RULE_SHAPES[name] == "opt_ratio_range" else _number
+    return " - ".join(v if isinstance(v, str) else show(float(v)) for v in values)
 
 
 def format_value(name: str, value: Any) -> str:
@@ -136,7 +151,7 @@ def format_value(name: str, value: Any) -> str:
     if isinstance(value, int) and name.endswith("_bytes"):
         return f"{filesizeformat(value)} ({value})"
     if shape in ("opt_ratio_range", "opt_float_range"):
-        return " - ".join(_number(float(v)) for v in value)
+        return _range(name, value)
     if isinstance(value, Mapping):
         return ", ".join(f"{kind}: {count}" for kind, count in value.items()) or "–"
     if isinstance(value, list | tuple):
@@ -154,7 +169,7 @@ def input_text(name: str, value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if shape in ("opt_ratio_range", "opt_float_range"):
-        return " - ".join(v if isinstance(v, str) else _number(float(v)) for v in value)
+        return _range(name, value)
     if isinstance(value, Mapping):
         return ", ".join(f"{kind}: {count}" for kind, count in value.items())
     if isinstance(value, list | tuple):
@@ -240,6 +255,14 @@ class NetworkSection:
     reported: list[tuple[str, str, str, bool]]
 
 
+def _source(source: str) -> str:
+    # The loader's placeholder for facts nobody researched is the one source text written by
+    # Townsquare itself, so it is the one that can be shown in the reader's language.
+    if source == _MISSING_SOURCE:
+        return _("Not researched: Townsquare's default where the sources say nothing")
+    return source
+
+
 def _choices(name: str) -> list[tuple[str, str]]:
     if RULE_SHAPES[name] == "bool":
         return [("yes", _("yes")), ("no", _("no"))]
@@ -286,7 +309,7 @@ def _row(
         origin=rule.origin,
         verification=base.verification,
         verification_label=str(VERIFICATION_LABELS.get(base.verification, base.verification)),
-        sources=base.sources,
+        sources=tuple(_source(source) for source in base.sources),
         note=base.note,
         overridable=base.overridable,
         has_override=name in stored,
