@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "townsquare.audit",
     "townsquare.workspaces",
     "townsquare.networks",
+    "townsquare.ratelimits",
     "townsquare.content",
     "townsquare.runtime",
     "townsquare.media",
@@ -139,6 +140,13 @@ _TASK_BACKENDS = {
 TASKS = {"default": _TASK_BACKENDS[TASKS_BACKEND]}
 SCHEDULER_HEARTBEAT_SECONDS = env_int(ENV, "SCHEDULER_HEARTBEAT_SECONDS", 15)
 SCHEDULER_STALE_AFTER_SECONDS = env_int(ENV, "SCHEDULER_STALE_AFTER_SECONDS", 120)
+# Where the per-network publishing rate limits are counted, shared by every worker: the
+# database (embedded) or Redis (at scale; the broker's Redis unless told otherwise).
+RATE_LIMIT_BACKEND = env_choice(ENV, "RATE_LIMIT_BACKEND", "db", ("db", "redis"))
+_broker_redis = CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""
+RATE_LIMIT_REDIS_URL = env_str(ENV, "RATE_LIMIT_REDIS_URL", _broker_redis)
+if RATE_LIMIT_BACKEND == "redis" and not RATE_LIMIT_REDIS_URL:
+    raise ImproperlyConfigured("RATE_LIMIT_BACKEND=redis needs RATE_LIMIT_REDIS_URL (redis://...).")
 
 # --- users and login ------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
