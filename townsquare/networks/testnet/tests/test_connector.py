@@ -20,8 +20,9 @@ from townsquare.networks.base import (
     VariantToPublish,
 )
 from townsquare.networks.testnet.connector import TestNetPublisher, part_key
+from townsquare.networks.testnet.faults import RateLimit
 from townsquare.networks.testnet.rules import testnet_rules
-from townsquare.networks.testnet.server import TEXT_LIMIT, RateLimit
+from townsquare.networks.testnet.server import TEXT_LIMIT
 from townsquare.networks.testnet.tests.support import account_on, variant
 
 

@@ -8,7 +8,8 @@ import time
 import httpx
 import pytest
 
-from townsquare.networks.testnet.server import TEXT_LIMIT, Faults, RateLimit, TestNetwork
+from townsquare.networks.testnet.faults import Faults, RateLimit
+from townsquare.networks.testnet.server import TEXT_LIMIT, TestNetwork
 from townsquare.networks.testnet.tests.support import AUTH, post
 
 
