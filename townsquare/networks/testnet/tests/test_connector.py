@@ -137,7 +137,7 @@ def test_a_rate_limit_with_only_a_reset_time_is_understood(network, publisher, c
     with pytest.raises(RetryLater) as caught:
         publisher.publish(creds, variant("Hi"), "k")
     assert caught.value.after is not None
-    assert 0 < caught.value.after <= 0.5
+    assert 0 <= caught.value.after <= 0.51  # the reset is written to the millisecond
 
 
 def test_an_account_whose_token_is_refused_must_be_connected_again(network, publisher, creds):
