@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
-TEST_ENV := SECRET_KEY=test-only-secret FIELD_ENCRYPTION_KEYS= DEBUG=0 \
+TEST_ENV := SECRET_KEY=test-only-secret DEBUG=0 \
 	TOWNSQUARE_DATA_DIR=$(CURDIR)/var/test TASKS_BACKEND=db
 
 .PHONY: run test test-sqlite test-postgres lint bench messages clean

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "townsquare.networks",
     "townsquare.ratelimits",
     "townsquare.content",
+    "townsquare.publishing",
+    "townsquare.notifications",
     "townsquare.runtime",
     "townsquare.media",
     "townsquare.api",
@@ -147,6 +149,8 @@ _broker_redis = CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "
 RATE_LIMIT_REDIS_URL = env_str(ENV, "RATE_LIMIT_REDIS_URL", _broker_redis)
 if RATE_LIMIT_BACKEND == "redis" and not RATE_LIMIT_REDIS_URL:
     raise ImproperlyConfigured("RATE_LIMIT_BACKEND=redis needs RATE_LIMIT_REDIS_URL (redis://...).")
+# How long after a send of unknown outcome the network is asked whether the post arrived.
+PUBLISH_RECONCILE_GRACE_SECONDS = env_int(ENV, "PUBLISH_RECONCILE_GRACE_SECONDS", 10)
 
 # --- users and login ------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -241,6 +245,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+
+# Outbound requests to loopback and private addresses (webhooks, link cards) are refused
+# unless this is on: for tests and for installations that post to their own intranet.
+ALLOW_PRIVATE_NETWORK_TARGETS = env_bool(ENV, "ALLOW_PRIVATE_NETWORK_TARGETS", False)
 
 NINJA_PAGINATION_PER_PAGE = 50
 

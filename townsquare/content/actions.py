@@ -65,6 +65,14 @@ def clean_text(text: str) -> str:
 
 def _can_edit(membership: Membership, post: Post) -> None:
     require(membership, Perm.WRITE_DRAFTS)
+    from townsquare.publishing.actions import editing_blocked  # publishing builds on content
+
+    if post.pk and editing_blocked(post):
+        raise ActionError(
+            _("This post is being sent right now; change it in a minute."),
+            code="publishing",
+            status=409,
+        )
     if post.created_by_id != membership.user_id and not has_perm(
         membership.role, Perm.EDIT_ANY_POST
     ):

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 
+from django.utils.module_loading import import_string
+
 from townsquare.content.adapt import (
     AdaptedVariant,
     Change,
@@ -35,6 +37,9 @@ from townsquare.networks.models import RuleOverride, SocialAccount
 from townsquare.networks.rules.loader import rules_for
 from townsquare.networks.rules.model import NetworkRules, RuleError
 from townsquare.workspaces.models import Workspace
+
+# Networks that are not in rules.json (researched facts) but have rules of their own.
+HIDDEN_RULES = {"testnet": "townsquare.networks.testnet.rules.testnet_rules"}
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,8 @@ def account_rules(
 ) -> tuple[NetworkRules, tuple[str, ...]]:
     """Effective rules of an account. A stored override that no longer applies (the rule
     became official, or its value is malformed) is skipped and reported, never fatal."""
+    if account.network in HIDDEN_RULES:
+        return import_string(HIDDEN_RULES[account.network])(), ()
     notes: list[str] = []
     workspace_values = dict(overrides.get(account.network, {}))
     while True:

@@ -15,6 +15,7 @@ from townsquare.content.forms import ComposeForm, VariantEditForm, accounts_quer
 from townsquare.content.models import HashtagSet, Post, PostTemplate, Snippet, Variant
 from townsquare.content.service import compose
 from townsquare.lib.errors import ActionError
+from townsquare.publishing.panel import publishing_panel
 from townsquare.ui.views.base import workspace_view
 from townsquare.workspaces.models import Membership
 from townsquare.workspaces.roles import Perm
@@ -209,7 +210,14 @@ def post_detail(request: HttpRequest, membership: Membership, post_id: Post) -> 
     return render(
         request,
         "content/compose.html",
-        _context(membership, form, post=post, previews=cards, stored=True),
+        _context(
+            membership,
+            form,
+            post=post,
+            previews=cards,
+            stored=True,
+            **publishing_panel(membership, post),
+        ),
     )
 
 

@@ -22,7 +22,8 @@ class KeyRing:
         try:
             self._fernet = MultiFernet([Fernet(key.encode()) for key in keys])
         except ValueError as error:
-            raise SecretsUnavailable(f"A FIELD_ENCRYPTION_KEYS entry is not a key: {error}") from None
+            message = f"A FIELD_ENCRYPTION_KEYS entry is not a key: {error}"
+            raise SecretsUnavailable(message) from None
 
     def encrypt(self, plaintext: str) -> str:
         return self._fernet.encrypt(plaintext.encode("utf-8")).decode("ascii")

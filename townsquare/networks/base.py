@@ -111,6 +111,9 @@ class VariantToPublish:
     title: str = ""
     link_url: str = ""
     language: str = ""
+    # The network id of the post this one answers: the previous part when a thread is
+    # published part by part (so a half-published thread can be resumed), or a comment.
+    reply_to_id: str = ""
 
     @property
     def text(self) -> str:

@@ -20,6 +20,7 @@ from django.db import close_old_connections, connections
 from django.utils.module_loading import autodiscover_modules
 
 from townsquare.runtime.heartbeat import SCHEDULER, beat
+from townsquare.runtime.wakeup import wake_marker
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +97,10 @@ def run_forever(stop: threading.Event, wake: threading.Event | None = None) -> N
 
 def _sleep(seconds: float, stop: threading.Event, wake: threading.Event) -> None:
     deadline = time.monotonic() + seconds
+    marker = wake_marker()
     while not stop.is_set():
         remaining = deadline - time.monotonic()
         if remaining <= 0 or wake.wait(min(remaining, STOP_POLL_SECONDS)):
+            return
+        if wake_marker() != marker:  # another process asked for a pass now
             return

@@ -1,0 +1,123 @@
+"""Claiming due publications, and recovering the ones whose worker vanished.
+
+A claim is one compare-and-set UPDATE: only rows still `scheduled` and due move to
+`publishing`, each with its own lease token, so any number of schedulers can claim at once
+and no row is taken twice. On PostgreSQL the candidate rows are locked with SKIP LOCKED so
+concurrent claimers do not queue behind each other; on SQLite the write transaction is
+IMMEDIATE (see settings), which serialises claimers instead.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from django.db import connection, transaction
+from django.db.models import Min
+from django.utils import timezone
+
+from townsquare.publishing.models import Publication
+from townsquare.publishing.schedule import Status
+
+# Longer than the slowest network call (the HTTP clients time out well before), so a live
+# worker never loses its row; short enough that a killed worker's rows come back quickly.
+LEASE_SECONDS = 90
+CLAIM_BATCH = 200
+
+
+def claim_due(now: datetime | None = None, limit: int = CLAIM_BATCH) -> list[tuple[int, str]]:
+    """Move due rows to `publishing`; returns (id, lease token) of each claimed row."""
+    now = now or timezone.now()
+    batch = uuid.uuid4().hex
+    table = Publication._meta.db_table
+    lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
+    # Only the table name and a fixed locking clause are formatted in; values are parameters.
+    sql = (  # noqa: S608
+        f"UPDATE {table} SET status = %s, lease_token = %s || ':' || id, "
+        f"lease_expires_at = %s, claimed_at = %s "
+        f"WHERE id IN (SELECT id FROM {table} WHERE status = %s AND run_at <= %s "
+        f"ORDER BY run_at LIMIT %s{lock}) AND status = %s "
+        f"RETURNING id, lease_token"
+    )
+    params = [
+        Status.PUBLISHING.value,
+        batch,
+        now + timedelta(seconds=LEASE_SECONDS),
+        now,
+        Status.SCHEDULED.value,
+        now,
+        limit,
+        Status.SCHEDULED.value,
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(int(row[0]), str(row[1])) for row in cursor.fetchall()]
+
+
+def recover_expired(now: datetime | None = None) -> tuple[int, int]:
+    """Rows whose lease ran out: back to `scheduled` when nothing was being sent (safe to
+    try again), to `unknown` when a network call was in flight (reconciled, never re-sent
+    blindly). Returns (rescheduled, unknown)."""
+    now = now or timezone.now()
+    expired = Publication.objects.filter(status=Status.PUBLISHING, lease_expires_at__lt=now)
+    with transaction.atomic():
+        rescheduled = expired.filter(sending_started_at__isnull=True).update(
+            status=Status.SCHEDULED, lease_token=None, lease_expires_at=None, run_at=now
+        )
+        unknown = expired.filter(sending_started_at__isnull=False).update(
+            status=Status.UNKNOWN,
+            lease_token=None,
+            lease_expires_at=None,
+            error_code="worker_lost",
+            error_message="The worker stopped while the post was being sent.",
+        )
+    return rescheduled, unknown
+
+
+def seconds_until_next_due(now: datetime | None = None) -> float | None:
+    now = now or timezone.now()
+    next_run = Publication.objects.filter(status=Status.SCHEDULED).aggregate(at=Min("run_at"))["at"]
+    if next_run is None:
+        return None
+    return max(0.0, (next_run - now).total_seconds())
+
+
+def seconds_until_lease_expiry(now: datetime | None = None) -> float | None:
+    now = now or timezone.now()
+    expiry = Publication.objects.filter(status=Status.PUBLISHING).aggregate(
+        at=Min("lease_expires_at")
+    )["at"]
+    if expiry is None:
+        return None
+    return max(0.0, (expiry - now).total_seconds()) + 0.5
+
+
+def claim_unknown(
+    now: datetime | None = None, limit: int = CLAIM_BATCH, grace_seconds: float = 10.0
+) -> list[tuple[int, str]]:
+    """Take `unknown` rows for reconciliation, once the in-flight request had time to land."""
+    now = now or timezone.now()
+    batch = uuid.uuid4().hex
+    table = Publication._meta.db_table
+    lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
+    sql = (  # noqa: S608
+        f"UPDATE {table} SET lease_token = %s || ':' || id, lease_expires_at = %s "
+        f"WHERE id IN (SELECT id FROM {table} WHERE status = %s AND needs_person = %s "
+        f"AND (lease_expires_at IS NULL OR lease_expires_at < %s) "
+        f"AND (sending_started_at IS NULL OR sending_started_at < %s) "
+        f"ORDER BY id LIMIT %s{lock}) AND status = %s "
+        f"RETURNING id, lease_token"
+    )
+    params = [
+        batch,
+        now + timedelta(seconds=LEASE_SECONDS),
+        Status.UNKNOWN.value,
+        False,
+        now,
+        now - timedelta(seconds=grace_seconds),
+        limit,
+        Status.UNKNOWN.value,
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(int(row[0]), str(row[1])) for row in cursor.fetchall()]

@@ -1,0 +1,65 @@
+"""What the publish task needs to know about a publication at send time, read fresh."""
+
+from __future__ import annotations
+
+import time
+
+from townsquare.content.service import account_rules, workspace_overrides
+from townsquare.networks.base import Credentials, Publisher, VariantToPublish
+from townsquare.networks.credentials import credentials_for
+from townsquare.networks.models import SocialAccount
+from townsquare.networks.registry import get_publisher
+from townsquare.publishing.models import Publication, PublishingSettings
+from townsquare.publishing.schedule import LatePolicy
+from townsquare.ratelimits.limiter import acquire_for_publish, limits_for, penalise
+from townsquare.workspaces.models import Workspace
+
+
+def connector_for(account: SocialAccount) -> Publisher:
+    return get_publisher(account.network)
+
+
+def credentials_of(account: SocialAccount) -> Credentials:
+    return credentials_for(account)
+
+
+def late_policy(workspace: Workspace) -> LatePolicy:
+    settings = PublishingSettings.objects.filter(workspace=workspace).first()
+    if settings is None:
+        return LatePolicy()
+    return LatePolicy(hold=settings.hold_when_late, after_minutes=settings.late_after_minutes)
+
+
+def variant_to_publish(pub: Publication) -> VariantToPublish:
+    variant = pub.variant
+    assert variant is not None
+    parts = tuple(p for p in (variant.parts or [variant.text]) if p.strip())
+    return VariantToPublish(
+        variant_id=variant.pk,
+        account_id=pub.account_id,
+        network=pub.account.network,
+        parts=parts or (variant.text,),
+        content_warning=variant.content_warning,
+        link_url=variant.link_card_url or pub.post.link_url,
+        language=pub.post.language,
+    )
+
+
+def validation_errors(pub: Publication, variant: VariantToPublish) -> list[str]:
+    """Problems that would make the network refuse the post, checked again at send time."""
+    connector = connector_for(pub.account)
+    rules, _notes = account_rules(pub.account, workspace_overrides(pub.workspace))
+    problems = connector.validate(variant, rules)
+    return [p.message_en for p in problems if p.severity == "error"]
+
+
+def rate_limit_wait(pub: Publication) -> float:
+    """Seconds to wait before this account may publish again (0: go ahead)."""
+    return acquire_for_publish(pub.account.network, pub.account_id)
+
+
+def penalise_account(pub: Publication, after_seconds: float) -> None:
+    """The network said when it takes requests again: every worker waits until then."""
+    until = time.time() + after_seconds
+    for key, _rate in limits_for(pub.account.network, pub.account_id):
+        penalise(key, until)

@@ -1,0 +1,186 @@
+"""The engine against the test network on loopback: every outcome, fenced by the lease."""
+
+from datetime import datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from townsquare.notifications.models import Notification
+from townsquare.publishing.actions import do_cancel_schedule, do_schedule_post, do_settle_unknown
+from townsquare.publishing.claim import claim_due, claim_unknown, recover_expired
+from townsquare.publishing.models import Publication, PublishingSettings
+from townsquare.publishing.tasks import publish_publication, reconcile_publication
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+LONG = " ".join(f"Satz Nummer {n} über unseren Kaffee aus Leipzig." for n in range(1, 30))
+
+
+def run_due():
+    return [publish_publication.call(pub_id, token) for pub_id, token in claim_due()]
+
+
+def test_a_due_post_is_published_once_with_its_thread_as_a_reply_chain(
+    membership, make_post, network
+):
+    post = make_post(LONG)
+    do_schedule_post(membership, post, None)
+    assert run_due() == ["published"]
+    pub = Publication.objects.get()
+    assert pub.status == "published" and pub.external_url and len(pub.part_ids) >= 3
+    posts = network.stats()["posts"]
+    assert len(posts) == len(pub.part_ids)
+    assert [p["reply_to"] for p in posts[1:]] == [p["id"] for p in posts[:-1]]
+    assert pub.attempts.filter(outcome="published").count() == len(pub.part_ids)
+    assert run_due() == [], "nothing is claimed twice"
+
+
+def test_a_rejected_post_fails_with_the_networks_reason_and_people_are_told(
+    membership, make_post, network
+):
+    network.set_faults(reject_texts_containing=("verboten",))
+    do_schedule_post(membership, make_post("Das ist verboten."), None)
+    assert run_due() == ["rejected"]
+    pub = Publication.objects.get()
+    assert (pub.status == "failed" and "verboten" in pub.error_message.lower()) or pub.error_message
+    assert Notification.objects.filter(
+        kind="publication_failed", recipient=membership.user
+    ).exists()
+
+
+def test_a_rate_limit_waits_for_the_reset_instead_of_failing(membership, make_post, network):
+    import time
+
+    network.set_faults(rate_limit={"every_n": 1, "reset_after_s": 2})
+    do_schedule_post(membership, make_post(), None)
+    assert run_due() == ["retry"]
+    pub = Publication.objects.get()
+    assert pub.status == "scheduled" and pub.sending_started_at is None
+    assert pub.run_at >= timezone.now() + timedelta(seconds=1.5)
+    network.set_faults()
+    # Every worker now waits for the reset the network named, even if the row is due.
+    Publication.objects.update(run_at=timezone.now())
+    assert run_due() == ["rate_limited"]
+    deadline = time.monotonic() + 15
+    outcomes = []
+    while "published" not in outcomes and time.monotonic() < deadline:
+        time.sleep(0.2)
+        outcomes = run_due()
+    assert outcomes == ["published"]
+    assert len(network.stats()["posts"]) == 1
+
+
+def test_expired_credentials_fail_and_mark_the_account_for_reconnection(
+    membership, make_post, network, testnet_account
+):
+    network.set_faults(reauth_for_accounts=("alpha",))
+    do_schedule_post(membership, make_post(), None)
+    assert run_due() == ["reauth"]
+    testnet_account.refresh_from_db()
+    assert testnet_account.needs_reconnect
+    assert Publication.objects.get().error_code == "reauth"
+
+
+def test_accepted_then_timed_out_becomes_unknown_then_reconciled_without_sending_twice(
+    membership, make_post, network
+):
+    network.set_faults(accept_then_timeout_rate=1.0, accept_then_timeout_s=3)
+    do_schedule_post(membership, make_post(), None)
+    assert run_due() == ["unknown"]
+    assert Publication.objects.get().status == "unknown"
+    network.set_faults()
+    claimed = claim_unknown(grace_seconds=0)
+    assert [reconcile_publication.call(i, t) for i, t in claimed] == ["published"]
+    assert Publication.objects.get().status == "published"
+    assert len(network.stats()["posts"]) == 1
+    assert (
+        network.stats()["requests_by_key"] and max(network.stats()["requests_by_key"].values()) == 1
+    )
+
+
+def test_a_worker_that_died_before_sending_gives_the_row_back(membership, make_post, network):
+    do_schedule_post(membership, make_post(), None)
+    [(pub_id, token)] = claim_due()
+    Publication.objects.filter(pk=pub_id).update(
+        lease_expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    assert recover_expired() == (1, 0)
+    assert publish_publication.call(pub_id, token) == "stale", "the old lease writes nothing"
+    assert run_due() == ["published"]
+
+
+def test_a_worker_that_died_while_sending_leaves_an_unknown_to_reconcile(
+    membership, make_post, network
+):
+    do_schedule_post(membership, make_post(), None)
+    [(pub_id, _token)] = claim_due()
+    Publication.objects.filter(pk=pub_id).update(
+        sending_started_at=timezone.now() - timedelta(minutes=5),
+        lease_expires_at=timezone.now() - timedelta(seconds=1),
+    )
+    assert recover_expired() == (0, 1)
+    claimed = claim_unknown(grace_seconds=0)
+    assert [reconcile_publication.call(i, t) for i, t in claimed] == ["rescheduled"], (
+        "never arrived"
+    )
+    assert run_due() == ["published"]
+
+
+def test_an_edit_after_scheduling_is_what_goes_out(membership, make_post, network):
+    from townsquare.content.actions import do_edit_variant
+
+    post = make_post("Alte Fassung.")
+    do_schedule_post(membership, post, None)
+    do_edit_variant(membership, post.variants.get(), "Neue Fassung.")
+    run_due()
+    assert [p["text"] for p in network.stats()["posts"]] == ["Neue Fassung."]
+
+
+def test_a_cancelled_post_never_goes_out(membership, make_post, network):
+    post = make_post()
+    do_schedule_post(membership, post, None)
+    do_cancel_schedule(membership, post)
+    assert run_due() == []
+    assert network.stats()["posts"] == []
+
+
+def test_a_late_post_is_held_when_the_workspace_says_so(
+    membership, make_post, network, workspace_a
+):
+    PublishingSettings.objects.create(
+        workspace=workspace_a, hold_when_late=True, late_after_minutes=30
+    )
+    do_schedule_post(membership, make_post(), None)
+    Publication.objects.update(due_at=timezone.now() - timedelta(hours=2), run_at=timezone.now())
+    assert run_due() == ["held"]
+    assert Publication.objects.get().error_code == "held_late"
+    assert network.stats()["posts"] == []
+
+
+def test_a_person_settles_an_unknown_outcome(membership, make_post, network):
+    do_schedule_post(membership, make_post(), None)
+    Publication.objects.update(status="unknown", needs_person=True)
+    pub = do_settle_unknown(
+        membership, Publication.objects.get(), published=True, url="https://example.org/p/1"
+    )
+    assert pub.status == "published" and pub.external_url.endswith("/p/1")
+
+
+def test_nine_oclock_in_berlin_is_stored_as_the_right_instant_across_the_spring_change(
+    membership, make_post
+):
+    [pub] = do_schedule_post(membership, make_post(), datetime(2026, 3, 29, 9, 0), "Europe/Berlin")
+    assert pub.due_at.isoformat() == "2026-03-29T07:00:00+00:00"
+    assert pub.local_due == "2026-03-29T09:00" and pub.time_zone == "Europe/Berlin"
+    [pub] = do_schedule_post(membership, pub.post, datetime(2026, 3, 28, 9, 0), "Europe/Berlin")
+    assert pub.due_at.isoformat() == "2026-03-28T08:00:00+00:00"
+
+
+def test_a_post_with_problems_cannot_be_scheduled(membership, make_post):
+    from townsquare.content.actions import do_edit_variant
+    from townsquare.lib.errors import ActionError
+
+    post = make_post()
+    do_edit_variant(membership, post.variants.get(), "x" * 600)
+    with pytest.raises(ActionError):
+        do_schedule_post(membership, post, None)

@@ -1,0 +1,87 @@
+"""Scheduling from the post page, and what happened to each publication."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from townsquare.content.access import access_post
+from townsquare.content.models import Post
+from townsquare.lib.errors import ActionError
+from townsquare.publishing import actions
+from townsquare.publishing.access import access_publication
+from townsquare.publishing.models import Publication
+from townsquare.ui.views.base import workspace_view
+from townsquare.workspaces.models import Membership
+from townsquare.workspaces.roles import Perm
+
+
+class ScheduleForm(forms.Form):
+    when = forms.DateTimeField(
+        label=gettext_lazy("Date and time"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
+class SettleForm(forms.Form):
+    url = forms.URLField(label=gettext_lazy("Address of the post on the network"), required=False)
+
+
+def _back(membership: Membership, post_id: int) -> HttpResponse:
+    return redirect("content_post", workspace=membership.workspace.slug, post_id=post_id)
+
+
+@workspace_view(Perm.SCHEDULE_POSTS, methods=("POST",), lookups={"post_id": access_post})
+def schedule(request: HttpRequest, membership: Membership, post_id: Post) -> HttpResponse:
+    action = request.POST.get("action", "schedule")
+    try:
+        if action == "now":
+            actions.do_schedule_post(membership, post_id, None)
+            messages.success(request, _("Publishing now."))
+        elif action == "cancel":
+            count = actions.do_cancel_schedule(membership, post_id)
+            messages.success(request, _("%(count)s publication(s) cancelled.") % {"count": count})
+        else:
+            form = ScheduleForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("Enter a date and time, e.g. 2026-12-01 09:30."))
+                return _back(membership, post_id.pk)
+            wall: datetime = form.cleaned_data["when"].replace(tzinfo=None)
+            pubs = actions.do_schedule_post(membership, post_id, wall)
+            messages.success(
+                request,
+                _("Scheduled for %(time)s (%(zone)s).")
+                % {"time": pubs[0].local_due.replace("T", " "), "zone": pubs[0].time_zone},
+            )
+    except ActionError as error:
+        messages.error(request, error.message)
+    return _back(membership, post_id.pk)
+
+
+@workspace_view(
+    Perm.SCHEDULE_POSTS, methods=("POST",), lookups={"publication_id": access_publication}
+)
+def settle(
+    request: HttpRequest, membership: Membership, publication_id: Publication
+) -> HttpResponse:
+    form = SettleForm(request.POST)
+    published = request.POST.get("action") == "published"
+    try:
+        if not form.is_valid():
+            raise ActionError(_("Enter the full address of the post."), code="invalid_url")
+        actions.do_settle_unknown(
+            membership, publication_id, published=published, url=form.cleaned_data["url"]
+        )
+        messages.success(
+            request, _("Thanks: noted.") if published else _("It will be sent again now.")
+        )
+    except ActionError as error:
+        messages.error(request, error.message)
+    return _back(membership, publication_id.post_id)
