@@ -32,7 +32,7 @@ def claim_due(now: datetime | None = None, limit: int = CLAIM_BATCH) -> list[tup
     table = Publication._meta.db_table
     lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
     # Only the table name and a fixed locking clause are formatted in; values are parameters.
-    sql = (  # noqa: S608
+    sql = (
         f"UPDATE {table} SET status = %s, lease_token = %s || ':' || id, "
         f"lease_expires_at = %s, claimed_at = %s "
         f"WHERE id IN (SELECT id FROM {table} WHERE status = %s AND run_at <= %s "
@@ -100,7 +100,7 @@ def claim_unknown(
     batch = uuid.uuid4().hex
     table = Publication._meta.db_table
     lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
-    sql = (  # noqa: S608
+    sql = (
         f"UPDATE {table} SET lease_token = %s || ':' || id, lease_expires_at = %s "
         f"WHERE id IN (SELECT id FROM {table} WHERE status = %s AND needs_person = %s "
         f"AND (lease_expires_at IS NULL OR lease_expires_at < %s) "
