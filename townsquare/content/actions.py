@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from townsquare.audit.record import record, snapshot
 from townsquare.content.adapt import MasterPost, PreviousVariant
-from townsquare.content.models import Post, Variant
-from townsquare.content.service import VariantResult, change_dicts, compose, problem_dicts
+from townsquare.content.models import Post, PostMedia, Variant
+from townsquare.content.service import (
+    VariantResult,
+    change_dicts,
+    compose,
+    media_inputs,
+    problem_dicts,
+)
 from townsquare.content.validate import VariantInput, validate_variant
 from townsquare.lib.errors import ActionError
 from townsquare.networks.models import SocialAccount
@@ -32,6 +39,7 @@ class PostInput:
     hashtags: tuple[str, ...] = ()
     hashtag_sets: tuple[str, ...] = ()
     content_warning: str = ""
+    media_ids: tuple[int, ...] = ()
 
     def master(self) -> MasterPost:
         return MasterPost(
@@ -101,6 +109,27 @@ def _store(post: Post, results: list[VariantResult]) -> None:
     post.variants.exclude(pk__in=keep).delete()
 
 
+def _attach(membership: Membership, post: Post, media_ids: Sequence[int]) -> list[Any]:
+    """Attach library files in the given order; usage counts follow what is attached."""
+    from townsquare.media.actions import do_record_usage
+    from townsquare.media.models import MediaAsset
+
+    wanted = list(dict.fromkeys(media_ids))
+    assets = {a.pk: a for a in MediaAsset.objects.filter(workspace=membership.workspace, pk__in=wanted)}
+    if len(assets) != len(wanted):
+        raise ActionError(_("Choose media of this workspace's library."), code="unknown_media")
+    current = {a.asset_id: a.asset for a in post.attachments.select_related("asset")}
+    for asset_id, asset in current.items():
+        if asset_id not in assets:
+            do_record_usage(membership, asset, delta=-1)
+    post.attachments.all().delete()
+    for position, asset_id in enumerate(wanted):
+        PostMedia.objects.create(post=post, asset=assets[asset_id], position=position)
+        if asset_id not in current:
+            do_record_usage(membership, assets[asset_id], delta=1)
+    return [assets[i] for i in wanted]
+
+
 def _previous(post: Post) -> list[PreviousVariant]:
     return [
         PreviousVariant(
@@ -146,11 +175,13 @@ def do_save_post(
     post.full_clean(exclude=["created_by"])
     post.save()
     previous = _previous(post) if before is not None else []
+    assets = _attach(membership, post, data.media_ids)
     results = compose(
         membership.workspace,
         data.master(),
         accounts,
         content_warning=data.content_warning,
+        media=media_inputs(assets),
         previous=previous,
     )
     _store(post, results)
@@ -189,6 +220,7 @@ def do_edit_variant(membership: Membership, variant: Variant, text: str) -> Vari
                 text=variant.text,
                 parts=tuple(parts) if len(parts) > 1 else (),
                 content_warning=variant.content_warning,
+                media=media_inputs(a.asset for a in variant.post.attachments.select_related("asset")),
             ),
             rules,
         )
@@ -224,6 +256,7 @@ def do_reset_variant(membership: Membership, variant: Variant) -> Variant:
         ).master(),
         [variant.account],
         content_warning=post.content_warning,
+        media=media_inputs(a.asset for a in post.attachments.select_related("asset")),
     )
     _store_one(variant, results[0], post)
     record(

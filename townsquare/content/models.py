@@ -161,3 +161,20 @@ class Variant(models.Model):
     @property
     def has_errors(self) -> bool:
         return any(p.get("severity") == "error" for p in self.problems)
+
+
+class PostMedia(models.Model):
+    """A file of the media library attached to a post, in the order it is shown."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="attachments")
+    asset = models.ForeignKey("media.MediaAsset", on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "asset"], name="one_attachment_per_asset")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post} #{self.position}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from django.utils.module_loading import import_string
 
@@ -112,6 +113,22 @@ def workspace_overrides(workspace: Workspace) -> dict[str, dict[str, object]]:
     for override in RuleOverride.objects.filter(workspace=workspace):
         overrides.setdefault(override.network, {})[override.rule] = override.value
     return overrides
+
+
+def media_inputs(assets: Iterable[Any]) -> tuple[MediaInput, ...]:
+    """What validation needs to know about attached library files."""
+    return tuple(
+        MediaInput(
+            kind="gif" if a.mime_type == "image/gif" else a.kind,
+            mime_type=a.mime_type,
+            size_bytes=a.size_bytes,
+            width=a.width,
+            height=a.height,
+            duration_s=a.duration_seconds,
+            alt_text=a.alt_text,
+        )
+        for a in assets
+    )
 
 
 def compose(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from townsquare.content.service import account_rules, workspace_overrides
-from townsquare.networks.base import Credentials, Publisher, VariantToPublish
+from townsquare.networks.base import Credentials, MediaRef, Publisher, VariantToPublish
 from townsquare.networks.credentials import credentials_for
 from townsquare.networks.models import SocialAccount
 from townsquare.networks.registry import get_publisher
@@ -34,7 +34,21 @@ def variant_to_publish(pub: Publication) -> VariantToPublish:
     variant = pub.variant
     assert variant is not None
     parts = tuple(p for p in (variant.parts or [variant.text]) if p.strip())
+    media = tuple(
+        MediaRef(
+            storage_key=a.asset.file.name,
+            kind="gif" if a.asset.mime_type == "image/gif" else a.asset.kind,
+            mime_type=a.asset.mime_type,
+            size_bytes=a.asset.size_bytes,
+            width=a.asset.width,
+            height=a.asset.height,
+            duration_s=a.asset.duration_seconds,
+            alt_text=a.asset.alt_text,
+        )
+        for a in pub.post.attachments.select_related("asset")
+    )
     return VariantToPublish(
+        media=media,
         variant_id=variant.pk,
         account_id=pub.account_id,
         network=pub.account.network,
