@@ -115,7 +115,9 @@ def _attach(membership: Membership, post: Post, media_ids: Sequence[int]) -> lis
     from townsquare.media.models import MediaAsset
 
     wanted = list(dict.fromkeys(media_ids))
-    assets = {a.pk: a for a in MediaAsset.objects.filter(workspace=membership.workspace, pk__in=wanted)}
+    assets = {
+        a.pk: a for a in MediaAsset.objects.filter(workspace=membership.workspace, pk__in=wanted)
+    }
     if len(assets) != len(wanted):
         raise ActionError(_("Choose media of this workspace's library."), code="unknown_media")
     current = {a.asset_id: a.asset for a in post.attachments.select_related("asset")}
@@ -220,7 +222,9 @@ def do_edit_variant(membership: Membership, variant: Variant, text: str) -> Vari
                 text=variant.text,
                 parts=tuple(parts) if len(parts) > 1 else (),
                 content_warning=variant.content_warning,
-                media=media_inputs(a.asset for a in variant.post.attachments.select_related("asset")),
+                media=media_inputs(
+                    a.asset for a in variant.post.attachments.select_related("asset")
+                ),
             ),
             rules,
         )

@@ -13,9 +13,10 @@ from townsquare.content import actions
 from townsquare.content.access import access_post, access_posts, access_variant
 from townsquare.content.actions import PostInput
 from townsquare.content.models import Post, Variant
-from townsquare.content.service import change_dicts, compose, problem_dicts
+from townsquare.content.service import change_dicts, compose, media_inputs, problem_dicts
 from townsquare.content.validate import MediaInput, VariantInput, validate_variant
 from townsquare.lib.errors import ActionError
+from townsquare.media.models import MediaAsset
 from townsquare.networks.catalog import NETWORK_NAMES
 from townsquare.networks.models import SocialAccount
 from townsquare.networks.rules.counting import text_length
@@ -37,6 +38,7 @@ class PostIn(Schema):
     hashtag_sets: list[str] = Field(default_factory=list, max_length=50)
     content_warning: str = Field("", max_length=500)
     accounts: list[int] = Field(min_length=1, max_length=100)
+    media: list[int] = Field(default_factory=list, max_length=20, description="Media library ids")
 
     def to_input(self) -> PostInput:
         return PostInput(
@@ -46,6 +48,7 @@ class PostIn(Schema):
             hashtags=tuple(self.hashtags),
             hashtag_sets=tuple(self.hashtag_sets),
             content_warning=self.content_warning,
+            media_ids=tuple(self.media),
         )
 
 
@@ -215,11 +218,18 @@ def preview(request: HttpRequest, workspace: str, body: PostIn) -> list[VariantO
     )
     if len(accounts) != len(set(body.accounts)):
         raise ActionError("Choose accounts of this workspace.", code="unknown_account")
+    assets = {
+        a.pk: a
+        for a in MediaAsset.objects.filter(workspace=membership.workspace, pk__in=body.media)
+    }
+    if len(assets) != len(set(body.media)):
+        raise ActionError("Choose media of this workspace's library.", code="unknown_media")
     results = compose(
         membership.workspace,
         PostInput(**{**data.__dict__, "text": text}).master(),
         accounts,
         content_warning=data.content_warning,
+        media=media_inputs(assets[i] for i in body.media),
     )
     return [
         VariantOut(

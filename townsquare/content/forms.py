@@ -31,10 +31,20 @@ class ComposeForm(forms.Form):
         max_length=500,
         help_text=_("Shown before the text where the network supports it (Mastodon)."),
     )
+    media = forms.MultipleChoiceField(
+        label=_("Media"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("From the media library, in this order. Alt text is taken from the library."),
+    )
     accounts = forms.MultipleChoiceField(label=_("Accounts"), widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args, accounts=(), hashtag_sets=(), **kwargs):
+    def __init__(self, *args, accounts=(), hashtag_sets=(), media=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.media_assets = list(media)
+        self.fields["media"].choices = [
+            (str(a.pk), a.alt_text[:60] or a.original_name or f"#{a.pk}") for a in self.media_assets
+        ]
         self.fields["accounts"].choices = [
             (str(a.pk), f"{a.get_network_display()} · {a.label}") for a in accounts
         ]

@@ -13,8 +13,9 @@ from townsquare.content.access import access_post, access_posts, access_variant
 from townsquare.content.actions import PART_SEPARATOR, PostInput
 from townsquare.content.forms import ComposeForm, VariantEditForm, accounts_queryset
 from townsquare.content.models import HashtagSet, Post, PostTemplate, Snippet, Variant
-from townsquare.content.service import compose
+from townsquare.content.service import compose, media_inputs
 from townsquare.lib.errors import ActionError
+from townsquare.media.models import MediaAsset
 from townsquare.publishing.panel import publishing_panel
 from townsquare.ui.views.base import workspace_view
 from townsquare.workspaces.models import Membership
@@ -28,6 +29,7 @@ def _form(membership: Membership, data=None, initial=None) -> ComposeForm:
         initial=initial,
         accounts=list(accounts_queryset(workspace)),
         hashtag_sets=list(HashtagSet.objects.filter(workspace=workspace)),
+        media=list(MediaAsset.objects.filter(workspace=workspace).order_by("-created_at")[:60]),
     )
 
 
@@ -40,6 +42,7 @@ def _post_input(form: ComposeForm) -> PostInput:
         hashtags=tuple(data.get("hashtags") or ()),
         hashtag_sets=tuple(data.get("hashtag_sets") or ()),
         content_warning=data.get("content_warning") or "",
+        media_ids=tuple(int(pk) for pk in data.get("media") or ()),
     )
 
 
@@ -53,11 +56,14 @@ def _previews(membership: Membership, form: ComposeForm) -> list[dict]:
         return []
     ids = [int(pk) for pk in form.cleaned_data["accounts"]]
     accounts = list(accounts_queryset(membership.workspace).filter(pk__in=ids))
+    assets = MediaAsset.objects.filter(workspace=membership.workspace, pk__in=data.media_ids)
+    by_id = {a.pk: a for a in assets}
     results = compose(
         membership.workspace,
         PostInput(**{**data.__dict__, "text": text}).master(),
         accounts,
         content_warning=data.content_warning,
+        media=media_inputs(by_id[i] for i in data.media_ids if i in by_id),
     )
     return [_card_from_result(r) for r in results]
 
@@ -191,6 +197,7 @@ def post_detail(request: HttpRequest, membership: Membership, post_id: Post) -> 
         "hashtag_sets": post.hashtag_sets,
         "content_warning": post.content_warning,
         "accounts": [str(v.account_id) for v in post.variants.all()],
+        "media": [str(a.asset_id) for a in post.attachments.all()],
     }
     form = _form(membership, request.POST or None, initial)
     if request.method == "POST" and form.is_valid():
