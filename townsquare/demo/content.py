@@ -11,6 +11,7 @@ from townsquare.content.models import (
     Snippet,
     StyleSettings,
 )
+from townsquare.media.models import MediaAsset
 from townsquare.networks.models import SocialAccount
 from townsquare.workspaces.models import Membership, Workspace
 
@@ -63,7 +64,8 @@ AIDS = {
         "templates": [
             (
                 "Neue Röstung",
-                "Neu im Regal: {Sorte} aus {Herkunft}. Geschmack: {Noten}. Jetzt in allen Filialen.",
+                "Neu im Regal: {Sorte} aus {Herkunft}. Geschmack: {Noten}. "
+                "Jetzt in allen Filialen.",
                 ["#Kaffee", "#NeueRöstung"],
                 "de",
             )
@@ -155,11 +157,20 @@ def seed_content(workspaces: list[Workspace]) -> None:
         )
         if owner is None or not account_ids:
             continue
-        for text, hashtags, link in POSTS.get(workspace.name, []):
+        images = list(
+            MediaAsset.objects.filter(workspace=workspace, kind="image")
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        for index, (text, hashtags, link) in enumerate(POSTS.get(workspace.name, [])):
             do_save_post(
                 owner,
                 PostInput(
-                    text=text, language=workspace.language, link_url=link, hashtags=tuple(hashtags)
+                    text=text,
+                    language=workspace.language,
+                    link_url=link,
+                    hashtags=tuple(hashtags),
+                    media_ids=tuple(images[index : index + 1]),
                 ),
                 account_ids,
             )

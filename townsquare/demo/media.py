@@ -35,7 +35,7 @@ class DemoPicture:
 PICTURES: dict[str, tuple[DemoPicture, ...]] = {
     "de": (
         DemoPicture(
-            "neue-roestung-yirgacheffe.png",
+            "neue-roestung-yirgacheffe.jpg",
             "Neue Röstung:\nÄthiopien Yirgacheffe",
             (92, 58, 38),
             (28, 17, 12),
@@ -46,7 +46,7 @@ PICTURES: dict[str, tuple[DemoPicture, ...]] = {
             "Röstungen",
         ),
         DemoPicture(
-            "latte-art-workshop.png",
+            "latte-art-workshop.jpg",
             "Latte-Art-Workshop\nSamstag, 10 Uhr",
             (233, 214, 188),
             (176, 124, 82),
@@ -59,7 +59,7 @@ PICTURES: dict[str, tuple[DemoPicture, ...]] = {
     ),
     "en": (
         DemoPicture(
-            "autumn-trail-guide.png",
+            "autumn-trail-guide.jpg",
             "Autumn trail guide",
             (120, 160, 80),
             (24, 60, 36),
@@ -71,7 +71,7 @@ PICTURES: dict[str, tuple[DemoPicture, ...]] = {
             (1200, 675),
         ),
         DemoPicture(
-            "three-day-pack-list.png",
+            "three-day-pack-list.jpg",
             "Pack list:\n3-day hike",
             (96, 125, 139),
             (38, 50, 56),
@@ -157,7 +157,7 @@ def draw(picture: DemoPicture) -> bytes:
     top = 110 if picture.motif == "list" else height // 3
     _write(pen, width // 2, top, picture.headline, light, max(48, width // 14))
     out = io.BytesIO()
-    image.save(out, "PNG")
+    image.convert("RGB").save(out, "JPEG", quality=88)  # photos go out as JPEG everywhere
     return out.getvalue()
 
 
