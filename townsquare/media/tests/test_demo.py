@@ -18,11 +18,11 @@ def test_demo_pictures_arrive_with_alt_texts_tags_and_folders_in_the_workspace_l
     assert "Äthiopien Yirgacheffe" in roast.alt_text
     assert sorted(roast.tag_names) == ["neuheit", "röstung", "äthiopien"]
     assert roast.folder.name == "Röstungen" and roast.thumbnail
-    trail = MediaAsset.objects.get(workspace=workspace_b, original_name="autumn-trail-guide.png")
+    trail = MediaAsset.objects.get(workspace=workspace_b, original_name="autumn-trail-guide.jpg")
     assert "Autumn trail guide" in trail.alt_text and trail.folder.name == "Guides"
     assert (trail.width, trail.height) == (1200, 675)
     with Image.open(media_root / trail.file.name) as image:
-        assert image.format == "PNG"
+        assert image.format == "JPEG"
 
 
 def test_seeding_twice_adds_nothing(workspace_a, workspace_b):
@@ -35,4 +35,4 @@ def test_seeding_twice_adds_nothing(workspace_a, workspace_b):
 def test_without_a_system_font_umlauts_are_still_drawn(monkeypatch):
     monkeypatch.setattr(demo, "SYSTEM_FONTS", ())
     picture = demo.PICTURES["de"][0]
-    assert demo.draw(picture).startswith(b"\x89PNG")
+    assert demo.draw(picture).startswith(b"\xff\xd8")
