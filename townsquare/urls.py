@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("", include("townsquare.content.urls")),
     path("", include("townsquare.publishing.urls")),
+    path("", include("townsquare.notifications.urls")),
     path("", include("townsquare.content.aids_urls")),
     path("", include("townsquare.media.urls")),
     path("", include("townsquare.ui.urls")),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from townsquare.publishing import views
+from townsquare.publishing import overview_views, views
 
 urlpatterns = [
     path(
@@ -12,5 +12,11 @@ urlpatterns = [
         "w/<slug:workspace>/publications/<int:publication_id>/settle/",
         views.settle,
         name="publishing_settle",
+    ),
+    path("w/<slug:workspace>/publishing/", overview_views.overview, name="publishing_overview"),
+    path(
+        "w/<slug:workspace>/settings/publishing/",
+        overview_views.publishing_settings,
+        name="workspace_publishing_settings",
     ),
 ]

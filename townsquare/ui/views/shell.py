@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
+from townsquare.publishing.overview_views import needs_attention
 from townsquare.runtime.heartbeat import scheduler_is_stale
 from townsquare.ui.views.base import workspace_view
 from townsquare.workspaces.access import access_workspaces
@@ -42,6 +43,7 @@ def dashboard(request: HttpRequest, membership: Membership) -> HttpResponse:
             "membership": membership,
             "workspace": membership.workspace,
             "scheduler_stale": scheduler_is_stale(),
+            "attention": needs_attention(membership),
             "sections": [(key, title, text) for key, (title, text) in SECTIONS.items()],
         },
     )
