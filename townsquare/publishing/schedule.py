@@ -119,3 +119,11 @@ def utc_to_local(instant: datetime, zone: str) -> datetime:
 def part_key(idempotency_key: str, index: int) -> str:
     """The key of part `index` of a publication: each part of a thread is its own request."""
     return f"{idempotency_key}:{index}"
+
+
+def recurring(first: datetime, zone: str, every: timedelta, count: int) -> list[LocalTime]:
+    """Occurrences of a recurring post, expanded in local wall time: a weekly 09:00 stays
+    09:00 on both sides of a daylight-saving change (the UTC instant moves instead)."""
+    if every <= timedelta(0) or count < 0:
+        raise ValueError("a recurrence needs a positive interval and a count")
+    return [local_to_utc(first + every * n, zone) for n in range(count)]

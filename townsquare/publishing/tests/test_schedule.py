@@ -81,3 +81,22 @@ def test_a_time_that_happens_twice_in_autumn_takes_the_first():
 def test_an_aware_time_is_refused():
     with pytest.raises(ValueError):
         local_to_utc(datetime(2026, 1, 1, tzinfo=UTC), "Europe/Berlin")
+
+
+@pytest.mark.parametrize(
+    ("zone", "first", "expected_utc_hours"),
+    [
+        # Berlin springs forward on 29 March and falls back on 25 October 2026.
+        ("Europe/Berlin", datetime(2026, 3, 22, 9, 0), [8, 7, 7]),
+        ("Europe/Berlin", datetime(2026, 10, 18, 9, 0), [7, 8, 8]),
+        # New York springs forward on 8 March and falls back on 1 November 2026.
+        ("America/New_York", datetime(2026, 3, 1, 9, 0), [14, 13, 13]),
+        ("America/New_York", datetime(2026, 10, 25, 9, 0), [13, 14, 14]),
+    ],
+)
+def test_a_weekly_post_stays_at_nine_local_time_across_the_change(zone, first, expected_utc_hours):
+    from townsquare.publishing.schedule import recurring
+
+    occurrences = recurring(first, zone, timedelta(days=7), 3)
+    assert [o.utc.hour for o in occurrences] == expected_utc_hours
+    assert all(utc_to_local(o.utc, zone).hour == 9 for o in occurrences)
