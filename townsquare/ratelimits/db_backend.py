@@ -104,7 +104,7 @@ class DatabaseBackend:
         """Delete the rows that no longer matter; returns how many went."""
         now_ms = to_ms(self.clock() if now is None else now)
         deleted, _ = RateWindow.objects.using(self.using).filter(expires_at_ms__lt=now_ms).delete()
-        return deleted
+        return int(deleted)
 
     def _locked(self, keys: Sequence[str]) -> dict[str, RateWindow]:
         rows = (

@@ -24,7 +24,6 @@ from typing import Protocol
 
 from django.conf import settings
 from django.core.signals import setting_changed
-from django.dispatch import receiver
 
 from townsquare.ratelimits.defaults import DEFAULT_RATES, limit_keys
 from townsquare.ratelimits.window import Rate
@@ -68,10 +67,12 @@ def get_backend() -> Backend:
     return DatabaseBackend()
 
 
-@receiver(setting_changed)
 def _forget_backend(*, setting: str, **kwargs: object) -> None:
     if setting in {"RATE_LIMIT_BACKEND", "RATE_LIMIT_REDIS_URL"}:
         get_backend.cache_clear()
+
+
+setting_changed.connect(_forget_backend)
 
 
 def acquire(key: str, rate: Rate, now: float | None = None, *, cost: int = 1) -> float:
