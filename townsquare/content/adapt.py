@@ -59,7 +59,7 @@ from townsquare.content.adapting.search import farthest
 from townsquare.content.adapting.shortening import shorten
 from townsquare.content.adapting.threads import LimitTooSmall, rejoin_thread, split_thread
 from townsquare.content.adapting.tokens import find_urls
-from townsquare.content.adapting.tone import check_tone
+from townsquare.content.adapting.tone import ToneReader, check_tone
 
 __all__ = [
     "MENTION_RE",
@@ -101,6 +101,7 @@ def adapt_post(
     """
     earlier = {(variant.network, variant.account_label): variant for variant in previous}
     parsed = parse_master(master.text)
+    reader = ToneReader(master.text, master.language)
     tone_by_style: dict[int, tuple[Change, ...]] = {}
     variants: list[AdaptedVariant] = []
     for target in targets:
@@ -112,7 +113,7 @@ def adapt_post(
         # The tone reads the master, so one check serves every network with the same style.
         tone = tone_by_style.get(id(network_style))
         if tone is None:
-            tone = check_tone(master.text, master.language, network_style)
+            tone = check_tone(master.text, master.language, network_style, reader)
             tone_by_style[id(network_style)] = tone
         variants.append(_adapt(master, parsed, target, network_style, contacts, tone))
     return tuple(variants)

@@ -51,11 +51,43 @@ class AddressFound:
     formal: tuple[str, ...]
 
 
-def check_tone(text: str, language: Language, style: StyleSettings) -> tuple[Change, ...]:
+class ToneReader:
+    """What the tone checks read from one text, read once for any number of styles.
+
+    The form of address and the emoji depend on the text alone; each is read when a style
+    first asks for it.
+    """
+
+    __slots__ = ("_address", "_emoji", "language", "text")
+
+    def __init__(self, text: str, language: Language) -> None:
+        self.text = text
+        self.language = language
+        self._address: AddressFound | None = None
+        self._emoji: int | None = None
+
+    def address(self) -> AddressFound:
+        if self._address is None:
+            self._address = find_address(self.text)
+        return self._address
+
+    def emoji(self) -> int:
+        if self._emoji is None:
+            self._emoji = count_emoji(self.text)
+        return self._emoji
+
+
+def check_tone(
+    text: str, language: Language, style: StyleSettings, reader: ToneReader | None = None
+) -> tuple[Change, ...]:
+    """Tone warnings for `text` under `style`; `reader` shares the reading of this text
+    between several styles."""
+    if reader is None or reader.text != text or reader.language != language:
+        reader = ToneReader(text, language)
     warnings: list[Change] = []
     if language == "de":
-        warnings.extend(_address_warnings(find_address(text), style))
-    emoji = count_emoji(text) if style.emoji_policy != "free" else 0
+        warnings.extend(_address_warnings(reader.address(), style))
+    emoji = reader.emoji() if style.emoji_policy != "free" else 0
     if style.emoji_policy == "none" and emoji:
         warnings.append(notes.emoji_not_wanted(emoji))
     elif style.emoji_policy == "few" and emoji > style.max_emoji:
@@ -113,7 +145,7 @@ def _read_ihr(text: str, start: int, end: int, word: str, opens_sentence: bool) 
     next_word = following.group(1) if following else ""
     if _is_plural_verb(next_word, opens_sentence=False):
         return "informal"  # "ihr habt", "Ihr seid"
-    previous = _PREVIOUS_WORD_RE.search(text, 0, start)
+    previous = _previous_word(text, start)
     before = previous.group(1) if previous else ""
     verb_first = previous is not None and _opens_sentence(text, previous.start())
     verb_before = _is_plural_verb(before, opens_sentence=verb_first)
@@ -129,6 +161,20 @@ def _read_ihr(text: str, start: int, end: int, word: str, opens_sentence: bool) 
     if word == "Ihr" and not opens_sentence and not verb_first:
         return "formal"  # "für Ihr Vertrauen"; "Kommt Ihr Paket?" could be either
     return None
+
+
+def _previous_word(text: str, end: int) -> re.Match[str] | None:
+    """The last word before `end`, exactly as `_PREVIOUS_WORD_RE.search(text, 0, end)`
+    finds it, but searched in a window growing back from `end`: a search from the start
+    would try every position of the text before it for every "ihr"."""
+    width = 64
+    while True:
+        low = max(0, end - width)
+        found = _PREVIOUS_WORD_RE.search(text, low, end)
+        # A match starting at `low` may be the tail of a longer word: look further back.
+        if low == 0 or (found is not None and found.start() > low):
+            return found
+        width *= 4
 
 
 def _is_plural_verb(word: str, opens_sentence: bool) -> bool:

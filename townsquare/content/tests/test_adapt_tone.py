@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from townsquare.content.adapt import ContactBook, MasterPost, StyleSettings, adapt_post
-from townsquare.content.adapting.tone import check_tone, find_address, find_banned_words
+from townsquare.content.adapting import tone
+from townsquare.content.adapting.tone import (
+    ToneReader,
+    check_tone,
+    find_address,
+    find_banned_words,
+)
 from townsquare.content.tests.test_adapt_support import codes, target
 
 
@@ -159,3 +167,41 @@ def test_tone_warnings_come_with_every_variant_and_per_network_styles_apply():
 
     assert codes(on_x.warnings) == []
     assert codes(on_linkedin.warnings) == ["address_informal_in_formal", "emoji_too_many"]
+
+
+_words = st.lists(
+    st.one_of(
+        st.sampled_from(["ihr", "Ihr", "habt", "Was", "macht", "Sie", "du", "Kaffee", "🎉"]),
+        st.text(max_size=90),
+    ),
+    max_size=12,
+)
+_sentences = _words.flatmap(
+    lambda words: st.sampled_from([" ", "? ", ". ", "\n", "", " – "]).map(lambda s: s.join(words))
+)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(_sentences, st.integers(min_value=0, max_value=2000))
+@example("a" * 300 + " ihr", 304)  # the last word is longer than the first window
+@example("Wort" + " ." * 200, 404)  # nothing but punctuation in the first windows
+def test_the_previous_word_is_found_as_a_search_from_the_start_finds_it(text, end):
+    end = min(end, len(text))
+    expected = tone._PREVIOUS_WORD_RE.search(text, 0, end)
+    found = tone._previous_word(text, end)
+    assert (found and (found.span(), found.group(1))) == (
+        expected and (expected.span(), expected.group(1))
+    )
+
+
+@settings(max_examples=100, deadline=None, database=None)
+@given(_sentences, st.sampled_from(["de", "en"]))
+def test_one_reading_serves_every_style(text, language):
+    styles = [
+        StyleSettings(address="du", emoji_policy="few", max_emoji=1, banned_words=("Kaffee",)),
+        StyleSettings(address="sie", emoji_policy="none"),
+        StyleSettings(),
+    ]
+    reader = ToneReader(text, language)
+    for style in styles:
+        assert check_tone(text, language, style, reader) == check_tone(text, language, style)

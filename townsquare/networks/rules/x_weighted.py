@@ -9,11 +9,9 @@ so they can be compared with its conformance files and used by a browser.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
-
-import regex
 
 from townsquare.networks.rules.text_units import emoji_spans, utf16_length
 from townsquare.networks.rules.urls import UrlMatch, extract_urls
@@ -42,7 +40,6 @@ X_CONFIG_V2 = XCountingConfig(emoji_parsing=False)
 
 # Code points twitter-text treats as invalid in a post (byte order marks, non-characters).
 _INVALID_CHARS = frozenset("\ufffe\ufeff\uffff")
-_INVALID_SEARCH = regex.compile("[\ufffe\ufeff\uffff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,15 +59,16 @@ class XTextResult:
 
 def x_weighted_length(text: str, config: XCountingConfig = X_CONFIG_V3) -> int:
     """The length X counts for `text` (280 is the limit for most accounts)."""
-    return parse_x_text(text, config).weighted_length
+    normalized = unicodedata.normalize("NFC", text)
+    return _scaled_weight(normalized, config)[0] // config.scale
 
 
-def _heavy_runs(config: XCountingConfig) -> regex.Pattern[str]:
+def _heavy_runs(config: XCountingConfig) -> re.Pattern[str]:
     """Runs of code points outside every range, i.e. weighing the default."""
     parts = "".join(
-        f"{regex.escape(chr(first))}-{regex.escape(chr(last))}" for first, last, _ in config.ranges
+        f"{re.escape(chr(first))}-{re.escape(chr(last))}" for first, last, _ in config.ranges
     )
-    return regex.compile(f"[^{parts}]+")
+    return re.compile(f"[^{parts}]+")
 
 
 _HEAVY_RUNS = {X_CONFIG_V3.ranges: _heavy_runs(X_CONFIG_V3)}
@@ -85,24 +83,25 @@ def _code_point_weight(code_point: int, config: XCountingConfig) -> int:
     return config.default_weight
 
 
-@lru_cache(maxsize=512)
 def parse_x_text(text: str, config: XCountingConfig = X_CONFIG_V3) -> XTextResult:
     """Weighted length, validity and the valid range of `text`, per twitter-text."""
     normalized = unicodedata.normalize("NFC", text)
-    urls = extract_urls(normalized)
-    emojis = emoji_spans(normalized) if config.emoji_parsing else ()
     max_scaled = config.max_weighted_length * config.scale
-
-    total = _fast_scaled_weight(normalized, urls, emojis, config)
-    has_invalid = _INVALID_SEARCH.search(normalized) is not None
+    total, has_invalid, urls, emojis = _scaled_weight(normalized, config)
     if total <= max_scaled and not has_invalid:
         fitting_end, overflow = len(normalized), None
     else:
         fitting_end, overflow = _walk(normalized, urls, emojis, config)
     # twitter-text records the UTF-16 index of the last unit of the last entity that fits,
     # then shifts it by how many units NFC normalisation removed.
-    valid_end = utf16_length(normalized[:fitting_end]) - 1 if fitting_end else 0
-    shift = utf16_length(text) - utf16_length(normalized)
+    units = utf16_length(text)
+    normalized_units = units if normalized is text else utf16_length(normalized)
+    if fitting_end == len(normalized):
+        fitting_units = normalized_units
+    else:
+        fitting_units = utf16_length(normalized[:fitting_end])
+    valid_end = fitting_units - 1 if fitting_end else 0
+    shift = units - normalized_units
     weighted_length = total // config.scale
     shrink = len(text) - len(normalized)
     return XTextResult(
@@ -112,36 +111,63 @@ def parse_x_text(text: str, config: XCountingConfig = X_CONFIG_V3) -> XTextResul
         valid_range_start=0,
         valid_range_end=max(valid_end, 0) + shift,
         display_range_start=0,
-        display_range_end=max(utf16_length(text) - 1, 0),
+        display_range_end=max(units - 1, 0),
         overflow_index=None if overflow is None else min(overflow + shrink, len(text)),
     )
 
 
-def _fast_scaled_weight(
+def _has_invalid(text: str) -> bool:
+    return not text.isascii() and any(char in text for char in _INVALID_CHARS)
+
+
+def _scaled_weight(
+    text: str, config: XCountingConfig
+) -> tuple[int, bool, tuple[UrlMatch, ...], tuple[tuple[int, int], ...]]:
+    """(total weight in hundredths, whether an invalid code point occurs, URLs, emoji).
+
+    Light code points are counted in C from the runs of heavy ones; then URLs and emoji
+    replace the weight of the code points they cover.
+    """
+    range_weights = {weight for _, _, weight in config.ranges}
+    if len(range_weights) != 1:
+        return _scaled_weight_by_code_point(text, config)
+    heavy_pattern = _HEAVY_RUNS.get(config.ranges)
+    if heavy_pattern is None:
+        heavy_pattern = _HEAVY_RUNS.setdefault(config.ranges, _heavy_runs(config))
+    heavy_runs = [] if text.isascii() else heavy_pattern.findall(text)
+    heavy = sum(map(len, heavy_runs))
+    total = (len(text) - heavy) * range_weights.pop() + heavy * config.default_weight
+    urls = extract_urls(text)
+    emojis = emoji_spans(text) if config.emoji_parsing else ()
+    has_invalid = _has_invalid(text)
+    return _with_entities(text, total, urls, emojis, config), has_invalid, urls, emojis
+
+
+def _scaled_weight_by_code_point(
+    text: str, config: XCountingConfig
+) -> tuple[int, bool, tuple[UrlMatch, ...], tuple[tuple[int, int], ...]]:
+    """The same for configurations whose ranges weigh differently: code point by code point."""
+    urls = extract_urls(text)
+    emojis = emoji_spans(text) if config.emoji_parsing else ()
+    total = _plain_weight(text, 0, len(text), config)
+    has_invalid = _has_invalid(text)
+    return _with_entities(text, total, urls, emojis, config), has_invalid, urls, emojis
+
+
+def _with_entities(
     text: str,
+    total: int,
     urls: tuple[UrlMatch, ...],
     emojis: tuple[tuple[int, int], ...],
     config: XCountingConfig,
 ) -> int:
-    """Total weight without walking every code point: count heavy runs, then fix up entities."""
-    range_weights = {weight for _, _, weight in config.ranges}
-    if len(range_weights) == 1:  # true for every published configuration: count in C
-        heavy_pattern = _HEAVY_RUNS.get(config.ranges)
-        if heavy_pattern is None:
-            heavy_pattern = _HEAVY_RUNS.setdefault(config.ranges, _heavy_runs(config))
-        heavy = sum(len(run) for run in heavy_pattern.findall(text))
-        total = (len(text) - heavy) * range_weights.pop() + heavy * config.default_weight
-    else:
-        total = _plain_weight(text, 0, len(text), config)
-    covered: list[tuple[int, int]] = []
+    """`total` with each URL and emoji weighing as one entity."""
     for url in urls:
-        start, end = url.start, url.end
         total += config.transformed_url_length * config.scale - _plain_weight(
-            text, start, end, config
+            text, url.start, url.end, config
         )
-        covered.append((start, end))
     for start, end in emojis:
-        if any(s <= start < e for s, e in covered):
+        if any(url.start <= start < url.end for url in urls):
             continue  # twitter-text walks the text once; an emoji inside a URL is part of it
         total += config.default_weight - _plain_weight(text, start, end, config)
     return total
