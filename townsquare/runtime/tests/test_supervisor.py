@@ -56,8 +56,10 @@ def test_stopping_ends_each_childs_whole_process_group_even_what_ignores_sigterm
     started = time.monotonic()
     runner.stop_all()
 
-    assert time.monotonic() - started < 3
-    assert in_sessions(sessions) == []
+    assert time.monotonic() - started < 5
+    # Signals are delivered at once but a loaded machine may take a moment to end the
+    # processes: what matters is that none survives.
+    wait_for(lambda: in_sessions(sessions) == [], timeout=5, what="every grandchild to end")
     assert polite.process.returncode == -signal.SIGTERM
     assert stubborn.process.returncode == -signal.SIGKILL
     assert "stubborn did not stop within 0.5 s; killing it" in messages
