@@ -16,6 +16,7 @@ from townsquare.networks.catalog import HIDDEN_NETWORKS, NETWORK_NAMES
 PUBLISHERS: dict[str, str] = {
     # Real networks join as their connectors land, one line each, e.g.
     # "bluesky": "townsquare.networks.bluesky.connector.BlueskyPublisher".
+    "bluesky": "townsquare.networks.bluesky.connector.BlueskyPublisher",
     "testnet": "townsquare.networks.testnet.connector.TestNetPublisher",
 }
 
