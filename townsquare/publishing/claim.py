@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Min
 from django.utils import timezone
@@ -23,6 +24,13 @@ from townsquare.publishing.schedule import Status
 # worker never loses its row; short enough that a killed worker's rows come back quickly.
 LEASE_SECONDS = 90
 CLAIM_BATCH = 200
+
+
+def lease_seconds() -> float:
+    """The lease in force: LEASE_SECONDS unless settings.PUBLISH_LEASE_SECONDS (not read from
+    the environment) shortens it, as the process tests do so that the rows of a killed worker
+    come back within seconds. It must stay longer than the connectors' HTTP timeouts."""
+    return float(getattr(settings, "PUBLISH_LEASE_SECONDS", LEASE_SECONDS))
 
 
 def claim_due(now: datetime | None = None, limit: int = CLAIM_BATCH) -> list[tuple[int, str]]:
@@ -42,7 +50,7 @@ def claim_due(now: datetime | None = None, limit: int = CLAIM_BATCH) -> list[tup
     params = [
         Status.PUBLISHING.value,
         batch,
-        now + timedelta(seconds=LEASE_SECONDS),
+        now + timedelta(seconds=lease_seconds()),
         now,
         Status.SCHEDULED.value,
         now,
@@ -92,6 +100,25 @@ def seconds_until_lease_expiry(now: datetime | None = None) -> float | None:
     return max(0.0, (expiry - now).total_seconds()) + 0.5
 
 
+def seconds_until_reconcilable(
+    now: datetime | None = None, grace_seconds: float = 10.0
+) -> float | None:
+    """When the next `unknown` row may be taken by claim_unknown (None: there is none)."""
+    now = now or timezone.now()
+    waiting = Publication.objects.filter(status=Status.UNKNOWN, needs_person=False)
+    times = waiting.order_by("id").values_list("sending_started_at", "lease_expires_at")
+    earliest: datetime | None = None
+    for started, lease_end in times[:CLAIM_BATCH]:
+        ready = max(
+            started + timedelta(seconds=grace_seconds) if started else now,
+            lease_end or now,
+        )
+        earliest = ready if earliest is None else min(earliest, ready)
+    if earliest is None:
+        return None
+    return max(0.0, (earliest - now).total_seconds()) + 0.05
+
+
 def claim_unknown(
     now: datetime | None = None, limit: int = CLAIM_BATCH, grace_seconds: float = 10.0
 ) -> list[tuple[int, str]]:
@@ -110,7 +137,7 @@ def claim_unknown(
     )
     params = [
         batch,
-        now + timedelta(seconds=LEASE_SECONDS),
+        now + timedelta(seconds=lease_seconds()),
         Status.UNKNOWN.value,
         False,
         now,

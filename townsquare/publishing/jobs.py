@@ -5,13 +5,17 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.db import transaction
+from django.tasks import DEFAULT_TASK_QUEUE_NAME
 
 from townsquare.publishing.claim import (
+    CLAIM_BATCH,
     claim_due,
     claim_unknown,
     recover_expired,
     seconds_until_lease_expiry,
     seconds_until_next_due,
+    seconds_until_reconcilable,
 )
 from townsquare.publishing.tasks import publish_publication, reconcile_publication
 from townsquare.runtime.scheduler import register
@@ -19,13 +23,26 @@ from townsquare.runtime.scheduler import register
 logger = logging.getLogger(__name__)
 
 
+def publish_queue() -> str:
+    """The task queue of publishing: "default" unless settings.PUBLISH_TASK_QUEUE (not read
+    from the environment) names another, as the process tests do so that test runs sharing
+    a broker never take each other's messages."""
+    return str(getattr(settings, "PUBLISH_TASK_QUEUE", DEFAULT_TASK_QUEUE_NAME))
+
+
 def enqueue_due() -> float | None:
     """Claim what is due and hand each row to a worker; sleep until the next due time."""
+    publish = publish_publication.using(queue_name=publish_queue())
     while True:
-        claimed = claim_due()
-        for pub_id, token in claimed:
-            publish_publication.enqueue(pub_id, token)
-        if len(claimed) < 200:
+        # The claim and its tasks commit together: with the database backend the task rows
+        # are written in the same transaction, so a scheduler killed in between leaves
+        # neither (instead of claimed rows that nobody runs until their lease runs out).
+        # Celery's messages go out when it commits, never for a claim that rolled back.
+        with transaction.atomic():
+            claimed = claim_due()
+            for pub_id, token in claimed:
+                publish.enqueue(pub_id, token)
+        if len(claimed) < CLAIM_BATCH:
             break
     return seconds_until_next_due()
 
@@ -38,9 +55,14 @@ def recover_leases() -> float | None:
 
 
 def reconcile_unknown() -> float | None:
-    for pub_id, token in claim_unknown(grace_seconds=settings.PUBLISH_RECONCILE_GRACE_SECONDS):
-        reconcile_publication.enqueue(pub_id, token)
-    return None
+    grace = float(settings.PUBLISH_RECONCILE_GRACE_SECONDS)
+    reconcile = reconcile_publication.using(queue_name=publish_queue())
+    with transaction.atomic():
+        for pub_id, token in claim_unknown(grace_seconds=grace):
+            reconcile.enqueue(pub_id, token)
+    # An outcome that became unknown a moment ago is asked about once its grace is over,
+    # not at the next heartbeat.
+    return seconds_until_reconcilable(grace_seconds=grace)
 
 
 register(enqueue_due)

@@ -25,7 +25,7 @@ from townsquare.networks.base import (
     VariantToPublish,
 )
 from townsquare.publishing import events
-from townsquare.publishing.claim import LEASE_SECONDS
+from townsquare.publishing.claim import lease_seconds
 from townsquare.publishing.models import Attempt, Publication
 from townsquare.publishing.schedule import (
     MAX_ATTEMPTS,
@@ -64,8 +64,31 @@ def _fenced(pub_id: int, token: str, **fields: object) -> bool:
     )
 
 
+def _start_sending(pub_id: int, token: str, attempts: int) -> bool:
+    """Record that a part is about to leave, as a compare-and-set on the attempt count.
+
+    The lease token alone does not tell two runs of the same claim apart (a message that
+    was delivered twice): both would hold the token. Only the run that moves the count on
+    from what it read may send; the other changes nothing. Nothing may be in flight.
+    """
+    return (
+        Publication.objects.filter(
+            pk=pub_id,
+            lease_token=token,
+            status=Status.PUBLISHING,
+            sending_started_at__isnull=True,
+            attempt_count=attempts,
+        ).update(
+            sending_started_at=timezone.now(),
+            lease_expires_at=_lease(),
+            attempt_count=F("attempt_count") + 1,
+        )
+        == 1
+    )
+
+
 def _lease() -> object:
-    return timezone.now() + timedelta(seconds=LEASE_SECONDS)
+    return timezone.now() + timedelta(seconds=lease_seconds())
 
 
 def _finish_attempt(attempt: Attempt, outcome: str, error: Exception | None = None) -> None:
@@ -84,6 +107,19 @@ def publish_publication(pub_id: int, token: str) -> str:
     pub = Publication.objects.select_related("account", "variant", "post", "workspace").get(
         pk=pub_id
     )
+    if pub.sending_started_at is not None:
+        # This claim's task ran before and stopped while a part was on its way: a message
+        # delivered again after its worker died (Celery with late acks), or a second copy.
+        # The part may be on the network, so it is reconciled, never sent again blindly.
+        _fenced(
+            pub_id,
+            token,
+            status=Status.UNKNOWN,
+            lease_token=None,
+            error_code="worker_lost",
+            error_message="The worker stopped while the post was being sent.",
+        )
+        return "unknown"
     if pub.variant is None or pub.variant.post_id != pub.post_id:
         _fenced(
             pub_id, token, status=Status.CANCELLED, lease_token=None, error_code="variant_removed"
@@ -134,10 +170,11 @@ def _send_parts(pub: Publication, token: str, variant: VariantToPublish) -> str:
     creds = credentials_of(pub.account)
     part_ids: list[str] = list(pub.part_ids)
     url = pub.external_url
+    attempts = pub.attempt_count
     for index in range(len(part_ids), len(variant.parts)):
-        if not _fenced(pub.pk, token, sending_started_at=timezone.now(), lease_expires_at=_lease()):
+        if not _start_sending(pub.pk, token, attempts):
             return "stale"
-        Publication.objects.filter(pk=pub.pk).update(attempt_count=F("attempt_count") + 1)
+        attempts += 1
         attempt = Attempt.objects.create(publication=pub, part_index=index, lease_token=token)
         one_part = VariantToPublish(
             variant_id=variant.variant_id,

@@ -184,3 +184,71 @@ def test_a_post_with_problems_cannot_be_scheduled(membership, make_post):
     do_edit_variant(membership, post.variants.get(), "x" * 600)
     with pytest.raises(ActionError):
         do_schedule_post(membership, post, None)
+
+
+class WorkerKilled(BaseException):
+    """Stands for SIGKILL: nothing after it runs, not even `except Exception` handlers."""
+
+
+def connector_that(monkeypatch, network_then):
+    """The real connector, with `network_then(real_publish, *args)` in place of publish."""
+    from townsquare.publishing import tasks
+    from townsquare.publishing.sending import connector_for
+
+    def wrapped(account):
+        real = connector_for(account)
+
+        class Connector:
+            capabilities = real.capabilities
+            find_published = real.find_published
+
+            def publish(self, *args):
+                return network_then(real.publish, *args)
+
+        return Connector()
+
+    monkeypatch.setattr(tasks, "connector_for", wrapped)
+
+
+def test_a_task_delivered_again_after_its_worker_died_mid_send_never_sends_twice(
+    membership, make_post, network, monkeypatch
+):
+    def send_then_die(publish, *args):
+        publish(*args)
+        raise WorkerKilled
+
+    do_schedule_post(membership, make_post(), None)
+    [(pub_id, token)] = claim_due()
+    connector_that(monkeypatch, send_then_die)
+    with pytest.raises(WorkerKilled):
+        publish_publication.call(pub_id, token)
+    monkeypatch.undo()
+    # A broker delivers the unacknowledged message again, with the same lease token.
+    assert publish_publication.call(pub_id, token) == "unknown"
+    assert Publication.objects.get().error_code == "worker_lost"
+    claimed = claim_unknown(grace_seconds=0)
+    assert [reconcile_publication.call(i, t) for i, t in claimed] == ["published"]
+    assert len(network.stats()["posts"]) == 1 and network.stats()["duplicates"] == []
+
+
+def test_a_second_copy_of_a_task_changes_nothing_while_the_first_is_sending(
+    membership, make_post, network, monkeypatch
+):
+    second: list[str] = []
+
+    def race(publish, *args):
+        second.append(publish_publication.call(pub_id, token))
+        return publish(*args)
+
+    do_schedule_post(membership, make_post(), None)
+    [(pub_id, token)] = claim_due()
+    connector_that(monkeypatch, race)
+    first = publish_publication.call(pub_id, token)
+    # The copy saw a part in flight and handed the row to reconciliation; the first run's
+    # own writes were fenced off from then on.
+    assert (second, first) == (["unknown"], "stale")
+    claimed = claim_unknown(grace_seconds=0)
+    assert [reconcile_publication.call(i, t) for i, t in claimed] == ["published"]
+    pub = Publication.objects.get()
+    assert pub.status == "published" and pub.external_id == network.stats()["posts"][0]["id"]
+    assert len(network.stats()["posts"]) == 1 and network.stats()["duplicates"] == []
