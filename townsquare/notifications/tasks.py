@@ -4,22 +4,32 @@ from typing import Any
 from django.tasks import task
 
 from townsquare.lib.http import UnsafeTarget, guarded_post
+from townsquare.notifications.models import WebhookDelivery
 
 logger = logging.getLogger(__name__)
+
+
+KEEP_DELIVERIES = 50
 
 
 def _record(workspace_id: int | None, url: str, event: str, status: int | None, error: str) -> None:
     if workspace_id is None:
         return
-    from townsquare.notifications.models import WebhookDelivery
-
-    WebhookDelivery.objects.create(
-        workspace_id=workspace_id,
-        url=url[:2000],
-        event=event[:40],
-        status_code=status,
-        error=error[:500],
-    )
+    try:
+        WebhookDelivery.objects.create(
+            workspace_id=workspace_id,
+            url=url[:2000],
+            event=event[:40],
+            status_code=status,
+            error=error[:500],
+        )
+        # Only the latest results are of use to anyone; older ones would only pile up.
+        old = WebhookDelivery.objects.filter(workspace_id=workspace_id).values_list(
+            "pk", flat=True
+        )[KEEP_DELIVERIES:]
+        WebhookDelivery.objects.filter(pk__in=list(old)).delete()
+    except Exception as failure:  # e.g. the workspace was deleted meanwhile
+        logger.warning("webhook delivery not recorded: %s", failure)
 
 
 @task

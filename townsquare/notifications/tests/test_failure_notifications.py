@@ -154,3 +154,13 @@ def test_a_receiver_that_does_not_answer_never_breaks_the_failure_handling(
         publication_failed(failed_publication.pk)
     assert recipients()
     assert WebhookDelivery.objects.get().error.startswith("ConnectError")
+
+
+def test_only_the_latest_webhook_results_are_kept(workspace_a):
+    from townsquare.notifications.tasks import KEEP_DELIVERIES, _record
+
+    for n in range(KEEP_DELIVERIES + 5):
+        _record(workspace_a.pk, "https://hooks.example.com/", "test", 200 + n, "")
+    kept = WebhookDelivery.objects.filter(workspace=workspace_a)
+    assert kept.count() == KEEP_DELIVERIES
+    assert kept.first().status_code == 200 + KEEP_DELIVERIES + 4
