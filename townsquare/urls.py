@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("townsquare.notifications.urls")),
     path("", include("townsquare.content.aids_urls")),
     path("", include("townsquare.media.urls")),
+    path("", include("townsquare.networks.bluesky.urls")),
     path("", include("townsquare.ui.urls")),
 ]
