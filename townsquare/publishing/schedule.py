@@ -60,7 +60,7 @@ def retry_delay(
     rng = rng or random.Random()
     if after is not None and after >= 0:
         return after + rng.uniform(0.0, 2.0)
-    base = min(MAX_RETRY_SECONDS, BASE_RETRY_SECONDS * 2 ** max(0, attempt - 1))
+    base: float = min(MAX_RETRY_SECONDS, BASE_RETRY_SECONDS * 2.0 ** max(0, attempt - 1))
     return base * rng.uniform(0.75, 1.25)
 
 
