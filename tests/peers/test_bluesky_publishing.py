@@ -223,3 +223,25 @@ def test_a_deleted_post_is_gone(membership, account, pds, ours):
     connector.delete(credentials_for(account), pub.external_id)
     assert own_posts(pds, ours, "Gleich wieder weg") == []
     connector.delete(credentials_for(account), pub.external_id)  # again: still fine
+
+
+def test_the_connect_form_connects_an_account_and_explains_a_refusal(
+    alice_client, workspace_a, pds, ours, local_targets
+):
+    from django.urls import reverse
+
+    from townsquare.networks.models import SocialAccount
+
+    url = reverse("workspace_connect_bluesky", args=[workspace_a.slug])
+    refused = alice_client.post(
+        url, {"handle": ours.handle, "app_password": "aaaa-bbbb-cccc-dddd", "service_url": pds.url}
+    )
+    assert refused.status_code == 400
+    assert "did not accept" in refused.content.decode()
+    done = alice_client.post(
+        url,
+        {"handle": ours.handle, "app_password": pds.app_password(ours), "service_url": pds.url},
+    )
+    assert done.status_code == 302
+    account = SocialAccount.objects.get(workspace=workspace_a, network="bluesky")
+    assert account.handle == ours.handle and account.connected_at is not None
