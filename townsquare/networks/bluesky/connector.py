@@ -42,12 +42,7 @@ from townsquare.networks.base import (
 )
 from townsquare.networks.bluesky import payloads
 from townsquare.networks.bluesky.cards import Card, CardUnavailable, fetch_card
-from townsquare.networks.bluesky.images import (
-    IMAGE_MAX_BYTES,
-    THUMB_MAX_BYTES,
-    ImageTooLarge,
-    fit_image,
-)
+from townsquare.networks.bluesky.images import IMAGE_MAX_BYTES, THUMB_MAX_BYTES, fit_image
 from townsquare.networks.bluesky.payloads import POST_COLLECTION, StrongRef
 from townsquare.networks.bluesky.xrpc import UPLOAD_TIMEOUT_S, Session, Xrpc, error_name
 from townsquare.networks.rules.model import NetworkRules
@@ -268,14 +263,23 @@ class BlueskyPublisher:
     def _upload_image(
         self, creds: Credentials, ref: MediaRef
     ) -> tuple[dict[str, Any], str, int | None, int | None]:
-        data = self._read_media(ref.storage_key)
+        try:
+            data = self._read_media(ref.storage_key)
+        except OSError as error:
+            raise Rejected(
+                "A picture of this post is missing from the media library.",
+                code="media_missing",
+                detail=f"{ref.storage_key}: {error}",
+            ) from None
         try:
             data, mime, width, height = fit_image(data, ref.mime_type, IMAGE_MAX_BYTES)
-        except (ImageTooLarge, OSError, ValueError) as error:
+        except Exception as error:
+            # Nothing has been sent yet: a picture that cannot be read or shrunk (a broken
+            # file, a decompression bomb, ImageTooLarge) is a refusal, never an unknown.
             raise Rejected(
-                "A picture cannot be made small enough for Bluesky.",
-                code="image_too_large",
-                detail=str(error),
+                "A picture cannot be prepared for Bluesky.",
+                code="image_unusable",
+                detail=f"{type(error).__name__}: {error}",
             ) from None
         blob = self._upload_blob(creds, data, mime)
         return blob, ref.alt_text, width or ref.width, height or ref.height
@@ -306,7 +310,7 @@ class BlueskyPublisher:
         if card.thumb:
             try:
                 data, mime, _w, _h = fit_image(card.thumb, card.thumb_mime, THUMB_MAX_BYTES)
-            except (ImageTooLarge, OSError, ValueError):
+            except Exception:  # a card without its picture is still a card
                 data = b""
             if data:
                 thumb = self._upload_blob(creds, data, mime)
