@@ -30,10 +30,13 @@ from itertools import accumulate
 
 from townsquare.content.adapting import notes
 from townsquare.content.adapting.hashtags import (
+    HashtagPlan,
     count_hashtags,
     end_block,
     hashtag_cap,
+    hashtag_plan_key,
     place_hashtags,
+    plan_hashtags,
 )
 from townsquare.content.adapting.links import handle_links
 from townsquare.content.adapting.mentions import contact_syntax_left, map_mentions
@@ -103,6 +106,7 @@ def adapt_post(
     parsed = parse_master(master.text)
     reader = ToneReader(master.text, master.language)
     tone_by_style: dict[int, tuple[Change, ...]] = {}
+    plans: dict[tuple[object, ...], HashtagPlan] = {}
     variants: list[AdaptedVariant] = []
     for target in targets:
         network_style = style.for_network(target.network)
@@ -115,7 +119,7 @@ def adapt_post(
         if tone is None:
             tone = check_tone(master.text, master.language, network_style, reader)
             tone_by_style[id(network_style)] = tone
-        variants.append(_adapt(master, parsed, target, network_style, contacts, tone))
+        variants.append(_adapt(master, parsed, target, network_style, contacts, tone, plans))
     return tuple(variants)
 
 
@@ -141,7 +145,10 @@ def _adapt(
     style: StyleSettings,
     contacts: ContactBook,
     tone: tuple[Change, ...],
+    plans: dict[tuple[object, ...], HashtagPlan] | None = None,
 ) -> AdaptedVariant:
+    """One variant. `plans` holds the hashtag plans of this post by `hashtag_plan_key`, so
+    that networks sharing a style and its sets share the work."""
     changes: list[Change] = []
     warnings: list[Change] = _language_warnings(master.language, target)
 
@@ -161,7 +168,13 @@ def _adapt(
     warnings += links.warnings
 
     cap = hashtag_cap(target.network, style, target.hashtag_cap, target.hashtag_recommended)
-    placed = place_hashtags(parsed, master, style, target.network, cap)
+    plan = None
+    if plans is not None:
+        key = hashtag_plan_key(master, style, target.network)
+        plan = plans.get(key)
+        if plan is None:
+            plan = plans[key] = plan_hashtags(parsed, master, style, target.network)
+    placed = place_hashtags(parsed, master, style, target.network, cap, plan)
     changes += placed.changes
     added_at = len(changes)  # notes on added hashtags go here once fitting has decided
     warnings += placed.warnings

@@ -9,8 +9,8 @@ indices into the text of the part named by `part_index`.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import regex
@@ -19,7 +19,7 @@ from townsquare.networks.base import VariantToPublish
 from townsquare.networks.rules.counting import (
     count_cashtags,
     count_mentions,
-    distinct_links,
+    distinct_urls,
     extract_urls,
     find_hashtags,
     overflow_index,
@@ -267,9 +267,15 @@ _CONTROL = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _HTTP_URL = regex.compile(r"https?://[^\s/?#]+\.[^\s/?#]+\S*", regex.I)
 
 
-@lru_cache(maxsize=512)
+# Either of the above, for the one scan that clears almost every text (the standard library
+# engine tests this class with one lookup per code point).
+_UNSOUND = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
 def _health(text: str) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
     """(span of the first lone surrogate, span of the first control character)."""
+    if _UNSOUND.search(text) is None:
+        return None, None
     surrogate = _LONE_SURROGATE.search(text)
     control = _CONTROL.search(text)
     return (surrogate.span() if surrogate else None, control.span() if control else None)
@@ -410,8 +416,9 @@ class _Check:
         forbidden = self.rules.forbidden_chars.value
         if not forbidden:
             return
-        index = next((i for i, char in enumerate(text) if char in forbidden), None)
-        if index is not None:
+        found = [index for char in forbidden if (index := text.find(char)) >= 0]
+        if found:
+            index = min(found)
             span, what, chars = (index, index + 1), _WHAT[field], " ".join(forbidden)
             code = f"{field}_forbidden_characters"
             self.add(code, "error", "forbidden_characters", span, What=what, chars=chars)
@@ -429,17 +436,18 @@ class _Check:
             self.add(
                 "hashtags_too_many", "error", "too_many", span, count=count, max=most, things=things
             )
+        urls = extract_urls(text)
         for name, most, counter in (
             ("cashtags", rules.cashtags_max.value, count_cashtags),
             ("mentions", rules.mentions_max.value, count_mentions),
-            ("links", rules.links_max.value, lambda text: len(distinct_links(text))),
+            ("links", rules.links_max.value, lambda text: len(distinct_urls(urls))),
         ):
             if most is not None and (count := counter(text)) > most:
                 things = _THINGS[name]
                 self.add(
                     f"{name}_too_many", "error", "too_many", count=count, max=most, things=things
                 )
-        if not rules.links_clickable.value and (urls := extract_urls(text)):
+        if not rules.links_clickable.value and urls:
             self.add("links_not_clickable", "warning", span=(urls[0].start, urls[0].end))
 
     # --- title and link -----------------------------------------------------------------------

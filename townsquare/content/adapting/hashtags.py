@@ -22,7 +22,7 @@ Duplicates are recognised without regard to case.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from townsquare.content.adapting import notes
@@ -50,17 +50,24 @@ class PlacedHashtags:
     warnings: tuple[Change, ...]
     sources: tuple[tuple[str, str], ...] = ()
     over_cap: tuple[Change, ...] = ()
+    plan: HashtagPlan | None = field(default=None, compare=False, repr=False)
 
     def added_notes(self, kept: int) -> list[Change]:
         """Notes for the added tags among the first `kept` end tags, one per source."""
         if not self.sources:
             return []
-        kept_keys = {tag.casefold() for tag in self.end_tags[:kept]}
-        by_source: dict[str, list[str]] = {}
-        for tag, source in self.sources:
-            if tag.casefold() in kept_keys:
-                by_source.setdefault(source, []).append(tag)
-        return [notes.hashtags_added(tags, source) for source, tags in by_source.items()]
+        if self.plan is not None:
+            return self.plan.added_notes(self.end_tags[:kept])
+        return _added_notes(self.sources, self.end_tags[:kept])
+
+
+def _added_notes(sources: tuple[tuple[str, str], ...], kept_tags: tuple[str, ...]) -> list[Change]:
+    kept_keys = {tag.casefold() for tag in kept_tags}
+    by_source: dict[str, list[str]] = {}
+    for tag, source in sources:
+        if tag.casefold() in kept_keys:
+            by_source.setdefault(source, []).append(tag)
+    return [notes.hashtags_added(tags, source) for source, tags in by_source.items()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +81,14 @@ def hashtag_cap(
     network: str, style: StyleSettings, hard_cap: int | None, recommended: int | None
 ) -> HashtagCap | None:
     """The number of hashtags a variant may carry, and why; None when unlimited."""
+    return _hashtag_cap(network, style.max_hashtags.get(network), hard_cap, recommended)
+
+
+@lru_cache(maxsize=256)
+def _hashtag_cap(
+    network: str, planned: int | None, hard_cap: int | None, recommended: int | None
+) -> HashtagCap | None:
     name = notes.network_name(network)
-    planned = style.max_hashtags.get(network)
     candidates: list[HashtagCap] = []
     if hard_cap is not None:
         candidates.append(
@@ -92,13 +105,76 @@ def hashtag_cap(
     return min(candidates, key=lambda cap: cap.limit) if candidates else None
 
 
+@dataclass(frozen=True, slots=True)
+class HashtagPlan:
+    """The hashtags of a post under one style and one choice of hashtag sets, before any
+    network's cap: the same for every network that shares the style and the sets, so a
+    post works it out once for them. `policy_none` says the style wants no hashtags."""
+
+    inline: tuple[Hashtag, ...]
+    end_tags: tuple[str, ...]
+    separator: str
+    edits: tuple[Edit, ...]
+    changes: tuple[Change, ...]
+    warnings: tuple[Change, ...]
+    sources: tuple[tuple[str, str], ...]
+    policy_none: bool
+    _notes: dict[tuple[str, ...], list[Change]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def added_notes(self, kept_tags: tuple[str, ...]) -> list[Change]:
+        found = self._notes.get(kept_tags)
+        if found is None:
+            found = self._notes.setdefault(kept_tags, _added_notes(self.sources, kept_tags))
+        return list(found)
+
+
+def hashtag_plan_key(master: MasterPost, style: StyleSettings, network: str) -> tuple[object, ...]:
+    """What a plan depends on besides the post: the style, and which sets apply here."""
+    if not master.hashtag_sets:
+        return (id(style),)
+    return (id(style), *(s.applies_to(network) for s in style.hashtag_sets))
+
+
 def place_hashtags(
     parsed: ParsedMaster,
     master: MasterPost,
     style: StyleSettings,
     network: str,
     cap: HashtagCap | None,
+    plan: HashtagPlan | None = None,
 ) -> PlacedHashtags:
+    """The hashtags for one network; `plan` is `plan_hashtags` for this network, if known."""
+    if plan is None:
+        plan = plan_hashtags(parsed, master, style, network)
+    if plan.policy_none:
+        return PlacedHashtags(plan.edits, (), plan.separator, plan.changes, ())
+    inline, end_tags, edits = plan.inline, plan.end_tags, plan.edits
+    over_cap: tuple[Change, ...] = ()
+    if cap is not None and len(inline) + len(end_tags) > cap.limit:
+        keep_at_end = max(0, cap.limit - len(inline))
+        left_out = list(end_tags[keep_at_end:])
+        end_tags = end_tags[:keep_at_end]
+        untagged = list(inline[cap.limit :]) if len(inline) > cap.limit else []
+        left_out = [tag.tag for tag in untagged] + left_out
+        edits = (*edits, *_untag(untagged))
+        over_cap = (notes.hashtags_over_cap(left_out, cap.limit, cap.reason_en, cap.reason_de),)
+    return PlacedHashtags(
+        edits,
+        end_tags,
+        plan.separator,
+        plan.changes,
+        plan.warnings,
+        plan.sources,
+        over_cap,
+        plan,
+    )
+
+
+def plan_hashtags(
+    parsed: ParsedMaster, master: MasterPost, style: StyleSettings, network: str
+) -> HashtagPlan:
     inline = list(parsed.inline_tags)
     block = list(parsed.block_tags)
     separator = parsed.separator
@@ -111,13 +187,14 @@ def place_hashtags(
         removed = [tag.tag for tag in inline] + end_tags
         if removed:
             changes.append(notes.hashtags_removed_by_policy(removed))
-        return PlacedHashtags(tuple(_untag(inline)), (), separator, tuple(changes), ())
+        edits = tuple(_untag(inline))
+        return HashtagPlan((), (), separator, edits, tuple(changes), (), (), policy_none=True)
 
-    edits: list[Edit] = []
+    edits_list: list[Edit] = []
     if policy == "move_to_end" and inline:
         moved = _unique([tag.tag for tag in inline], set())
         changes.append(notes.hashtags_moved_to_end(moved))
-        edits = _untag(inline)
+        edits_list = _untag(inline)
         end_tags = _unique(moved + end_tags, set())
         inline = []
         seen = set()
@@ -128,24 +205,15 @@ def place_hashtags(
         added = _unique(list(tags), seen)
         end_tags += added
         sources += [(tag, source) for tag in added]
-
-    over_cap: list[Change] = []
-    if cap is not None and len(inline) + len(end_tags) > cap.limit:
-        keep_at_end = max(0, cap.limit - len(inline))
-        left_out = end_tags[keep_at_end:]
-        end_tags = end_tags[:keep_at_end]
-        untagged = inline[cap.limit :] if len(inline) > cap.limit else []
-        left_out = [tag.tag for tag in untagged] + left_out
-        edits += _untag(untagged)
-        over_cap.append(notes.hashtags_over_cap(left_out, cap.limit, cap.reason_en, cap.reason_de))
-    return PlacedHashtags(
-        tuple(edits),
+    return HashtagPlan(
+        tuple(inline),
         tuple(end_tags),
         separator,
+        tuple(edits_list),
         tuple(changes),
         tuple(warnings),
         tuple(sources),
-        tuple(over_cap),
+        policy_none=False,
     )
 
 

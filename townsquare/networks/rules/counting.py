@@ -50,6 +50,7 @@ __all__ = [
     "count_mentions",
     "detect_bluesky_facets",
     "distinct_links",
+    "distinct_urls",
     "emoji_spans",
     "extract_urls",
     "find_hashtags",
@@ -159,7 +160,6 @@ _MENTION = regex.compile(r"(?<![\w@])@([A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_]
 _CASHTAG = regex.compile(r"(?<![\w$])\$[A-Za-z]{1,6}(?:[._][A-Za-z]{1,2})?(?!\w)")
 
 
-@lru_cache(maxsize=512)
 def find_hashtags(text: str) -> tuple[tuple[int, int], ...]:
     """(start, end) of each #hashtag (it needs a letter: "#1" is no hashtag)."""
     if "#" not in text and "\uff03" not in text:
@@ -181,8 +181,13 @@ def count_cashtags(text: str) -> int:
 
 def distinct_links(text: str) -> tuple[str, ...]:
     """Unique URLs in order of appearance (case of the host ignored, trailing "/" ignored)."""
+    return distinct_urls(extract_urls(text))
+
+
+def distinct_urls(urls: tuple[UrlMatch, ...]) -> tuple[str, ...]:
+    """`distinct_links` of the URLs already found in a text."""
     seen: dict[str, str] = {}
-    for url in extract_urls(text):
+    for url in urls:
         key = url.url.rstrip("/").lower()
         seen.setdefault(key, url.url)
     return tuple(seen.values())

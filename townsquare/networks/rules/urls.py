@@ -12,6 +12,7 @@ also decoded so that `example.みんな` is found).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -124,6 +125,9 @@ _MAX_SPAN_BEFORE_TLD = len("https://") + (_MAX_SUBDOMAINS + 1) * (MAX_LABEL_LENG
 # of a match never reaches past the whitespace before its token).
 _SPACE = regex.compile(r"\s")
 _SPACE_BEFORE = regex.compile(r"\s", regex.REVERSE)
+# Every top-level domain starts with a letter (in any case), and most dots end a sentence:
+# only a dot before a letter (or another alphanumeric that is not a decimal digit) is tried.
+_DOT_BEFORE_LETTER = re.compile(r"\.(?=[^\W\d_])")
 
 
 def extract_urls(text: str, *, without_protocol: bool = True) -> tuple[UrlMatch, ...]:
@@ -131,19 +135,17 @@ def extract_urls(text: str, *, without_protocol: bool = True) -> tuple[UrlMatch,
     if "." not in text or (not without_protocol and "://" not in text):
         return ()  # no dot, no domain; no "://", no protocol
     found: list[UrlMatch] = []
-    tld_at = _TLD_AT.match
-    dot = text.find(".")
-    while dot >= 0:
-        # Every top-level domain starts with a letter (any case): most dots end a sentence.
-        if not text[dot + 1 : dot + 2].isalpha() or tld_at(text, dot) is None:
-            dot = text.find(".", dot + 1)
+    position = 0
+    while (dot := _DOT_BEFORE_LETTER.search(text, position)) is not None:
+        if _TLD_AT.match(text, dot.start()) is None:
+            position = dot.start() + 1
             continue
-        before = _SPACE_BEFORE.search(text, 0, dot)
-        after = _SPACE.search(text, dot)
+        before = _SPACE_BEFORE.search(text, 0, dot.start())
+        after = _SPACE.search(text, dot.start())
         start = 0 if before is None else before.end()
         end = len(text) if after is None else after.start()
         _extract_in(text, start, end, without_protocol, found)
-        dot = text.find(".", end)
+        position = end
     return tuple(found)
 
 
