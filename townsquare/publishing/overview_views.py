@@ -98,8 +98,9 @@ def advice_for(pub: Publication) -> Advice:
 
 # --- the dashboard's alarms ------------------------------------------------------------------
 def needs_attention(membership: Membership) -> dict[str, Any]:
-    """Counts of failed and unknown publications and the posts they belong to, newest
-    first, for the dashboard banners."""
+    """For the dashboard banners: how many posts have a failed (or unknown) publication,
+    and the latest of them. Posts, not publications: one post to three accounts that all
+    failed is one thing to fix."""
     result: dict[str, Any] = {}
     for status in (Status.FAILED, Status.UNKNOWN):
         rows = access_publications(membership).filter(status=status)
@@ -109,7 +110,8 @@ def needs_attention(membership: Membership) -> dict[str, Any]:
             if pub.post_id not in seen:
                 seen.add(pub.post_id)
                 posts.append(pub.post)
-        result[status.value] = {"count": rows.count(), "posts": posts[:BANNER_POSTS]}
+        count = rows.values("post_id").distinct().count()
+        result[status.value] = {"count": count, "posts": posts[:BANNER_POSTS]}
     return result
 
 

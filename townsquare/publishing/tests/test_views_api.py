@@ -516,3 +516,19 @@ def test_a_publication_of_another_workspace_is_not_found(client, carol, workspac
     response = api(client, "GET", f"/workspaces/{workspace_b.slug}/publications/{pub.pk}")
     assert response.status_code == 404
     assert api(client, "GET", f"/workspaces/{workspace_b.slug}/publications").json() == []
+
+
+def test_the_dashboard_counts_a_post_that_failed_on_two_accounts_once(
+    alice_client, workspace_a, membership, account
+):
+    second = SocialAccount.objects.create(workspace=workspace_a, network="bluesky", handle="k.bsky")
+    both = do_save_post(membership, PostInput(text="Auf zwei Netzwerken."), [account.pk, second.pk])
+    for variant in both.variants.all():
+        Publication.objects.create(
+            workspace=workspace_a,
+            post=both,
+            variant=variant,
+            account=variant.account,
+            status="failed",
+        )
+    assert "1 post failed to go out." in dashboard(alice_client, workspace_a)
