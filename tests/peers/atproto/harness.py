@@ -158,7 +158,8 @@ def _check_registry(npm: str) -> None:
 
 def _first_line(output: str) -> str:
     lines = [line for line in output.splitlines() if line.strip()]
-    return lines[0][:200] if lines else "no answer"
+    errors = [line for line in lines if "error" in line.lower()] or lines
+    return errors[0][:200] if errors else "no answer"
 
 
 def _npm_install(npm: str, directory: Path, env: dict[str, str], log: Log) -> None:
