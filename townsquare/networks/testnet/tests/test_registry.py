@@ -38,7 +38,7 @@ def test_a_publisher_is_made_once_and_shared():
     assert registry.get_publisher("testnet") is not first
 
 
-@pytest.mark.parametrize("network", ["nope", "", "bluesky"])
+@pytest.mark.parametrize("network", ["nope", "", "tiktok"])
 def test_a_network_without_a_connector_is_unknown(network):
     with pytest.raises(registry.UnknownNetwork):
         registry.get_publisher(network)
