@@ -197,10 +197,11 @@ def dst_notes(wall: datetime, zone: str) -> list[str]:
 
 @router.post("/workspaces/{workspace}/posts/{post_id}/schedule", response=ScheduleOut)
 def schedule_post(
-    request: HttpRequest, workspace: str, post_id: int, body: ScheduleIn
+    request: HttpRequest, workspace: str, post_id: int, body: ScheduleIn | None = None
 ) -> ScheduleOut:
     """Schedule every variant of the post for `at` (wall time in `time_zone`), or publish
-    it now when `at` is left out. Scheduling again moves the time."""
+    it now when `at` is left out (or there is no body). Scheduling again moves the time."""
+    body = body or ScheduleIn()
     membership = request.membership
     post = access_post(membership, post_id)
     zone = clean_zone(body.time_zone or membership.workspace.time_zone)

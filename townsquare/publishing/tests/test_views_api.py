@@ -351,6 +351,13 @@ def test_leaving_out_the_time_publishes_now(alice_client, workspace_a, post):
     assert Publication.objects.get().status == "scheduled"
 
 
+def test_a_request_without_a_body_publishes_now(alice_client, workspace_a, post):
+    path = f"/api/v1/workspaces/{workspace_a.slug}/posts/{post.pk}/schedule"
+    response = alice_client.generic("POST", path, "")
+    assert response.status_code == 200, response.content
+    assert Publication.objects.get().status == "scheduled"
+
+
 def test_a_time_a_few_seconds_ago_still_goes_out_at_once(alice_client, workspace_a, post):
     at = (timezone.now().astimezone(BERLIN) - timedelta(seconds=20)).strftime("%Y-%m-%dT%H:%M:%S")
     assert schedule(alice_client, workspace_a, post, {"at": at}).status_code == 200
