@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -12,6 +14,7 @@ from townsquare.publishing.claim import (
     CLAIM_BATCH,
     claim_due,
     claim_unknown,
+    lease_seconds,
     recover_expired,
     seconds_until_lease_expiry,
     seconds_until_next_due,
@@ -30,6 +33,28 @@ def publish_queue() -> str:
     return str(getattr(settings, "PUBLISH_TASK_QUEUE", DEFAULT_TASK_QUEUE_NAME))
 
 
+# Posts due within the same tenth of a second are claimed in one pass: when thousands are
+# due in the same minute the loop makes ten passes a second instead of one per post, and no
+# post waits more than this for its pass.
+MIN_PASS_SECONDS = 0.1
+# How often, at most, a busy loop asks for unknown outcomes to reconcile. They appear at any
+# moment (a request that timed out) but are only taken after their grace period, so asking
+# every pass would mostly find nothing.
+RECONCILE_CHECK_SECONDS = 1.0
+
+
+@dataclass
+class _Checks:
+    """What this process learnt at its last checks (time.monotonic() values)."""
+
+    lease_check_at: float = 0.0
+    reconcile_check_at: float = 0.0
+    in_flight: bool = False
+
+
+_checks = _Checks()
+
+
 def enqueue_due() -> float | None:
     """Claim what is due and hand each row to a worker; sleep until the next due time."""
     publish = publish_publication.using(queue_name=publish_queue())
@@ -44,25 +69,42 @@ def enqueue_due() -> float | None:
                 publish.enqueue(pub_id, token)
         if len(claimed) < CLAIM_BATCH:
             break
-    return seconds_until_next_due()
+    due_in = seconds_until_next_due()
+    return None if due_in is None else max(due_in, MIN_PASS_SECONDS)
 
 
 def recover_leases() -> float | None:
+    now = time.monotonic()
+    if now < _checks.lease_check_at:
+        # Every lease taken since the last check ends after the earliest one seen then
+        # (leases only ever start now and last lease_seconds()), so nothing can have
+        # expired yet.
+        return _checks.lease_check_at - now
     rescheduled, unknown = recover_expired()
     if rescheduled or unknown:
         logger.warning("recovered expired leases: %d rescheduled, %d unknown", rescheduled, unknown)
-    return seconds_until_lease_expiry()
+    due_in = seconds_until_lease_expiry()
+    _checks.in_flight = due_in is not None
+    _checks.lease_check_at = now + (lease_seconds() if due_in is None else due_in)
+    return due_in
 
 
 def reconcile_unknown() -> float | None:
+    now = time.monotonic()
+    if now < _checks.reconcile_check_at:
+        return _checks.reconcile_check_at - now
     grace = float(settings.PUBLISH_RECONCILE_GRACE_SECONDS)
     reconcile = reconcile_publication.using(queue_name=publish_queue())
     with transaction.atomic():
         for pub_id, token in claim_unknown(grace_seconds=grace):
             reconcile.enqueue(pub_id, token)
+    _checks.reconcile_check_at = now + RECONCILE_CHECK_SECONDS
     # An outcome that became unknown a moment ago is asked about once its grace is over,
-    # not at the next heartbeat.
-    return seconds_until_reconcilable(grace_seconds=grace)
+    # not at the next heartbeat; while posts are in flight, more may turn unknown.
+    due_in = seconds_until_reconcilable(grace_seconds=grace)
+    if due_in is None and _checks.in_flight:
+        return RECONCILE_CHECK_SECONDS
+    return due_in
 
 
 register(enqueue_due)

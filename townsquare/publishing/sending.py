@@ -24,7 +24,11 @@ def credentials_of(account: SocialAccount) -> Credentials:
 
 
 def late_policy(workspace: Workspace) -> LatePolicy:
-    settings = PublishingSettings.objects.filter(workspace=workspace).first()
+    try:
+        # Usually read with the publication (select_related), so no query of its own.
+        settings = workspace.publishing_settings
+    except PublishingSettings.DoesNotExist:
+        settings = None
     if settings is None:
         return LatePolicy()
     return LatePolicy(hold=settings.hold_when_late, after_minutes=settings.late_after_minutes)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from django.db import transaction
 from django.db.models import F
 from django.tasks import task
 from django.utils import timezone
@@ -104,9 +105,9 @@ def _finish_attempt(attempt: Attempt, outcome: str, error: Exception | None = No
 def publish_publication(pub_id: int, token: str) -> str:
     if not _fenced(pub_id, token, lease_expires_at=_lease()):
         return "stale"
-    pub = Publication.objects.select_related("account", "variant", "post", "workspace").get(
-        pk=pub_id
-    )
+    pub = Publication.objects.select_related(
+        "account", "variant", "post", "workspace__publishing_settings"
+    ).get(pk=pub_id)
     if pub.sending_started_at is not None:
         # This claim's task ran before and stopped while a part was on its way: a message
         # delivered again after its worker died (Celery with late acks), or a second copy.
@@ -171,11 +172,15 @@ def _send_parts(pub: Publication, token: str, variant: VariantToPublish) -> str:
     part_ids: list[str] = list(pub.part_ids)
     url = pub.external_url
     attempts = pub.attempt_count
+    last_attempt: Attempt | None = None
     for index in range(len(part_ids), len(variant.parts)):
-        if not _start_sending(pub.pk, token, attempts):
-            return "stale"
+        # The attempt is on record before the request leaves, in the same transaction as
+        # the send start.
+        with transaction.atomic():
+            if not _start_sending(pub.pk, token, attempts):
+                return "stale"
+            attempt = Attempt.objects.create(publication=pub, part_index=index, lease_token=token)
         attempts += 1
-        attempt = Attempt.objects.create(publication=pub, part_index=index, lease_token=token)
         one_part = VariantToPublish(
             variant_id=variant.variant_id,
             account_id=variant.account_id,
@@ -239,23 +244,37 @@ def _send_parts(pub: Publication, token: str, variant: VariantToPublish) -> str:
             ):
                 events.publication_unknown(pub.pk)
             return "unknown"
-        _finish_attempt(attempt, "published")
         part_ids.append(result.network_post_id)
         url = url or result.url
-        if not _fenced(pub.pk, token, part_ids=part_ids, sending_started_at=None, external_url=url):
+        if index + 1 == len(variant.parts):
+            last_attempt = attempt  # recorded with the publication's outcome, below
+            break
+        with transaction.atomic():
+            _finish_attempt(attempt, "published")
+            if not _fenced(
+                pub.pk, token, part_ids=part_ids, sending_started_at=None, external_url=url
+            ):
+                return "stale"
+    # One transaction for the last attempt and the outcome: a worker killed in between
+    # leaves the part in flight (sending_started_at), which reconciliation settles.
+    with transaction.atomic():
+        if last_attempt is not None:
+            _finish_attempt(last_attempt, "published")
+        if not _fenced(
+            pub.pk,
+            token,
+            status=Status.PUBLISHED,
+            lease_token=None,
+            lease_expires_at=None,
+            sending_started_at=None,
+            part_ids=part_ids,
+            external_id=part_ids[0] if part_ids else "",
+            external_url=url,
+            published_at=timezone.now(),
+            error_code="",
+            error_message="",
+        ):
             return "stale"
-    _fenced(
-        pub.pk,
-        token,
-        status=Status.PUBLISHED,
-        lease_token=None,
-        lease_expires_at=None,
-        external_id=part_ids[0] if part_ids else "",
-        external_url=url,
-        published_at=timezone.now(),
-        error_code="",
-        error_message="",
-    )
     return "published"
 
 
