@@ -266,6 +266,7 @@ def start(directory: Path, log: Log) -> Network:
         [str(node_binary(directory)), "--import", "./loopback.mjs", "network.mjs"],
         cwd=directory,
         env=env,
+        stdin=subprocess.PIPE,  # closed when this process ends: the network then stops too
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -49,6 +49,10 @@ const close = async (signal) => {
 }
 process.on('SIGTERM', () => close('SIGTERM'))
 process.on('SIGINT', () => close('SIGINT'))
+// The test run holds our stdin open; when it dies without stopping us (killed, crashed), the
+// pipe closes and the network goes with it instead of running on unattended.
+process.stdin.on('close', () => close('end of stdin'))
+process.stdin.resume()
 
 console.log(
   'READY ' +
