@@ -56,6 +56,7 @@ INSTALL_STEP_TIMEOUT_S = 1500
 START_TIMEOUT_S = 240
 STOP_TIMEOUT_S = 25
 SCHEMA_PREFIX = "tsqpeer_"
+RUN_DIR_PREFIX = "tsq-atproto-"
 
 Log = Callable[[str], None]
 
@@ -248,10 +249,11 @@ def start(directory: Path, log: Log) -> Network:
     """Start the network and wait (bounded) for its READY line."""
     check_services()
     drop_stale_schemas()
+    remove_stale_run_dirs()
     for script in SCRIPTS:
         shutil.copy(HERE / script, directory / script)
     schema = new_schema_name()
-    run_dir = Path(tempfile.mkdtemp(prefix="tsq-atproto-"))
+    run_dir = Path(tempfile.mkdtemp(prefix=f"{RUN_DIR_PREFIX}{os.getpid()}-"))
     env = _node_env(
         directory,
         DB_POSTGRES_URL=POSTGRES_URL,
@@ -359,6 +361,14 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def remove_stale_run_dirs() -> None:
+    """Temporary directories of runs whose process is gone (the PDS's repositories, blobs)."""
+    for path in Path(tempfile.gettempdir()).glob(f"{RUN_DIR_PREFIX}*-*"):
+        pid = path.name.removeprefix(RUN_DIR_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def drop_stale_schemas() -> None:
