@@ -41,7 +41,7 @@ test-sqlite: $(STAMP)
 
 test-postgres: $(STAMP)
 	@echo "== Test suite on PostgreSQL ($(TEST_DATABASE_URL)) =="
-	$(TEST_ENV) DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(TEST_ENV) DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest -m "not browser and not peers" $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
