@@ -7,6 +7,8 @@ A time with an offset ("...T09:30+01:00" or "Z") is read as that instant and sho
 zone. Seconds are dropped: posts are planned to the minute. A time more than a minute in
 the past is refused (the caller probably made a mistake; leaving `at` out publishes now);
 within that minute it goes out at once, so a clock that is slightly off is not an error.
+Only a missing (or null) `at` publishes now; an empty string is refused like any other
+malformed time.
 """
 
 from __future__ import annotations
@@ -207,7 +209,9 @@ def schedule_post(
     zone = clean_zone(body.time_zone or membership.workspace.time_zone)
     wall = None
     notes: list[str] = []
-    if body.at is not None and body.at.strip():
+    # Only a missing `at` means now: an empty one is more likely a client's bug than a
+    # wish to publish this instant, and a post that went out cannot be taken back.
+    if body.at is not None:
         wall = parse_wall_time(body.at, zone)
         if local_to_utc(wall, zone).utc < timezone.now() - PAST_GRACE:
             raise ActionError(

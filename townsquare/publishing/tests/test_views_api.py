@@ -378,6 +378,7 @@ def test_daylight_saving_changes_are_explained(alice_client, workspace_a, post):
 @pytest.mark.parametrize(
     ("body", "code"),
     [
+        ({"at": ""}, "invalid_time"),
         ({"at": "tomorrow at nine"}, "invalid_time"),
         ({"at": "2027-02-30T09:00"}, "invalid_time"),
         ({"at": "2027-12-01"}, "invalid_time"),
