@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import regex
@@ -260,6 +261,17 @@ def _format(value: object, german: bool) -> str:
     return f"{value:,}"
 
 
+@lru_cache(maxsize=512)
+def _messages(message: str, fields: tuple[tuple[str, type, object], ...]) -> tuple[str, str]:
+    """The English and German message with its fields filled in. Cached: every post gets the
+    same few (a network that needs media, links that cannot be clicked)."""
+    en, de = _MESSAGES[message]
+    return (
+        en.format(**{key: _format(value, False) for key, _, value in fields}),
+        de.format(**{key: _format(value, True) for key, _, value in fields}),
+    )
+
+
 # --- text health ---------------------------------------------------------------------------------
 _LONE_SURROGATE = regex.compile(r"[\ud800-\udfff]")
 # C0 and C1 controls except tab, line feed and carriage return; DEL; non-characters.
@@ -279,6 +291,12 @@ def _health(text: str) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
     surrogate = _LONE_SURROGATE.search(text)
     control = _CONTROL.search(text)
     return (surrogate.span() if surrogate else None, control.span() if control else None)
+
+
+# The variants of a post for different networks often have the same text: their hashtags and
+# URLs are found once.
+_hashtags_of = lru_cache(maxsize=64)(find_hashtags)
+_urls_of = lru_cache(maxsize=64)(extract_urls)
 
 
 def _mime_allowed(mime: str, allowed: tuple[str, ...]) -> bool:
@@ -309,10 +327,10 @@ class _Check:
         **fields: object,
     ) -> None:
         """Record a problem; `message` names the catalogue entry when it differs from `code`."""
-        en, de = _MESSAGES[message or code]
         fields["net"] = self.rules.display_name
-        en = en.format(**{key: _format(value, False) for key, value in fields.items()})
-        de = de.format(**{key: _format(value, True) for key, value in fields.items()})
+        en, de = _messages(
+            message or code, tuple((key, type(value), value) for key, value in fields.items())
+        )
         if self.media is not None:
             en, de = f"Media file {self.media}: {en}", f"Mediendatei {self.media}: {de}"
         elif self.part is not None and self.multipart:
@@ -425,7 +443,7 @@ class _Check:
 
     def check_counts(self, text: str) -> None:
         rules = self.rules
-        hashtags = find_hashtags(text)
+        hashtags = _hashtags_of(text)
         most = rules.hashtags_max.value
         if most is not None and len(hashtags) > most:
             span, count, things = (
@@ -436,7 +454,7 @@ class _Check:
             self.add(
                 "hashtags_too_many", "error", "too_many", span, count=count, max=most, things=things
             )
-        urls = extract_urls(text)
+        urls = _urls_of(text)
         for name, most, counter in (
             ("cashtags", rules.cashtags_max.value, count_cashtags),
             ("mentions", rules.mentions_max.value, count_mentions),

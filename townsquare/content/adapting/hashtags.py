@@ -217,6 +217,7 @@ def plan_hashtags(
     )
 
 
+@lru_cache(maxsize=256)
 def end_block(tags: tuple[str, ...]) -> str:
     return " ".join(f"#{tag}" for tag in tags)
 

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from townsquare.content.adapting import notes
 from townsquare.content.adapting.model import Change, Language, LinkMode
@@ -61,6 +62,7 @@ def _contains(urls: list[str], wanted: str) -> bool:
     return any(_comparable(url) == wanted_key for url in urls)
 
 
+@lru_cache(maxsize=1024)
 def _comparable(url: str) -> str:
     # "https://shop.example/" and "shop.example" are the same link to a reader.
     key = url.casefold().removeprefix("https://").removeprefix("http://")

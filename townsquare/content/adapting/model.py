@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Literal
 
 Language = Literal["de", "en"]
@@ -156,7 +157,10 @@ class ContactBook:
         return self._by_key.get(contact_key(name))
 
 
+@lru_cache(maxsize=1024)
 def contact_key(name: str) -> str:
+    """A name as the contact book compares it (cached: a post looks its names up once per
+    network)."""
     return " ".join(name.split()).casefold()
 
 

@@ -1,10 +1,13 @@
 """Every change and warning the engine can report, in English and German, in one place.
 
 Keeping the texts together keeps the two languages in step and the codes stable; the
-rest of the engine only calls these functions.
+rest of the engine only calls these functions. Changes are immutable, so the notes about
+names, handles and links (the same few for every network of a post) are made once.
 """
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 from townsquare.content.adapting.model import Change
 
@@ -26,6 +29,7 @@ _NETWORK_NAMES = {
 }
 
 
+@lru_cache(maxsize=1024)
 def network_name(network: str) -> str:
     return _NETWORK_NAMES.get(network, network.replace("_", " ").title())
 
@@ -42,6 +46,7 @@ def _quote(text: str, limit: int = 60) -> str:
 # Mentions
 
 
+@lru_cache(maxsize=1024)
 def mention_mapped(name: str, handle: str, network: str) -> Change:
     where = network_name(network)
     return Change(
@@ -51,6 +56,7 @@ def mention_mapped(name: str, handle: str, network: str) -> Change:
     )
 
 
+@lru_cache(maxsize=1024)
 def mention_without_handle(name: str, network: str) -> Change:
     where = network_name(network)
     return Change(
@@ -61,6 +67,7 @@ def mention_without_handle(name: str, network: str) -> Change:
     )
 
 
+@lru_cache(maxsize=1024)
 def mention_unknown(name: str) -> Change:
     return Change(
         "mention_unknown",
@@ -80,6 +87,7 @@ def mention_syntax_left(name: str) -> Change:
 # Links
 
 
+@lru_cache(maxsize=1024)
 def link_card(url: str) -> Change:
     return Change(
         "link_card",
@@ -88,6 +96,7 @@ def link_card(url: str) -> Change:
     )
 
 
+@lru_cache(maxsize=1024)
 def link_appended(url: str, network: str) -> Change:
     where = network_name(network)
     return Change(
@@ -97,6 +106,7 @@ def link_appended(url: str, network: str) -> Change:
     )
 
 
+@lru_cache(maxsize=1024)
 def link_replaced_by_hint(url: str, hint: str, network: str) -> Change:
     where = network_name(network)
     return Change(
@@ -106,6 +116,7 @@ def link_replaced_by_hint(url: str, hint: str, network: str) -> Change:
     )
 
 
+@lru_cache(maxsize=1024)
 def link_removed(url: str, network: str) -> Change:
     where = network_name(network)
     return Change(
@@ -115,6 +126,7 @@ def link_removed(url: str, network: str) -> Change:
     )
 
 
+@lru_cache(maxsize=1024)
 def link_hint_added(hint: str) -> Change:
     return Change(
         "link_hint_added",
@@ -123,6 +135,7 @@ def link_hint_added(hint: str) -> Change:
     )
 
 
+@lru_cache(maxsize=1024)
 def bio_link_reminder(url: str, account: str) -> Change:
     return Change(
         "bio_link_reminder",
