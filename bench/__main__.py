@@ -3,7 +3,7 @@
 import runpy
 import sys
 
-BENCHMARKS = ["bench.adapt"]
+BENCHMARKS = ["bench.adapt", "bench.publish"]
 
 for module in BENCHMARKS:
     print(f"== {module} ==", flush=True)
