@@ -8,6 +8,7 @@ Lengths are integers in the unit the network counts; all functions accept any Py
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -202,16 +203,40 @@ def text_length(
     content_warning: str = "",
 ) -> int:
     """Length of `text` under the counting rule named `counting` (see model.TEXT_COUNTINGS)."""
+    if counting in _REMEMBERED:
+        if text[-1:].isdigit() and (space := text.rfind(" ")) > 0:
+            ending = text[space:]
+            if _NUMBERING.fullmatch(ending) and text[space - 1] in _ASCII_VISIBLE:
+                head = text[:space]
+                return _remembered(counting, head, url_weight, content_warning) + len(ending)
+        return _remembered(counting, text, url_weight, content_warning)
+    counter = _SIMPLE_COUNTERS.get(counting)
+    if counter is None:
+        raise ValueError(f"Unknown text counting rule {counting!r}")
+    return counter(text)
+
+
+def _count(counting: str, text: str, url_weight: int | None, content_warning: str) -> int:
     if counting == "x_weighted_v3":
         if url_weight is None or url_weight == X_CONFIG_V3.transformed_url_length:
             return x_weighted_length(text)
         return x_weighted_length(text, _x_config_with_url_weight(url_weight))
     if counting == "mastodon":
         return mastodon_length(text, content_warning, 23 if url_weight is None else url_weight)
-    counter = _SIMPLE_COUNTERS.get(counting)
-    if counter is None:
-        raise ValueError(f"Unknown text counting rule {counting!r}")
-    return counter(text)
+    return grapheme_count(text) if counting == "bluesky" else threads_length(text)
+
+
+# A thread is measured piece by piece while it is split, then each finished part (a piece and
+# its numbering " 2/5") is measured again when it is validated. The counts of these four
+# rules are remembered for the last few texts, and a text ending in such a numbering after a
+# visible ASCII character counts as its head plus one per character of the numbering: nothing
+# the counters look at (URLs, mentions, emoji, grapheme clusters, NFC composition) reaches
+# across that space, every character of the numbering counts one, and X weighs everything in
+# whole characters.
+_REMEMBERED = frozenset({"x_weighted_v3", "bluesky", "mastodon", "threads"})
+_remembered = lru_cache(maxsize=256)(_count)
+_NUMBERING = re.compile(r" [0-9]{1,4}/[0-9]{1,4}")
+_ASCII_VISIBLE = frozenset(chr(code) for code in range(0x21, 0x7F))
 
 
 @lru_cache(maxsize=8)
@@ -220,8 +245,6 @@ def _x_config_with_url_weight(url_weight: int) -> XCountingConfig:
 
 
 _SIMPLE_COUNTERS: dict[str, Callable[[str], int]] = {
-    "bluesky": grapheme_count,
-    "threads": threads_length,
     "telegram": telegram_length,
     "linkedin_little": linkedin_length,
     "utf16": utf16_length,

@@ -13,7 +13,9 @@ import regex
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from townsquare.networks.rules import counting as counting_module
 from townsquare.networks.rules import text_units, urls, x_weighted
+from townsquare.networks.rules.counting import text_length
 from townsquare.networks.rules.text_units import (
     emoji_spans,
     emoji_spans_by_tokenizer,
@@ -69,7 +71,7 @@ _piece = st.one_of(
     st.sampled_from(_PIECES),
     st.sampled_from(_EMOJI),
     st.sampled_from(_EMOJI).flatmap(lambda key: st.integers(1, len(key)).map(lambda n: key[:n])),
-    st.text(st.characters(blacklist_categories=("Cs",)), max_size=4),
+    st.text(st.characters(blacklist_categories=["Cs"]), max_size=4),
 )
 texts = st.lists(_piece, max_size=30).map("".join)
 thorough = settings(
@@ -167,3 +169,41 @@ def test_configurations_with_several_range_weights_weigh_code_point_by_code_poin
     config = XCountingConfig(ranges=((0, 127, 100), (128, 4351, 150)))
     assert x_weighted_length("aä", config) == 2  # (100 + 150) // 100
     assert x_weighted_length("ä" * 4, config) == 6
+
+
+# --- remembered counts and thread numbering ---------------------------------------------------
+_RULES = ["x_weighted_v3", "bluesky", "mastodon", "threads"]
+
+
+@thorough
+@given(
+    texts,
+    st.integers(0, 120),
+    st.integers(0, 120),
+    st.sampled_from(["", "x", " ", "\u0301", "\ufe0f", "\u20e3"]),
+    st.sampled_from(_RULES),
+    st.sampled_from([(None, ""), (30, "Spoiler\u0301 "), (23, "A")]),
+)
+@example("see example.com", 1, 2, "", "x_weighted_v3", (None, ""))
+@example("\u0600a", 1, 2, "", "bluesky", (None, ""))  # a prepended mark joins the "a" only
+@example("@alice@social.example", 3, 4, "", "mastodon", (None, "cw"))
+def test_a_numbered_part_counts_as_its_head_plus_the_numbering(
+    text: str,
+    index: int,
+    total: int,
+    after: str,
+    counting: str,
+    options: tuple[int | None, str],
+) -> None:
+    url_weight, warning = options
+    numbered = f"{text} {index}/{total}{after}"
+    expected = counting_module._count(counting, numbered, url_weight, warning)
+    counting_module._remembered.cache_clear()
+    assert (
+        text_length(counting, numbered, url_weight=url_weight, content_warning=warning) == expected
+    )
+    # Again with the head remembered, as after a thread split.
+    text_length(counting, text, url_weight=url_weight, content_warning=warning)
+    assert (
+        text_length(counting, numbered, url_weight=url_weight, content_warning=warning) == expected
+    )
