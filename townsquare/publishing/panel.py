@@ -29,5 +29,8 @@ def publishing_panel(membership: Membership, post: Post) -> dict[str, Any]:
         "settle_form": SettleForm(),
         "can_schedule": has_perm(membership.role, Perm.SCHEDULE_POSTS),
         "time_zone": zone,
-        "any_active": any(p.status in (Status.SCHEDULED, Status.PUBLISHING) for p in publications),
+        # Failed ones count too: cancelling them clears the alarm on the dashboard.
+        "any_active": any(
+            p.status in (Status.SCHEDULED, Status.PUBLISHING, Status.FAILED) for p in publications
+        ),
     }
