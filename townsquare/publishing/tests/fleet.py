@@ -519,6 +519,14 @@ def forget_queue(broker_url: str, name: str) -> None:
         client = redis.Redis.from_url(broker_url)
         try:
             client.delete(name, f"_kombu.binding.{name}", f"_kombu.binding_permanent.{name}")
+            # Messages a killed worker had taken but not acknowledged wait in kombu's
+            # "unacked" hash; after the visibility timeout any worker on this Redis would
+            # put them back into the queue, which nobody reads any more.
+            for tag, raw in client.hscan_iter("unacked"):
+                _message, _exchange, routing_key = json.loads(raw)
+                if routing_key == name:
+                    client.hdel("unacked", tag)
+                    client.zrem("unacked_index", tag)
         finally:
             client.close()
     else:
