@@ -8,6 +8,8 @@ every measure is a scan or two in C, cheaper than keeping texts (and their resul
 from __future__ import annotations
 
 import re
+import sys
+from array import array
 from collections.abc import Iterable
 from itertools import accumulate
 
@@ -27,14 +29,18 @@ _JOINING_PROPERTIES = (
     r"\r\p{GCB=Extend}\p{GCB=ZWJ}\p{GCB=SpacingMark}\p{GCB=Prepend}"
     r"\p{GCB=Regional_Indicator}\p{GCB=L}\p{GCB=V}\p{GCB=T}\p{GCB=LV}\p{GCB=LVT}"
 )
-# Planes 2-3 (CJK ideographs), 4-13 (unassigned) and 15-16 (private use) have none.
-_PLANES_WITH_JOINING = range(0x20000), range(0xE0000, 0xE1000)
+# Planes 2-3 (CJK ideographs), 4-13 (unassigned) and 15-16 (private use) have none, nor
+# have the surrogates (controls).
+_RANGES_WITH_JOINING = (range(0xD800), range(0xE000, 0x20000), range(0xE0000, 0xE1000))
 
 
 def joining_code_points() -> frozenset[str]:
     """Every code point the segmentation may join with a neighbour, per `regex`'s data."""
-    planes = "".join(chr(code) for plane in _PLANES_WITH_JOINING for code in plane)
-    return frozenset(regex.findall(f"[{_JOINING_PROPERTIES}]", planes))
+    codes = array(next(code for code in "IL" if array(code).itemsize == 4))
+    for codes_in_range in _RANGES_WITH_JOINING:
+        codes.extend(codes_in_range)
+    everything = codes.tobytes().decode("utf-32-le" if sys.byteorder == "little" else "utf-32-be")
+    return frozenset(regex.findall(f"[{_JOINING_PROPERTIES}]", everything))
 
 
 def _joining_scan(joining: frozenset[str]) -> re.Pattern[str]:

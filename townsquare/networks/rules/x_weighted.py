@@ -71,7 +71,22 @@ def _heavy_runs(config: XCountingConfig) -> re.Pattern[str]:
     return re.compile(f"[^{parts}]+")
 
 
-_HEAVY_RUNS = {X_CONFIG_V3.ranges: _heavy_runs(X_CONFIG_V3)}
+# (weight of every code point inside the ranges, runs outside them) for configurations whose
+# ranges all weigh the same, as every published one does; None for the others.
+type _Uniform = tuple[int, re.Pattern[str]] | None
+_DEFAULT_RANGES = X_CONFIG_V3.ranges
+_DEFAULT_UNIFORM: _Uniform = (_DEFAULT_RANGES[0][2], _heavy_runs(X_CONFIG_V3))
+_UNIFORM: dict[tuple[tuple[int, int, int], ...], _Uniform] = {}
+
+
+def _uniform(config: XCountingConfig) -> _Uniform:
+    if config.ranges is _DEFAULT_RANGES:
+        return _DEFAULT_UNIFORM
+    if config.ranges not in _UNIFORM:
+        weights = {weight for _, _, weight in config.ranges}
+        uniform = (weights.pop(), _heavy_runs(config)) if len(weights) == 1 else None
+        _UNIFORM[config.ranges] = uniform
+    return _UNIFORM[config.ranges]
 
 
 def _code_point_weight(code_point: int, config: XCountingConfig) -> int:
@@ -87,7 +102,8 @@ def parse_x_text(text: str, config: XCountingConfig = X_CONFIG_V3) -> XTextResul
     """Weighted length, validity and the valid range of `text`, per twitter-text."""
     normalized = unicodedata.normalize("NFC", text)
     max_scaled = config.max_weighted_length * config.scale
-    total, has_invalid, urls, emojis = _scaled_weight(normalized, config)
+    total, urls, emojis = _scaled_weight(normalized, config)
+    has_invalid = _has_invalid(normalized)
     if total <= max_scaled and not has_invalid:
         fitting_end, overflow = len(normalized), None
     else:
@@ -117,41 +133,38 @@ def parse_x_text(text: str, config: XCountingConfig = X_CONFIG_V3) -> XTextResul
 
 
 def _has_invalid(text: str) -> bool:
-    return not text.isascii() and any(char in text for char in _INVALID_CHARS)
+    return not text.isascii() and ("\ufeff" in text or "\ufffe" in text or "\uffff" in text)
 
 
 def _scaled_weight(
     text: str, config: XCountingConfig
-) -> tuple[int, bool, tuple[UrlMatch, ...], tuple[tuple[int, int], ...]]:
-    """(total weight in hundredths, whether an invalid code point occurs, URLs, emoji).
+) -> tuple[int, tuple[UrlMatch, ...], tuple[tuple[int, int], ...]]:
+    """(total weight in hundredths, URLs, emoji).
 
     Light code points are counted in C from the runs of heavy ones; then URLs and emoji
     replace the weight of the code points they cover.
     """
-    range_weights = {weight for _, _, weight in config.ranges}
-    if len(range_weights) != 1:
+    uniform = _uniform(config)
+    if uniform is None:
         return _scaled_weight_by_code_point(text, config)
-    heavy_pattern = _HEAVY_RUNS.get(config.ranges)
-    if heavy_pattern is None:
-        heavy_pattern = _HEAVY_RUNS.setdefault(config.ranges, _heavy_runs(config))
-    heavy_runs = [] if text.isascii() else heavy_pattern.findall(text)
-    heavy = sum(map(len, heavy_runs))
-    total = (len(text) - heavy) * range_weights.pop() + heavy * config.default_weight
+    light, heavy_pattern = uniform
+    heavy = 0 if text.isascii() else sum(map(len, heavy_pattern.findall(text)))
+    total = (len(text) - heavy) * light + heavy * config.default_weight
     urls = extract_urls(text)
     emojis = emoji_spans(text) if config.emoji_parsing else ()
-    has_invalid = _has_invalid(text)
-    return _with_entities(text, total, urls, emojis, config), has_invalid, urls, emojis
+    if not urls and not emojis:
+        return total, urls, emojis
+    return _with_entities(text, total, urls, emojis, config), urls, emojis
 
 
 def _scaled_weight_by_code_point(
     text: str, config: XCountingConfig
-) -> tuple[int, bool, tuple[UrlMatch, ...], tuple[tuple[int, int], ...]]:
+) -> tuple[int, tuple[UrlMatch, ...], tuple[tuple[int, int], ...]]:
     """The same for configurations whose ranges weigh differently: code point by code point."""
     urls = extract_urls(text)
     emojis = emoji_spans(text) if config.emoji_parsing else ()
     total = _plain_weight(text, 0, len(text), config)
-    has_invalid = _has_invalid(text)
-    return _with_entities(text, total, urls, emojis, config), has_invalid, urls, emojis
+    return _with_entities(text, total, urls, emojis, config), urls, emojis
 
 
 def _with_entities(
@@ -167,13 +180,18 @@ def _with_entities(
             text, url.start, url.end, config
         )
     for start, end in emojis:
-        if any(url.start <= start < url.end for url in urls):
+        if urls and any(url.start <= start < url.end for url in urls):
             continue  # twitter-text walks the text once; an emoji inside a URL is part of it
         total += config.default_weight - _plain_weight(text, start, end, config)
     return total
 
 
 def _plain_weight(text: str, start: int, end: int, config: XCountingConfig) -> int:
+    uniform = _uniform(config)
+    if uniform is not None:
+        light, heavy_pattern = uniform
+        heavy = sum(map(len, heavy_pattern.findall(text, start, end)))
+        return (end - start - heavy) * light + heavy * config.default_weight
     return sum(_code_point_weight(ord(char), config) for char in text[start:end])
 
 
