@@ -21,9 +21,8 @@ BREAKABLE_SPACE = (
     " \t\n\r\x0b\x0c\x1c-\x1f\x85\u1680\u2000-\u2006\u2008-\u200a\u2028\u2029\u205f\u3000"
 )
 _SPLIT_RE = re.compile(f"([{BREAKABLE_SPACE}]+)")
-_LINE_BREAK = "\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029"
-# A whitespace run with a line break in it, from its start.
-_LINE_BREAK_RUN_RE = re.compile(f"[{BREAKABLE_SPACE}]*?[{_LINE_BREAK}][{BREAKABLE_SPACE}]*")
+# A line break and the rest of its whitespace run.
+_LINE_BREAK_RE = re.compile(f"[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029][{BREAKABLE_SPACE}]*")
 
 # Abbreviations after which a period does not end a sentence, German and English.
 # Single letters ("z.", "B.") and one- or two-digit numbers ("1. Mai") are ruled out by
@@ -110,8 +109,11 @@ def layout_of(text: str) -> Layout:
     if starts and pieces[-1] == "":
         starts.pop()
         ends.pop()
-    # Runs with a line break: the start of each (those at the edges are dropped below).
-    sentence_starts = {match.start() for match in _LINE_BREAK_RUN_RE.finditer(text)}
+    sentence_starts: set[int] = set()
+    for match in _LINE_BREAK_RE.finditer(text):  # once per run: the match takes in its rest
+        run = bisect_right(starts, match.start()) - 1
+        if run >= 0 and match.start() < ends[run]:
+            sentence_starts.add(starts[run])
     for match in _SENTENCE_END_RE.finditer(text):
         run_start, run_end = match.span(1)
         # "ca. zehn", "e.g. our": a lowercase word after the period continues the sentence.
