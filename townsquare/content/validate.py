@@ -262,9 +262,10 @@ def _format(value: object, german: bool) -> str:
 
 
 @lru_cache(maxsize=512)
-def _messages(message: str, fields: tuple[tuple[str, type, object], ...]) -> tuple[str, str]:
-    """The English and German message with its fields filled in. Cached: every post gets the
-    same few (a network that needs media, links that cannot be clicked)."""
+def _messages(message: str, fields: tuple[tuple[str, str, object], ...]) -> tuple[str, str]:
+    """The English and German message with its fields (name, repr, value) filled in. Cached:
+    every post gets the same few (a network that needs media, links that cannot be clicked);
+    the repr keeps apart values that are equal but read differently (1 and 1.0, 0.0 and -0.0)."""
     en, de = _MESSAGES[message]
     return (
         en.format(**{key: _format(value, False) for key, _, value in fields}),
@@ -329,7 +330,7 @@ class _Check:
         """Record a problem; `message` names the catalogue entry when it differs from `code`."""
         fields["net"] = self.rules.display_name
         en, de = _messages(
-            message or code, tuple((key, type(value), value) for key, value in fields.items())
+            message or code, tuple((key, repr(value), value) for key, value in fields.items())
         )
         if self.media is not None:
             en, de = f"Media file {self.media}: {en}", f"Mediendatei {self.media}: {de}"

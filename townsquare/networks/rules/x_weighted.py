@@ -71,22 +71,23 @@ def _heavy_runs(config: XCountingConfig) -> re.Pattern[str]:
     return re.compile(f"[^{parts}]+")
 
 
-# (weight of every code point inside the ranges, runs outside them) for configurations whose
-# ranges all weigh the same, as every published one does; None for the others.
-type _Uniform = tuple[int, re.Pattern[str]] | None
-_DEFAULT_RANGES = X_CONFIG_V3.ranges
-_DEFAULT_UNIFORM: _Uniform = (_DEFAULT_RANGES[0][2], _heavy_runs(X_CONFIG_V3))
+# (weight of every code point inside the ranges, runs outside them, whether all of ASCII is
+# inside) for configurations whose ranges all weigh the same, as every published one does;
+# None for the others.
+type _Uniform = tuple[int, re.Pattern[str], bool] | None
 _UNIFORM: dict[tuple[tuple[int, int, int], ...], _Uniform] = {}
 
 
 def _uniform(config: XCountingConfig) -> _Uniform:
-    if config.ranges is _DEFAULT_RANGES:
-        return _DEFAULT_UNIFORM
-    if config.ranges not in _UNIFORM:
+    try:
+        return _UNIFORM[config.ranges]
+    except KeyError:
         weights = {weight for _, _, weight in config.ranges}
-        uniform = (weights.pop(), _heavy_runs(config)) if len(weights) == 1 else None
-        _UNIFORM[config.ranges] = uniform
-    return _UNIFORM[config.ranges]
+        heavy_pattern = _heavy_runs(config)
+        ascii_light = heavy_pattern.search("".join(map(chr, range(128)))) is None
+        found = (weights.pop(), heavy_pattern, ascii_light) if len(weights) == 1 else None
+        _UNIFORM[config.ranges] = found
+        return found
 
 
 def _code_point_weight(code_point: int, config: XCountingConfig) -> int:
@@ -147,8 +148,9 @@ def _scaled_weight(
     uniform = _uniform(config)
     if uniform is None:
         return _scaled_weight_by_code_point(text, config)
-    light, heavy_pattern = uniform
-    heavy = 0 if text.isascii() else sum(map(len, heavy_pattern.findall(text)))
+    light, heavy_pattern, ascii_light = uniform
+    ascii_only = ascii_light and text.isascii()
+    heavy = 0 if ascii_only else sum(map(len, heavy_pattern.findall(text)))
     total = (len(text) - heavy) * light + heavy * config.default_weight
     urls = extract_urls(text)
     emojis = emoji_spans(text) if config.emoji_parsing else ()
@@ -189,7 +191,7 @@ def _with_entities(
 def _plain_weight(text: str, start: int, end: int, config: XCountingConfig) -> int:
     uniform = _uniform(config)
     if uniform is not None:
-        light, heavy_pattern = uniform
+        light, heavy_pattern, _ = uniform
         heavy = sum(map(len, heavy_pattern.findall(text, start, end)))
         return (end - start - heavy) * light + heavy * config.default_weight
     return sum(_code_point_weight(ord(char), config) for char in text[start:end])

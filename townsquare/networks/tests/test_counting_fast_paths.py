@@ -169,10 +169,17 @@ def _x_weight_code_point_by_code_point(text: str, config: XCountingConfig) -> in
     return total
 
 
+_X_CONFIGS = [
+    X_CONFIG_V3,
+    X_CONFIG_V2,
+    XCountingConfig(transformed_url_length=30),
+    XCountingConfig(ranges=((48, 57, 100), (128, 4351, 100))),  # ASCII letters weigh double
+    XCountingConfig(ranges=((0, 127, 100), (128, 4351, 150))),  # not one weight for all
+]
+
+
 @thorough
-@given(
-    texts, st.sampled_from([X_CONFIG_V3, X_CONFIG_V2, XCountingConfig(transformed_url_length=30)])
-)
+@given(texts, st.sampled_from(_X_CONFIGS))
 @example("\ufeff\u0958 a", X_CONFIG_V3)
 def test_x_weight_from_heavy_runs_equals_weighing_every_code_point(
     text: str, config: XCountingConfig
