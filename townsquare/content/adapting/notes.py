@@ -2,7 +2,8 @@
 
 Keeping the texts together keeps the two languages in step and the codes stable; the
 rest of the engine only calls these functions. Changes are immutable, so the notes about
-names, handles and links (the same few for every network of a post) are made once.
+names and handles (the same few for every network of every post) are made once; notes
+about a post's links are not kept, as the next post has other links.
 """
 
 from __future__ import annotations
@@ -87,7 +88,6 @@ def mention_syntax_left(name: str) -> Change:
 # Links
 
 
-@lru_cache(maxsize=1024)
 def link_card(url: str) -> Change:
     return Change(
         "link_card",
@@ -96,7 +96,6 @@ def link_card(url: str) -> Change:
     )
 
 
-@lru_cache(maxsize=1024)
 def link_appended(url: str, network: str) -> Change:
     where = network_name(network)
     return Change(
@@ -106,7 +105,6 @@ def link_appended(url: str, network: str) -> Change:
     )
 
 
-@lru_cache(maxsize=1024)
 def link_replaced_by_hint(url: str, hint: str, network: str) -> Change:
     where = network_name(network)
     return Change(
@@ -116,7 +114,6 @@ def link_replaced_by_hint(url: str, hint: str, network: str) -> Change:
     )
 
 
-@lru_cache(maxsize=1024)
 def link_removed(url: str, network: str) -> Change:
     where = network_name(network)
     return Change(
@@ -135,7 +132,6 @@ def link_hint_added(hint: str) -> Change:
     )
 
 
-@lru_cache(maxsize=1024)
 def bio_link_reminder(url: str, account: str) -> Change:
     return Change(
         "bio_link_reminder",

@@ -151,9 +151,18 @@ def _walk_pattern(node: _Trie) -> str:
     return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
-_TRIE = _emoji_trie(emoji.EMOJI_DATA)
-# One pattern per first code point (an alternation of all 1,400 would be tried in turn),
-# compiled when a text first holds that code point.
+# The sequences by their first code point. The trie below each is built (and compiled into
+# one pattern, as an alternation of all 1,400 first code points would be tried in turn) when
+# a text first holds that code point; the whole trie would be thousands of dictionaries for
+# the garbage collector to visit.
+def _by_start(sequences: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    grouped: dict[str, list[str]] = {}
+    for sequence in sequences:
+        grouped.setdefault(sequence[0], []).append(sequence)
+    return {first: tuple(group) for first, group in grouped.items()}
+
+
+_SEQUENCES_BY_START = _by_start(emoji.EMOJI_DATA)
 _WALKS: dict[str, re.Pattern[str]] = {}
 
 
@@ -161,11 +170,12 @@ def _walk_after(first: str) -> re.Pattern[str]:
     """The walk through the trie below `first`, matched right after it."""
     walk = _WALKS.get(first)
     if walk is None:
-        walk = _WALKS.setdefault(first, re.compile(_walk_pattern(_TRIE[first])))
+        below = _emoji_trie(sequence[1:] for sequence in _SEQUENCES_BY_START[first])
+        walk = _WALKS.setdefault(first, re.compile(_walk_pattern(below)))
     return walk
 
 
-_STARTS = frozenset(char for char in _TRIE if char)
+_STARTS = frozenset(_SEQUENCES_BY_START)
 # Where a walk can start, except the ASCII keycap bases: those only start a sequence when a
 # keycap mark follows, so the scan looks for the mark and then one code point back, and the
 # digits, "#" and "*" of ordinary text cost nothing. The standard library engine tests the
@@ -203,7 +213,7 @@ def emoji_spans(text: str) -> tuple[tuple[int, int], ...]:
                 continue
             start -= 1
             first = text[start]
-        elif first not in _TRIE:
+        elif first not in _SEQUENCES_BY_START:
             position = start + 1  # between two starts beyond the Basic Multilingual Plane
             continue
         matched = _walk_after(first).match(text, start + 1)
