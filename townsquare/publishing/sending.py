@@ -77,7 +77,13 @@ def rate_limit_wait(pub: Publication) -> float:
 
 
 def penalise_account(pub: Publication, after_seconds: float) -> None:
-    """The network said when it takes requests again: every worker waits until then."""
+    """The network said when this account may post again: every worker waits until then.
+
+    Only the account's own windows are blocked: one account's 429 must not hold back the
+    other accounts of the workspace on the same network.
+    """
     until = time.time() + after_seconds
+    own = f"{pub.account.network}:account:{pub.account_id}"
     for key, _rate in limits_for(pub.account.network, pub.account_id):
-        penalise(key, until)
+        if key == own or key.startswith(own + ":"):
+            penalise(key, until)

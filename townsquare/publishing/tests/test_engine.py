@@ -252,3 +252,22 @@ def test_a_second_copy_of_a_task_changes_nothing_while_the_first_is_sending(
     pub = Publication.objects.get()
     assert pub.status == "published" and pub.external_id == network.stats()["posts"][0]["id"]
     assert len(network.stats()["posts"]) == 1 and network.stats()["duplicates"] == []
+
+
+def test_one_accounts_rate_limit_does_not_hold_back_another_account(
+    membership, make_post, network, workspace_a
+):
+    from townsquare.content.actions import PostInput, do_save_post
+    from townsquare.networks.credentials import store_credentials
+    from townsquare.networks.models import SocialAccount
+
+    other = SocialAccount.objects.create(workspace=workspace_a, network="testnet", handle="beta")
+    store_credentials(other, {"access_token": "token-beta", "instance_url": network.url})
+    network.set_faults(rate_limit={"every_n": 1, "reset_after_s": 30})
+    do_schedule_post(membership, make_post("Erster"), None)
+    assert run_due() == ["retry"]
+    network.set_faults()
+    do_schedule_post(
+        membership, do_save_post(membership, PostInput(text="Zweiter"), [other.pk]), None
+    )
+    assert run_due() == ["published"], "the other account is not blocked by the first one's reset"
