@@ -51,8 +51,8 @@ lint: $(STAMP)
 	$(TEST_ENV) $(TSQ) makemigrations --check --dry-run
 
 messages: $(STAMP)
-	cd townsquare && SECRET_KEY=x ../$(TSQ) makemessages -l de --no-location --ignore 'tests/*'
-	cd townsquare && SECRET_KEY=x ../$(TSQ) compilemessages
+	cd townsquare && SECRET_KEY=x TOWNSQUARE_DATA_DIR=$(CURDIR)/var ../$(TSQ) makemessages -l de --no-location --ignore 'tests/*' --ignore 'static/*'
+	cd townsquare && SECRET_KEY=x TOWNSQUARE_DATA_DIR=$(CURDIR)/var ../$(TSQ) compilemessages
 
 bench: $(STAMP)
 	$(TEST_ENV) $(PY) -m bench
