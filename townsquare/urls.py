@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("townsquare.content.aids_urls")),
     path("", include("townsquare.media.urls")),
     path("", include("townsquare.networks.bluesky.urls")),
+    path("", include("townsquare.networks.matrix.urls")),
     path("", include("townsquare.ui.urls")),
 ]
