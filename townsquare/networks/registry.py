@@ -17,6 +17,7 @@ PUBLISHERS: dict[str, str] = {
     # Real networks join as their connectors land, one line each, e.g.
     # "bluesky": "townsquare.networks.bluesky.connector.BlueskyPublisher".
     "bluesky": "townsquare.networks.bluesky.connector.BlueskyPublisher",
+    "mastodon": "townsquare.networks.mastodon.connector.MastodonPublisher",
     "matrix_room": "townsquare.networks.matrix.connector.MatrixPublisher",
     "testnet": "townsquare.networks.testnet.connector.TestNetPublisher",
 }
