@@ -253,7 +253,7 @@ def count_relations(
             if isinstance(target, str) and target in counts:
                 counts[target]["reactions"] += 1
         elif event.get("type") == MESSAGE and not is_edit(event):
-            target = reply_target(event) or thread_root(event)
-            if target in counts:
+            # A message in a thread answers its root too, whichever message it quotes.
+            for target in {reply_target(event), thread_root(event)} & counts.keys():
                 counts[target]["replies"] += 1
     return counts
