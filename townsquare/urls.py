@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("townsquare.content.aids_urls")),
     path("", include("townsquare.media.urls")),
     path("", include("townsquare.networks.bluesky.urls")),
+    path("", include("townsquare.networks.mastodon.urls")),
     path("", include("townsquare.networks.matrix.urls")),
     path("", include("townsquare.ui.urls")),
 ]

@@ -67,3 +67,28 @@ class RuleOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.network}.{self.rule} = {self.value!r}"
+
+
+class MastodonApp(models.Model):
+    """Townsquare's OAuth application on one Mastodon instance, for one callback address.
+
+    Registered once (`POST /api/v1/apps`) and reused by every workspace of the installation;
+    the client secret is stored encrypted with the key ring, like account credentials.
+    """
+
+    instance_url = models.CharField(max_length=300)
+    redirect_uri = models.CharField(max_length=500)
+    client_id = models.CharField(max_length=300)
+    client_secret_encrypted = models.TextField()
+    scopes = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instance_url", "redirect_uri"], name="one_mastodon_app_per_callback"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Mastodon app on {self.instance_url}"

@@ -290,7 +290,10 @@ def test_the_inbox_reads_mentions_replies_and_direct_messages_with_a_combined_cu
         in_reply_to_id=None,
         in_reply_to_account_id=None,
         visibility="public",
-        content='<p><span class="h-card"><a href="x">@<span>kaffee</span></a></span> Hallo &amp; tschüss<br>zweite Zeile</p>',
+        content=(
+            '<p><span class="h-card"><a href="x">@<span>kaffee</span></a></span> '
+            "Hallo &amp; tschüss<br>zweite Zeile</p>"
+        ),
     )
     reply = status_json(
         "102",
@@ -343,7 +346,7 @@ def test_a_garbled_cursor_starts_afresh_instead_of_failing():
     fake = FakeInstance(
         {"GET /api/v1/notifications": _listing(), "GET /api/v1/conversations": _listing()}
     )
-    messages, cursor = fake.connector().fetch_inbox(creds(), "not json{")
+    messages, _cursor = fake.connector().fetch_inbox(creds(), "not json{")
     assert messages == [] and "min_id" not in fake.requests[0].url.params
 
 
