@@ -1,0 +1,264 @@
+"""Install and run `mastodon-mock` (PyPI), a FastAPI imitation of the Mastodon API, on loopback.
+
+Installing: the pinned release goes into its own virtual environment,
+`$TOWNSQUARE_PEERS_CACHE/mastodon-mock-<version>` or
+`~/.cache/townsquare-peers/mastodon-mock-<version>`, made with the Python that runs the tests
+and kept between runs. It is not a dependency of Townsquare and nothing of it is imported
+here: it only runs as a separate process.
+
+Running: `mastodon_mock serve --in-memory` in a temporary directory (so no pyproject.toml of
+ours is read as its configuration), bound to 127.0.0.1 on a free port, in its own process
+group; `GET /api/v1/instance` is polled until it answers. Stopping ends that process group by
+its id and removes the directory.
+
+A machine without the package index skips the tests; a mock that installed but does not start
+is a failure.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+MOCK_VERSION = "0.6.1"
+PACKAGE = "mastodon-mock"
+CACHE_ENV = "TOWNSQUARE_PEERS_CACHE"
+
+INSTALL_TIMEOUT_S = 600
+INDEX_CHECK_TIMEOUT_S = 60
+START_TIMEOUT_S = 60
+STOP_TIMEOUT_S = 10
+
+Log = Callable[[str], None]
+
+
+class PeerUnavailable(RuntimeError):
+    """mastodon-mock cannot be installed here (no package index): the tests skip."""
+
+
+class PeerFailed(RuntimeError):
+    """mastodon-mock installed but did not come up: a real failure."""
+
+
+@dataclass
+class MockServer:
+    url: str
+    process: subprocess.Popen[bytes]
+    run_dir: Path
+
+    def log_tail(self, lines: int = 40) -> str:
+        path = self.run_dir / "server.log"
+        if not path.exists():
+            return ""
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def install_dir() -> Path:
+    base = os.environ.get(CACHE_ENV) or str(Path.home() / ".cache" / "townsquare-peers")
+    return Path(base) / f"mastodon-mock-{MOCK_VERSION}"
+
+
+def python_of(directory: Path) -> Path:
+    return directory / "bin" / "python"
+
+
+def ensure_installed(log: Log) -> Path:
+    """The virtual environment with mastodon-mock, installing it first when needed."""
+    target = install_dir()
+    if (target / ".installed").exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(target.parent / f".mastodon-mock-{MOCK_VERSION}.lock"):
+        if (target / ".installed").exists():  # another run installed it while we waited
+            return target
+        _check_index()
+        started = time.monotonic()
+        partial = target.with_name(target.name + ".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        log(f"mastodon peer: installing {PACKAGE} {MOCK_VERSION} into {target}")
+        _run([sys.executable, "-m", "venv", str(partial)], "creating the virtual environment")
+        _run(
+            [
+                str(python_of(partial)),
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                f"{PACKAGE}=={MOCK_VERSION}",
+            ],
+            f"installing {PACKAGE}",
+        )
+        (partial / ".installed").write_text(f"{time.monotonic() - started:.0f} s\n")
+        shutil.rmtree(target, ignore_errors=True)
+        partial.rename(target)
+        log(f"mastodon peer: installed in {time.monotonic() - started:.0f} s")
+    return target
+
+
+def _check_index() -> None:
+    # Asking for the pinned release the way the install will: a machine without the index
+    # skips quickly instead of failing slowly.
+    with tempfile.TemporaryDirectory(prefix="tsq-mastodon-probe-") as scratch:
+        try:
+            done = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "download",
+                    "--no-deps",
+                    "--quiet",
+                    "--retries",
+                    "0",
+                    "--dest",
+                    scratch,
+                    f"{PACKAGE}=={MOCK_VERSION}",
+                ],
+                capture_output=True,
+                text=True,
+                timeout=INDEX_CHECK_TIMEOUT_S,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            raise PeerUnavailable("the package index did not answer in time") from None
+    if done.returncode != 0:
+        lines = [line for line in (done.stderr or done.stdout).splitlines() if line.strip()]
+        raise PeerUnavailable(
+            f"{PACKAGE} {MOCK_VERSION} cannot be downloaded: "
+            + (lines[-1][:200] if lines else "no answer")
+        )
+
+
+def _run(command: list[str], what: str) -> None:
+    try:
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=INSTALL_TIMEOUT_S, check=False
+        )
+    except subprocess.TimeoutExpired:
+        raise PeerUnavailable(f"{what} took longer than {INSTALL_TIMEOUT_S} s") from None
+    if done.returncode != 0:
+        raise PeerFailed(f"{what} failed (exit {done.returncode}):\n{done.stderr[-2000:]}")
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    with path.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# --- run ---------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def start(directory: Path, log: Log) -> MockServer:
+    """Start the mock and wait (bounded) until it answers."""
+    run_dir = Path(tempfile.mkdtemp(prefix="tsq-mastodon-mock-"))
+    (run_dir / "media").mkdir()
+    # Its own configuration file: otherwise it would read a pyproject.toml in its directory.
+    (run_dir / "mock.toml").write_text(
+        f'media_storage_path = "{run_dir / "media"}"\n\n[database]\npath = ":memory:"\n'
+    )
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_file = (run_dir / "server.log").open("wb")
+    process = subprocess.Popen(
+        [
+            # Through the module, not the `mastodon_mock` script: a script remembers the
+            # path of the ".partial" directory it was installed into.
+            str(python_of(directory)),
+            "-m",
+            "mastodon_mock",
+            "serve",
+            "--config",
+            str(run_dir / "mock.toml"),
+            "--in-memory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--domain",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=run_dir,
+        stdin=subprocess.DEVNULL,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group: stopping it stops every child
+    )
+    log_file.close()
+    server = MockServer(url=url, process=process, run_dir=run_dir)
+    started = time.monotonic()
+    while time.monotonic() - started < START_TIMEOUT_S:
+        if process.poll() is not None:
+            tail = server.log_tail()
+            stop(server)
+            raise PeerFailed(f"mastodon-mock exited with {process.returncode}:\n{tail}")
+        if _answers(f"{url}/api/v1/instance"):
+            log(f"mastodon peer: up in {time.monotonic() - started:.1f} s at {url}")
+            return server
+        time.sleep(0.2)
+    tail = server.log_tail()
+    stop(server)
+    raise PeerFailed(f"mastodon-mock did not answer within {START_TIMEOUT_S} s:\n{tail}")
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return bool(response.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def stop(server: MockServer) -> None:
+    """End the process group by its id (SIGTERM, then SIGKILL) and remove the directory."""
+    process = server.process
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(STOP_TIMEOUT_S)
+    shutil.rmtree(server.run_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    # `python tests/peers/mastodon_mock/harness.py` installs (if needed), starts and runs
+    # until Ctrl-C: for trying the connector by hand.
+    place = ensure_installed(print)
+    running = start(place, print)
+    print(f"mastodon-mock at {running.url} (Ctrl-C stops)")
+    try:
+        running.process.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop(running)
