@@ -185,8 +185,20 @@ class Publisher(Protocol):
     ) -> PublishedResult: ...
 
     def find_published(
-        self, creds: Credentials, idempotency_key: str
-    ) -> PublishedResult | None: ...
+        self,
+        creds: Credentials,
+        idempotency_key: str,
+        *,
+        expected: VariantToPublish | None = None,
+        sent_after: datetime | None = None,
+    ) -> PublishedResult | None:
+        """The post sent with this key, or None when the network certainly does not have it.
+
+        `expected` is the part that was in flight and `sent_after` a moment before it left:
+        networks that cannot look a post up by key (Mastodon) match on those instead. A
+        connector that cannot tell raises `OutcomeUnknown`; it never answers None on a guess.
+        """
+        ...
 
     def delete(self, creds: Credentials, network_post_id: str) -> None: ...
 

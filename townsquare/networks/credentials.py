@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 
-from townsquare.lib.crypto import KeyRing
+from townsquare.lib.crypto import KeyRing, SecretsUnavailable
 from townsquare.networks.base import Credentials
 from townsquare.networks.models import SocialAccount
+
+logger = logging.getLogger(__name__)
 
 
 def key_ring() -> KeyRing:
@@ -20,7 +23,12 @@ def key_ring() -> KeyRing:
 def store_credentials(account: SocialAccount, values: dict[str, Any]) -> None:
     """Replace what is stored. Keeps a refresh token that the new values do not carry, so a
     reconnect that only returns an access token never loses the way to refresh it."""
-    current = read_credentials(account) if account.credentials_encrypted else {}
+    try:
+        current = read_credentials(account)
+    except SecretsUnavailable:
+        # Written with a key that is gone: a new connection is exactly what repairs that.
+        logger.warning("Replacing unreadable credentials of account %s", account.pk)
+        current = {}
     if not values.get("refresh_token") and current.get("refresh_token"):
         values = {**values, "refresh_token": current["refresh_token"]}
     account.credentials_encrypted = key_ring().encrypt(json.dumps(values))

@@ -17,6 +17,7 @@ from townsquare.networks.catalog import HIDDEN_NETWORKS, NETWORK_NAMES
 TITLES: dict[str, Promise] = {
     "publication_failed": _("A post to %(account)s failed"),
     "publication_unknown": _("A post to %(account)s may or may not have gone out"),
+    "connection_problem": _("Scheduled posts to %(account)s would fail"),
 }
 
 

@@ -20,6 +20,7 @@ from townsquare.publishing.claim import (
     seconds_until_next_due,
     seconds_until_reconcilable,
 )
+from townsquare.publishing.connection_warnings import warn_about_connections
 from townsquare.publishing.tasks import publish_publication, reconcile_publication
 from townsquare.runtime.scheduler import register
 
@@ -108,5 +109,6 @@ def reconcile_unknown() -> float | None:
 
 
 register(enqueue_due)
+register(warn_about_connections)
 register(recover_leases)
 register(reconcile_unknown)

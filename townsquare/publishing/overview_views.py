@@ -23,6 +23,7 @@ from townsquare.lib.errors import ActionError
 from townsquare.notifications.access import last_webhook_delivery
 from townsquare.notifications.tasks import deliver_webhook
 from townsquare.publishing.access import access_publications
+from townsquare.publishing.connection_warnings import dashboard_summary
 from townsquare.publishing.models import Publication
 from townsquare.publishing.schedule import Status, utc_to_local
 from townsquare.publishing.settings_actions import (
@@ -112,6 +113,7 @@ def needs_attention(membership: Membership) -> dict[str, Any]:
                 posts.append(pub.post)
         count = rows.values("post_id").distinct().count()
         result[status.value] = {"count": count, "posts": posts[:BANNER_POSTS]}
+    result["at_risk"] = dashboard_summary(access_publications(membership))
     return result
 
 

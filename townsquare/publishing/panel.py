@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from townsquare.content.models import Post
+from townsquare.publishing.connection_warnings import at_risk
 from townsquare.publishing.models import Publication
 from townsquare.publishing.schedule import Status, utc_to_local
 from townsquare.publishing.views import ScheduleForm, SettleForm
@@ -23,6 +24,12 @@ def publishing_panel(membership: Membership, post: Post) -> dict[str, Any]:
     suggested = utc_to_local(timezone.now() + timedelta(hours=1), zone).replace(
         minute=0, second=0, microsecond=0
     )
+    risks = {
+        item.publication.pk: item.message
+        for item in at_risk(Publication.objects.filter(pk__in=[p.pk for p in publications]))
+    }
+    for pub in publications:
+        pub.connection_warning = risks.get(pub.pk, "")  # type: ignore[attr-defined]
     return {
         "publications": publications,
         "schedule_form": ScheduleForm(initial={"when": suggested}),

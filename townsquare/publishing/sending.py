@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 from townsquare.content.service import account_rules, workspace_overrides
 from townsquare.networks.base import Credentials, MediaRef, Publisher, VariantToPublish
@@ -60,6 +61,25 @@ def variant_to_publish(pub: Publication) -> VariantToPublish:
         content_warning=variant.content_warning,
         link_url=variant.link_card_url or pub.post.link_url,
         language=pub.post.language,
+    )
+
+
+def part_to_publish(
+    variant: VariantToPublish, index: int, part_ids: Sequence[str]
+) -> VariantToPublish:
+    """Part `index` of a thread as a post of its own, answering the part published before it.
+    Media, title and link card belong to the first part."""
+    return VariantToPublish(
+        variant_id=variant.variant_id,
+        account_id=variant.account_id,
+        network=variant.network,
+        parts=(variant.parts[index],),
+        media=variant.media if index == 0 else (),
+        content_warning=variant.content_warning,
+        title=variant.title if index == 0 else "",
+        link_url=variant.link_url if index == 0 else "",
+        language=variant.language,
+        reply_to_id=part_ids[-1] if part_ids else "",
     )
 
 

@@ -10,7 +10,7 @@ every write with the token: a worker whose lease was taken over changes nothing.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import F
@@ -40,6 +40,7 @@ from townsquare.publishing.sending import (
     connector_for,
     credentials_of,
     late_policy,
+    part_to_publish,
     penalise_account,
     rate_limit_wait,
     validation_errors,
@@ -181,18 +182,7 @@ def _send_parts(pub: Publication, token: str, variant: VariantToPublish) -> str:
                 return "stale"
             attempt = Attempt.objects.create(publication=pub, part_index=index, lease_token=token)
         attempts += 1
-        one_part = VariantToPublish(
-            variant_id=variant.variant_id,
-            account_id=variant.account_id,
-            network=variant.network,
-            parts=(variant.parts[index],),
-            media=variant.media if index == 0 else (),
-            content_warning=variant.content_warning,
-            title=variant.title if index == 0 else "",
-            link_url=variant.link_url if index == 0 else "",
-            language=variant.language,
-            reply_to_id=part_ids[-1] if part_ids else "",
-        )
+        one_part = part_to_publish(variant, index, part_ids)
         try:
             result: PublishedResult = connector.publish(
                 creds, one_part, part_key(pub.idempotency_key, index)
@@ -308,6 +298,26 @@ def _retry_later(pub: Publication, token: str, error: RetryLater) -> str:
     return "retry"
 
 
+# Clocks of the network and of this machine differ a little; a post found a bit "before" the
+# send started is still the one in flight.
+CLOCK_SKEW = timedelta(minutes=2)
+
+
+def _part_in_flight(pub: Publication, index: int) -> VariantToPublish | None:
+    if pub.variant is None:
+        return None
+    variant = variant_to_publish(pub)
+    if index >= len(variant.parts):
+        return None
+    return part_to_publish(variant, index, pub.part_ids)
+
+
+def _sent_after(pub: Publication) -> datetime | None:
+    if pub.sending_started_at is None:
+        return None
+    return pub.sending_started_at - CLOCK_SKEW
+
+
 @task
 def reconcile_publication(pub_id: int, token: str) -> str:
     """Ask the network whether the part in flight arrived; decide from its answer only."""
@@ -326,7 +336,10 @@ def reconcile_publication(pub_id: int, token: str) -> str:
         return "needs_person"
     try:
         found = connector.find_published(
-            credentials_of(pub.account), part_key(pub.idempotency_key, index)
+            credentials_of(pub.account),
+            part_key(pub.idempotency_key, index),
+            expected=_part_in_flight(pub, index),
+            sent_after=_sent_after(pub),
         )
     except Exception as error:
         _finish_attempt(attempt, "unknown", error)

@@ -132,7 +132,14 @@ class BlueskyPublisher:
             reply = {"root": root, "parent": ref.as_json()}
         return self._result(creds, refs)
 
-    def find_published(self, creds: Credentials, idempotency_key: str) -> PublishedResult | None:
+    def find_published(
+        self,
+        creds: Credentials,
+        idempotency_key: str,
+        *,
+        expected: VariantToPublish | None = None,
+        sent_after: datetime | None = None,
+    ) -> PublishedResult | None:
         """The post written with this key, every part of it found in a row, or None."""
         did = self.did_of(creds)
         refs: list[StrongRef] = []

@@ -99,7 +99,14 @@ class TestNetPublisher:
             posts.append(_post_from(response, written=True))
         return _result(posts)
 
-    def find_published(self, creds: Credentials, idempotency_key: str) -> PublishedResult | None:
+    def find_published(
+        self,
+        creds: Credentials,
+        idempotency_key: str,
+        *,
+        expected: VariantToPublish | None = None,
+        sent_after: datetime | None = None,
+    ) -> PublishedResult | None:
         """The post made with this key, or None if the network has none.
 
         For a thread, every part found in a row: fewer parts than the variant has means the

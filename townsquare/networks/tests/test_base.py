@@ -45,7 +45,14 @@ class _FakePublisher:
     ) -> PublishedResult:
         return PublishedResult("1", "https://example.com/1", datetime.now(UTC))
 
-    def find_published(self, creds: Credentials, idempotency_key: str) -> PublishedResult | None:
+    def find_published(
+        self,
+        creds: Credentials,
+        idempotency_key: str,
+        *,
+        expected: VariantToPublish | None = None,
+        sent_after: datetime | None = None,
+    ) -> PublishedResult | None:
         return None
 
     def delete(self, creds: Credentials, network_post_id: str) -> None:

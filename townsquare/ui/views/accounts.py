@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from townsquare.lib.errors import ActionError
 from townsquare.networks import actions
 from townsquare.networks.access import access_account, access_accounts
+from townsquare.networks.account_health import account_health, connect_url
 from townsquare.networks.catalog import NETWORK_CHOICES
 from townsquare.networks.models import SocialAccount
 from townsquare.ui.views.base import workspace_view
@@ -55,7 +56,10 @@ def accounts(request: HttpRequest, membership: Membership) -> HttpResponse:
         {
             "membership": membership,
             "workspace": membership.workspace,
-            "accounts": access_accounts(membership),
+            "accounts": [
+                (account, account_health(account), connect_url(account))
+                for account in access_accounts(membership).select_related("workspace")
+            ],
             "form": form,
             "can_manage": can_manage,
             "settings_tab": "accounts",

@@ -1,0 +1,57 @@
+"""The facts behind an account's connection health, read from the database and its secret."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from townsquare.lib.crypto import SecretsUnavailable
+from townsquare.networks.credentials import read_credentials
+from townsquare.networks.health import ConnectionFacts, Health, connection_health
+from townsquare.networks.models import SocialAccount
+
+# The page that connects (and reconnects) an account of each network, by URL name.
+CONNECT_URL_NAMES = {
+    "bluesky": "workspace_connect_bluesky",
+    "mastodon": "workspace_connect_mastodon",
+    "matrix_room": "workspace_connect_matrix",
+}
+
+
+def connection_facts(account: SocialAccount) -> ConnectionFacts:
+    readable = True
+    values: dict[str, object] = {}
+    if account.credentials_encrypted:
+        try:
+            values = read_credentials(account)
+        except SecretsUnavailable:
+            readable = False
+    extra = values.get("extra")
+    renews = bool(values.get("refresh_token")) or (
+        isinstance(extra, dict) and bool(extra.get("app_password"))
+    )
+    return ConnectionFacts(
+        connected=bool(account.credentials_encrypted),
+        needs_reconnect=account.needs_reconnect,
+        token_expires_at=account.token_expires_at,
+        renews_itself=renews,
+        credentials_readable=readable,
+        last_success_at=account.last_success_at,
+    )
+
+
+def account_health(account: SocialAccount, now: datetime | None = None) -> Health:
+    return connection_health(connection_facts(account), now or timezone.now())
+
+
+def connect_url(account: SocialAccount) -> str:
+    """Where this account is connected again, or "" for networks without a connect flow."""
+    name = CONNECT_URL_NAMES.get(account.network)
+    if not name:
+        return ""
+    try:
+        return reverse(name, kwargs={"workspace": account.workspace.slug})
+    except NoReverseMatch:
+        return ""

@@ -1,0 +1,90 @@
+"""Is an account's connection healthy, and would a post due at a given time go out?
+
+Pure: facts in, verdict out, so every rule can be tested without a database or a clock.
+The accounts page shows the verdict (with a countdown where a token expires), the post page
+and the dashboard warn before a scheduled post would fail, and a scheduler job tells people.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+# An expiry this close is shown as a warning; further away it is just a countdown.
+EXPIRY_WARNING = timedelta(days=7)
+
+Level = Literal["ok", "warning", "error", "unconnected"]
+# Why a post would not go out (or why the connection needs care), most serious first.
+Code = Literal[
+    "not_connected",
+    "unreadable",
+    "needs_reconnect",
+    "expired",
+    "expires_before_post",
+    "expires_soon",
+    "ok",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionFacts:
+    """What Townsquare knows about one account's connection.
+
+    `renews_itself`: the stored credentials can get a new token without a person (a refresh
+    token, or a Bluesky app password), so an access token's own expiry does not matter.
+    `credentials_readable`: the stored secret opens with the configured keys.
+    """
+
+    connected: bool
+    needs_reconnect: bool = False
+    token_expires_at: datetime | None = None
+    renews_itself: bool = False
+    credentials_readable: bool = True
+    last_success_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Health:
+    level: Level
+    code: Code
+    # Time left until the token expires, when it matters (it does not renew itself).
+    expires_in: timedelta | None = None
+
+    @property
+    def blocks_publishing(self) -> bool:
+        return self.level in ("error", "unconnected")
+
+
+def _expiry_that_matters(facts: ConnectionFacts) -> datetime | None:
+    return None if facts.renews_itself else facts.token_expires_at
+
+
+def connection_health(facts: ConnectionFacts, now: datetime) -> Health:
+    if not facts.connected:
+        return Health("unconnected", "not_connected")
+    if not facts.credentials_readable:
+        return Health("error", "unreadable")
+    if facts.needs_reconnect:
+        return Health("error", "needs_reconnect")
+    expires = _expiry_that_matters(facts)
+    if expires is None:
+        return Health("ok", "ok")
+    left = expires - now
+    if left <= timedelta(0):
+        return Health("error", "expired", timedelta(0))
+    if left <= EXPIRY_WARNING:
+        return Health("warning", "expires_soon", left)
+    return Health("ok", "ok", left)
+
+
+def problem_for_post(facts: ConnectionFacts, due_at: datetime, now: datetime) -> Code | None:
+    """Why a post due at `due_at` on this account would fail, or None if nothing we know of
+    stands in its way."""
+    health = connection_health(facts, now)
+    if health.blocks_publishing:
+        return health.code
+    expires = _expiry_that_matters(facts)
+    if expires is not None and expires <= due_at:
+        return "expires_before_post"
+    return None
