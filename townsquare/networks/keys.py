@@ -21,6 +21,7 @@ from townsquare.lib.crypto import KeyRing, SecretsUnavailable
 # here; tests check that every field named here exists.
 ENCRYPTED_FIELDS: list[tuple[str, str]] = [
     ("networks.SocialAccount", "credentials_encrypted"),
+    ("networks.MastodonApp", "client_secret_encrypted"),
 ]
 
 BATCH_SIZE = 500

@@ -38,12 +38,23 @@ def test_every_registered_field_exists():
 
 
 def test_rotation_moves_every_secret_to_the_new_key(settings, two_accounts, capsys):
+    from townsquare.networks.models import MastodonApp
+
+    app = MastodonApp.objects.create(
+        instance_url="https://social.example",
+        redirect_uri="https://townsquare.example/connect/mastodon/callback/",
+        client_id="client",
+        client_secret_encrypted=KeyRing([OLD]).encrypt("app-secret"),
+        scopes="read write",
+    )
     settings.FIELD_ENCRYPTION_KEYS = [NEW, OLD]
     call_command("rotate_keys", "--check")
-    assert "2 secret(s) still need the first key" in capsys.readouterr().out
+    assert "3 secret(s) still need the first key" in capsys.readouterr().out
 
     call_command("rotate_keys")
-    assert "Re-encrypted 2 secret(s)" in capsys.readouterr().out
+    assert "Re-encrypted 3 secret(s)" in capsys.readouterr().out
+    app.refresh_from_db()
+    assert KeyRing([NEW]).decrypt(app.client_secret_encrypted) == "app-secret"
 
     settings.FIELD_ENCRYPTION_KEYS = [NEW]  # the old key is gone
     for account, token in zip(two_accounts, ("tok-a", "tok-b"), strict=True):
@@ -52,7 +63,7 @@ def test_rotation_moves_every_secret_to_the_new_key(settings, two_accounts, caps
         assert values == {"access_token": token, "refresh_token": "r-" + token}
 
     call_command("rotate_keys", "--check")
-    assert "0 secret(s) still need the first key; 2 already use it" in capsys.readouterr().out
+    assert "0 secret(s) still need the first key; 3 already use it" in capsys.readouterr().out
 
 
 def test_an_unreadable_secret_stops_the_rotation_and_changes_nothing(settings, two_accounts):
