@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from townsquare.demo.accounts import seed_accounts
+from townsquare.demo.connections import seed_connections
 from townsquare.demo.content import seed_content
 from townsquare.demo.media import seed_media
 from townsquare.demo.people import DEMO_EMAIL, seed_people
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         seed_accounts(workspaces)
         seed_media(workspaces)
         seed_content(workspaces)
+        seed_connections(workspaces)
         text = f"Demo login\n  Email:    {DEMO_EMAIL}\n  Password: {password}\n"
         fd = os.open(login_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
