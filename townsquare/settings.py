@@ -142,6 +142,8 @@ _TASK_BACKENDS = {
 TASKS = {"default": _TASK_BACKENDS[TASKS_BACKEND]}
 SCHEDULER_HEARTBEAT_SECONDS = env_int(ENV, "SCHEDULER_HEARTBEAT_SECONDS", 15)
 SCHEDULER_STALE_AFTER_SECONDS = env_int(ENV, "SCHEDULER_STALE_AFTER_SECONDS", 120)
+# Finished rows of the database task backend are deleted after this many days.
+TASK_RESULTS_KEEP_DAYS = env_int(ENV, "TASK_RESULTS_KEEP_DAYS", 7)
 # Where the per-network publishing rate limits are counted, shared by every worker: the
 # database (embedded) or Redis (at scale; the broker's Redis unless told otherwise).
 RATE_LIMIT_BACKEND = env_choice(ENV, "RATE_LIMIT_BACKEND", "db", ("db", "redis"))

@@ -54,7 +54,9 @@ def test_health_is_200_and_all_ok_with_a_fresh_scheduler_heartbeat(client, db_ta
     assert body["database"]["detail"] in ("sqlite", "postgresql")
     assert body["tasks"] == {"ok": True, "detail": "db, 0 waiting"}
     assert body["scheduler"]["ok"] is True
-    assert "(5 s ago)" in body["scheduler"]["detail"]
+    # 5 s, or a little more when the machine is slow between the beat and the request.
+    ago = int(body["scheduler"]["detail"].rsplit("(", 1)[1].split(" s ago")[0])
+    assert 5 <= ago <= 30
 
 
 @pytest.mark.django_db
