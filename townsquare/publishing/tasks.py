@@ -25,6 +25,7 @@ from townsquare.networks.base import (
     RetryLater,
     VariantToPublish,
 )
+from townsquare.networks.models import SocialAccount
 from townsquare.publishing import events
 from townsquare.publishing.claim import lease_seconds
 from townsquare.publishing.models import Attempt, Publication
@@ -265,7 +266,23 @@ def _send_parts(pub: Publication, token: str, variant: VariantToPublish) -> str:
             error_message="",
         ):
             return "stale"
+    _account_worked(pub.account)
     return "published"
+
+
+# How stale `last_success_at` may get before a success writes it again: thousands of posts
+# to one account need not each write the same row.
+LAST_SUCCESS_RESOLUTION = timedelta(minutes=1)
+
+
+def _account_worked(account: SocialAccount) -> None:
+    """The account's login just worked: note when, and drop a stale "reconnect" flag."""
+    now = timezone.now()
+    last = account.last_success_at
+    if account.needs_reconnect or last is None or now - last > LAST_SUCCESS_RESOLUTION:
+        SocialAccount.objects.filter(pk=account.pk).update(
+            last_success_at=now, needs_reconnect=False
+        )
 
 
 def _retry_later(pub: Publication, token: str, error: RetryLater) -> str:

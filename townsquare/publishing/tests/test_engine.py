@@ -79,8 +79,15 @@ def test_expired_credentials_fail_and_mark_the_account_for_reconnection(
     do_schedule_post(membership, make_post(), None)
     assert run_due() == ["reauth"]
     testnet_account.refresh_from_db()
-    assert testnet_account.needs_reconnect
+    assert testnet_account.needs_reconnect and testnet_account.last_success_at is None
     assert Publication.objects.get().error_code == "reauth"
+    # The login works again (the account was connected anew): the next post clears the flag
+    # and the accounts page shows when the account last worked.
+    network.set_faults()
+    do_schedule_post(membership, make_post("Wieder verbunden."), None)
+    assert run_due() == ["published"]
+    testnet_account.refresh_from_db()
+    assert not testnet_account.needs_reconnect and testnet_account.last_success_at is not None
 
 
 def test_accepted_then_timed_out_becomes_unknown_then_reconciled_without_sending_twice(
