@@ -225,15 +225,16 @@ def _send_parts(pub: Publication, token: str, variant: VariantToPublish) -> str:
             _finish_attempt(attempt, "unknown", error)
             if not isinstance(error, OutcomeUnknown):
                 logger.exception("publishing %s failed unexpectedly", pub.pk)
-            if _fenced(
+            # Nobody is told yet: reconciliation usually settles it within seconds. People
+            # hear of it when the network cannot tell (see reconcile_publication).
+            _fenced(
                 pub.pk,
                 token,
                 status=Status.UNKNOWN,
                 lease_token=None,
                 error_code="outcome_unknown",
                 error_message=str(getattr(error, "message", "") or error)[:2000],
-            ):
-                events.publication_unknown(pub.pk)
+            )
             return "unknown"
         part_ids.append(result.network_post_id)
         url = url or result.url
@@ -335,6 +336,12 @@ def _sent_after(pub: Publication) -> datetime | None:
     return pub.sending_started_at - CLOCK_SKEW
 
 
+# A lookup that fails is tried again a minute later; after this many failed lookups the
+# post waits for a person, who is then told.
+LOOKUP_RETRY_SECONDS = 60
+LOOKUPS_BEFORE_ASKING_A_PERSON = 5
+
+
 @task
 def reconcile_publication(pub_id: int, token: str) -> str:
     """Ask the network whether the part in flight arrived; decide from its answer only."""
@@ -349,7 +356,8 @@ def reconcile_publication(pub_id: int, token: str) -> str:
     connector = connector_for(pub.account)
     if not connector.capabilities.find_published:
         _finish_attempt(attempt, "skipped")
-        rows.update(lease_token=None, needs_person=True)
+        if rows.update(lease_token=None, needs_person=True):
+            events.publication_unknown(pub.pk)
         return "needs_person"
     try:
         found = connector.find_published(
@@ -360,7 +368,16 @@ def reconcile_publication(pub_id: int, token: str) -> str:
         )
     except Exception as error:
         _finish_attempt(attempt, "unknown", error)
-        rows.update(lease_token=None, lease_expires_at=timezone.now() + timedelta(seconds=60))
+        failed = pub.attempts.filter(kind="reconcile", outcome="unknown").count()
+        if failed >= LOOKUPS_BEFORE_ASKING_A_PERSON:
+            # The network cannot tell (or cannot be asked): a person has to look.
+            if rows.update(lease_token=None, needs_person=True):
+                events.publication_unknown(pub.pk)
+            return "needs_person"
+        rows.update(
+            lease_token=None,
+            lease_expires_at=timezone.now() + timedelta(seconds=LOOKUP_RETRY_SECONDS),
+        )
         return "lookup_failed"
     if found is None:
         # The network says it never arrived: sending again is safe.

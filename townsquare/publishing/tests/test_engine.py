@@ -280,3 +280,44 @@ def test_one_accounts_rate_limit_does_not_hold_back_another_account(
         membership, do_save_post(membership, PostInput(text="Zweiter"), [other.pk]), None
     )
     assert run_due() == ["published"], "the other account is not blocked by the first one's reset"
+
+
+def test_an_unknown_outcome_the_network_settles_at_once_tells_nobody(
+    membership, make_post, network
+):
+    network.set_faults(accept_then_timeout_rate=1.0, accept_then_timeout_s=3)
+    do_schedule_post(membership, make_post(), None)
+    assert run_due() == ["unknown"]
+    network.set_faults()
+    claimed = claim_unknown(grace_seconds=0)
+    assert [reconcile_publication.call(i, t) for i, t in claimed] == ["published"]
+    assert not Notification.objects.filter(kind="publication_unknown").exists()
+
+
+def test_when_the_network_cannot_tell_a_person_is_asked_once(
+    membership, make_post, network, monkeypatch, alice
+):
+    from townsquare.networks.base import OutcomeUnknown
+    from townsquare.networks.registry import get_publisher
+    from townsquare.publishing import tasks
+
+    network.set_faults(accept_then_timeout_rate=1.0, accept_then_timeout_s=3)
+    do_schedule_post(membership, make_post(), None)
+    assert run_due() == ["unknown"]
+    network.set_faults()
+
+    def cannot_tell(*args, **kwargs):
+        raise OutcomeUnknown("the lookup timed out")
+
+    monkeypatch.setattr(get_publisher("testnet"), "find_published", cannot_tell)
+    outcomes = []
+    for _ in range(tasks.LOOKUPS_BEFORE_ASKING_A_PERSON + 2):
+        Publication.objects.update(lease_expires_at=timezone.now() - timedelta(seconds=1))
+        claimed = claim_unknown(grace_seconds=0)
+        outcomes += [reconcile_publication.call(i, t) for i, t in claimed]
+    tries = tasks.LOOKUPS_BEFORE_ASKING_A_PERSON
+    assert outcomes == ["lookup_failed"] * (tries - 1) + ["needs_person"]
+    pub = Publication.objects.get()
+    assert pub.status == "unknown" and pub.needs_person
+    told = Notification.objects.filter(kind="publication_unknown", recipient=alice)
+    assert told.count() == 1
