@@ -12,6 +12,7 @@ ACCOUNTS: dict[str, tuple[tuple[str, str, str, dict[str, object]], ...]] = {
         ("instagram", "morgenrot.kaffee", "Morgenrot Kaffeerösterei", {}),
         ("linkedin_page", "Morgenrot GmbH", "Morgenrot GmbH", {}),
         ("threads", "@morgenrot.kaffee", "Morgenrot", {}),
+        ("matrix_room", "#morgenrot-community:matrix.org", "Morgenrot Community", {}),
     ),
     "Northwind Outdoor": (
         ("x", "@NorthwindOutdoor", "Northwind Outdoor", {}),
@@ -19,6 +20,7 @@ ACCOUNTS: dict[str, tuple[tuple[str, str, str, dict[str, object]], ...]] = {
         ("facebook_page", "Northwind Outdoor", "Northwind Outdoor", {}),
         ("youtube", "@northwindoutdoor", "Northwind Outdoor", {}),
         ("pinterest", "northwindoutdoor", "Northwind Outdoor", {}),
+        ("mastodon", "@northwind@hachyderm.io", "Northwind Outdoor", {"text_max": 500}),
     ),
 }
 

@@ -23,7 +23,7 @@ def test_the_demo_warns_that_a_scheduled_post_would_fail(client, settings, tmp_p
     seed_connections(workspaces)  # twice: nothing is scheduled twice
     morgenrot = next(w for w in workspaces if w.name == "Morgenrot Kaffeerösterei")
     scheduled = Publication.objects.filter(workspace=morgenrot)
-    assert scheduled.count() == 5 and scheduled.values("post").distinct().count() == 1
+    assert scheduled.count() == 6 and scheduled.values("post").distinct().count() == 1
 
     client.force_login(user)
     accounts = client.get(reverse("workspace_accounts", args=[morgenrot.slug])).content.decode()
