@@ -10,6 +10,9 @@ A thread goes out part by part: the engine passes the previous part's at:// URI 
 `reply_to_id`; its record (read from our own PDS, which has it at once) gives the content
 hash (CID) that a reply reference needs and the thread's root.
 
+Media: up to four pictures (shrunk to fit) or one MP4 video (`videos`), uploaded as blobs
+before the first part; either wins over a link card.
+
 Credentials: `handle`, `access_token` and `refresh_token` (the session's JWTs),
 `instance_url` (the PDS or entryway, https://bsky.social when empty), `extra["did"]` and
 `extra["app_password"]` (to log in again once the refresh token no longer works).
@@ -40,7 +43,7 @@ from townsquare.networks.base import (
     RetryLater,
     VariantToPublish,
 )
-from townsquare.networks.bluesky import payloads
+from townsquare.networks.bluesky import payloads, videos
 from townsquare.networks.bluesky.cards import Card, CardUnavailable, fetch_card
 from townsquare.networks.bluesky.images import IMAGE_MAX_BYTES, THUMB_MAX_BYTES, fit_image
 from townsquare.networks.bluesky.payloads import POST_COLLECTION, StrongRef
@@ -106,16 +109,12 @@ class BlueskyPublisher:
     ) -> PublishedResult:
         if not variant.parts:
             raise Rejected("There is nothing to publish.", code="empty")
-        if any(ref.kind in ("video", "document") for ref in variant.media):
-            raise Rejected(
-                "Townsquare publishes pictures to Bluesky, not videos or documents.",
-                code="unsupported_media",
-            )
+        video = videos.check_media(variant.media)  # before anything is read or sent
         did = self.did_of(creds)
         reply: dict[str, Any] | None = None
         if variant.reply_to_id:
             reply = self._reply_to(creds, variant.reply_to_id)
-        embed = self._embed(creds, variant)
+        embed = self._video_embed(creds, video) if video else self._embed(creds, variant)
         refs: list[StrongRef] = []
         for index, text in enumerate(variant.parts):
             record = payloads.build_post(
@@ -259,7 +258,8 @@ class BlueskyPublisher:
         return str(body.get("did", ""))
 
     def _embed(self, creds: Credentials, variant: VariantToPublish) -> dict[str, Any] | None:
-        # One embed per post: pictures win over the card; the link stays clickable as a facet.
+        # One embed per post: pictures (or a video, see publish) win over the card; the link
+        # stays clickable as a facet.
         images = [ref for ref in variant.media if ref.kind in ("image", "gif")]
         if images:
             return payloads.images_embed([self._upload_image(creds, ref) for ref in images])
@@ -267,17 +267,26 @@ class BlueskyPublisher:
             return self._card_embed(creds, variant.link_url)
         return None
 
+    def _video_embed(self, creds: Credentials, ref: MediaRef) -> dict[str, Any]:
+        data = self._read(ref, "The video of this post is missing from the media library.")
+        videos.check_video_file(data)
+        blob = self._upload_blob(
+            creds, data, videos.VIDEO_MIME, timeout=videos.VIDEO_UPLOAD_TIMEOUT_S
+        )
+        return payloads.video_embed(blob, ref.alt_text, ref.width, ref.height)
+
+    def _read(self, ref: MediaRef, missing: str) -> bytes:
+        try:
+            return self._read_media(ref.storage_key)
+        except OSError as error:
+            raise Rejected(
+                missing, code="media_missing", detail=f"{ref.storage_key}: {error}"
+            ) from None
+
     def _upload_image(
         self, creds: Credentials, ref: MediaRef
     ) -> tuple[dict[str, Any], str, int | None, int | None]:
-        try:
-            data = self._read_media(ref.storage_key)
-        except OSError as error:
-            raise Rejected(
-                "A picture of this post is missing from the media library.",
-                code="media_missing",
-                detail=f"{ref.storage_key}: {error}",
-            ) from None
+        data = self._read(ref, "A picture of this post is missing from the media library.")
         try:
             data, mime, width, height = fit_image(data, ref.mime_type, IMAGE_MAX_BYTES)
         except Exception as error:
@@ -291,7 +300,9 @@ class BlueskyPublisher:
         blob = self._upload_blob(creds, data, mime)
         return blob, ref.alt_text, width or ref.width, height or ref.height
 
-    def _upload_blob(self, creds: Credentials, data: bytes, mime: str) -> dict[str, Any]:
+    def _upload_blob(
+        self, creds: Credentials, data: bytes, mime: str, *, timeout: float = UPLOAD_TIMEOUT_S
+    ) -> dict[str, Any]:
         # Uploading is safe to repeat: a blob that no record uses is dropped by the PDS.
         body = self.xrpc.call(
             creds,
@@ -299,7 +310,7 @@ class BlueskyPublisher:
             "com.atproto.repo.uploadBlob",
             content=data,
             headers={"Content-Type": mime},
-            timeout=UPLOAD_TIMEOUT_S,
+            timeout=timeout,
             idempotent=True,
         )
         blob = body.get("blob")

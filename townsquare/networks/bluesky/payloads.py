@@ -1,8 +1,8 @@
 """Bluesky records and answers, built and read without I/O.
 
 Everything the connector sends or reads is shaped here: `app.bsky.feed.post` records with
-facets at UTF-8 byte offsets, reply references, link-card and image embeds, the record key
-derived from an idempotency key, and the translation of notifications, posts and profiles
+facets at UTF-8 byte offsets, reply references, link-card, image and video embeds, the record
+key derived from an idempotency key, and the translation of notifications, posts and profiles
 into Townsquare's data classes. Pure: no Django, no HTTP.
 """
 
@@ -212,6 +212,20 @@ def images_embed(
             item["aspectRatio"] = {"width": width, "height": height}
         items.append(item)
     return {"$type": "app.bsky.embed.images", "images": items}
+
+
+def video_embed(
+    blob: Mapping[str, Any], alt: str, width: int | None, height: int | None
+) -> dict[str, Any]:
+    """`app.bsky.embed.video` (lexicons/app/bsky/embed/video.json in bluesky-social/atproto):
+    the uploaded MP4 blob, its alt text when there is one, and its aspect ratio when both
+    sides are known (the lexicon wants integers >= 1; apps reserve the space from it)."""
+    embed: dict[str, Any] = {"$type": "app.bsky.embed.video", "video": dict(blob)}
+    if alt:
+        embed["alt"] = alt
+    if width and height and width > 0 and height > 0:
+        embed["aspectRatio"] = {"width": int(width), "height": int(height)}
+    return embed
 
 
 def external_embed(

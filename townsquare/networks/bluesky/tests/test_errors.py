@@ -302,17 +302,18 @@ def test_a_server_error_is_retried_later_and_a_gateway_timeout_is_unknown():
             publisher(pds).publish(creds(), variant(), "key-1")
 
 
-def test_videos_are_refused_before_anything_is_sent():
+def test_documents_are_refused_before_anything_is_sent():
     from townsquare.networks.base import MediaRef
 
     pds = Pds()
-    video = MediaRef(storage_key="v.mp4", kind="video", mime_type="video/mp4")
-    with pytest.raises(Rejected):
+    document = MediaRef(storage_key="d.pdf", kind="document", mime_type="application/pdf")
+    with pytest.raises(Rejected) as caught:
         publisher(pds).publish(
             creds(),
             VariantToPublish(
-                variant_id=1, account_id=1, network="bluesky", parts=("x",), media=(video,)
+                variant_id=1, account_id=1, network="bluesky", parts=("x",), media=(document,)
             ),
             "key-1",
         )
+    assert "documents" in caught.value.message
     assert pds.requests == []
