@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 from django import forms
@@ -10,12 +9,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.template import engines
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from townsquare.lib.errors import ActionError
 from townsquare.networks.bluesky.actions import do_connect_bluesky
+from townsquare.networks.pages import connector_template
 from townsquare.ui.views.base import workspace_view
 from townsquare.workspaces.models import Membership
 from townsquare.workspaces.roles import Perm
@@ -68,12 +67,7 @@ def connect_bluesky(request: HttpRequest, membership: Membership) -> HttpRespons
         "form": form,
         "settings_tab": "accounts",
     }
-    return HttpResponse(_template().render(context, request), status=400 if form.errors else 200)
-
-
-@cache
-def _template():  # type: ignore[no-untyped-def]
-    # The page lives beside the connector (a network is one folder); it extends the shell's
-    # templates through the project's template engine.
-    source = (Path(__file__).parent / "templates" / "connect.html").read_text()
-    return engines["django"].from_string(source)
+    return HttpResponse(
+        connector_template(Path(__file__).parent, "connect.html").render(context, request),
+        status=400 if form.errors else 200,
+    )

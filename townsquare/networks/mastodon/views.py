@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 from django import forms
@@ -11,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
-from django.template import engines
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +20,7 @@ from townsquare.networks.mastodon.actions import (
     do_finish_mastodon_connect,
     do_start_mastodon_connect,
 )
+from townsquare.networks.pages import connector_template
 from townsquare.ui.views.base import workspace_view
 from townsquare.workspaces.models import Membership
 from townsquare.workspaces.roles import Perm
@@ -64,7 +63,10 @@ def connect_mastodon(request: HttpRequest, membership: Membership) -> HttpRespon
         "form": form,
         "settings_tab": "accounts",
     }
-    return HttpResponse(_template().render(context, request), status=400 if form.errors else 200)
+    return HttpResponse(
+        connector_template(Path(__file__).parent, "connect.html").render(context, request),
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -85,11 +87,3 @@ def mastodon_callback(request: HttpRequest) -> HttpResponse:
 def callback_uri(request: HttpRequest) -> str:
     """The one callback address of this installation, as instances must be told it."""
     return request.build_absolute_uri(reverse(CALLBACK_URL_NAME))
-
-
-@cache
-def _template():  # type: ignore[no-untyped-def]
-    # The page lives beside the connector (a network is one folder); it extends the shell's
-    # templates through the project's template engine.
-    source = (Path(__file__).parent / "templates" / "connect.html").read_text()
-    return engines["django"].from_string(source)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import time
-from functools import cache
 from pathlib import Path
 
 from django import forms
@@ -18,7 +17,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.template import engines
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -32,6 +30,7 @@ from townsquare.networks.matrix.actions import (
     do_connect_matrix_rooms,
     joined_rooms,
 )
+from townsquare.networks.pages import connector_template
 from townsquare.ui.views.base import workspace_view
 from townsquare.workspaces.models import Membership
 from townsquare.workspaces.roles import Perm
@@ -188,12 +187,6 @@ def _render(
         **extra,
     }
     status = 400 if form.is_bound and form.errors else 200
-    return HttpResponse(_template(name).render(context, request), status=status)
-
-
-@cache
-def _template(name: str):  # type: ignore[no-untyped-def]
-    # The pages live beside the connector (a network is one folder); they extend the shell's
-    # templates through the project's template engine.
-    source = (Path(__file__).parent / "templates" / name).read_text()
-    return engines["django"].from_string(source)
+    return HttpResponse(
+        connector_template(Path(__file__).parent, name).render(context, request), status=status
+    )
