@@ -28,6 +28,7 @@ from townsquare.networks.base import (
 from townsquare.networks.models import SocialAccount
 from townsquare.publishing import events
 from townsquare.publishing.claim import lease_seconds
+from townsquare.publishing.lease_keeper import LeaseKeeper
 from townsquare.publishing.models import Attempt, Publication
 from townsquare.publishing.schedule import (
     MAX_ATTEMPTS,
@@ -185,9 +186,10 @@ def _send_parts(pub: Publication, token: str, variant: VariantToPublish) -> str:
         attempts += 1
         one_part = part_to_publish(variant, index, part_ids)
         try:
-            result: PublishedResult = connector.publish(
-                creds, one_part, part_key(pub.idempotency_key, index)
-            )
+            with LeaseKeeper(pub.pk, token):
+                result: PublishedResult = connector.publish(
+                    creds, one_part, part_key(pub.idempotency_key, index)
+                )
         except Rejected as error:
             _finish_attempt(attempt, "rejected", error)
             if _fenced(

@@ -1,5 +1,6 @@
 """The engine against the test network on loopback: every outcome, fenced by the lease."""
 
+import time
 from datetime import datetime, timedelta
 
 import pytest
@@ -321,3 +322,43 @@ def test_when_the_network_cannot_tell_a_person_is_asked_once(
     assert pub.status == "unknown" and pub.needs_person
     told = Notification.objects.filter(kind="publication_unknown", recipient=alice)
     assert told.count() == 1
+
+
+def test_a_send_longer_than_the_lease_keeps_its_row(
+    membership, make_post, network, monkeypatch, settings
+):
+    # A large video can take longer to upload than a lease lasts; the row must not be
+    # handed to reconciliation while the upload is still going.
+    from townsquare.networks.registry import get_publisher
+
+    settings.PUBLISH_LEASE_SECONDS = 1.5
+    publisher = get_publisher("testnet")
+    original = publisher.publish
+    recovered = []
+
+    def slow_publish(*args, **kwargs):
+        time.sleep(2.5)
+        recovered.append(recover_expired())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(publisher, "publish", slow_publish)
+    do_schedule_post(membership, make_post("Ein großes Video, langsam hochgeladen."), None)
+    assert run_due() == ["published"]
+    assert recovered == [(0, 0)]
+    assert len(network.stats()["posts"]) == 1
+
+
+def test_a_worker_that_dies_mid_send_still_loses_its_lease(
+    membership, make_post, network, settings
+):
+    from townsquare.publishing.lease_keeper import LeaseKeeper
+
+    settings.PUBLISH_LEASE_SECONDS = 0.6
+    do_schedule_post(membership, make_post(), None)
+    [(pub_id, token)] = claim_due()
+    # Renewal stops when the call ends (or the process dies): the lease then runs out.
+    with LeaseKeeper(pub_id, token) as keeper:
+        time.sleep(1.0)
+    assert keeper.renewals >= 2
+    time.sleep(0.8)
+    assert recover_expired() == (1, 0)
