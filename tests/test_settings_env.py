@@ -127,3 +127,18 @@ def test_without_a_secret_key_the_error_says_how_to_fix_it(tmp_path):
     )
     assert result.returncode != 0
     assert "townsquare setup" in result.stderr
+
+
+def test_a_lease_too_short_for_any_network_call_stops_startup(tmp_path):
+    result = _manage(["check"], {"SECRET_KEY": "x", "PUBLISH_LEASE_SECONDS": "2"}, tmp_path)
+    assert result.returncode != 0
+    assert "PUBLISH_LEASE_SECONDS must be at least 5" in result.stderr
+
+
+def test_the_publishing_queue_is_one_the_task_backend_accepts(tmp_path):
+    result = _manage(
+        ["shell", "-c", "from django.conf import settings; print(settings.TASKS)"],
+        {"SECRET_KEY": "x", "PUBLISH_TASK_QUEUE": "publishing"},
+        tmp_path,
+    )
+    assert "'QUEUES': ['default', 'publishing']" in result.stdout, result.stderr

@@ -139,7 +139,23 @@ _TASK_BACKENDS = {
     "celery": {"BACKEND": "townsquare.runtime.celery_backend.CeleryBackend"},
     "immediate": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"},
 }
-TASKS = {"default": _TASK_BACKENDS[TASKS_BACKEND]}
+# Publishing: how long a worker holds a publication before the scheduler may give it to
+# another. Well above the networks' HTTP timeouts; a longer call (a video upload) renews it.
+PUBLISH_LEASE_SECONDS = env_int(ENV, "PUBLISH_LEASE_SECONDS", 90)
+if PUBLISH_LEASE_SECONDS < 5:
+    raise ImproperlyConfigured(
+        f"PUBLISH_LEASE_SECONDS must be at least 5 (seconds); got {PUBLISH_LEASE_SECONDS}."
+    )
+# The task queue of publishing, so that a deployment can give publishing workers of its own.
+PUBLISH_TASK_QUEUE = env_str(ENV, "PUBLISH_TASK_QUEUE", "default").strip() or "default"
+TASKS = {
+    "default": {
+        **_TASK_BACKENDS[TASKS_BACKEND],
+        "QUEUES": sorted({"default", PUBLISH_TASK_QUEUE}),
+    }
+}
+# Celery's remote control (`celery inspect`) keeps a mailbox per worker in the broker.
+CELERY_WORKER_ENABLE_REMOTE_CONTROL = env_bool(ENV, "CELERY_REMOTE_CONTROL", True)
 SCHEDULER_HEARTBEAT_SECONDS = env_int(ENV, "SCHEDULER_HEARTBEAT_SECONDS", 15)
 SCHEDULER_STALE_AFTER_SECONDS = env_int(ENV, "SCHEDULER_STALE_AFTER_SECONDS", 120)
 # Finished rows of the database task backend are deleted after this many days.

@@ -27,9 +27,8 @@ CLAIM_BATCH = 200
 
 
 def lease_seconds() -> float:
-    """The lease in force: LEASE_SECONDS unless settings.PUBLISH_LEASE_SECONDS (not read from
-    the environment) shortens it, as the process tests do so that the rows of a killed worker
-    come back within seconds. It must stay longer than the connectors' HTTP timeouts."""
+    """The lease in force (settings.PUBLISH_LEASE_SECONDS, 90 s unless configured). It must
+    stay longer than the connectors' HTTP timeouts; longer calls renew it (lease_keeper)."""
     return float(getattr(settings, "PUBLISH_LEASE_SECONDS", LEASE_SECONDS))
 
 

@@ -28,9 +28,9 @@ logger = logging.getLogger(__name__)
 
 
 def publish_queue() -> str:
-    """The task queue of publishing: "default" unless settings.PUBLISH_TASK_QUEUE (not read
-    from the environment) names another, as the process tests do so that test runs sharing
-    a broker never take each other's messages."""
+    """The task queue of publishing (settings.PUBLISH_TASK_QUEUE, "default" unless
+    configured): a deployment can run publishing workers of its own, and test runs sharing a
+    broker never take each other's messages."""
     return str(getattr(settings, "PUBLISH_TASK_QUEUE", DEFAULT_TASK_QUEUE_NAME))
 
 

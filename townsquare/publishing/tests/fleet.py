@@ -8,8 +8,9 @@ the network's side: what it holds for each idempotency key.
 Modes:
 - "embedded": TASKS_BACKEND=db, `townsquare db_worker` processes (one task at a time each);
 - "scale": TASKS_BACKEND=celery on a broker, Celery worker processes.
-Both run `townsquare scheduler` processes. Every process gets the settings module
-process_settings.py: a short lease and a task queue of this run's own.
+Both run `townsquare scheduler` processes. Every process gets a short lease and a task queue
+of this run's own (PUBLISH_LEASE_SECONDS, PUBLISH_TASK_QUEUE) and no Celery remote control,
+which would leave a mailbox per worker in the shared broker.
 """
 
 from __future__ import annotations
@@ -53,7 +54,6 @@ from townsquare.workspaces.actions import do_create_workspace
 
 EMBEDDED = "embedded"
 SCALE = "scale"
-SETTINGS_MODULE = "townsquare.publishing.tests.process_settings"
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
@@ -186,10 +186,10 @@ def fleet_env(
     mode: str, *, queue: str, broker_url: str = "", lease_s: int = 12, grace_s: int = 1
 ) -> dict[str, str]:
     env = process_env(
-        DJANGO_SETTINGS_MODULE=SETTINGS_MODULE,
         TASKS_BACKEND="db" if mode == EMBEDDED else "celery",
-        TEST_PUBLISH_LEASE_SECONDS=str(lease_s),
-        TEST_PUBLISH_TASK_QUEUE=queue,
+        PUBLISH_LEASE_SECONDS=str(lease_s),
+        PUBLISH_TASK_QUEUE=queue,
+        CELERY_REMOTE_CONTROL="0",
         PUBLISH_RECONCILE_GRACE_SECONDS=str(grace_s),
         SCHEDULER_HEARTBEAT_SECONDS="2",
         RATE_LIMIT_BACKEND="db",

@@ -19,7 +19,6 @@ import pytest
 from django.db import connection
 
 from townsquare.publishing.tests.fleet import (
-    SETTINGS_MODULE,
     NetworkProcess,
     kill_tree,
     network_problems,
@@ -46,7 +45,7 @@ def up_env(data_dir: Path) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in CLEARED and not key.startswith(("CELERY_", "DJANGO_", "TEST_PUBLISH_"))
+        if key not in CLEARED and not key.startswith(("CELERY_", "DJANGO_", "PUBLISH_"))
     }
     env.update(
         TOWNSQUARE_DATA_DIR=str(data_dir),
@@ -56,8 +55,7 @@ def up_env(data_dir: Path) -> dict[str, str]:
         PYTHONUNBUFFERED="1",
         # A lease of seconds (the rows of the killed worker come back quickly) and a short
         # grace before asking the network about a post whose outcome is unknown.
-        DJANGO_SETTINGS_MODULE=SETTINGS_MODULE,
-        TEST_PUBLISH_LEASE_SECONDS="10",
+        PUBLISH_LEASE_SECONDS="10",
         PUBLISH_RECONCILE_GRACE_SECONDS="1",
     )
     return env
