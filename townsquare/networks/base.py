@@ -215,6 +215,15 @@ class InboxSource(Protocol):
 
 
 @runtime_checkable
+class ConnectionCheck(Protocol):
+    """Tells cheaply, with one authenticated read, whether the stored login still works, so
+    that a revoked login is noticed before a scheduled post needs it. Raises `Reauth` when
+    it does not work; other errors mean "could not tell now"."""
+
+    def check_connection(self, creds: Credentials) -> None: ...
+
+
+@runtime_checkable
 class MetricsSource(Protocol):
     """Reads daily counters of the account and of its posts."""
 

@@ -20,6 +20,7 @@ from townsquare.publishing.claim import (
     seconds_until_next_due,
     seconds_until_reconcilable,
 )
+from townsquare.publishing.connection_checks import enqueue_connection_checks
 from townsquare.publishing.connection_warnings import warn_about_connections
 from townsquare.publishing.tasks import publish_publication, reconcile_publication
 from townsquare.runtime.scheduler import register
@@ -108,7 +109,24 @@ def reconcile_unknown() -> float | None:
     return due_in
 
 
+CONNECTION_CHECK_SECONDS = 600.0
+_connection_check_at = 0.0
+
+
+def check_connections() -> float | None:
+    """Every ten minutes: have workers check the logins of accounts with posts due soon."""
+    global _connection_check_at
+    elapsed = time.monotonic() - _connection_check_at
+    if _connection_check_at and elapsed < CONNECTION_CHECK_SECONDS:
+        return CONNECTION_CHECK_SECONDS - elapsed
+    _connection_check_at = time.monotonic()
+    with transaction.atomic():
+        enqueue_connection_checks(publish_queue())
+    return CONNECTION_CHECK_SECONDS
+
+
 register(enqueue_due)
 register(warn_about_connections)
+register(check_connections)
 register(recover_leases)
 register(reconcile_unknown)

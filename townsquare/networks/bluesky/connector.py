@@ -131,6 +131,11 @@ class BlueskyPublisher:
             reply = {"root": root, "parent": ref.as_json()}
         return self._result(creds, refs)
 
+    def check_connection(self, creds: Credentials) -> None:
+        """The session is renewed (or the app password used again) as for any call; only a
+        login that no longer works at all raises Reauth."""
+        self.xrpc.call(creds, "GET", "com.atproto.server.getSession", idempotent=True)
+
     def find_published(
         self,
         creds: Credentials,

@@ -119,6 +119,9 @@ class MastodonPublisher:
         account = self.verify_credentials(creds)
         return str(account.get("id") or "")
 
+    def check_connection(self, creds: Credentials) -> None:
+        self.verify_credentials(creds)
+
     def verify_credentials(self, creds: Credentials) -> dict[str, Any]:
         body = self._json(creds, "GET", "/api/v1/accounts/verify_credentials", idempotent=True)
         return expect_dict(body, what="verify_credentials", idempotent=True)

@@ -101,6 +101,9 @@ class MatrixPublisher:
             creds.instance_url, creds.access_token, method, path, idempotent=idempotent, **kwargs
         )
 
+    def check_connection(self, creds: Credentials) -> None:
+        self.call(creds, "GET", f"{CLIENT}/account/whoami", idempotent=True)
+
     def whoami(self, homeserver: str, token: str) -> dict[str, Any]:
         return self.client.call(
             homeserver, token, "GET", f"{CLIENT}/account/whoami", idempotent=True

@@ -99,6 +99,9 @@ class TestNetPublisher:
             posts.append(_post_from(response, written=True))
         return _result(posts)
 
+    def check_connection(self, creds: Credentials) -> None:
+        self._request(creds, "GET", "/me", params={"account": creds.handle}, idempotent=True)
+
     def find_published(
         self,
         creds: Credentials,

@@ -19,6 +19,7 @@ HTTP API, JSON both ways; the /posts routes need an `Authorization: Bearer <toke
     GET    /posts?idempotency_key=K  -> the first live post made with key K, or 404
     GET    /posts/{id}               -> the post, or 404 (also once deleted)
     DELETE /posts/{id}               -> 204, or 404
+    GET    /me?account=A             -> 200, or 401 when A is in the reauth fault
     GET    /_stats                   -> {posts, requests_by_key, attempts_by_key, duplicates, ...}
     GET    /_faults, POST /_faults   -> the fault settings; POST replaces them (absent keys take
                                         the server's starting values)
@@ -222,6 +223,11 @@ class TestNetwork:
                 with self._lock:
                     row = self._store.first_live_post(key) if key else None
                 return Answer(200, self._post_json(row)) if row else _error(404, "No such post.")
+            case ("GET", "/me"):
+                account = parse_qs(parts.query).get("account", [""])[0]
+                if account in self._faults.reauth_for_accounts:
+                    return _error(401, "The access token has expired.")
+                return Answer(200, {"account": account})
             case ("GET", "/_stats"):
                 return Answer(200, self.stats())
             case ("GET", "/_faults"):

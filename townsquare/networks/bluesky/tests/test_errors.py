@@ -317,3 +317,20 @@ def test_documents_are_refused_before_anything_is_sent():
         )
     assert "documents" in caught.value.message
     assert pds.requests == []
+
+
+def test_the_connection_check_renews_what_it_can_and_tells_what_it_cannot():
+    ok = Pds(**{"com.atproto.server.getSession": lambda r: httpx.Response(200, json={"did": DID})})
+    publisher(ok).check_connection(creds())
+    assert [r.url.path for r in ok.requests][-1].endswith("getSession")
+    revoked = Pds(
+        **{
+            "com.atproto.server.getSession": expired,
+            "com.atproto.server.refreshSession": expired,
+            "com.atproto.server.createSession": lambda r: httpx.Response(
+                401, json={"error": "AuthenticationRequired", "message": "Invalid password"}
+            ),
+        }
+    )
+    with pytest.raises(Reauth):
+        publisher(revoked).check_connection(creds())

@@ -432,3 +432,20 @@ def test_time_is_not_spent_when_the_upload_is_ready_at_once():
         creds(), variant("x", media=(MediaRef("a.png", "image", "image/png"),)), "k"
     )
     assert fake.sent("GET /api/v1/media/22348641") == [] and time.monotonic() - started < 5
+
+
+def test_the_connection_check_reads_the_account_and_tells_a_revoked_token():
+    fake = FakeInstance(
+        {
+            "GET /api/v1/accounts/verify_credentials": answer(
+                "accounts_verify_credentials__ok_200.json"
+            )
+        }
+    )
+    fake.connector().check_connection(creds())
+    assert len(fake.sent("GET /api/v1/accounts/verify_credentials")) == 1
+    revoked = FakeInstance(
+        {"GET /api/v1/accounts/verify_credentials": answer("statuses_post__unauthorized_401.json")}
+    )
+    with pytest.raises(Reauth):
+        revoked.connector().check_connection(creds())

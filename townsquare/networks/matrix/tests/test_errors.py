@@ -127,3 +127,16 @@ def test_an_account_without_a_room_or_token_must_be_connected_again():
         connector.publish(replace(creds(), extra={"user_id": "@a:b"}), variant, "k")
     with pytest.raises(Reauth):
         connector.publish(replace(creds(), access_token=""), variant, "k")
+
+
+def test_the_connection_check_asks_who_we_are_and_tells_a_refused_token():
+    seen = []
+
+    def homeserver(request):
+        seen.append(request.url.path)
+        return answer("whoami")
+
+    publisher(homeserver).check_connection(creds())
+    assert seen == ["/_matrix/client/v3/account/whoami"]
+    with pytest.raises(Reauth):
+        publisher(lambda request: answer("unknown_token")).check_connection(creds())

@@ -48,6 +48,15 @@ def test_every_registered_network_is_in_the_catalog():
     assert set(registry.PUBLISHERS) <= set(NETWORK_NAMES) | set(HIDDEN_NETWORKS)
 
 
+@pytest.mark.parametrize("network", sorted(registry.PUBLISHERS))
+def test_every_connector_can_check_its_login_ahead_of_time(network):
+    from townsquare.networks.base import ConnectionCheck, Publisher
+
+    connector = registry.get_publisher(network)
+    assert isinstance(connector, Publisher) and isinstance(connector, ConnectionCheck)
+    registry.forget_publishers()
+
+
 def test_the_registry_imports_no_connector_until_one_is_asked_for():
     code = (
         "import sys, townsquare.networks.registry as r;"
