@@ -207,3 +207,19 @@ def test_a_revoked_app_password_needs_a_person(account, pds, ours):
     with pytest.raises(Reauth):
         post(BlueskyPublisher(), credentials_for(account), "Darf nicht raus.", "revoked-1")
     assert not [r for r in pds.records(ours.did) if r["value"]["text"] == "Darf nicht raus."]
+
+
+def test_the_connection_check_notices_a_revoked_app_password_before_any_post(
+    account, pds, ours, membership
+):
+    from townsquare.publishing.connection_checks import check_account_connection
+
+    assert check_account_connection.call(account.pk) == "ok"
+    account.refresh_from_db()
+    assert account.last_success_at is not None and not account.needs_reconnect
+    values = read_credentials(account)
+    pds.revoke_app_passwords(ours)
+    store_credentials(account, {**values, "access_token": expired_copy(values["access_token"])})
+    assert check_account_connection.call(account.pk) == "reauth"
+    account.refresh_from_db()
+    assert account.needs_reconnect
