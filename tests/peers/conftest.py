@@ -33,6 +33,24 @@ def _harness() -> ModuleType:
     return sys.modules[name]
 
 
+def _load_by_path(name: str, path: Path) -> ModuleType:
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+# The browser fixtures (Chromium driving the live server), for the tests that connect an
+# account through the real UI against a real server.
+_browser = _load_by_path("townsquare_browser_fixtures", HERE.parent / "browser" / "conftest.py")
+chromium = _browser.chromium
+page = _browser.page
+sign_in = _browser.sign_in
+
+
 @pytest.fixture(scope="session")
 def atproto_network(request: pytest.FixtureRequest):
     harness = _harness()
