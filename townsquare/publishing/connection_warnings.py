@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -118,9 +119,13 @@ def notify_accounts_at_risk(now: datetime | None = None) -> int:
             data__code=code,
             created_at__gte=now - NOTIFY_EVERY,
         )
-        if recent.exists():
-            continue
-        _tell(account, code, items)
+        # Several schedulers may run this at once: the account's row is the lock that lets
+        # only one of them see "not told yet" and tell.
+        with transaction.atomic():
+            SocialAccount.objects.select_for_update().filter(pk=account_id).first()
+            if recent.exists():
+                continue
+            _tell(account, code, items)
         sent += 1
     return sent
 

@@ -82,3 +82,33 @@ def test_a_scheduler_asks_once_an_hour_per_account(membership, testnet_account, 
     assert enqueue_connection_checks("default", clock=10_000.0) == [testnet_account.pk]
     assert enqueue_connection_checks("default", clock=10_600.0) == []
     assert enqueue_connection_checks("default", clock=13_700.0) == [testnet_account.pk]
+
+
+def test_two_schedulers_warning_at_once_tell_people_once(membership, testnet_account, alice):
+    import threading
+
+    from django.db import connection
+
+    from townsquare.notifications.models import Notification
+    from townsquare.publishing.connection_warnings import notify_accounts_at_risk
+
+    schedule(membership, testnet_account, hours=2)
+    testnet_account.needs_reconnect = True
+    testnet_account.save()
+    start = threading.Barrier(2)
+    sent: list[int] = []
+
+    def scheduler() -> None:
+        try:
+            start.wait()
+            sent.append(notify_accounts_at_risk())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=scheduler) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(sent) == [0, 1]
+    assert Notification.objects.filter(kind="connection_problem", recipient=alice).count() == 1
