@@ -41,9 +41,9 @@ def instance_url(value: str) -> str:
         text = text.rsplit("@", 1)[1]  # a handle: its instance is after the second @
     if "://" not in text:
         text = "https://" + text
-    parts = urlsplit(text)
     try:
-        port = parts.port
+        parts = urlsplit(text)
+        port = parts.port  # both raise ValueError on a malformed address ("http://[::1")
     except ValueError:
         raise BadInstance(value) from None
     host = (parts.hostname or "").lower()

@@ -32,6 +32,9 @@ def test_a_server_may_be_typed_as_a_name_a_url_or_a_handle(typed, url):
         "https://user:pw@mastodon.social",
         "https://mastodon.social?x=1",
         "https://mastodon.social:99999",
+        "http://[::1",
+        "[::1",
+        "https://[mastodon.social]",
     ],
 )
 def test_anything_else_is_not_a_server(typed):
