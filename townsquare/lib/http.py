@@ -22,14 +22,18 @@ class UnsafeTarget(ValueError):
 
 
 def check_target(url: str) -> None:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # raises ValueError for a port that is not a number
+    except ValueError:
+        raise UnsafeTarget(f"Not a valid address: {url!r}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UnsafeTarget(f"Only http and https addresses are allowed: {url!r}")
     if settings.ALLOW_PRIVATE_NETWORK_TARGETS:
         return
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
-    except socket.gaierror:
+        infos = socket.getaddrinfo(parts.hostname, port or 443, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError, ValueError):  # unknown, or not a valid host name
         raise UnsafeTarget(f"{parts.hostname} cannot be resolved.") from None
     for info in infos:
         address = ipaddress.ip_address(info[4][0])

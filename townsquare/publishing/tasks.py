@@ -382,8 +382,22 @@ def reconcile_publication(pub_id: int, token: str) -> str:
         )
         return "lookup_failed"
     if found is None:
-        # The network says it never arrived: sending again is safe.
+        # The network says it never arrived: sending again is safe -- unless it has been
+        # tried as often as any post is (a connector that fails the same way every time
+        # would otherwise go round unknown -> not found -> send for ever).
         _finish_attempt(attempt, "not_found")
+        if pub.attempt_count >= MAX_ATTEMPTS:
+            reason = f"Gave up after {pub.attempt_count} attempts: {pub.error_message}"
+            if rows.update(
+                status=Status.FAILED,
+                lease_token=None,
+                lease_expires_at=None,
+                sending_started_at=None,
+                error_code="gave_up",
+                error_message=reason[:2000],
+            ):
+                events.publication_failed(pub.pk)
+            return "gave_up"
         rows.update(
             status=Status.SCHEDULED,
             lease_token=None,

@@ -86,7 +86,8 @@ def _fetch(
                         break
                 content_type = response.headers.get("content-type", "").lower()
                 return url, content_type, b"".join(chunks)[:max_bytes]
-        except httpx.HTTPError as error:
+        except (httpx.HTTPError, httpx.InvalidURL, ValueError) as error:
+            # ValueError: a malformed address in a redirect (urljoin, urlsplit).
             raise CardUnavailable(f"{type(error).__name__}: {error}") from None
     raise CardUnavailable(f"more than {MAX_REDIRECTS} redirects")
 

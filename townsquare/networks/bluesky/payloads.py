@@ -300,8 +300,11 @@ def parse_card(html: str, page_url: str) -> CardFacts:
     )
     image = meta.get("og:image") or meta.get("og:image:url") or meta.get("twitter:image") or ""
     if image:
-        image = urljoin(page_url, image)
-        if urlsplit(image).scheme not in ("http", "https"):
+        try:
+            image = urljoin(page_url, image)
+            if urlsplit(image).scheme not in ("http", "https"):
+                image = ""
+        except ValueError:  # the page's own address for it is malformed ("http://[::1")
             image = ""
     return CardFacts(title=title or page_url, description=description or "", image_url=image)
 

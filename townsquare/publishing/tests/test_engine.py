@@ -362,3 +362,30 @@ def test_a_worker_that_dies_mid_send_still_loses_its_lease(
     assert keeper.renewals >= 2
     time.sleep(0.8)
     assert recover_expired() == (1, 0)
+
+
+def test_a_connector_that_fails_the_same_way_every_time_is_given_up_on(
+    membership, make_post, network, monkeypatch, alice
+):
+    # An unexpected error while sending counts as "may have gone out"; the network then
+    # says it has nothing, so it is sent again -- but not for ever.
+    from townsquare.networks.registry import get_publisher
+    from townsquare.publishing.schedule import MAX_ATTEMPTS
+
+    def broken(*args, **kwargs):
+        raise ValueError("Invalid IPv6 URL")
+
+    monkeypatch.setattr(get_publisher("testnet"), "publish", broken)
+    do_schedule_post(membership, make_post(), None)
+    outcomes = []
+    for _ in range(MAX_ATTEMPTS * 2):
+        outcomes += run_due()
+        outcomes += [reconcile_publication.call(i, t) for i, t in claim_unknown(grace_seconds=0)]
+        if "gave_up" in outcomes:
+            break
+    assert outcomes.count("unknown") == MAX_ATTEMPTS and outcomes[-1] == "gave_up"
+    pub = Publication.objects.get()
+    assert pub.status == "failed" and pub.error_code == "gave_up"
+    assert "Invalid IPv6 URL" in pub.error_message
+    assert Notification.objects.filter(kind="publication_failed", recipient=alice).count() == 1
+    assert len(network.stats()["posts"]) == 0

@@ -42,7 +42,17 @@ class _Site(BaseHTTPRequestHandler):
             "/page": ("text/html", b'<title>T</title><meta property="og:image" content="/p.png">'),
             "/p.png": ("image/png", noisy_png(20)),
             "/pdf": ("application/pdf", b"%PDF"),
+            # A page whose picture address is malformed: the card goes without a picture.
+            "/broken-image": (
+                "text/html",
+                b'<title>B</title><meta property="og:image" content="http://[::1">',
+            ),
         }
+        if self.path == "/bad-hop":  # a redirect to a malformed address
+            self.send_response(302)
+            self.send_header("Location", "http://[::1/x")
+            self.end_headers()
+            return
         if self.path == "/hop":
             self.send_response(302)
             self.send_header("Location", "/page")
@@ -86,3 +96,13 @@ def test_only_web_pages_make_cards(site, settings):
     for path in ("/pdf", "/missing"):
         with pytest.raises(CardUnavailable):
             fetch_card(f"{site}{path}")
+
+
+def test_malformed_addresses_from_a_page_never_break_publishing(site, settings):
+    settings.ALLOW_PRIVATE_NETWORK_TARGETS = True
+    card = fetch_card(f"{site}/broken-image")
+    assert card.facts.title == "B" and card.facts.image_url == "" and card.thumb is None
+    with pytest.raises(CardUnavailable):
+        fetch_card(f"{site}/bad-hop")
+    with pytest.raises(CardUnavailable):
+        fetch_card("http://[::1")
