@@ -376,7 +376,7 @@ class BlueskyPublisher:
                 idempotent=True,
             )
             reached = False
-            for item in body.get("notifications") or []:
+            for item in payloads.mappings(body.get("notifications")):
                 indexed = payloads.parse_time(item.get("indexedAt"))
                 if since is not None and indexed < since:
                     reached = True
@@ -385,7 +385,7 @@ class BlueskyPublisher:
                 message = payloads.inbox_message_from(item)
                 if message is not None:
                     messages.append(message)
-            page = body.get("cursor")
+            page = payloads.page_cursor(body)
             if reached or not page or since is None:
                 break  # a first poll reads one page: the inbox starts now, not years ago
         messages.reverse()
@@ -428,7 +428,9 @@ class BlueskyPublisher:
                 params={"uris": list(uris[start : start + GET_POSTS_BATCH])},
                 idempotent=True,
             )
-            snapshots += [payloads.post_snapshot(post, today) for post in body.get("posts") or []]
+            snapshots += [
+                payloads.post_snapshot(post, today) for post in payloads.mappings(body.get("posts"))
+            ]
         return snapshots
 
     def _own_posts_since(self, creds: Credentials, did: str, since: date) -> list[str]:
@@ -442,16 +444,16 @@ class BlueskyPublisher:
                 creds, "GET", "app.bsky.feed.getAuthorFeed", params=params, idempotent=True
             )
             older = False
-            for item in body.get("feed") or []:
-                post = item.get("post") or {}
-                if item.get("reason") or (post.get("author") or {}).get("did") != did:
+            for item in payloads.mappings(body.get("feed")):
+                post = payloads.mapping(item.get("post"))
+                if item.get("reason") or payloads.mapping(post.get("author")).get("did") != did:
                     continue  # a repost of someone else's post
-                record = post.get("record") or {}
+                record = payloads.mapping(post.get("record"))
                 if payloads.parse_time(record.get("createdAt")).date() < since:
                     older = True
                     break
                 uris.append(str(post.get("uri")))
-            page = body.get("cursor")
+            page = payloads.page_cursor(body)
             if older or not page:
                 break
         return uris

@@ -315,19 +315,42 @@ def parse_card(html: str, page_url: str) -> CardFacts:
 INBOX_REASONS = {"mention": "mention", "reply": "reply", "quote": "mention"}
 
 
+# --- reading what a server answered: its JSON may have any shape, and a wrong one must cost
+# that one item, never the whole poll.
+
+
+def mapping(value: object) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def mappings(value: object) -> list[Mapping[str, Any]]:
+    """The objects of a JSON list (anything else in it is skipped)."""
+    return [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []
+
+
+def count(value: object) -> int:
+    """A counter as the server reported it; 0 when it is not a whole number."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return 0
+    return max(value, 0)
+
+
+def page_cursor(body: Mapping[str, Any]) -> str | None:
+    cursor = body.get("cursor")
+    return cursor if isinstance(cursor, str) and cursor else None
+
+
 def inbox_message_from(notification: Mapping[str, Any]) -> InboxMessage | None:
     """An InboxMessage for a mention, reply or quote; None for likes, follows and the rest."""
     kind = INBOX_REASONS.get(str(notification.get("reason", "")))
     uri = str(notification.get("uri", ""))
     if kind is None or not uri.startswith("at://"):
         return None
-    record = notification.get("record") or {}
-    author = notification.get("author") or {}
-    reply = record.get("reply") if isinstance(record, Mapping) else None
-    root = parent = ""
-    if isinstance(reply, Mapping):
-        root = str((reply.get("root") or {}).get("uri", ""))
-        parent = str((reply.get("parent") or {}).get("uri", ""))
+    record = mapping(notification.get("record"))
+    author = mapping(notification.get("author"))
+    reply = mapping(record.get("reply"))
+    root = str(mapping(reply.get("root")).get("uri", ""))
+    parent = str(mapping(reply.get("parent")).get("uri", ""))
     handle = str(author.get("handle", ""))
     return InboxMessage(
         network_message_id=uri,
@@ -336,8 +359,8 @@ def inbox_message_from(notification: Mapping[str, Any]) -> InboxMessage | None:
         kind=kind,  # type: ignore[arg-type]
         author_handle=handle,
         author_name=str(author.get("displayName") or handle),
-        text=str(record.get("text", "")) if isinstance(record, Mapping) else "",
-        created_at=parse_time(record.get("createdAt") if isinstance(record, Mapping) else None),
+        text=str(record.get("text", "")),
+        created_at=parse_time(record.get("createdAt")),
         url=post_url(handle or str(author.get("did", "")), uri),
         in_reply_to_id=parent,
     )
@@ -360,7 +383,7 @@ def post_snapshot(post_view: Mapping[str, Any], day: date) -> MetricSnapshot:
     return MetricSnapshot(
         day=day,
         network_post_id=str(post_view.get("uri", "")),
-        metrics={name: int(post_view.get(field) or 0) for name, field in POST_COUNTERS.items()},
+        metrics={name: count(post_view.get(field)) for name, field in POST_COUNTERS.items()},
     )
 
 
@@ -368,5 +391,5 @@ def account_snapshot(profile: Mapping[str, Any], day: date) -> MetricSnapshot:
     return MetricSnapshot(
         day=day,
         network_post_id="",
-        metrics={name: int(profile.get(field) or 0) for name, field in ACCOUNT_COUNTERS.items()},
+        metrics={name: count(profile.get(field)) for name, field in ACCOUNT_COUNTERS.items()},
     )

@@ -125,7 +125,7 @@ class MatrixPublisher:
     def joined_rooms(self, homeserver: str, token: str) -> list[dict[str, str]]:
         """The rooms the user has joined, each with its id, name and canonical alias."""
         body = self.client.call(homeserver, token, "GET", f"{CLIENT}/joined_rooms", idempotent=True)
-        room_ids = [r for r in body.get("joined_rooms") or [] if isinstance(r, str)]
+        room_ids = [r for r in _list(body.get("joined_rooms")) if isinstance(r, str)]
         rooms = []
         for room_id in room_ids[:200]:
             name = self._state_field(homeserver, token, room_id, "m.room.name", "name")
@@ -271,7 +271,7 @@ class MatrixPublisher:
         token = start
         for _ in range(max_pages):
             body = self._messages(creds, direction, token, room_filter)
-            chunk = [e for e in body.get("chunk") or [] if isinstance(e, dict)]
+            chunk = [e for e in _list(body.get("chunk")) if isinstance(e, dict)]
             end = body.get("end")
             # The spec omits `end` once the room has nothing further in that direction.
             last = not isinstance(end, str) or not end
@@ -332,7 +332,7 @@ class MatrixPublisher:
         room_id = room_of(creds)
         if cursor is None:
             body = self._messages(creds, "b", None)
-            timeline = [e for e in body.get("chunk") or [] if isinstance(e, dict)]
+            timeline = [e for e in _list(body.get("chunk")) if isinstance(e, dict)]
             timeline.reverse()
             start = body.get("start")
             next_cursor = start if isinstance(start, str) else None
@@ -340,7 +340,7 @@ class MatrixPublisher:
             timeline, next_cursor = [], cursor
             for _ in range(MAX_INBOX_PAGES):
                 body = self._messages(creds, "f", next_cursor)
-                chunk = [e for e in body.get("chunk") or [] if isinstance(e, dict)]
+                chunk = [e for e in _list(body.get("chunk")) if isinstance(e, dict)]
                 timeline += chunk
                 end = body.get("end")
                 if isinstance(end, str) and end:
@@ -495,3 +495,8 @@ def _read_stored_media(storage_key: str) -> bytes:
     with default_storage.open(storage_key, "rb") as handle:
         data: bytes = handle.read()
     return data
+
+
+def _list(value: object) -> list[Any]:
+    """A JSON list from a server's answer; anything else (a number, a string) is no list."""
+    return value if isinstance(value, list) else []
