@@ -18,40 +18,40 @@ start is a failure.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+# Beside this folder: the shared installer of PyPI peers.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from pypi_venv import (
+    Log,
+    PeerFailed,
+    cache_dir,
+    ensure_venv,
+    free_port,
+    python_of,
+    run_step,
+)
+from pypi_venv import (
+    PeerUnavailable as PeerUnavailable,  # the fixtures catch it here
+)
+
 SYNAPSE_VERSION = "1.163.2"
-CACHE_ENV = "TOWNSQUARE_PEERS_CACHE"
 SERVER_NAME = "townsquare.test"
 
 INSTALL_TIMEOUT_S = 900
-INDEX_CHECK_TIMEOUT_S = 60
 START_TIMEOUT_S = 90
 STOP_TIMEOUT_S = 15
-
-Log = Callable[[str], None]
-
-
-class PeerUnavailable(RuntimeError):
-    """Synapse cannot be installed here (no package index): the tests skip."""
-
-
-class PeerFailed(RuntimeError):
-    """Synapse installed but did not come up: a real failure."""
 
 
 @dataclass
@@ -70,110 +70,18 @@ class Homeserver:
 
 
 def install_dir() -> Path:
-    base = os.environ.get(CACHE_ENV) or str(Path.home() / ".cache" / "townsquare-peers")
-    return Path(base) / f"synapse-{SYNAPSE_VERSION}"
-
-
-def python_of(directory: Path) -> Path:
-    return directory / "bin" / "python"
+    return cache_dir() / f"synapse-{SYNAPSE_VERSION}"
 
 
 def ensure_installed(log: Log) -> Path:
-    """The virtual environment with Synapse, installing it first when needed."""
-    target = install_dir()
-    if (target / ".installed").exists():
-        return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with _locked(target.parent / f".synapse-{SYNAPSE_VERSION}.lock"):
-        if (target / ".installed").exists():  # another run installed it while we waited
-            return target
-        _check_index()
-        started = time.monotonic()
-        partial = target.with_name(target.name + ".partial")
-        shutil.rmtree(partial, ignore_errors=True)
-        log(f"synapse peer: installing matrix-synapse {SYNAPSE_VERSION} into {target}")
-        _run([sys.executable, "-m", "venv", str(partial)], "creating the virtual environment")
-        _run(
-            [
-                str(python_of(partial)),
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                f"matrix-synapse=={SYNAPSE_VERSION}",
-            ],
-            "installing matrix-synapse",
-        )
-        (partial / ".installed").write_text(f"{time.monotonic() - started:.0f} s\n")
-        shutil.rmtree(target, ignore_errors=True)
-        partial.rename(target)
-        log(f"synapse peer: installed in {time.monotonic() - started:.0f} s")
-    return target
-
-
-def _check_index() -> None:
-    # `pip download --no-deps` of the pinned release asks the configured index the way the
-    # install will, so a machine without it skips quickly instead of failing slowly.
-    with tempfile.TemporaryDirectory(prefix="tsq-synapse-probe-") as scratch:
-        try:
-            done = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "pip",
-                    "download",
-                    "--no-deps",
-                    "--quiet",
-                    "--retries",
-                    "0",
-                    "--dest",
-                    scratch,
-                    f"matrix-synapse=={SYNAPSE_VERSION}",
-                ],
-                capture_output=True,
-                text=True,
-                timeout=INDEX_CHECK_TIMEOUT_S,
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
-            raise PeerUnavailable("the package index did not answer in time") from None
-    if done.returncode != 0:
-        lines = [line for line in (done.stderr or done.stdout).splitlines() if line.strip()]
-        raise PeerUnavailable(
-            f"matrix-synapse {SYNAPSE_VERSION} cannot be downloaded: "
-            + (lines[-1][:200] if lines else "no answer")
-        )
-
-
-def _run(command: list[str], what: str) -> None:
-    try:
-        done = subprocess.run(
-            command, capture_output=True, text=True, timeout=INSTALL_TIMEOUT_S, check=False
-        )
-    except subprocess.TimeoutExpired:
-        raise PeerUnavailable(f"{what} took longer than {INSTALL_TIMEOUT_S} s") from None
-    if done.returncode != 0:
-        raise PeerFailed(f"{what} failed (exit {done.returncode}):\n{done.stderr[-2000:]}")
-
-
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    with path.open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-# --- run ---------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+    """The virtual environment with the server, installing it first when needed."""
+    return ensure_venv(
+        f"synapse-{SYNAPSE_VERSION}",
+        f"matrix-synapse=={SYNAPSE_VERSION}",
+        log,
+        what="synapse",
+        install_timeout_s=INSTALL_TIMEOUT_S,
+    )
 
 
 def homeserver_yaml(run_dir: Path, port: int, shared_secret: str) -> str:
@@ -258,7 +166,7 @@ def start(directory: Path, log: Log) -> Homeserver:
     config.write_text(homeserver_yaml(run_dir, port, shared_secret))
     (run_dir / "log.yaml").write_text(LOG_YAML.format(path=run_dir / "homeserver.log"))
     python = str(python_of(directory))
-    _run(
+    run_step(
         [
             python,
             "-m",
@@ -268,6 +176,7 @@ def start(directory: Path, log: Log) -> Homeserver:
             "--generate-missing-configs",
         ],
         "generating the signing key",
+        START_TIMEOUT_S,
     )
     started = time.monotonic()
     output = (run_dir / "stdout.log").open("wb")
