@@ -7,12 +7,11 @@ with the reason; a network that installs but does not start is a failure.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from peer_runtime import load_by_path, reporter_log
 
 HERE = Path(__file__).resolve().parent
 
@@ -22,30 +21,12 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def _harness() -> ModuleType:
-    # Loaded by path: a folder named "atproto" on sys.path would shadow the SDK of that name.
-    name = "townsquare_peers_atproto_harness"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, HERE / "atproto" / "harness.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-def _load_by_path(name: str, path: Path) -> ModuleType:
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
+    return load_by_path("townsquare_peers_atproto_harness", HERE / "atproto" / "harness.py")
 
 
 # The browser fixtures (Chromium driving the live server), for the tests that connect an
 # account through the real UI against a real server.
-_browser = _load_by_path("townsquare_browser_fixtures", HERE.parent / "browser" / "conftest.py")
+_browser = load_by_path("townsquare_browser_fixtures", HERE.parent / "browser" / "conftest.py")
 chromium = _browser.chromium
 page = _browser.page
 sign_in = _browser.sign_in
@@ -54,13 +35,7 @@ sign_in = _browser.sign_in
 @pytest.fixture(scope="session")
 def atproto_network(request: pytest.FixtureRequest):
     harness = _harness()
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-
-    def log(line: str) -> None:
-        if reporter is not None:
-            reporter.write_line(line)
-        else:
-            print(line, file=sys.__stderr__, flush=True)
+    log = reporter_log(request)
 
     try:
         directory = harness.ensure_installed(log)

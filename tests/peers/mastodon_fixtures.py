@@ -7,9 +7,7 @@ Imported by the test modules (`from mastodon_fixtures import ...`).
 from __future__ import annotations
 
 import html
-import importlib.util
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -17,19 +15,15 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from peer_runtime import load_by_path, reporter_log
 
 HERE = Path(__file__).resolve().parent
 
 
 def _harness() -> ModuleType:
-    name = "townsquare_peers_mastodon_mock_harness"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, HERE / "mastodon_mock" / "harness.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
+    return load_by_path(
+        "townsquare_peers_mastodon_mock_harness", HERE / "mastodon_mock" / "harness.py"
+    )
 
 
 @dataclass
@@ -84,13 +78,7 @@ class MockInstance:
 @pytest.fixture(scope="session")
 def mastodon_server(request: pytest.FixtureRequest):
     harness = _harness()
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-
-    def log(line: str) -> None:
-        if reporter is not None:
-            reporter.write_line(line)
-        else:
-            print(line, file=sys.__stderr__, flush=True)
+    log = reporter_log(request)
 
     try:
         directory = harness.ensure_installed(log)

@@ -3,9 +3,7 @@ Townsquare's real connect pages. Test modules import the fixtures they use from 
 
 from __future__ import annotations
 
-import importlib.util
 import secrets
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,20 +12,14 @@ from urllib.parse import quote
 
 import httpx
 import pytest
+from peer_runtime import load_by_path, reporter_log
 
 HERE = Path(__file__).resolve().parent
-__all__ = ["local_targets", "matrix_account", "ours", "room", "synapse", "them"]
+__all__ = ["matrix_account", "ours", "room", "synapse", "them"]
 
 
 def _harness() -> ModuleType:
-    name = "townsquare_peers_synapse_harness"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, HERE / "synapse" / "harness.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
+    return load_by_path("townsquare_peers_synapse_harness", HERE / "synapse" / "harness.py")
 
 
 @dataclass
@@ -91,11 +83,7 @@ class Synapse:
 @pytest.fixture(scope="session")
 def synapse(request: pytest.FixtureRequest):
     harness = _harness()
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-
-    def log(line: str) -> None:
-        if reporter is not None:
-            reporter.write_line(line)
+    log = reporter_log(request)
 
     try:
         directory = harness.ensure_installed(log)
@@ -134,16 +122,6 @@ def room(synapse, ours, them):
     )
     synapse.call(them, "POST", f"/join/{quote(created['room_id'])}", json={})
     return {"room_id": created["room_id"], "alias": f"#{alias_local}:{synapse.server_name}"}
-
-
-@pytest.fixture
-def local_targets(settings):
-    # The homeserver lives on loopback, which the SSRF guard refuses unless a setup allows it.
-    from townsquare.networks.registry import forget_publishers
-
-    settings.ALLOW_PRIVATE_NETWORK_TARGETS = True
-    yield
-    forget_publishers()
 
 
 @pytest.fixture

@@ -17,10 +17,7 @@ is a failure.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -32,10 +29,10 @@ from pathlib import Path
 
 # Beside this folder: the shared installer of PyPI peers.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from peer_runtime import stop_process_group
 from pypi_venv import (
     Log,
     PeerFailed,
-    cache_dir,
     ensure_venv,
     free_port,
     python_of,
@@ -63,10 +60,6 @@ class MockServer:
         if not path.exists():
             return ""
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-
-
-def install_dir() -> Path:
-    return cache_dir() / f"mastodon-mock-{MOCK_VERSION}"
 
 
 def ensure_installed(log: Log) -> Path:
@@ -144,16 +137,7 @@ def _answers(url: str) -> bool:
 
 def stop(server: MockServer) -> None:
     """End the process group by its id (SIGTERM, then SIGKILL) and remove the directory."""
-    process = server.process
-    if process.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait(STOP_TIMEOUT_S)
+    stop_process_group(server.process, STOP_TIMEOUT_S)
     shutil.rmtree(server.run_dir, ignore_errors=True)
 
 

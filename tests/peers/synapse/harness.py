@@ -17,11 +17,8 @@ start is a failure.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -33,10 +30,10 @@ from pathlib import Path
 
 # Beside this folder: the shared installer of PyPI peers.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from peer_runtime import stop_process_group
 from pypi_venv import (
     Log,
     PeerFailed,
-    cache_dir,
     ensure_venv,
     free_port,
     python_of,
@@ -67,10 +64,6 @@ class Homeserver:
         if not path.exists():
             return ""
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-
-
-def install_dir() -> Path:
-    return cache_dir() / f"synapse-{SYNAPSE_VERSION}"
 
 
 def ensure_installed(log: Log) -> Path:
@@ -226,14 +219,6 @@ def _wait_healthy(server: Homeserver) -> None:
 
 
 def stop(server: Homeserver) -> None:
-    process = server.process
-    if process.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=STOP_TIMEOUT_S)
+    """End the process group by its id (SIGTERM, then SIGKILL) and remove the directory."""
+    stop_process_group(server.process, STOP_TIMEOUT_S)
     shutil.rmtree(server.run_dir, ignore_errors=True)
