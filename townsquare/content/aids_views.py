@@ -29,10 +29,10 @@ from townsquare.content.aids_forms import AID_FORMS, AidForm, StyleForm, hashtag
 from townsquare.content.profiles import RECOMMENDED_HASHTAGS
 from townsquare.lib.errors import ActionError
 from townsquare.networks.catalog import NETWORK_NAMES
-from townsquare.ui.views.base import workspace_view
 from townsquare.workspaces.access import require
 from townsquare.workspaces.models import Membership
 from townsquare.workspaces.roles import has_perm
+from townsquare.workspaces.views import workspace_view
 
 KIND_LABELS: dict[str, Any] = {
     "templates": gettext_lazy("Templates"),

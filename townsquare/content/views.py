@@ -17,9 +17,9 @@ from townsquare.content.service import compose, media_inputs
 from townsquare.lib.errors import ActionError
 from townsquare.media.models import MediaAsset
 from townsquare.publishing.panel import publishing_panel
-from townsquare.ui.views.base import workspace_view
 from townsquare.workspaces.models import Membership
 from townsquare.workspaces.roles import Perm
+from townsquare.workspaces.views import workspace_view
 
 
 def _form(membership: Membership, data=None, initial=None) -> ComposeForm:

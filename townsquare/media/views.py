@@ -25,9 +25,9 @@ from townsquare.media.access import (
 from townsquare.media.forms import EditForm, FolderForm, UploadForm
 from townsquare.media.models import MediaAsset
 from townsquare.media.serving import stored_file_response
-from townsquare.ui.views.base import workspace_view
 from townsquare.workspaces.models import Membership
 from townsquare.workspaces.roles import Perm, has_perm
+from townsquare.workspaces.views import workspace_view
 
 PER_PAGE = 48
 

@@ -37,9 +37,9 @@ from townsquare.networks.rules.model import (
     RuleError,
     parse_rule_value,
 )
-from townsquare.ui.views.base import workspace_view
 from townsquare.workspaces.models import Membership
 from townsquare.workspaces.roles import Perm, has_perm
+from townsquare.workspaces.views import workspace_view
 
 RULE_LABELS: Mapping[str, Any] = {
     "text_counting": gettext_lazy("How text is counted"),

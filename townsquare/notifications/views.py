@@ -14,8 +14,8 @@ from townsquare.notifications import actions
 from townsquare.notifications.access import access_notification, access_notifications
 from townsquare.notifications.kinds import title_of
 from townsquare.notifications.models import Notification
-from townsquare.ui.views.base import workspace_view
 from townsquare.workspaces.models import Membership
+from townsquare.workspaces.views import workspace_view
 
 PER_PAGE = 50
 

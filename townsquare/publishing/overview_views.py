@@ -32,10 +32,10 @@ from townsquare.publishing.settings_actions import (
     publishing_settings_of,
 )
 from townsquare.runtime.heartbeat import scheduler_is_stale
-from townsquare.ui.views.base import workspace_view
 from townsquare.workspaces.access import require
 from townsquare.workspaces.models import Membership
 from townsquare.workspaces.roles import Perm, has_perm
+from townsquare.workspaces.views import workspace_view
 
 UPCOMING_LIMIT = 200
 RECENT_LIMIT = 20

@@ -17,9 +17,9 @@ from townsquare.lib.errors import ActionError
 from townsquare.publishing import actions
 from townsquare.publishing.access import access_publication
 from townsquare.publishing.models import Publication
-from townsquare.ui.views.base import workspace_view
 from townsquare.workspaces.models import Membership
 from townsquare.workspaces.roles import Perm
+from townsquare.workspaces.views import workspace_view
 
 
 class ScheduleForm(forms.Form):

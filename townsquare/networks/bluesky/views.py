@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy
 from townsquare.lib.errors import ActionError
 from townsquare.networks.bluesky.actions import do_connect_bluesky
 from townsquare.networks.pages import connector_template
-from townsquare.ui.views.base import workspace_view
 from townsquare.workspaces.models import Membership
 from townsquare.workspaces.roles import Perm
+from townsquare.workspaces.views import workspace_view
 
 
 class ConnectBlueskyForm(forms.Form):

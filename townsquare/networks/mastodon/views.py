@@ -21,9 +21,9 @@ from townsquare.networks.mastodon.actions import (
     do_start_mastodon_connect,
 )
 from townsquare.networks.pages import connector_template
-from townsquare.ui.views.base import workspace_view
 from townsquare.workspaces.models import Membership
 from townsquare.workspaces.roles import Perm
+from townsquare.workspaces.views import workspace_view
 
 CALLBACK_URL_NAME = "mastodon_oauth_callback"
 

@@ -31,9 +31,9 @@ from townsquare.networks.matrix.actions import (
     joined_rooms,
 )
 from townsquare.networks.pages import connector_template
-from townsquare.ui.views.base import workspace_view
 from townsquare.workspaces.models import Membership
 from townsquare.workspaces.roles import Perm
+from townsquare.workspaces.views import workspace_view
 
 PENDING_MAX_AGE_S = 15 * 60
 

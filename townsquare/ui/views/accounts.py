@@ -16,9 +16,9 @@ from townsquare.networks.access import access_account, access_accounts
 from townsquare.networks.account_health import account_health, connect_url
 from townsquare.networks.catalog import NETWORK_CHOICES
 from townsquare.networks.models import SocialAccount
-from townsquare.ui.views.base import workspace_view
 from townsquare.workspaces.models import Membership
 from townsquare.workspaces.roles import Perm, has_perm
+from townsquare.workspaces.views import workspace_view
 
 
 class AccountForm(forms.Form):

@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from townsquare.publishing.overview_views import needs_attention
 from townsquare.runtime.heartbeat import scheduler_is_stale
-from townsquare.ui.views.base import workspace_view
 from townsquare.workspaces.access import access_workspaces
 from townsquare.workspaces.models import Membership
+from townsquare.workspaces.views import workspace_view
 
 SECTIONS = {
     "plan": (_("Plan"), _("The social media plan: networks, tone, cadence, audiences and goals.")),

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from townsquare.lib.errors import ActionError
 from townsquare.ui.forms import InviteForm, RoleForm, WorkspaceForm
 from townsquare.ui.permission_labels import PERM_LABELS_I18N
-from townsquare.ui.views.base import workspace_view
 from townsquare.workspaces import actions
 from townsquare.workspaces.access import (
     access_audit_events,
@@ -20,6 +19,7 @@ from townsquare.workspaces.access import (
 )
 from townsquare.workspaces.models import Invitation, Membership
 from townsquare.workspaces.roles import ROLE_ORDER, Perm, has_perm
+from townsquare.workspaces.views import workspace_view
 
 
 def permission_rows() -> list[tuple[str, list[bool]]]:

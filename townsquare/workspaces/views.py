@@ -1,6 +1,9 @@
 """The one way a workspace page starts: sign-in, membership (404 for strangers), permission
 (403 for members who lack it), and only then the HTTP method check, so that a stranger gets
-the same 404 for every method and learns nothing about what exists."""
+the same 404 for every method and learns nothing about what exists.
+
+It lives beside access.py, in the workspaces app, because every app's pages start with it:
+the domain apps' views use it without importing the `ui` layer."""
 
 from __future__ import annotations
 
