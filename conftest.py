@@ -5,7 +5,23 @@ alice owns workspace A, bob edits it, carol owns workspace B (and is a stranger 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+
+# Django's default hasher spends most of a second on every password it sets or checks, on
+# purpose. Tests create users by the hundred, so they hash with MD5 instead; Townsquare itself
+# keeps the default (tests/test_test_setup.py checks both). A process that a test starts uses
+# Townsquare's settings, so it cannot check the password of a user the test made.
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing() -> Iterator[None]:
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+        yield
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """Browser tests: the real UI, served by the live server, driven in Debian's Chromium.
 
 Chromium comes from the system (`make test` installs it with apt-get when it can); Playwright
-only drives it. Without /usr/bin/chromium every browser test is skipped with a message.
+only drives it. Without /usr/bin/chromium every browser test is skipped with a message, or
+fails where the run requires every service (TOWNSQUARE_REQUIRE_SERVICES=1, as in CI).
 Every request that does not go to the live server is aborted: no test reaches the internet.
 """
 
@@ -14,6 +15,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
+from townsquare.testing.services import unavailable
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -33,10 +36,10 @@ FORM_CONTROLS = "input:not([type=hidden]), select, textarea, button"
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[object]:
     if not CHROMIUM.exists():
-        pytest.skip(
-            "Browser tests skipped: Debian's Chromium is not installed at /usr/bin/chromium "
-            "(`make test` installs it with apt-get when it runs as root; or run "
-            "`apt-get install chromium`)."
+        unavailable(
+            "Debian's Chromium is not installed at /usr/bin/chromium, so the browser tests "
+            "cannot run (`make test` installs it with apt-get when it runs as root; or run "
+            "`apt-get install chromium`)"
         )
     from playwright.sync_api import sync_playwright
 

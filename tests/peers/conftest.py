@@ -2,7 +2,8 @@
 
 The AT Protocol network is installed on first use (minutes; cached afterwards) and started
 once per test session. Without the npm registry, PostgreSQL or Redis the tests are skipped
-with the reason; a network that installs but does not start is a failure.
+with the reason, or fail where the run requires every service (TOWNSQUARE_REQUIRE_SERVICES=1,
+as in CI); a network that installs but does not start is always a failure.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from types import ModuleType
 
 import pytest
 from peer_runtime import load_by_path, reporter_log
+
+from townsquare.testing.services import unavailable
 
 HERE = Path(__file__).resolve().parent
 
@@ -41,7 +44,7 @@ def atproto_network(request: pytest.FixtureRequest):
         directory = harness.ensure_installed(log)
         network = harness.start(directory, log)
     except harness.PeerUnavailable as error:
-        pytest.skip(f"AT Protocol network not available here: {error}")
+        unavailable(f"AT Protocol network not available here: {error}")
     try:
         yield network
     finally:

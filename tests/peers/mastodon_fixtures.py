@@ -17,6 +17,8 @@ import httpx
 import pytest
 from peer_runtime import load_by_path, reporter_log
 
+from townsquare.testing.services import unavailable
+
 HERE = Path(__file__).resolve().parent
 
 
@@ -83,7 +85,7 @@ def mastodon_server(request: pytest.FixtureRequest):
     try:
         directory = harness.ensure_installed(log)
     except harness.PeerUnavailable as error:
-        pytest.skip(f"mastodon-mock cannot be installed here: {error}")
+        unavailable(f"mastodon-mock cannot be installed here: {error}")
     server = harness.start(directory, log)  # PeerFailed: installed but not starting fails
     try:
         yield server

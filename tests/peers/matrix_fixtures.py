@@ -14,6 +14,8 @@ import httpx
 import pytest
 from peer_runtime import load_by_path, reporter_log
 
+from townsquare.testing.services import unavailable
+
 HERE = Path(__file__).resolve().parent
 __all__ = ["matrix_account", "ours", "room", "synapse", "them"]
 
@@ -88,7 +90,7 @@ def synapse(request: pytest.FixtureRequest):
     try:
         directory = harness.ensure_installed(log)
     except harness.PeerUnavailable as error:
-        pytest.skip(f"Synapse cannot be installed here: {error}")
+        unavailable(f"Synapse cannot be installed here: {error}")
     server = harness.start(directory, log)  # PeerFailed: installed but not starting
     try:
         yield Synapse(server.url, server.server_name)

@@ -4,7 +4,8 @@ run as separate processes (Synapse, mastodon-mock): nothing of them is imported 
 The environment lives in `$TOWNSQUARE_PEERS_CACHE/<name>-<version>` (or
 `~/.cache/townsquare-peers/...`), is made with the Python that runs the tests, built in a
 `.partial` folder and renamed when complete, under a file lock so that parallel runs install
-once. A machine without the package index raises PeerUnavailable (the tests skip); an install
+once. A machine without the package index raises PeerUnavailable (the tests skip, or fail
+where the run requires every service: TOWNSQUARE_REQUIRE_SERVICES=1, as in CI); an install
 that fails raises PeerFailed.
 """
 
@@ -29,7 +30,8 @@ Log = Callable[[str], None]
 
 
 class PeerUnavailable(RuntimeError):
-    """This machine cannot provide the server (no package index): the tests are skipped."""
+    """This machine cannot provide the server (no package index, an install that took too
+    long): the tests are skipped, or fail where the run requires every service."""
 
 
 class PeerFailed(RuntimeError):

@@ -62,7 +62,8 @@ Log = Callable[[str], None]
 
 
 class PeerUnavailable(RuntimeError):
-    """The network cannot run here (no npm registry, no PostgreSQL or Redis): tests skip."""
+    """The network cannot run here (no npm registry, no PostgreSQL or Redis): tests skip, or
+    fail where the run requires every service (TOWNSQUARE_REQUIRE_SERVICES=1, as in CI)."""
 
 
 class PeerFailed(RuntimeError):

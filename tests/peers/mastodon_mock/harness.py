@@ -11,8 +11,8 @@ ours is read as its configuration), bound to 127.0.0.1 on a free port, in its ow
 group; `GET /api/v1/instance` is polled until it answers. Stopping ends that process group by
 its id and removes the directory.
 
-A machine without the package index skips the tests; a mock that installed but does not start
-is a failure.
+A machine without the package index skips the tests (fails them where the run requires every
+service, as CI does); a mock that installed but does not start is a failure.
 """
 
 from __future__ import annotations

@@ -11,8 +11,8 @@ servers, presence and URL previews off, rate limits far above what a test sends)
 in its own process group, `GET /health` polled until it answers. Stopping ends that process
 group by its id and removes the directory.
 
-A machine without the package index skips the tests; a server that installed but does not
-start is a failure.
+A machine without the package index skips the tests (fails them where the run requires every
+service, as CI does); a server that installed but does not start is a failure.
 """
 
 from __future__ import annotations

@@ -43,6 +43,7 @@ from townsquare.publishing.tests.fleet import (
     wait_settled,
 )
 from townsquare.runtime.tests.support import broker_problem, hide
+from townsquare.testing.services import unavailable
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -108,7 +109,7 @@ def needs(vendor: str, mode: str) -> None:
 def broker(url: str) -> str:
     problem = broker_problem(url)
     if problem:
-        pytest.skip(f"the broker is not reachable at {hide(url)} ({problem})")
+        unavailable(f"the broker is not reachable at {hide(url)} ({problem})")
     return url
 
 

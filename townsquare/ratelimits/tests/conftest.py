@@ -6,6 +6,7 @@ from collections.abc import Iterator
 import pytest
 
 from townsquare.ratelimits.tests.support import REDIS_URL, FakeClock
+from townsquare.testing.services import unavailable
 
 
 def redis_problem(url: str) -> str | None:
@@ -29,7 +30,7 @@ def redis_prefix() -> Iterator[str]:
 
     problem = redis_problem(REDIS_URL)
     if problem:
-        pytest.skip(f"Redis is not reachable at {REDIS_URL} ({problem})")
+        unavailable(f"Redis is not reachable at {REDIS_URL} ({problem})")
     prefix = f"townsquare-test-ratelimit-{uuid.uuid4().hex[:12]}:"
     yield prefix
     client = redis.Redis.from_url(REDIS_URL)

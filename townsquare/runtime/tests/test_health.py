@@ -12,6 +12,7 @@ from django.utils import timezone
 from townsquare.runtime.heartbeat import SCHEDULER
 from townsquare.runtime.models import Heartbeat
 from townsquare.runtime.tests.support import broker_problem
+from townsquare.testing.services import unavailable
 
 URL = "/api/v1/health"
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -123,7 +124,7 @@ def test_health_reports_an_unreachable_celery_broker_quickly(client, settings):
 )
 def test_health_reports_a_reachable_celery_broker(client, settings, broker_url):
     if problem := broker_problem(broker_url):
-        pytest.skip(f"broker not reachable on loopback ({problem})")
+        unavailable(f"broker not reachable on loopback ({problem})")
     settings.TASKS_BACKEND = "celery"
     settings.TASKS = CELERY_TASKS
     settings.CELERY_BROKER_URL = broker_url

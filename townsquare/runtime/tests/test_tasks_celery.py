@@ -19,6 +19,7 @@ from townsquare.runtime.celery_app import app, run_task
 from townsquare.runtime.models import Heartbeat
 from townsquare.runtime.tasks import ping
 from townsquare.runtime.tests.support import broker_problem, hide, process_env, wait_for
+from townsquare.testing.services import unavailable
 
 BROKERS = {
     "redis": "redis://127.0.0.1:6379/0",
@@ -49,7 +50,7 @@ def broker_url(request) -> Iterator[str]:
     url = BROKERS[request.param]
     problem = broker_problem(url)
     if problem:
-        pytest.skip(f"{request.param} is not reachable at {hide(url)} ({problem})")
+        unavailable(f"{request.param} is not reachable at {hide(url)} ({problem})")
     previous = app.conf.broker_url
     point_celery_app_at(url)
     yield url

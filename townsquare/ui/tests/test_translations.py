@@ -24,6 +24,7 @@ from django.utils.text import smart_split
 from django.utils.translation import trim_whitespace
 
 import townsquare
+from townsquare.testing.services import unavailable
 
 PACKAGE_DIR = Path(townsquare.__file__).resolve().parent
 CATALOG_DIR = PACKAGE_DIR / "locale" / "de" / "LC_MESSAGES"
@@ -329,10 +330,11 @@ def test_every_template_message_has_a_german_translation():
     assert not missing, f"Template text without a German translation: {missing}. {HOW_TO_FIX}"
 
 
-@pytest.mark.skipif(shutil.which("xgettext") is None, reason="GNU gettext is not installed")
 def test_every_message_in_the_code_has_a_german_translation(tmp_path, settings, monkeypatch):
     """Extract the messages of a copy of the package exactly as `make messages` does and
     compare them with the committed catalog."""
+    if shutil.which("xgettext") is None:
+        unavailable("GNU gettext is not installed (`apt-get install gettext`)")
     copy = tmp_path / "townsquare"
     shutil.copytree(
         PACKAGE_DIR,
