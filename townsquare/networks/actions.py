@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from townsquare.audit.record import record, snapshot
@@ -70,16 +71,38 @@ def do_add_account(
 
 
 @transaction.atomic
-def do_remove_account(membership: Membership, account: SocialAccount) -> None:
+def do_remove_account(membership: Membership, account: SocialAccount) -> int:
+    """Remove the account from the workspace without losing anything: its row stays for the
+    history (published posts keep their account and address, variants their text), its
+    login is forgotten, and posts still to go out are cancelled with the reason "account
+    removed" (publishing/account_removal.py). Returns how many were cancelled."""
+    # Publishing builds on networks; imported here so that networks does not need it.
+    from townsquare.publishing.account_removal import cancel_for_removed_account
+
     require(membership, Perm.CONNECT_ACCOUNTS)
+    # The row is the lock: two people removing it at once do it once.
+    current = (
+        SocialAccount.all_objects.select_for_update()
+        .filter(pk=account.pk, workspace=membership.workspace)
+        .first()
+    )
+    if current is None or current.removed_at is not None:
+        raise ActionError(_("This account was already removed."), code="removed", status=404)
+    account = current
+    cancelled = cancel_for_removed_account(account)
+    account.removed_at = timezone.now()
+    account.credentials_encrypted = ""
+    account.needs_reconnect = False
+    account.save(update_fields=["removed_at", "credentials_encrypted", "needs_reconnect"])
     record(
         actor=membership.user,
         action="account.remove",
         target=account,
         workspace=membership.workspace,
         before=snapshot(account, ACCOUNT_FIELDS),
+        after={"removed_at": account.removed_at.isoformat(), "posts_cancelled": cancelled},
     )
-    account.delete()
+    return cancelled
 
 
 # --- rule overrides ---------------------------------------------------------------------------

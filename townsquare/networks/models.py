@@ -1,8 +1,18 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Manager
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from townsquare.networks.catalog import ACCOUNT_NETWORK_CHOICES, NETWORK_CHOICES
+from townsquare.networks.registry import publishes_automatically
+
+
+class ActiveAccounts(Manager["SocialAccount"]):
+    """Accounts that have not been removed: what every list, form and job works with."""
+
+    def get_queryset(self) -> models.QuerySet["SocialAccount"]:
+        return super().get_queryset().filter(removed_at__isnull=True)
 
 
 class SocialAccount(models.Model):
@@ -11,6 +21,10 @@ class SocialAccount(models.Model):
     `reported_limits` holds what the network itself reported when the account was connected
     (a Mastodon instance's `max_characters`, for example); those win over our defaults.
     Credentials are stored encrypted (see lib/crypto.py) by the connectors.
+
+    A removed account keeps its row (`removed_at`), so its published history, its cancelled
+    posts and their variants stay readable; `objects` no longer lists it, `all_objects`
+    does, and related lookups (publication.account) still find it.
     """
 
     workspace = models.ForeignKey(
@@ -30,12 +44,21 @@ class SocialAccount(models.Model):
     token_expires_at = models.DateTimeField(null=True, blank=True)
     needs_reconnect = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ActiveAccounts()
+    all_objects = Manager["SocialAccount"]()
 
     class Meta:
         ordering = ["network", "handle"]
+        # Related lookups (publication.account) find removed accounts too.
+        base_manager_name = "all_objects"
         constraints = [
+            # A removed account does not block adding the same handle again.
             models.UniqueConstraint(
-                fields=["workspace", "network", "handle"], name="one_account_per_handle"
+                fields=["workspace", "network", "handle"],
+                condition=models.Q(removed_at__isnull=True),
+                name="one_account_per_handle",
             )
         ]
 
@@ -44,7 +67,14 @@ class SocialAccount(models.Model):
 
     @property
     def label(self) -> str:
-        return self.display_name or self.handle
+        name = self.display_name or self.handle
+        return gettext("%(name)s (removed)") % {"name": name} if self.removed_at else name
+
+    @property
+    def publishes_automatically(self) -> bool:
+        """False: Townsquare has no connector for the network; a person is reminded to post
+        by hand when the post is due."""
+        return publishes_automatically(self.network)
 
 
 class RuleOverride(models.Model):

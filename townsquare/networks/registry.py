@@ -29,6 +29,18 @@ _instances: dict[str, Publisher] = {}
 _lock = threading.Lock()
 
 
+def publishes_automatically(network: str) -> bool:
+    """Townsquare posts to this network itself; on every other network a person posts by
+    hand when reminded. Derived from PUBLISHERS, so a network becomes automatic the day its
+    connector lands."""
+    return network in PUBLISHERS and network in _KNOWN_NETWORKS
+
+
+def automatic_networks() -> list[str]:
+    """The networks Townsquare publishes to itself, sorted (for SQL parameters)."""
+    return sorted(network for network in PUBLISHERS if network in _KNOWN_NETWORKS)
+
+
 class UnknownNetwork(LookupError):
     """No connector publishes to this network (yet)."""
 

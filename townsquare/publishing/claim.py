@@ -17,6 +17,8 @@ from django.db import connection, transaction
 from django.db.models import Min
 from django.utils import timezone
 
+from townsquare.networks.models import SocialAccount
+from townsquare.networks.registry import automatic_networks
 from townsquare.publishing.models import Publication
 from townsquare.publishing.schedule import Status
 
@@ -33,16 +35,22 @@ def lease_seconds() -> float:
 
 
 def claim_due(now: datetime | None = None, limit: int = CLAIM_BATCH) -> list[tuple[int, str]]:
-    """Move due rows to `publishing`; returns (id, lease token) of each claimed row."""
+    """Move due rows to `publishing`; returns (id, lease token) of each claimed row.
+    Only rows of networks with a connector: the others are posted by hand (reminders.py)."""
     now = now or timezone.now()
     batch = uuid.uuid4().hex
     table = Publication._meta.db_table
+    accounts = SocialAccount._meta.db_table
+    automatic = automatic_networks()
+    networks = ", ".join(["%s"] * len(automatic)) or "NULL"
     lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
-    # Only the table name and a fixed locking clause are formatted in; values are parameters.
+    # Only table names, placeholders and a fixed locking clause are formatted in; values
+    # are parameters.
     sql = (
         f"UPDATE {table} SET status = %s, lease_token = %s || ':' || id, "
         f"lease_expires_at = %s, claimed_at = %s "
         f"WHERE id IN (SELECT id FROM {table} WHERE status = %s AND run_at <= %s "
+        f"AND account_id IN (SELECT id FROM {accounts} WHERE network IN ({networks})) "
         f"ORDER BY run_at LIMIT %s{lock}) AND status = %s "
         f"RETURNING id, lease_token"
     )
@@ -53,6 +61,7 @@ def claim_due(now: datetime | None = None, limit: int = CLAIM_BATCH) -> list[tup
         now,
         Status.SCHEDULED.value,
         now,
+        *automatic,
         limit,
         Status.SCHEDULED.value,
     ]

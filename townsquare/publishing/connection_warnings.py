@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from townsquare.networks.account_health import connection_facts
 from townsquare.networks.health import ConnectionFacts, problem_for_post
 from townsquare.networks.models import SocialAccount
+from townsquare.networks.registry import automatic_networks
 from townsquare.notifications.models import Notification
 from townsquare.notifications.notify import notify
 from townsquare.publishing.models import Publication, PublishingSettings
@@ -61,9 +62,10 @@ def at_risk(publications: QuerySet[Publication], now: datetime | None = None) ->
     now = now or timezone.now()
     facts: dict[int, ConnectionFacts] = {}
     found: list[AtRisk] = []
-    rows = publications.filter(status=Status.SCHEDULED, due_at__isnull=False).select_related(
-        "account__workspace", "post__created_by"
-    )
+    # Posts to networks without a connector are posted by hand: no login to fail.
+    rows = publications.filter(
+        status=Status.SCHEDULED, due_at__isnull=False, account__network__in=automatic_networks()
+    ).select_related("account__workspace", "post__created_by")
     for pub in rows.order_by("due_at", "id"):
         if pub.account_id not in facts:
             facts[pub.account_id] = connection_facts(pub.account)

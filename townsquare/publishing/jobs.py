@@ -22,6 +22,7 @@ from townsquare.publishing.claim import (
 )
 from townsquare.publishing.connection_checks import enqueue_connection_checks
 from townsquare.publishing.connection_warnings import warn_about_connections
+from townsquare.publishing.reminders import send_due_reminders
 from townsquare.publishing.tasks import publish_publication, reconcile_publication
 from townsquare.runtime.scheduler import register
 
@@ -126,6 +127,8 @@ def check_connections() -> float | None:
 
 
 register(enqueue_due)
+# Posts due on networks without a connector: a person is reminded to post them by hand.
+register(send_due_reminders)
 register(warn_about_connections)
 register(check_connections)
 register(recover_leases)

@@ -2,11 +2,13 @@
 
 The database is the truth: a row moves draft -> scheduled -> publishing -> published |
 failed | unknown (or cancelled), and every write that ends an attempt is fenced by the
-lease token of the worker that holds the row.
+lease token of the worker that holds the row. On a network without a connector a due row
+moves scheduled -> by_hand instead: a person is reminded, posts it and marks it as posted.
 """
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +22,7 @@ STATUS_CHOICES = [
     (Status.FAILED.value, _("Failed")),
     (Status.UNKNOWN.value, _("Check on the network")),
     (Status.CANCELLED.value, _("Cancelled")),
+    (Status.BY_HAND.value, _("Waiting to be posted by hand")),
 ]
 
 
@@ -78,6 +81,12 @@ class Publication(models.Model):
     error_code = models.CharField(max_length=64, blank=True)
     error_message = models.TextField(blank=True)
     needs_person = models.BooleanField(default=False)
+    # Posting by hand (networks without a connector): when the reminder went out, and to
+    # whom (the author; null: the workspace's owners and managers).
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    reminded_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -18,24 +18,35 @@ class Status(StrEnum):
     FAILED = "failed"
     UNKNOWN = "unknown"
     CANCELLED = "cancelled"
+    # Due on a network without a connector: a person was reminded and posts it by hand.
+    BY_HAND = "by_hand"
 
 
 # Which state may follow which. `publishing` is only entered by the scheduler's claim and
 # only left by the publish task (fenced by its lease) or by lease recovery.
 TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.DRAFT: frozenset({Status.SCHEDULED, Status.CANCELLED}),
-    Status.SCHEDULED: frozenset({Status.PUBLISHING, Status.CANCELLED, Status.DRAFT}),
+    Status.SCHEDULED: frozenset(
+        {Status.PUBLISHING, Status.BY_HAND, Status.CANCELLED, Status.DRAFT}
+    ),
     Status.PUBLISHING: frozenset(
         {Status.PUBLISHED, Status.FAILED, Status.UNKNOWN, Status.SCHEDULED, Status.CANCELLED}
     ),
-    Status.UNKNOWN: frozenset({Status.PUBLISHED, Status.SCHEDULED, Status.FAILED}),
+    # Cancelled only when its account is removed (nothing can be looked up any more).
+    Status.UNKNOWN: frozenset(
+        {Status.PUBLISHED, Status.SCHEDULED, Status.FAILED, Status.CANCELLED}
+    ),
     Status.FAILED: frozenset({Status.SCHEDULED, Status.CANCELLED}),
     Status.PUBLISHED: frozenset(),
     Status.CANCELLED: frozenset({Status.SCHEDULED}),
+    # Marked as posted (with its address), not posted, or scheduled again for later.
+    Status.BY_HAND: frozenset({Status.PUBLISHED, Status.CANCELLED, Status.SCHEDULED}),
 }
 
 # States a person may change the content or time of.
-EDITABLE = frozenset({Status.DRAFT, Status.SCHEDULED, Status.FAILED, Status.CANCELLED})
+EDITABLE = frozenset(
+    {Status.DRAFT, Status.SCHEDULED, Status.FAILED, Status.CANCELLED, Status.BY_HAND}
+)
 
 
 def can_move(current: Status | str, target: Status | str) -> bool:

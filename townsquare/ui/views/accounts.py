@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from townsquare.lib.errors import ActionError
 from townsquare.networks import actions
@@ -16,6 +16,7 @@ from townsquare.networks.access import access_account, access_accounts
 from townsquare.networks.account_health import account_health, connect_url
 from townsquare.networks.catalog import NETWORK_CHOICES
 from townsquare.networks.models import SocialAccount
+from townsquare.publishing.account_removal import removal_effects
 from townsquare.workspaces.models import Membership
 from townsquare.workspaces.roles import Perm, has_perm
 from townsquare.workspaces.views import workspace_view
@@ -67,13 +68,41 @@ def accounts(request: HttpRequest, membership: Membership) -> HttpResponse:
     )
 
 
-@workspace_view(methods=("POST",), lookups={"account_id": access_account})
+@workspace_view(Perm.CONNECT_ACCOUNTS, lookups={"account_id": access_account})
 def account_remove(
     request: HttpRequest, membership: Membership, account_id: SocialAccount
 ) -> HttpResponse:
-    try:
-        actions.do_remove_account(membership, account_id)
-        messages.success(request, _("Account removed."))
-    except ActionError as error:
-        messages.error(request, error.message)
-    return redirect("workspace_accounts", workspace=membership.workspace.slug)
+    """A confirmation page first: what happens to the account's posts, then the removal."""
+    account = account_id
+    if request.method == "POST" and request.POST.get("confirm") == "remove":
+        try:
+            cancelled = actions.do_remove_account(membership, account)
+        except ActionError as error:
+            messages.error(request, error.message)
+        else:
+            removed = _("%(account)s removed.") % {"account": account}
+            messages.success(
+                request,
+                removed
+                if not cancelled
+                else ngettext(
+                    "%(account)s removed. %(count)s post to it was cancelled; it stays in "
+                    "the post list, with the reason “account removed” on its page.",
+                    "%(account)s removed. %(count)s posts to it were cancelled; they stay in "
+                    "the post list, with the reason “account removed” on their pages.",
+                    cancelled,
+                )
+                % {"account": account, "count": cancelled},
+            )
+            return redirect("workspace_accounts", workspace=membership.workspace.slug)
+    return render(
+        request,
+        "ui/account_remove.html",
+        {
+            "membership": membership,
+            "workspace": membership.workspace,
+            "account": account,
+            "effects": removal_effects(account),
+            "settings_tab": "accounts",
+        },
+    )

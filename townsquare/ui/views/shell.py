@@ -9,7 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
+from townsquare.publishing.access import access_publications
 from townsquare.publishing.overview_views import needs_attention
+from townsquare.publishing.reminders import dashboard_summary as reminder_summary
 from townsquare.runtime.heartbeat import scheduler_is_stale
 from townsquare.workspaces.access import access_workspaces
 from townsquare.workspaces.models import Membership
@@ -44,6 +46,7 @@ def dashboard(request: HttpRequest, membership: Membership) -> HttpResponse:
             "workspace": membership.workspace,
             "scheduler_stale": scheduler_is_stale(),
             "attention": needs_attention(membership),
+            "by_hand": reminder_summary(access_publications(membership)),
             "sections": [(key, title, text) for key, (title, text) in SECTIONS.items()],
         },
     )
