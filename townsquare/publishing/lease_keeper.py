@@ -6,12 +6,14 @@ scheduler would hand the row to reconciliation while the call is still going, an
 that cannot be asked by key could see the post twice. So while a part is being sent, a
 thread renews the lease every third of its length, fenced by the lease token, until the
 call returns, the row is taken from this worker, or MAX_SEND_SECONDS have passed (a call
-that hangs for that long must not hold its row forever). A killed worker renews nothing:
-its lease runs out as before.
+that hangs for that long must not hold its row forever). A renewal that fails (the database
+for a moment) is tried again at the next tick. A killed worker renews nothing: its lease
+runs out as before.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -65,15 +67,21 @@ class LeaseKeeper:
                         "publication %s: sending for too long, lease left to run out", self.pub_id
                     )
                     return
-                close_old_connections()
-                kept = Publication.objects.filter(
-                    pk=self.pub_id, lease_token=self.token, status=Status.PUBLISHING
-                ).update(lease_expires_at=timezone.now() + timedelta(seconds=lease))
+                try:
+                    close_old_connections()
+                    kept = Publication.objects.filter(
+                        pk=self.pub_id, lease_token=self.token, status=Status.PUBLISHING
+                    ).update(lease_expires_at=timezone.now() + timedelta(seconds=lease))
+                except Exception:
+                    # A database that hiccups (a restart, a lock held too long) must not
+                    # end the renewals: the call is still running, and the lease would run
+                    # out under it. Try again at the next tick, on a fresh connection.
+                    logger.exception("publication %s: renewing the lease failed", self.pub_id)
+                    with contextlib.suppress(Exception):
+                        connection.close()
+                    continue
                 if not kept:
                     return  # the row is no longer ours
                 self.renewals += 1
-        except Exception:
-            # Renewing is a help, not a duty: without it the lease simply runs out.
-            logger.exception("publication %s: renewing the lease failed", self.pub_id)
         finally:
             connection.close()

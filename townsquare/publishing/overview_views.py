@@ -58,6 +58,20 @@ ADVICE: dict[str, Advice] = {
         gettext_lazy("Reconnect the account in Settings > Accounts, then schedule the post again."),
         where="accounts",
     ),
+    "credentials_missing": Advice(
+        gettext_lazy("Townsquare holds no login for this account, so nothing was sent."),
+        gettext_lazy("Connect the account in Settings > Accounts, then schedule the post again."),
+        where="accounts",
+    ),
+    "credentials_unreadable": Advice(
+        gettext_lazy("The stored login of this account cannot be read, so nothing was sent."),
+        gettext_lazy("Reconnect the account in Settings > Accounts, then schedule the post again."),
+        where="accounts",
+    ),
+    "no_connector": Advice(
+        gettext_lazy("Townsquare cannot publish to this network by itself; nothing was sent."),
+        gettext_lazy("Post it on the network yourself, or remove this account from the post."),
+    ),
     "held_late": Advice(
         gettext_lazy("It was held because it could not go out on time."),
         gettext_lazy("Schedule it again, or publish it now if it is still relevant."),

@@ -5,23 +5,101 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from townsquare.content.models import Post, Variant
 from townsquare.content.service import account_rules, workspace_overrides
+from townsquare.lib.crypto import SecretsUnavailable
 from townsquare.networks.base import Credentials, MediaRef, Publisher, VariantToPublish
 from townsquare.networks.credentials import credentials_for
 from townsquare.networks.models import SocialAccount
-from townsquare.networks.registry import get_publisher
+from townsquare.networks.registry import UnknownNetwork, get_publisher
 from townsquare.publishing.models import Publication, PublishingSettings
 from townsquare.publishing.schedule import LatePolicy
 from townsquare.ratelimits.limiter import acquire_for_publish, limits_for, penalise
 from townsquare.workspaces.models import Workspace
 
 
+class CannotSend(Exception):
+    """Found before any request left: the post cannot go out through this account as it is.
+
+    Never an unknown outcome (nothing was sent). `reconnect` says the account's login is
+    the cause, so the account is marked for reconnecting too. `message` tells what happened
+    and what to do; `reason` is the cause alone (for a reconciliation that cannot ask the
+    network). Both are rendered in the workspace's language when they are written down.
+    """
+
+    def __init__(
+        self,
+        code: str,
+        message: Promise,
+        reason: Promise,
+        *,
+        reconnect: bool = False,
+        **params: object,
+    ) -> None:
+        super().__init__(code)
+        self.code = code
+        self.template = message
+        self.reason_template = reason
+        self.params = params
+        self.reconnect = reconnect
+
+    def message_in(self, language: str) -> str:
+        with translation.override(language):
+            return str(self.template) % self.params
+
+    def reason_in(self, language: str) -> str:
+        with translation.override(language):
+            return str(self.reason_template) % self.params
+
+    def __str__(self) -> str:
+        return self.message_in("en")
+
+
 def connector_for(account: SocialAccount) -> Publisher:
-    return get_publisher(account.network)
+    try:
+        return get_publisher(account.network)
+    except UnknownNetwork:
+        raise CannotSend(
+            "no_connector",
+            _(
+                "Townsquare cannot publish to %(network)s by itself, so nothing was sent. "
+                "Post it there yourself, or remove this account from the post."
+            ),
+            _("Townsquare has no connector for %(network)s"),
+            network=account.get_network_display(),
+        ) from None
 
 
 def credentials_of(account: SocialAccount) -> Credentials:
-    return credentials_for(account)
+    if not account.credentials_encrypted:
+        raise CannotSend(
+            "credentials_missing",
+            _(
+                "Townsquare holds no login for %(account)s, so nothing was sent. Connect the "
+                "account in Settings > Accounts, then schedule the post again."
+            ),
+            _("no login is stored for %(account)s"),
+            reconnect=True,
+            account=account.handle,
+        )
+    try:
+        return credentials_for(account)
+    except (SecretsUnavailable, ValueError):  # ValueError: not JSON, or a malformed date
+        raise CannotSend(
+            "credentials_unreadable",
+            _(
+                "The stored login of %(account)s cannot be read with the configured keys, so "
+                "nothing was sent. Connect the account again in Settings > Accounts, then "
+                "schedule the post again."
+            ),
+            _("the stored login of %(account)s cannot be read with the configured keys"),
+            reconnect=True,
+            account=account.handle,
+        ) from None
 
 
 def late_policy(workspace: Workspace) -> LatePolicy:
@@ -36,8 +114,12 @@ def late_policy(workspace: Workspace) -> LatePolicy:
 
 
 def variant_to_publish(pub: Publication) -> VariantToPublish:
-    variant = pub.variant
-    assert variant is not None
+    assert pub.variant is not None
+    return variant_as_sent(pub.variant, pub.post, pub.account)
+
+
+def variant_as_sent(variant: Variant, post: Post, account: SocialAccount) -> VariantToPublish:
+    """The variant as the network would receive it: its parts, the post's media and link."""
     parts = tuple(p for p in (variant.parts or [variant.text]) if p.strip())
     media = tuple(
         MediaRef(
@@ -50,17 +132,17 @@ def variant_to_publish(pub: Publication) -> VariantToPublish:
             duration_s=a.asset.duration_seconds,
             alt_text=a.asset.alt_text,
         )
-        for a in pub.post.attachments.select_related("asset")
+        for a in post.attachments.select_related("asset")
     )
     return VariantToPublish(
         media=media,
         variant_id=variant.pk,
-        account_id=pub.account_id,
-        network=pub.account.network,
+        account_id=account.pk,
+        network=account.network,
         parts=parts or (variant.text,),
         content_warning=variant.content_warning,
-        link_url=variant.link_card_url or pub.post.link_url,
-        language=pub.post.language,
+        link_url=variant.link_card_url or post.link_url,
+        language=post.language,
     )
 
 

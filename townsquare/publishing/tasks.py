@@ -10,12 +10,15 @@ every write with the token: a worker whose lease was taken over changes nothing.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import QuerySet
 from django.tasks import task
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from townsquare.networks.base import (
     OutcomeUnknown,
@@ -27,7 +30,14 @@ from townsquare.networks.base import (
 )
 from townsquare.networks.models import SocialAccount
 from townsquare.publishing import events
-from townsquare.publishing.claim import lease_seconds
+from townsquare.publishing.fencing import (
+    fenced,
+    finish_attempt,
+    in_language,
+    lease_from_now,
+    needs_reconnect,
+    start_sending,
+)
 from townsquare.publishing.lease_keeper import LeaseKeeper
 from townsquare.publishing.models import Attempt, Publication
 from townsquare.publishing.schedule import (
@@ -39,6 +49,7 @@ from townsquare.publishing.schedule import (
     retry_delay,
 )
 from townsquare.publishing.sending import (
+    CannotSend,
     connector_for,
     credentials_of,
     late_policy,
@@ -48,6 +59,7 @@ from townsquare.publishing.sending import (
     validation_errors,
     variant_to_publish,
 )
+from townsquare.publishing.unsent import fail_unsent, retry_unsent
 
 logger = logging.getLogger(__name__)
 
@@ -56,99 +68,87 @@ logger = logging.getLogger(__name__)
 RECONCILE_GRACE_SECONDS = 10
 
 
-def _fenced(pub_id: int, token: str, **fields: object) -> bool:
-    """Write only while we still hold the lease; False means someone else owns the row."""
-    if "lease_token" in fields and fields["lease_token"] is None:
-        fields.setdefault("lease_expires_at", None)  # giving the row up ends the lease too
-    return (
-        Publication.objects.filter(pk=pub_id, lease_token=token, status=Status.PUBLISHING).update(
-            **fields
-        )
-        == 1
-    )
+@dataclass
+class _Run:
+    """One run of a publish task. `sending` is True while a request of this run may be on
+    its way to the network: an error then may mean the part went out."""
 
-
-def _start_sending(pub_id: int, token: str, attempts: int) -> bool:
-    """Record that a part is about to leave, as a compare-and-set on the attempt count.
-
-    The lease token alone does not tell two runs of the same claim apart (a message that
-    was delivered twice): both would hold the token. Only the run that moves the count on
-    from what it read may send; the other changes nothing. Nothing may be in flight.
-    """
-    return (
-        Publication.objects.filter(
-            pk=pub_id,
-            lease_token=token,
-            status=Status.PUBLISHING,
-            sending_started_at__isnull=True,
-            attempt_count=attempts,
-        ).update(
-            sending_started_at=timezone.now(),
-            lease_expires_at=_lease(),
-            attempt_count=F("attempt_count") + 1,
-        )
-        == 1
-    )
-
-
-def _lease() -> object:
-    return timezone.now() + timedelta(seconds=lease_seconds())
-
-
-def _finish_attempt(attempt: Attempt, outcome: str, error: Exception | None = None) -> None:
-    attempt.outcome = outcome
-    attempt.finished_at = timezone.now()
-    if error is not None:
-        attempt.error_class = type(error).__name__
-        attempt.message = str(getattr(error, "message", "") or error)[:2000]
-    attempt.save(update_fields=["outcome", "finished_at", "error_class", "message"])
+    pub_id: int
+    token: str
+    sending: bool = False
 
 
 @task
 def publish_publication(pub_id: int, token: str) -> str:
-    if not _fenced(pub_id, token, lease_expires_at=_lease()):
-        return "stale"
+    taken = _take(pub_id, token)
+    if taken:
+        return taken
+    run = _Run(pub_id, token)
+    try:
+        return _publish(run)
+    except Exception as error:
+        # Whatever went wrong, the row must not be left to its lease: it would come back
+        # as "scheduled", be claimed again and fail the same way for ever.
+        return _stopped_by(run, error)
+
+
+def _take(pub_id: int, token: str) -> str:
+    """Re-extend the lease this task was given ("" when it did), before anything else.
+
+    A task that waited in a queue must not run on a stale lease. And a second copy of the
+    task (a message delivered again while its first run is still sending, or after that
+    run's worker died) finds a part in flight: it leaves the row alone -- no new lease, no
+    new state. While the first run lives, it renews the lease and finishes; if it died,
+    the lease runs out and recovery hands the row to reconciliation.
+    """
+    idle = Publication.objects.filter(
+        pk=pub_id, lease_token=token, status=Status.PUBLISHING, sending_started_at__isnull=True
+    )
+    if idle.update(lease_expires_at=lease_from_now()):
+        return ""
+    held = Publication.objects.filter(pk=pub_id, lease_token=token, status=Status.PUBLISHING)
+    return "in_flight" if held.exists() else "stale"
+
+
+def _publish(run: _Run) -> str:
+    pub_id, token = run.pub_id, run.token
     pub = Publication.objects.select_related(
         "account", "variant", "post", "workspace__publishing_settings"
     ).get(pk=pub_id)
-    if pub.sending_started_at is not None:
-        # This claim's task ran before and stopped while a part was on its way: a message
-        # delivered again after its worker died (Celery with late acks), or a second copy.
-        # The part may be on the network, so it is reconciled, never sent again blindly.
-        _fenced(
+    if pub.variant is None or pub.variant.post_id != pub.post_id:
+        fenced(
             pub_id,
             token,
-            status=Status.UNKNOWN,
+            idle=True,
+            status=Status.CANCELLED,
             lease_token=None,
-            error_code="worker_lost",
-            error_message="The worker stopped while the post was being sent.",
-        )
-        return "unknown"
-    if pub.variant is None or pub.variant.post_id != pub.post_id:
-        _fenced(
-            pub_id, token, status=Status.CANCELLED, lease_token=None, error_code="variant_removed"
+            error_code="variant_removed",
         )
         return "cancelled"
     now = timezone.now()
     policy: LatePolicy = late_policy(pub.workspace)
     if pub.due_at and is_held_for_lateness(pub.due_at, now, policy):
         minutes = int((now - pub.due_at).total_seconds() // 60)
-        if _fenced(
+        if fenced(
             pub_id,
             token,
+            idle=True,
             status=Status.FAILED,
             lease_token=None,
             error_code="held_late",
-            error_message=f"Held: it would have gone out {minutes} minutes late.",
+            error_message=in_language(
+                pub, _("Held: it would have gone out %(minutes)s minutes late."), minutes=minutes
+            ),
         ):
             events.publication_failed(pub_id)
         return "held"
     variant = variant_to_publish(pub)
     errors = validation_errors(pub, variant)
     if errors:
-        if _fenced(
+        if fenced(
             pub_id,
             token,
+            idle=True,
             status=Status.FAILED,
             lease_token=None,
             error_code="invalid",
@@ -156,20 +156,11 @@ def publish_publication(pub_id: int, token: str) -> str:
         ):
             events.publication_failed(pub_id)
         return "invalid"
-    wait = rate_limit_wait(pub)
-    if wait > 0:
-        _fenced(
-            pub_id,
-            token,
-            status=Status.SCHEDULED,
-            lease_token=None,
-            run_at=now + timedelta(seconds=wait),
-        )
-        return "rate_limited"
-    return _send_parts(pub, token, variant)
+    return _send_parts(run, pub, variant)
 
 
-def _send_parts(pub: Publication, token: str, variant: VariantToPublish) -> str:
+def _send_parts(run: _Run, pub: Publication, variant: VariantToPublish) -> str:
+    token = run.token
     connector = connector_for(pub.account)
     creds = credentials_of(pub.account)
     part_ids: list[str] = list(pub.part_ids)
@@ -177,12 +168,27 @@ def _send_parts(pub: Publication, token: str, variant: VariantToPublish) -> str:
     attempts = pub.attempt_count
     last_attempt: Attempt | None = None
     for index in range(len(part_ids), len(variant.parts)):
+        # Each part is a post of its own on the network and takes its own unit of the
+        # account's rate limits: a thread never jumps the limit. Out of units mid-thread,
+        # the rest follows when the windows have room again.
+        wait = rate_limit_wait(pub)
+        if wait > 0:
+            fenced(
+                pub.pk,
+                token,
+                idle=True,
+                status=Status.SCHEDULED,
+                lease_token=None,
+                run_at=timezone.now() + timedelta(seconds=wait),
+            )
+            return "rate_limited"
         # The attempt is on record before the request leaves, in the same transaction as
         # the send start.
         with transaction.atomic():
-            if not _start_sending(pub.pk, token, attempts):
+            if not start_sending(pub.pk, token, attempts):
                 return "stale"
             attempt = Attempt.objects.create(publication=pub, part_index=index, lease_token=token)
+        run.sending = True
         attempts += 1
         one_part = part_to_publish(variant, index, part_ids)
         try:
@@ -191,8 +197,8 @@ def _send_parts(pub: Publication, token: str, variant: VariantToPublish) -> str:
                     creds, one_part, part_key(pub.idempotency_key, index)
                 )
         except Rejected as error:
-            _finish_attempt(attempt, "rejected", error)
-            if _fenced(
+            finish_attempt(attempt, "rejected", error)
+            if fenced(
                 pub.pk,
                 token,
                 status=Status.FAILED,
@@ -204,13 +210,12 @@ def _send_parts(pub: Publication, token: str, variant: VariantToPublish) -> str:
                 events.publication_failed(pub.pk)
             return "rejected"
         except RetryLater as error:
-            _finish_attempt(attempt, "retry", error)
+            finish_attempt(attempt, "retry", error)
             return _retry_later(pub, token, error)
         except Reauth as error:
-            _finish_attempt(attempt, "reauth", error)
-            pub.account.needs_reconnect = True
-            pub.account.save(update_fields=["needs_reconnect"])
-            if _fenced(
+            finish_attempt(attempt, "reauth", error)
+            needs_reconnect(pub.account)
+            if fenced(
                 pub.pk,
                 token,
                 status=Status.FAILED,
@@ -224,19 +229,10 @@ def _send_parts(pub: Publication, token: str, variant: VariantToPublish) -> str:
         except Exception as error:
             # OutcomeUnknown, or anything unexpected after the request may have left: the
             # post may be on the network. Never send again blindly; reconcile.
-            _finish_attempt(attempt, "unknown", error)
+            finish_attempt(attempt, "unknown", error)
             if not isinstance(error, OutcomeUnknown):
                 logger.exception("publishing %s failed unexpectedly", pub.pk)
-            # Nobody is told yet: reconciliation usually settles it within seconds. People
-            # hear of it when the network cannot tell (see reconcile_publication).
-            _fenced(
-                pub.pk,
-                token,
-                status=Status.UNKNOWN,
-                lease_token=None,
-                error_code="outcome_unknown",
-                error_message=str(getattr(error, "message", "") or error)[:2000],
-            )
+            _unknown(pub.pk, token, error)
             return "unknown"
         part_ids.append(result.network_post_id)
         url = url or result.url
@@ -244,17 +240,18 @@ def _send_parts(pub: Publication, token: str, variant: VariantToPublish) -> str:
             last_attempt = attempt  # recorded with the publication's outcome, below
             break
         with transaction.atomic():
-            _finish_attempt(attempt, "published")
-            if not _fenced(
+            finish_attempt(attempt, "published")
+            if not fenced(
                 pub.pk, token, part_ids=part_ids, sending_started_at=None, external_url=url
             ):
                 return "stale"
+        run.sending = False
     # One transaction for the last attempt and the outcome: a worker killed in between
     # leaves the part in flight (sending_started_at), which reconciliation settles.
     with transaction.atomic():
         if last_attempt is not None:
-            _finish_attempt(last_attempt, "published")
-        if not _fenced(
+            finish_attempt(last_attempt, "published")
+        if not fenced(
             pub.pk,
             token,
             status=Status.PUBLISHED,
@@ -269,8 +266,60 @@ def _send_parts(pub: Publication, token: str, variant: VariantToPublish) -> str:
             error_message="",
         ):
             return "stale"
+    run.sending = False
     _account_worked(pub.account)
     return "published"
+
+
+def _unknown(pub_id: int, token: str, error: Exception) -> None:
+    # Nobody is told yet: reconciliation usually settles it within seconds. People hear of
+    # it when the network cannot tell (see reconcile_publication).
+    fenced(
+        pub_id,
+        token,
+        status=Status.UNKNOWN,
+        lease_token=None,
+        error_code="outcome_unknown",
+        error_message=str(getattr(error, "message", "") or error)[:2000],
+    )
+
+
+def _stopped_by(run: _Run, error: Exception) -> str:
+    """An error outside the network call's own handling (a connector or login that cannot
+    be had, a bug, the database) ends in a state a person sees, counted as an attempt.
+
+    If this run's part may be on its way, the outcome is unknown and reconciled. Otherwise
+    nothing was sent, and the post fails with a reason or waits to be tried again.
+    """
+    pub = (
+        Publication.objects.select_related("account", "workspace")
+        .filter(pk=run.pub_id, lease_token=run.token, status=Status.PUBLISHING)
+        .first()
+    )
+    if pub is None:
+        return "stale"
+    if run.sending:
+        logger.exception("publication %s: error while a part was on its way", run.pub_id)
+        _unknown(run.pub_id, run.token, error)
+        return "unknown"
+    pub_id, token = run.pub_id, run.token
+    if isinstance(error, CannotSend):
+        message = error.message_in(pub.workspace.language or settings.LANGUAGE_CODE)
+        outcome = "reauth" if error.reconnect else "skipped"
+        return fail_unsent(pub_id, token, pub, error, error.code, message, outcome, error.reconnect)
+    if isinstance(error, Reauth):
+        return fail_unsent(pub_id, token, pub, error, "reauth", error.message, "reauth", True)
+    if isinstance(error, Rejected):
+        return fail_unsent(pub_id, token, pub, error, error.code, error.message, "rejected", False)
+    if isinstance(error, RetryLater):
+        return retry_unsent(pub_id, token, pub, error, error.message, error.after)
+    logger.exception("publication %s could not be prepared", run.pub_id)
+    reason = in_language(
+        pub,
+        _("Townsquare could not prepare the post (%(error)s); nothing was sent."),
+        error=str(error)[:300] or type(error).__name__,
+    )
+    return retry_unsent(pub_id, token, pub, error, reason, None)
 
 
 # How stale `last_success_at` may get before a success writes it again: thousands of posts
@@ -291,21 +340,26 @@ def _account_worked(account: SocialAccount) -> None:
 def _retry_later(pub: Publication, token: str, error: RetryLater) -> str:
     pub.refresh_from_db(fields=["attempt_count"])
     if pub.attempt_count >= MAX_ATTEMPTS:
-        if _fenced(
+        if fenced(
             pub.pk,
             token,
             status=Status.FAILED,
             lease_token=None,
             sending_started_at=None,
             error_code="gave_up",
-            error_message=f"Gave up after {pub.attempt_count} attempts: {error.message}",
+            error_message=in_language(
+                pub,
+                _("Gave up after %(count)s attempts: %(reason)s"),
+                count=pub.attempt_count,
+                reason=error.message,
+            ),
         ):
             events.publication_failed(pub.pk)
         return "gave_up"
     if error.after:
         penalise_account(pub, error.after)
     delay = retry_delay(pub.attempt_count, error.after)
-    _fenced(
+    fenced(
         pub.pk,
         token,
         status=Status.SCHEDULED,
@@ -348,34 +402,49 @@ LOOKUPS_BEFORE_ASKING_A_PERSON = 5
 def reconcile_publication(pub_id: int, token: str) -> str:
     """Ask the network whether the part in flight arrived; decide from its answer only."""
     rows = Publication.objects.filter(pk=pub_id, status=Status.UNKNOWN, lease_token=token)
-    pub = rows.select_related("account").first()
+    pub = rows.select_related("account", "workspace").first()
     if pub is None:
         return "stale"
     index = len(pub.part_ids)
     attempt = Attempt.objects.create(
         publication=pub, kind="reconcile", part_index=index, lease_token=token
     )
-    connector = connector_for(pub.account)
-    if not connector.capabilities.find_published:
-        _finish_attempt(attempt, "skipped")
-        if rows.update(lease_token=None, needs_person=True):
-            events.publication_unknown(pub.pk)
-        return "needs_person"
     try:
+        connector = connector_for(pub.account)
+        if not connector.capabilities.find_published:
+            finish_attempt(attempt, "skipped")
+            return _ask_a_person(rows, pub)
         found = connector.find_published(
             credentials_of(pub.account),
             part_key(pub.idempotency_key, index),
             expected=_part_in_flight(pub, index),
             sent_after=_sent_after(pub),
         )
+    except (CannotSend, Reauth) as error:
+        # No connector, or no login to ask with: asking again a minute later cannot
+        # help. A person looks (and reconnects the account where the login is the cause).
+        if isinstance(error, CannotSend):
+            reason = error.reason_in(pub.workspace.language or settings.LANGUAGE_CODE)
+        else:
+            reason = error.message
+        finish_attempt(attempt, "skipped", error, reason)
+        if not isinstance(error, CannotSend) or error.reconnect:
+            needs_reconnect(pub.account)
+        message = in_language(
+            pub,
+            _(
+                "Townsquare cannot ask the network whether the post arrived (%(reason)s). "
+                "Look for it there, then tell Townsquare whether it is there."
+            ),
+            reason=reason.rstrip("."),
+        )
+        return _ask_a_person(rows, pub, message)
     except Exception as error:
-        _finish_attempt(attempt, "unknown", error)
+        finish_attempt(attempt, "unknown", error)
         failed = pub.attempts.filter(kind="reconcile", outcome="unknown").count()
         if failed >= LOOKUPS_BEFORE_ASKING_A_PERSON:
             # The network cannot tell (or cannot be asked): a person has to look.
-            if rows.update(lease_token=None, needs_person=True):
-                events.publication_unknown(pub.pk)
-            return "needs_person"
+            return _ask_a_person(rows, pub)
         rows.update(
             lease_token=None,
             lease_expires_at=timezone.now() + timedelta(seconds=LOOKUP_RETRY_SECONDS),
@@ -385,9 +454,14 @@ def reconcile_publication(pub_id: int, token: str) -> str:
         # The network says it never arrived: sending again is safe -- unless it has been
         # tried as often as any post is (a connector that fails the same way every time
         # would otherwise go round unknown -> not found -> send for ever).
-        _finish_attempt(attempt, "not_found")
+        finish_attempt(attempt, "not_found")
         if pub.attempt_count >= MAX_ATTEMPTS:
-            reason = f"Gave up after {pub.attempt_count} attempts: {pub.error_message}"
+            reason = in_language(
+                pub,
+                _("Gave up after %(count)s attempts: %(reason)s"),
+                count=pub.attempt_count,
+                reason=pub.error_message,
+            )
             if rows.update(
                 status=Status.FAILED,
                 lease_token=None,
@@ -405,7 +479,7 @@ def reconcile_publication(pub_id: int, token: str) -> str:
             run_at=timezone.now(),
         )
         return "rescheduled"
-    _finish_attempt(attempt, "found")
+    finish_attempt(attempt, "found")
     part_ids = [*pub.part_ids, found.network_post_id]
     total = len(pub.variant.parts) if pub.variant else len(part_ids)
     done = len(part_ids) >= total
@@ -422,3 +496,13 @@ def reconcile_publication(pub_id: int, token: str) -> str:
         error_message="",
     )
     return "published" if done else "resumed"
+
+
+def _ask_a_person(rows: QuerySet[Publication], pub: Publication, message: str = "") -> str:
+    """The post waits for a person, who is told once (the lease token fences the write)."""
+    fields: dict[str, object] = {"lease_token": None, "needs_person": True}
+    if message:
+        fields["error_message"] = message
+    if rows.update(**fields):
+        events.publication_unknown(pub.pk)
+    return "needs_person"

@@ -179,11 +179,15 @@ def test_a_person_settles_an_unknown_outcome(membership, make_post, network):
 def test_nine_oclock_in_berlin_is_stored_as_the_right_instant_across_the_spring_change(
     membership, make_post
 ):
-    [pub] = do_schedule_post(membership, make_post(), datetime(2026, 3, 29, 9, 0), "Europe/Berlin")
-    assert pub.due_at.isoformat() == "2026-03-29T07:00:00+00:00"
-    assert pub.local_due == "2026-03-29T09:00" and pub.time_zone == "Europe/Berlin"
-    [pub] = do_schedule_post(membership, pub.post, datetime(2026, 3, 28, 9, 0), "Europe/Berlin")
-    assert pub.due_at.isoformat() == "2026-03-28T08:00:00+00:00"
+    # Next year's change (the last Sunday of March): the past cannot be scheduled.
+    year = timezone.now().year + 1
+    change = datetime(year, 3, 31) - timedelta(days=(datetime(year, 3, 31).weekday() + 1) % 7)
+    [pub] = do_schedule_post(membership, make_post(), change.replace(hour=9), "Europe/Berlin")
+    assert pub.due_at.isoformat() == f"{change:%Y-%m-%d}T07:00:00+00:00"
+    assert pub.local_due == f"{change:%Y-%m-%d}T09:00" and pub.time_zone == "Europe/Berlin"
+    before = change - timedelta(days=1)
+    [pub] = do_schedule_post(membership, pub.post, before.replace(hour=9), "Europe/Berlin")
+    assert pub.due_at.isoformat() == f"{before:%Y-%m-%d}T08:00:00+00:00"
 
 
 def test_a_post_with_problems_cannot_be_scheduled(membership, make_post):
@@ -233,8 +237,16 @@ def test_a_task_delivered_again_after_its_worker_died_mid_send_never_sends_twice
     with pytest.raises(WorkerKilled):
         publish_publication.call(pub_id, token)
     monkeypatch.undo()
-    # A broker delivers the unacknowledged message again, with the same lease token.
-    assert publish_publication.call(pub_id, token) == "unknown"
+    # A broker delivers the unacknowledged message again, with the same lease token. The
+    # part is in flight under a lease that has not run out: the copy cannot tell a dead
+    # run from a live one, so it leaves the row alone.
+    before = Publication.objects.get()
+    assert publish_publication.call(pub_id, token) == "in_flight"
+    after = Publication.objects.get()
+    assert (after.status, after.lease_expires_at) == ("publishing", before.lease_expires_at)
+    # The dead run renews nothing: its lease runs out, and recovery hands the row on.
+    Publication.objects.update(lease_expires_at=timezone.now() - timedelta(seconds=1))
+    assert recover_expired() == (0, 1)
     assert Publication.objects.get().error_code == "worker_lost"
     claimed = claim_unknown(grace_seconds=0)
     assert [reconcile_publication.call(i, t) for i, t in claimed] == ["published"]
@@ -245,20 +257,27 @@ def test_a_second_copy_of_a_task_changes_nothing_while_the_first_is_sending(
     membership, make_post, network, monkeypatch
 ):
     second: list[str] = []
+    leases: list[tuple[object, object]] = []
 
     def race(publish, *args):
+        # The copy arrives while the first run's request is on its way.
+        held_until = timezone.now() + timedelta(seconds=30)
+        Publication.objects.update(lease_expires_at=held_until)
         second.append(publish_publication.call(pub_id, token))
+        row = Publication.objects.get()
+        leases.append((held_until, row.lease_expires_at))
+        assert (row.status, row.lease_token) == ("publishing", token)
         return publish(*args)
 
     do_schedule_post(membership, make_post(), None)
     [(pub_id, token)] = claim_due()
     connector_that(monkeypatch, race)
     first = publish_publication.call(pub_id, token)
-    # The copy saw a part in flight and handed the row to reconciliation; the first run's
-    # own writes were fenced off from then on.
-    assert (second, first) == (["unknown"], "stale")
-    claimed = claim_unknown(grace_seconds=0)
-    assert [reconcile_publication.call(i, t) for i, t in claimed] == ["published"]
+    # The copy neither handed the row to reconciliation (which, finding nothing yet, would
+    # send it again while the first call is still running) nor took the lease over.
+    assert (second, first) == (["in_flight"], "published")
+    [(held_until, lease_after_copy)] = leases
+    assert lease_after_copy == held_until, "the copy did not extend the lease"
     pub = Publication.objects.get()
     assert pub.status == "published" and pub.external_id == network.stats()["posts"][0]["id"]
     assert len(network.stats()["posts"]) == 1 and network.stats()["duplicates"] == []
