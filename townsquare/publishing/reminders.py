@@ -100,7 +100,11 @@ MIN_PASS_SECONDS = 0.1
 
 def send_due_reminders() -> float | None:
     """The scheduler job: claim what is due and remind people, in one transaction each
-    batch, so a scheduler that dies in between leaves the rows scheduled and nobody told."""
+    batch, so a scheduler that dies in between leaves the rows scheduled and nobody told.
+    A pass with nothing due only reads: no write transaction to queue behind (SQLite)."""
+    due_in = seconds_until_next_reminder()
+    if due_in is None or due_in > 0:
+        return None if due_in is None else max(due_in, MIN_PASS_SECONDS)
     while True:
         with transaction.atomic():
             claimed = claim_due_reminders()

@@ -163,6 +163,8 @@ def test_the_reminder_carries_every_part_the_media_and_the_links_by_email_and_we
     PublishingSettings.objects.create(
         workspace=workspace_a, webhook_url="https://hooks.example/townsquare"
     )
+    bob.language = "en"  # the workspace speaks German; bob reads English
+    bob.save()
     editor = bob_membership(workspace_a, bob)
     post = do_save_post(editor, PostInput(text="Hallo", language="de"), [x_account.pk])
     variant = post.variants.get()
