@@ -75,12 +75,9 @@ def _can_edit(membership: Membership, post: Post) -> None:
     require(membership, Perm.WRITE_DRAFTS)
     from townsquare.publishing.actions import editing_blocked  # publishing builds on content
 
-    if post.pk and editing_blocked(post):
-        raise ActionError(
-            _("This post is being sent right now; change it in a minute."),
-            code="publishing",
-            status=409,
-        )
+    blocked = editing_blocked(post) if post.pk else None
+    if blocked is not None:
+        raise blocked  # being sent right now, or its outcome is not yet known
     if post.created_by_id != membership.user_id and not has_perm(
         membership.role, Perm.EDIT_ANY_POST
     ):

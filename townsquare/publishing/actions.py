@@ -2,36 +2,66 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from townsquare.audit.record import record
 from townsquare.content.models import Post, Variant
+from townsquare.content.service import account_rules, workspace_overrides
+from townsquare.content.validate import validate_variant, variant_input_from
 from townsquare.lib.errors import ActionError
 from townsquare.publishing.models import Publication
 from townsquare.publishing.schedule import EDITABLE, Status, local_to_utc, utc_to_local
+from townsquare.publishing.sending import variant_as_sent
 from townsquare.runtime.wakeup import request_wake
 from townsquare.workspaces.access import require
 from townsquare.workspaces.models import Membership
 from townsquare.workspaces.roles import Perm
 
+# A time this much in the past still means "now": a clock that is slightly off, or a
+# person who took a moment to press the button, is not a mistake.
+PAST_GRACE = timedelta(minutes=1)
+
 
 def _check_ready(post: Post) -> list[Variant]:
+    """Every variant checked again now, against the rules in force now: a stored verdict
+    may predate a hand edit, a change of the rules, or a check added since."""
     variants = list(post.variants.select_related("account"))
     if not variants:
         raise ActionError(_("Choose at least one account first."), code="accounts_required")
-    broken = [v.account.get_network_display() for v in variants if v.has_errors]
+    overrides = workspace_overrides(post.workspace)
+    german = (translation.get_language() or "").startswith("de")
+    broken = []
+    for variant in variants:
+        rules, _notes = account_rules(variant.account, overrides)
+        as_sent = variant_as_sent(variant, post, variant.account)
+        errors = [
+            p for p in validate_variant(variant_input_from(as_sent), rules) if p.severity == "error"
+        ]
+        if errors:
+            first = errors[0].message_de if german else errors[0].message_en
+            broken.append(f"{variant.account.get_network_display()} ({first})")
     if broken:
         raise ActionError(
-            _("Fix the problems first: %(networks)s.") % {"networks": ", ".join(broken)},
+            _("Fix the problems first: %(networks)s.") % {"networks": "; ".join(broken)},
             code="variants_invalid",
         )
     return variants
+
+
+def _refuse_the_past(wall_time: datetime, zone: str, due: datetime, now: datetime) -> None:
+    if due < now - PAST_GRACE:
+        raise ActionError(
+            _("%(time)s in %(zone)s has already passed. Choose a later time, or publish now.")
+            % {"time": wall_time.strftime("%Y-%m-%d %H:%M"), "zone": zone},
+            code="time_in_past",
+            status=422,
+        )
 
 
 @transaction.atomic
@@ -40,7 +70,9 @@ def do_schedule_post(
 ) -> list[Publication]:
     """Schedule every variant of the post for `wall_time` in the zone (the workspace's by
     default); None means now. Times are kept as the person meant them: 09:00 in Berlin
-    stays 09:00 whatever the daylight-saving offset of that day."""
+    stays 09:00 whatever the daylight-saving offset of that day. Posts are planned to the
+    minute; a time more than PAST_GRACE ago is refused (every caller: form, API, demo).
+    Scheduling again is a fresh start: the attempts of earlier tries no longer count."""
     require(membership, Perm.SCHEDULE_POSTS)
     zone = time_zone or membership.workspace.time_zone
     now = timezone.now()
@@ -48,7 +80,9 @@ def do_schedule_post(
         due = now
         wall = utc_to_local(now, zone)
     else:
-        local = local_to_utc(wall_time, zone)
+        # Checked before the seconds are dropped, so "a few seconds ago" is not a minute ago.
+        _refuse_the_past(wall_time, zone, local_to_utc(wall_time, zone).utc, now)
+        local = local_to_utc(wall_time.replace(second=0, microsecond=0), zone)
         due, wall = local.utc, local.wall
     variants = _check_ready(post)
     scheduled = []
@@ -71,6 +105,9 @@ def do_schedule_post(
         pub.local_due = wall.isoformat(timespec="minutes")
         pub.error_code = pub.error_message = ""
         pub.needs_person = False
+        # A person decided to try again: a fresh budget of attempts, or a post that gave
+        # up after eight would give up at its first "later" again.
+        pub.attempt_count = 0
         pub.save()
         scheduled.append(pub)
     record(
@@ -133,9 +170,31 @@ def do_settle_unknown(
     return pub
 
 
-def editing_blocked(post: Post) -> bool:
-    """A post is not changed while one of its publications is being sent."""
-    return Publication.objects.filter(post=post, status=Status.PUBLISHING).exists()
+def editing_blocked(post: Post) -> ActionError | None:
+    """Why the post cannot be changed now (None: it can). Not while one of its publications
+    is being sent, nor while its outcome is unknown: reconciliation looks for the text
+    that was sent, and an edit would make it look for another."""
+    statuses = set(
+        Publication.objects.filter(
+            post=post, status__in=[Status.PUBLISHING, Status.UNKNOWN]
+        ).values_list("status", flat=True)
+    )
+    if Status.PUBLISHING in statuses:
+        return ActionError(
+            _("This post is being sent right now; change it in a minute."),
+            code="publishing",
+            status=409,
+        )
+    if Status.UNKNOWN in statuses:
+        return ActionError(
+            _(
+                "It is not yet known whether this post reached the network. Settle that on "
+                "the post page first (it is there, or send it again); then it can be changed."
+            ),
+            code="outcome_unknown",
+            status=409,
+        )
+    return None
 
 
 @receiver(pre_delete, sender=Variant)

@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import re
 import zoneinfo
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db.models import F, QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field
@@ -35,7 +34,6 @@ from townsquare.publishing.schedule import Status, local_to_utc, utc_to_local
 
 router = Router(tags=["publishing"])
 
-PAST_GRACE = timedelta(minutes=1)
 WALL_TIME = re.compile(
     r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?", re.IGNORECASE
 )
@@ -212,20 +210,9 @@ def schedule_post(
     # Only a missing `at` means now: an empty one is more likely a client's bug than a
     # wish to publish this instant, and a post that went out cannot be taken back.
     if body.at is not None:
+        # The action refuses a time in the past (checked with its seconds) and drops them.
         wall = parse_wall_time(body.at, zone)
-        if local_to_utc(wall, zone).utc < timezone.now() - PAST_GRACE:
-            raise ActionError(
-                _(
-                    "%(time)s in %(zone)s has already passed. Choose a later time, or leave "
-                    "out `at` to publish now."
-                )
-                % {"time": wall.strftime("%Y-%m-%d %H:%M"), "zone": zone},
-                code="time_in_past",
-                status=422,
-            )
-        # Checked before the seconds are dropped, so "a few seconds ago" is not a minute ago.
-        wall = wall.replace(second=0, microsecond=0)
-        notes = dst_notes(wall, zone)
+        notes = dst_notes(wall.replace(second=0, microsecond=0), zone)
     pubs = actions.do_schedule_post(membership, post, wall, zone)
     first = pubs[0]
     return ScheduleOut(
