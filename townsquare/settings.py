@@ -133,6 +133,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- background work ------------------------------------------------------------------
 TASKS_BACKEND = env_choice(ENV, "TASKS_BACKEND", "db", ("db", "celery", "immediate"))
+# Inline tasks run in the process that enqueues them, inside its transaction: the
+# scheduler would publish inside its claim, a web request would wait for the network. For
+# tests only (pytest sets PYTEST_VERSION while it runs).
+if TASKS_BACKEND == "immediate" and not ENV.get("PYTEST_VERSION"):
+    raise ImproperlyConfigured(
+        "TASKS_BACKEND=immediate runs background work inline and is for tests only. "
+        "Use TASKS_BACKEND=db (with `townsquare db_worker`) or TASKS_BACKEND=celery."
+    )
 CELERY_BROKER_URL = env_str(ENV, "CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 _TASK_BACKENDS = {
     "db": {"BACKEND": "django_tasks_db.DatabaseBackend"},
