@@ -212,8 +212,9 @@ def reminder_facts(pub: Publication) -> dict[str, Any]:
     }
 
 
-def remind(pub_id: int) -> None:
-    """Tell the assigned person (or the owners and managers) that the post is due."""
+def remind(pub_id: int, *, email: bool = True) -> None:
+    """Tell the assigned person (or the owners and managers) that the post is due.
+    `email=False`: in the app and the webhook only (the demo)."""
     pub = Publication.objects.select_related(
         "workspace", "account", "variant", "post__created_by"
     ).get(pk=pub_id)
@@ -229,7 +230,7 @@ def remind(pub_id: int) -> None:
         body=text,
         url=reminder_url(pub),
         to=[person] if person is not None else _owners_and_managers(pub),
-        email=publishing.notify_by_email if publishing else True,
+        email=email and (publishing.notify_by_email if publishing else True),
         webhook_url=publishing.webhook_url if publishing else "",
         payload=facts,
     )
