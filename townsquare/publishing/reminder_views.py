@@ -78,7 +78,7 @@ def reminder(
             return redirect(
                 "content_post", workspace=membership.workspace.slug, post_id=pub.post_id
             )
-        return _page(request, membership, pub, error=error.message, url=url, status=400)
+        return _page(request, membership, pub, error=error.message, url=url)
     return redirect("content_post", workspace=membership.workspace.slug, post_id=pub.post_id)
 
 
