@@ -31,7 +31,8 @@ PAST_GRACE = timedelta(minutes=1)
 def _check_ready(post: Post) -> list[Variant]:
     """Every variant checked again now, against the rules in force now: a stored verdict
     may predate a hand edit, a change of the rules, or a check added since."""
-    variants = list(post.variants.select_related("account"))
+    # A removed account's variant stays with the post as history; it is never scheduled.
+    variants = list(post.variants.select_related("account").filter(account__removed_at=None))
     if not variants:
         raise ActionError(_("Choose at least one account first."), code="accounts_required")
     overrides = workspace_overrides(post.workspace)
