@@ -20,9 +20,10 @@ from townsquare.content.models import Post
 from townsquare.lib.errors import ActionError
 from townsquare.media.models import MediaAsset
 from townsquare.networks.models import SocialAccount
+from townsquare.notifications.models import Notification
 from townsquare.publishing.actions import do_schedule_post
 from townsquare.publishing.models import Publication
-from townsquare.publishing.reminders import claim_due_reminders, remind
+from townsquare.publishing.reminders import KIND, claim_due_reminders, remind
 from townsquare.publishing.schedule import utc_to_local
 from townsquare.workspaces.models import Membership, Workspace
 
@@ -114,3 +115,5 @@ def _remind_demo(owner: Membership, spec: DemoReminder) -> None:
     )
     for pub_id in claim_due_reminders(now=due):
         remind(pub_id, email=False)
+        # Told when it was due, as the scheduler would have.
+        Notification.objects.filter(kind=KIND, data__publication=pub_id).update(created_at=due)

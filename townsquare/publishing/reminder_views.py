@@ -21,6 +21,7 @@ from townsquare.publishing.reminders import (
     parts_of,
     waiting,
 )
+from townsquare.publishing.schedule import utc_to_local
 from townsquare.workspaces.models import Membership
 from townsquare.workspaces.roles import Perm, has_perm
 from townsquare.workspaces.views import workspace_view
@@ -47,6 +48,13 @@ def _page(
             "numbered": len(parts) > 1,
             "media": media_of(pub),
             "due": local_due(pub),
+            "reminded": (
+                utc_to_local(pub.reminded_at, membership.workspace.time_zone).strftime(
+                    "%Y-%m-%d %H:%M"
+                )
+                if pub.reminded_at
+                else ""
+            ),
             "time_zone": membership.workspace.time_zone,
             "overdue": is_overdue(pub),
             "can_mark": has_perm(membership.role, Perm.SCHEDULE_POSTS),
