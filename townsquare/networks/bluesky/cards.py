@@ -1,8 +1,9 @@
 """Link cards: Bluesky shows a card only if the client fetched the page and sent its title,
 description and thumbnail along (the network fetches nothing itself).
 
-The page address comes from a person, so every request, and every redirect hop, goes through
-the SSRF guard of `lib/http.py`; sizes and time are bounded. A card that cannot be made is not
+The page address comes from a person, so every connection, for the page, its picture and
+every redirect hop, is checked and pinned by the client of `lib/http.py`; sizes and time are
+bounded. A card that cannot be made is not
 an error: the post goes out without it, its link still clickable through the link facet.
 """
 
@@ -60,35 +61,31 @@ def fetch_card(url: str) -> Card:
 def _fetch(
     url: str, max_bytes: int, accept: str, *, truncate: bool = False
 ) -> tuple[str, str, bytes]:
-    for _hop in range(MAX_REDIRECTS + 1):
-        try:
-            lib_http.check_target(url)
-        except lib_http.UnsafeTarget as error:
-            raise CardUnavailable(str(error)) from None
-        try:
-            with (
-                lib_http.client(TIMEOUT) as http,
-                http.stream("GET", url, headers={"Accept": accept}) as response,
-            ):
-                if response.is_redirect and "location" in response.headers:
-                    url = urljoin(url, response.headers["location"])
-                    continue
-                if response.status_code != 200:
-                    raise CardUnavailable(f"HTTP {response.status_code} from {url}")
-                chunks: list[bytes] = []
-                size = 0
-                for chunk in response.iter_bytes():
-                    chunks.append(chunk)
-                    size += len(chunk)
-                    if size > max_bytes:
-                        if not truncate:
-                            raise CardUnavailable(f"{url} is larger than {max_bytes} bytes")
-                        break
-                content_type = response.headers.get("content-type", "").lower()
-                return url, content_type, b"".join(chunks)[:max_bytes]
-        except (httpx.HTTPError, httpx.InvalidURL, ValueError) as error:
-            # ValueError: a malformed address in a redirect (urljoin, urlsplit).
-            raise CardUnavailable(f"{type(error).__name__}: {error}") from None
+    with lib_http.outbound_client(timeout=TIMEOUT) as http:
+        for _hop in range(MAX_REDIRECTS + 1):
+            try:
+                with http.stream("GET", url, headers={"Accept": accept}) as response:
+                    if response.is_redirect and "location" in response.headers:
+                        url = urljoin(url, response.headers["location"])
+                        continue
+                    if response.status_code != 200:
+                        raise CardUnavailable(f"HTTP {response.status_code} from {url}")
+                    chunks: list[bytes] = []
+                    size = 0
+                    for chunk in response.iter_bytes():
+                        chunks.append(chunk)
+                        size += len(chunk)
+                        if size > max_bytes:
+                            if not truncate:
+                                raise CardUnavailable(f"{url} is larger than {max_bytes} bytes")
+                            break
+                    content_type = response.headers.get("content-type", "").lower()
+                    return url, content_type, b"".join(chunks)[:max_bytes]
+            except lib_http.UnsafeTarget as error:
+                raise CardUnavailable(str(error)) from None
+            except (httpx.HTTPError, httpx.InvalidURL, ValueError) as error:
+                # ValueError: a malformed address in a redirect (urljoin, urlsplit).
+                raise CardUnavailable(f"{type(error).__name__}: {error}") from None
     raise CardUnavailable(f"more than {MAX_REDIRECTS} redirects")
 
 

@@ -38,7 +38,6 @@ from townsquare.networks.base import (
     NetworkError,
     OutcomeUnknown,
     PublishedResult,
-    Reauth,
     Rejected,
     RetryLater,
     VariantToPublish,
@@ -70,7 +69,6 @@ class BlueskyPublisher:
         *,
         transport: httpx.BaseTransport | None = None,
         on_session: Callable[[Credentials, Session], None] | None = None,
-        check_service: Callable[[str], None] | None = None,
         card_fetcher: Callable[[str], Card] = fetch_card,
         media_reader: Callable[[str], bytes] | None = None,
         read_timeout: float | None = None,
@@ -78,7 +76,6 @@ class BlueskyPublisher:
         self.xrpc = Xrpc(
             on_session or store_session,
             transport=transport,
-            check_service=check_service or _check_service,
             **({"read_timeout": read_timeout} if read_timeout else {}),
         )
         self._fetch_card = card_fetcher
@@ -485,17 +482,6 @@ def store_session(creds: Credentials, session: Session) -> None:
     if expires:
         account.token_expires_at = datetime.fromtimestamp(expires, UTC)
         account.save(update_fields=["token_expires_at"])
-
-
-def _check_service(url: str) -> None:
-    from townsquare.lib.http import UnsafeTarget, check_target
-
-    try:
-        check_target(url)
-    except UnsafeTarget as error:
-        raise Reauth(
-            "This account's Bluesky server address cannot be used.", detail=str(error)
-        ) from None
 
 
 def _read_stored_media(storage_key: str) -> bytes:

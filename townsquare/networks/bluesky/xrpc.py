@@ -25,6 +25,7 @@ from typing import Any
 
 import httpx
 
+from townsquare.lib.http import UnsafeTarget, outbound_client
 from townsquare.networks.base import Credentials, NetworkError, Reauth, Rejected
 from townsquare.networks.http_errors import error_for_exception, error_for_status, server_message
 
@@ -130,19 +131,15 @@ class Xrpc:
         on_session: Callable[[Credentials, Session], None],
         *,
         transport: httpx.BaseTransport | None = None,
-        check_service: Callable[[str], None] | None = None,
         read_timeout: float = READ_TIMEOUT_S,
     ) -> None:
-        self._http = httpx.Client(
+        # A PDS address comes from a person: every connection is checked and pinned to the
+        # checked address by the client itself (lib/http.py).
+        self._http = outbound_client(
             timeout=httpx.Timeout(read_timeout, connect=CONNECT_TIMEOUT_S),
-            follow_redirects=False,  # a redirected write could be carried out twice
             transport=transport,
-            trust_env=False,
-            headers={"User-Agent": "Townsquare"},
         )
         self._on_session = on_session
-        self._check_service = check_service
-        self._checked: set[str] = set()
         self._sessions: dict[int, Session] = {}
         self._locks: dict[int, threading.Lock] = {}
         self._guard = threading.Lock()
@@ -236,6 +233,10 @@ class Xrpc:
     ) -> dict[str, Any]:
         """An authenticated request as the account, renewing its session when needed."""
         session = self.session(creds)
+        if not session.access_jwt and not creds.extra.get("app_password"):
+            # Never connected (a demo account): nothing to send, and no reason to ask the
+            # default server, which is a real one, anything.
+            raise Reauth("This Bluesky account is not connected; connect it first.")
         if _expiring(session):
             session = self.renew(creds, session)
         try:
@@ -283,7 +284,6 @@ class Xrpc:
         headers: dict[str, str] | None = None,
         **kwargs: Any,
     ) -> dict[str, Any]:
-        self._check(service)
         all_headers = dict(headers or {})
         if token:
             all_headers["Authorization"] = f"Bearer {token}"
@@ -293,6 +293,10 @@ class Xrpc:
             response = self._http.request(
                 method, f"{service}/xrpc/{nsid}", headers=all_headers, **kwargs
             )
+        except UnsafeTarget as exc:
+            raise Reauth(
+                "This account's Bluesky server address cannot be used.", detail=str(exc)
+            ) from None
         except (httpx.HTTPError, httpx.InvalidURL, OSError) as exc:
             raise error_for_exception(exc, idempotent=idempotent) from exc
         error = error_for_response(response, idempotent=idempotent)
@@ -305,14 +309,6 @@ class Xrpc:
         except ValueError as exc:
             raise error_for_exception(exc, idempotent=idempotent) from exc
         return body if isinstance(body, dict) else {}
-
-    def _check(self, service: str) -> None:
-        # A PDS address comes from a person: it must not point into the machine's own
-        # network. Checked once per address and process.
-        if self._check_service is None or service in self._checked:
-            return
-        self._check_service(service)
-        self._checked.add(service)
 
 
 def _expiring(session: Session) -> bool:

@@ -9,12 +9,12 @@ messages people see.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 import httpx
 
-from townsquare.networks.base import NetworkError, OutcomeUnknown, RetryLater
+from townsquare.lib.http import UnsafeTarget, outbound_client
+from townsquare.networks.base import NetworkError, OutcomeUnknown, Reauth, RetryLater
 from townsquare.networks.http_errors import error_for_exception, error_for_status, server_message
 
 CONNECT_TIMEOUT_S = 3.0
@@ -32,18 +32,15 @@ class MastodonApi:
         self,
         *,
         transport: httpx.BaseTransport | None = None,
-        check_instance: Callable[[str], None] | None = None,
         read_timeout: float = READ_TIMEOUT_S,
     ) -> None:
-        self._http = httpx.Client(
+        # The instance address comes from a person: every connection is checked and pinned
+        # to the checked address by the client itself (lib/http.py).
+        self._http = outbound_client(
             timeout=httpx.Timeout(read_timeout, connect=CONNECT_TIMEOUT_S),
-            follow_redirects=False,  # a redirected write could be carried out twice
+            headers={"Accept": "application/json"},
             transport=transport,
-            trust_env=False,
-            headers={"User-Agent": "Townsquare", "Accept": "application/json"},
         )
-        self._check_instance = check_instance
-        self._checked: set[str] = set()
 
     def close(self) -> None:
         self._http.close()
@@ -62,7 +59,6 @@ class MastodonApi:
     ) -> httpx.Response:
         """The answer to one request, or the classified error. 2xx only come back."""
         base = instance.rstrip("/")
-        self._check(base)
         all_headers = dict(headers or {})
         if token:
             all_headers["Authorization"] = f"Bearer {token}"
@@ -70,6 +66,10 @@ class MastodonApi:
             kwargs["timeout"] = httpx.Timeout(timeout, connect=CONNECT_TIMEOUT_S)
         try:
             response = self._http.request(method, f"{base}{path}", headers=all_headers, **kwargs)
+        except UnsafeTarget as exc:
+            raise Reauth(
+                "This account's Mastodon instance address cannot be used.", detail=str(exc)
+            ) from None
         except (httpx.HTTPError, httpx.InvalidURL, OSError) as exc:
             raise error_for_exception(exc, idempotent=idempotent) from exc
         error = error_for_response(response, idempotent=idempotent)
@@ -83,14 +83,6 @@ class MastodonApi:
         """The JSON body of a successful request (a dict or a list)."""
         response = self.request(instance, method, path, idempotent=idempotent, **kwargs)
         return body_of(response, idempotent=idempotent)
-
-    def _check(self, base: str) -> None:
-        # The instance address comes from a person: it must not point into the machine's own
-        # network. Checked once per address and process.
-        if self._check_instance is None or base in self._checked:
-            return
-        self._check_instance(base)
-        self._checked.add(base)
 
 
 def error_for_response(response: httpx.Response, *, idempotent: bool) -> NetworkError | None:

@@ -67,14 +67,12 @@ class MastodonPublisher:
         self,
         *,
         transport: httpx.BaseTransport | None = None,
-        check_instance: Callable[[str], None] | None = None,
         media_reader: Callable[[str], bytes] | None = None,
         sleep: Callable[[float], None] = time.sleep,
         read_timeout: float | None = None,
     ) -> None:
         self.api = MastodonApi(
             transport=transport,
-            check_instance=check_instance or _check_instance,
             **({"read_timeout": read_timeout} if read_timeout else {}),
         )
         self._read_media = media_reader or _read_stored_media
@@ -455,17 +453,6 @@ def _instance(creds: Credentials) -> str:
 
 
 # --- Django glue: kept out of the class so tests can pass their own -------------------------
-
-
-def _check_instance(url: str) -> None:
-    from townsquare.lib.http import UnsafeTarget, check_target
-
-    try:
-        check_target(url)
-    except UnsafeTarget as error:
-        raise Reauth(
-            "This account's Mastodon instance address cannot be used.", detail=str(error)
-        ) from None
 
 
 def _read_stored_media(storage_key: str) -> bytes:

@@ -16,12 +16,12 @@ the errcode decides before the HTTP status does:
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 
+from townsquare.lib.http import UnsafeTarget, outbound_client
 from townsquare.networks.base import NetworkError, OutcomeUnknown, Reauth, Rejected, RetryLater
 from townsquare.networks.http_errors import (
     DETAIL_MAX_CHARS,
@@ -92,18 +92,13 @@ class MatrixClient:
         self,
         *,
         transport: httpx.BaseTransport | None = None,
-        check_homeserver: Callable[[str], None] | None = None,
         read_timeout: float = READ_TIMEOUT_S,
     ) -> None:
-        self._http = httpx.Client(
-            timeout=httpx.Timeout(read_timeout, connect=CONNECT_TIMEOUT_S),
-            follow_redirects=False,  # a redirected write could be carried out twice
-            transport=transport,
-            trust_env=False,
-            headers={"User-Agent": "Townsquare"},
+        # A homeserver address comes from a person: every connection is checked and pinned
+        # to the checked address by the client itself (lib/http.py).
+        self._http = outbound_client(
+            timeout=httpx.Timeout(read_timeout, connect=CONNECT_TIMEOUT_S), transport=transport
         )
-        self._check_homeserver = check_homeserver
-        self._checked: set[str] = set()
 
     def close(self) -> None:
         self._http.close()
@@ -122,7 +117,6 @@ class MatrixClient:
     ) -> dict[str, Any]:
         """One request to `homeserver` + `path`; the JSON object it answered with."""
         homeserver = homeserver.rstrip("/")
-        self._check(homeserver)
         all_headers = dict(headers or {})
         if token:
             all_headers["Authorization"] = f"Bearer {token}"
@@ -130,6 +124,10 @@ class MatrixClient:
             kwargs["timeout"] = httpx.Timeout(timeout, connect=CONNECT_TIMEOUT_S)
         try:
             response = self._http.request(method, homeserver + path, headers=all_headers, **kwargs)
+        except UnsafeTarget as exc:
+            raise Reauth(
+                "This Matrix homeserver address cannot be used.", detail=str(exc)
+            ) from None
         except (httpx.HTTPError, httpx.InvalidURL, OSError) as exc:
             raise error_for_exception(exc, idempotent=idempotent) from exc
         error = error_for_response(response, idempotent=idempotent)
@@ -148,11 +146,3 @@ class MatrixClient:
             # but only a lookup can say.
             raise OutcomeUnknown(text, detail=detail)
         return body
-
-    def _check(self, homeserver: str) -> None:
-        # A homeserver address comes from a person: it must not point into the machine's own
-        # network. Checked once per address and process.
-        if self._check_homeserver is None or homeserver in self._checked:
-            return
-        self._check_homeserver(homeserver)
-        self._checked.add(homeserver)

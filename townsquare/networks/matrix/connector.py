@@ -61,13 +61,11 @@ class MatrixPublisher:
         self,
         *,
         transport: httpx.BaseTransport | None = None,
-        check_homeserver: Callable[[str], None] | None = None,
         media_reader: Callable[[str], bytes] | None = None,
         read_timeout: float | None = None,
     ) -> None:
         self.client = MatrixClient(
             transport=transport,
-            check_homeserver=check_homeserver or _check_homeserver,
             **({"read_timeout": read_timeout} if read_timeout else {}),
         )
         self._read_media = media_reader or _read_stored_media
@@ -478,15 +476,6 @@ def room_of(creds: Credentials) -> str:
 
 
 # --- Django glue: kept out of the class so tests can pass their own ----------------------------
-
-
-def _check_homeserver(url: str) -> None:
-    from townsquare.lib.http import UnsafeTarget, check_target
-
-    try:
-        check_target(url)
-    except UnsafeTarget as error:
-        raise Reauth("This Matrix homeserver address cannot be used.", detail=str(error)) from None
 
 
 def _read_stored_media(storage_key: str) -> bytes:

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from townsquare.content.validate import validate_variant, variant_input_from
+from townsquare.lib.http import UnsafeTarget, outbound_client
 from townsquare.networks.base import (
     Capabilities,
     Credentials,
@@ -55,12 +56,12 @@ class TestNetPublisher:
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self._read_timeout = read_timeout
-        self._client = httpx.Client(
+        # Only this machine: every connection must resolve to a loopback address, whatever
+        # the name says (lib/http.py checks and pins each one).
+        self._client = outbound_client(
             timeout=httpx.Timeout(read_timeout, connect=CONNECT_TIMEOUT_S),
-            follow_redirects=False,  # a redirected write could be carried out twice
             transport=transport,
-            # Proxies from the environment would send loopback traffic elsewhere.
-            trust_env=False,
+            loopback_only=True,
         )
 
     @property
@@ -158,6 +159,11 @@ class TestNetPublisher:
                 timeout=timeout,
                 **kwargs,
             )
+        except UnsafeTarget as exc:
+            raise Reauth(
+                "The test network runs on this machine only; this account points elsewhere.",
+                detail=str(exc),
+            ) from None
         except (httpx.HTTPError, httpx.InvalidURL, OSError) as exc:
             raise error_for_exception(exc, idempotent=idempotent) from exc
         if missing_ok and response.status_code == 404:

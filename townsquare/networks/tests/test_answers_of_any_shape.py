@@ -111,16 +111,10 @@ SENT_AFTER = datetime(2026, 1, 1, tzinfo=UTC)
 
 def _connector(network: str, transport: httpx.MockTransport):
     if network == "bluesky":
-        return BlueskyPublisher(
-            transport=transport, on_session=lambda *a: None, check_service=lambda u: None
-        ), bluesky_creds()
+        return BlueskyPublisher(transport=transport, on_session=lambda *a: None), bluesky_creds()
     if network == "mastodon":
-        return MastodonPublisher(
-            transport=transport, check_instance=lambda u: None, sleep=lambda s: None
-        ), mastodon_creds()
-    return MatrixPublisher(
-        transport=transport, check_homeserver=lambda u: None, media_reader=lambda k: b"x"
-    ), matrix_creds()
+        return MastodonPublisher(transport=transport, sleep=lambda s: None), mastodon_creds()
+    return MatrixPublisher(transport=transport, media_reader=lambda k: b"x"), matrix_creds()
 
 
 CALLS = {

@@ -80,7 +80,6 @@ def publisher(pds: Pds, stored: list | None = None) -> BlueskyPublisher:
     return BlueskyPublisher(
         transport=httpx.MockTransport(pds),
         on_session=lambda c, s: stored.append(s) if stored is not None else None,
-        check_service=lambda url: None,
     )
 
 

@@ -69,7 +69,6 @@ def publisher(pds: Pds, files: dict[str, bytes] | None = None) -> BlueskyPublish
     return BlueskyPublisher(
         transport=httpx.MockTransport(pds),
         on_session=lambda c, s: None,
-        check_service=lambda url: None,
         card_fetcher=no_card,
         media_reader=lambda key: stored[key],
     )
@@ -189,9 +188,7 @@ def test_a_video_missing_from_the_media_library_is_refused():
     def gone(key):
         raise FileNotFoundError(key)
 
-    connector = BlueskyPublisher(
-        transport=httpx.MockTransport(pds), check_service=lambda url: None, media_reader=gone
-    )
+    connector = BlueskyPublisher(transport=httpx.MockTransport(pds), media_reader=gone)
     with pytest.raises(Rejected) as caught:
         connector.publish(creds(), post(video()), "key-gone")
     assert caught.value.code == "media_missing"

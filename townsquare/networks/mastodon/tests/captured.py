@@ -68,7 +68,6 @@ class FakeInstance:
     def connector(self, **kwargs: Any) -> MastodonPublisher:
         return MastodonPublisher(
             transport=httpx.MockTransport(self),
-            check_instance=lambda url: None,
             sleep=lambda seconds: None,
             **kwargs,
         )

@@ -37,6 +37,5 @@ def creds() -> Credentials:
 def publisher(handler: Callable[[httpx.Request], httpx.Response]) -> MatrixPublisher:
     return MatrixPublisher(
         transport=httpx.MockTransport(handler),
-        check_homeserver=lambda url: None,
         media_reader=lambda key: b"\x89PNG fake picture bytes",
     )
