@@ -30,6 +30,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 LAPTOP = {"width": 1366, "height": 768}
+# Playwright waits for a condition (an element, a text) and gives up after this long. On a
+# loaded machine pages take many times longer than on a quiet one; a condition that holds
+# returns at once, so a generous deadline costs nothing when things work.
+WAIT_MS = 60_000
 FORM_CONTROLS = "input:not([type=hidden]), select, textarea, button"
 
 
@@ -41,7 +45,9 @@ def chromium() -> Iterator[object]:
             "cannot run (`make test` installs it with apt-get when it runs as root; or run "
             "`apt-get install chromium`)"
         )
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=WAIT_MS)
 
     # The sync API of Playwright runs an asyncio event loop in this thread for as long as
     # it is started. Django sees that running loop and refuses every ORM call from this
@@ -92,7 +98,7 @@ def page(chromium, live_server, settings):
     context = chromium.new_context(
         viewport=LAPTOP, locale="en-GB", timezone_id="Europe/Berlin", base_url=live_server.url
     )
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(WAIT_MS)
     log = PageLog()
 
     def only_the_live_server(route):

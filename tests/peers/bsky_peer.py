@@ -136,8 +136,9 @@ def _ok_json(response: httpx.Response) -> dict[str, Any] | None:
     return response.json() if response.is_success else None
 
 
-def wait_for[T](probe: Callable[[], T], *, what: str, timeout: float = 20.0) -> T:
-    """Poll until `probe` returns something truthy; fail after `timeout` seconds."""
+def wait_for[T](probe: Callable[[], T], *, what: str, timeout: float = 60.0) -> T:
+    """Poll until `probe` returns something truthy; fail after `timeout` seconds (generous:
+    the servers answer many times slower on a loaded machine)."""
     deadline = time.monotonic() + timeout
     delay = 0.05
     while True:

@@ -19,7 +19,8 @@ from townsquare.networks.bluesky.connector import BlueskyPublisher
 from townsquare.networks.credentials import credentials_for
 from townsquare.networks.rules.loader import rules_for
 
-pytestmark = [pytest.mark.peers, pytest.mark.django_db(transaction=True)]
+# The servers never read Townsquare's database, so each test runs in a transaction of its own.
+pytestmark = [pytest.mark.peers, pytest.mark.django_db]
 
 CASES = 300
 # Pieces meant as one grapheme cluster each (what a person sees as one character).

@@ -16,7 +16,8 @@ from townsquare.networks.bluesky import xrpc as xrpc_module
 from townsquare.networks.bluesky.connector import BlueskyPublisher
 from townsquare.networks.credentials import credentials_for, read_credentials, store_credentials
 
-pytestmark = [pytest.mark.peers, pytest.mark.django_db(transaction=True)]
+# The servers never read Townsquare's database, so each test runs in a transaction of its own.
+pytestmark = [pytest.mark.peers, pytest.mark.django_db]
 
 
 def now() -> str:

@@ -22,7 +22,8 @@ from townsquare.publishing.claim import claim_due
 from townsquare.publishing.models import Publication
 from townsquare.publishing.tasks import publish_publication
 
-pytestmark = [pytest.mark.peers, pytest.mark.django_db(transaction=True)]
+# The servers never read Townsquare's database, so each test runs in a transaction of its own.
+pytestmark = [pytest.mark.peers, pytest.mark.django_db]
 
 THREAD_TEXT = " ".join(
     f"Satz {n}: Unsere Rösterei in Leipzig probiert heute eine neue Bohne aus Äthiopien ☕."

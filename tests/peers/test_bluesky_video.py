@@ -17,7 +17,8 @@ from townsquare.publishing.claim import claim_due
 from townsquare.publishing.models import Publication
 from townsquare.publishing.tasks import publish_publication
 
-pytestmark = [pytest.mark.peers, pytest.mark.django_db(transaction=True)]
+# The servers never read Townsquare's database, so each test runs in a transaction of its own.
+pytestmark = [pytest.mark.peers, pytest.mark.django_db]
 
 ALT = "Die Röstmaschine dreht sich, die Bohnen werden dunkler"
 

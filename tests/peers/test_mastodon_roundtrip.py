@@ -20,7 +20,8 @@ from townsquare.publishing.claim import claim_due
 from townsquare.publishing.models import Publication
 from townsquare.publishing.tasks import publish_publication
 
-pytestmark = [pytest.mark.peers, pytest.mark.django_db(transaction=True)]
+# The servers never read Townsquare's database, so each test runs in a transaction of its own.
+pytestmark = [pytest.mark.peers, pytest.mark.django_db]
 # The mock server, people on it and our connected account (tests/peers/mastodon_fixtures.py).
 pytest_plugins = ["mastodon_fixtures"]
 

@@ -13,7 +13,8 @@ from townsquare.networks.base import VariantToPublish
 from townsquare.networks.credentials import credentials_for
 from townsquare.networks.registry import get_publisher
 
-pytestmark = [pytest.mark.peers, pytest.mark.django_db(transaction=True)]
+# The servers never read Townsquare's database, so each test runs in a transaction of its own.
+pytestmark = [pytest.mark.peers, pytest.mark.django_db]
 
 
 def test_replies_and_mentions_reach_the_inbox_the_answer_stays_in_the_thread_and_counts_arrive(

@@ -21,7 +21,8 @@ from townsquare.publishing.models import Publication
 from townsquare.publishing.schedule import part_key
 from townsquare.publishing.tasks import publish_publication
 
-pytestmark = [pytest.mark.peers, pytest.mark.django_db(transaction=True)]
+# The servers never read Townsquare's database, so each test runs in a transaction of its own.
+pytestmark = [pytest.mark.peers, pytest.mark.django_db]
 
 
 def publish_now(membership, text, **fields):

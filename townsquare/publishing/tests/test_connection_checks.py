@@ -20,7 +20,7 @@ from townsquare.publishing.connection_checks import (
 from townsquare.publishing.connection_warnings import at_risk
 from townsquare.publishing.models import Publication
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 def schedule(membership, account, hours):
@@ -84,6 +84,7 @@ def test_a_scheduler_asks_once_an_hour_per_account(membership, testnet_account, 
     assert enqueue_connection_checks("default", clock=13_700.0) == [testnet_account.pk]
 
 
+@pytest.mark.django_db(transaction=True)  # the two schedulers' threads need committed rows
 def test_two_schedulers_warning_at_once_tell_people_once(membership, testnet_account, alice):
     import threading
 

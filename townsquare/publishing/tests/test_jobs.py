@@ -13,7 +13,7 @@ from townsquare.publishing.claim import claim_due
 from townsquare.publishing.models import Publication
 from townsquare.publishing.tasks import publish_publication
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)

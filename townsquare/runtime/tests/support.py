@@ -8,26 +8,22 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from townsquare.testing.waiting import GENEROUS_S, wait_until
+
 
 def wait_for[T](
     predicate: Callable[[], T], *, timeout: float, what: str, interval: float = 0.1
 ) -> T:
-    """Poll `predicate` until it returns something true; fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
-        time.sleep(interval)
+    """Poll `predicate` until it returns something true. `timeout` is how long it should
+    take; the deadline is never shorter than GENEROUS_S, because processes start and answer
+    many times slower on a loaded machine (a condition that holds returns at once)."""
+    return wait_until(predicate, what=what, timeout=max(timeout, GENEROUS_S), interval=interval)
 
 
 def townsquare_command(*args: str) -> list[str]:
@@ -92,6 +88,8 @@ class Spawned:
         return f"--- output of {self.name} (pid {self.pid}) ---\n{text[-6000:]}"
 
     def wait(self, timeout: float) -> int:
+        """The exit code; like wait_for, never gives up before GENEROUS_S."""
+        timeout = max(timeout, GENEROUS_S)
         try:
             return self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:

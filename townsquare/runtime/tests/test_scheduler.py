@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import signal
 import threading
-import time
 from datetime import timedelta
 
 import pytest
@@ -15,7 +14,8 @@ from django.utils import timezone
 from townsquare.runtime import scheduler
 from townsquare.runtime.heartbeat import SCHEDULER, scheduler_is_stale
 from townsquare.runtime.models import Heartbeat
-from townsquare.runtime.tests.support import process_env, townsquare_command, wait_for
+from townsquare.runtime.tests.support import process_env, townsquare_command
+from townsquare.testing.waiting import GENEROUS_S, wait_until
 
 
 @pytest.fixture
@@ -27,6 +27,13 @@ def jobs(monkeypatch):
 
 
 @pytest.fixture
+def keep_the_connection(monkeypatch):
+    """A pass starts by closing stale connections; inside the test's transaction that would
+    close the connection the test's own rows live on, so the pass keeps it."""
+    monkeypatch.setattr(scheduler, "close_old_connections", lambda: None)
+
+
+@pytest.fixture
 def no_heartbeat(monkeypatch):
     """Loop tests that run in a thread and need no database."""
     beats: list[dict] = []
@@ -34,8 +41,8 @@ def no_heartbeat(monkeypatch):
     return beats
 
 
-@pytest.mark.django_db(transaction=True)  # run_once closes stale connections
-def test_one_pass_writes_the_scheduler_heartbeat(jobs, settings):
+@pytest.mark.django_db
+def test_one_pass_writes_the_scheduler_heartbeat(jobs, settings, keep_the_connection):
     settings.SCHEDULER_HEARTBEAT_SECONDS = 15
     before = timezone.now()
 
@@ -47,8 +54,10 @@ def test_one_pass_writes_the_scheduler_heartbeat(jobs, settings):
     assert beat.info == {"jobs": []}
 
 
-@pytest.mark.django_db(transaction=True)  # run_once closes stale connections
-def test_registered_jobs_run_and_the_earliest_due_time_bounds_the_sleep(jobs, settings):
+@pytest.mark.django_db
+def test_registered_jobs_run_and_the_earliest_due_time_bounds_the_sleep(
+    jobs, settings, keep_the_connection
+):
     settings.SCHEDULER_HEARTBEAT_SECONDS = 15
     calls = []
 
@@ -72,8 +81,10 @@ def test_registered_jobs_run_and_the_earliest_due_time_bounds_the_sleep(jobs, se
     assert scheduler.run_once() == 0.0
 
 
-@pytest.mark.django_db(transaction=True)  # run_once closes stale connections
-def test_a_failing_job_neither_stops_the_pass_nor_the_other_jobs(jobs, settings, caplog):
+@pytest.mark.django_db
+def test_a_failing_job_neither_stops_the_pass_nor_the_other_jobs(
+    jobs, settings, caplog, keep_the_connection
+):
     settings.SCHEDULER_HEARTBEAT_SECONDS = 15
     calls = []
 
@@ -97,27 +108,35 @@ def run_in_thread(stop: threading.Event, wake: threading.Event | None = None) ->
     return thread
 
 
-def test_the_loop_sleeps_until_woken_and_stops_on_the_stop_event(jobs, no_heartbeat, settings):
-    settings.SCHEDULER_HEARTBEAT_SECONDS = 60
+def test_the_loop_sleeps_until_woken_and_stops_on_the_stop_event(
+    jobs, no_heartbeat, settings, monkeypatch
+):
+    # A heartbeat an hour long: every wait below ends long before it, so a pass that comes
+    # was woken, and a loop that ends noticed the stop event while asleep.
+    settings.SCHEDULER_HEARTBEAT_SECONDS = 3600
     passes = []
-    jobs.append(lambda: passes.append(time.monotonic()))
+    jobs.append(lambda: passes.append(len(passes)))
+    naps: list[float] = []
+    sleep = scheduler._sleep
+
+    def recorded_sleep(seconds, stop, wake):
+        naps.append(seconds)
+        sleep(seconds, stop, wake)
+
+    monkeypatch.setattr(scheduler, "_sleep", recorded_sleep)
     stop, wake = threading.Event(), threading.Event()
 
     thread = run_in_thread(stop, wake)
-    wait_for(lambda: len(passes) == 1, timeout=5, what="the first pass")
-    time.sleep(0.3)
-    assert len(passes) == 1, "the loop must sleep (heartbeat 60 s, no job due)"
+    wait_until(lambda: naps, what="the loop to fall asleep after its first pass")
+    assert naps == [3600] and passes == [0], "no job due: it sleeps for the heartbeat"
 
-    woken_at = time.monotonic()
     wake.set()
-    wait_for(lambda: len(passes) == 2, timeout=2, what="the pass after the wake-up")
-    assert passes[1] - woken_at < 1.0
+    wait_until(lambda: len(passes) == 2, what="the pass after the wake-up")
+    wait_until(lambda: len(naps) == 2, what="the loop to fall asleep again")
 
-    stopped_at = time.monotonic()
-    stop.set()  # without wake: the loop still notices within STOP_POLL_SECONDS
-    thread.join(timeout=3)
+    stop.set()  # without wake: the sleeping loop looks at its stop event every so often
+    thread.join(timeout=GENEROUS_S)
     assert not thread.is_alive()
-    assert time.monotonic() - stopped_at < scheduler.STOP_POLL_SECONDS + 0.5
     assert len(passes) == 2
     assert len(no_heartbeat) == 2
 
@@ -144,9 +163,9 @@ def test_the_loop_keeps_going_after_a_failed_pass_and_after_failing_jobs(
     jobs.append(broken)
     stop = threading.Event()
     thread = run_in_thread(stop)
-    wait_for(lambda: len(calls) >= 3, timeout=5, what="three more passes")
+    wait_until(lambda: len(calls) >= 3, what="three more passes")
     stop.set()
-    thread.join(timeout=3)
+    thread.join(timeout=GENEROUS_S)
     assert not thread.is_alive()
     assert len(beats) == len(calls) + 1  # the first pass failed before reaching the job
 
@@ -155,9 +174,9 @@ def test_the_scheduler_sleeps_no_longer_than_the_heartbeat(jobs, no_heartbeat, s
     settings.SCHEDULER_HEARTBEAT_SECONDS = 0.3
     stop = threading.Event()
     thread = run_in_thread(stop)
-    wait_for(lambda: len(no_heartbeat) >= 3, timeout=5, what="three heartbeats")
+    wait_until(lambda: len(no_heartbeat) >= 3, what="three heartbeats")
     stop.set()
-    thread.join(timeout=3)
+    thread.join(timeout=GENEROUS_S)
     assert not thread.is_alive()
 
 
@@ -179,15 +198,13 @@ def test_two_scheduler_processes_run_side_by_side_and_stop_promptly_on_sigterm(s
             seen.add(beat.pid)
         return seen == pids
 
-    wait_for(both_have_beaten, timeout=20, interval=0.05, what="a heartbeat from each scheduler")
+    wait_until(both_have_beaten, what="a heartbeat from each scheduler")
     assert not scheduler_is_stale()
 
     for process in schedulers:
         os.kill(process.pid, signal.SIGTERM)
-    started = time.monotonic()
     for process in schedulers:
-        assert process.wait(timeout=5) == 0, process.output()
-    assert time.monotonic() - started < 3
+        assert process.wait(timeout=GENEROUS_S) == 0, process.output()
     for process in schedulers:
         output = process.output()
         assert "Traceback" not in output and "ERROR" not in output, output

@@ -139,14 +139,19 @@ def test_a_task_enqueued_on_celery_is_run_by_a_celery_worker(
     )
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_celery_task_is_published_only_when_the_transaction_commits(settings, monkeypatch):
+@pytest.mark.django_db
+def test_a_celery_task_is_published_only_when_the_transaction_commits(
+    settings, monkeypatch, django_capture_on_commit_callbacks
+):
     use_celery(settings, "redis://127.0.0.1:1/0")
     published = []
     monkeypatch.setattr(run_task, "apply_async", lambda **kw: published.append(kw))
 
-    with transaction.atomic():
-        result = ping.enqueue("after-commit")
+    # The test runs inside a transaction of its own; the capture commits for it.
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            result = ping.enqueue("after-commit")
+            assert published == []
         assert published == []
     assert published == [
         {
@@ -157,7 +162,7 @@ def test_a_celery_task_is_published_only_when_the_transaction_commits(settings, 
         }
     ]
 
-    with transaction.atomic():
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         ping.enqueue("rolled-back")
         transaction.set_rollback(True)
     assert len(published) == 1

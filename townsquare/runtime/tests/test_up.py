@@ -9,7 +9,6 @@ import signal
 import sqlite3
 import stat
 import subprocess
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -113,10 +112,8 @@ def interrupt_and_expect_everything_gone(up: Spawned) -> None:
     sessions = {info.sid for info in tree}
     assert up.pid not in sessions, "every child runs in a session of its own"
 
-    started = time.monotonic()
     os.kill(up.pid, signal.SIGINT)  # what Ctrl-C in the terminal sends
     assert up.wait(timeout=15) == 0, up.output()
-    assert time.monotonic() - started < 15
 
     def survivors() -> list:
         return still_alive(tree) + in_sessions(sessions)

@@ -11,6 +11,7 @@ import pytest
 from townsquare.networks.testnet.faults import Faults, RateLimit
 from townsquare.networks.testnet.server import TEXT_LIMIT, TestNetwork
 from townsquare.networks.testnet.tests.support import AUTH, post
+from townsquare.testing.waiting import GENEROUS_S, wait_until
 
 
 def test_a_post_is_created_read_back_looked_up_by_key_and_deleted(network, http):
@@ -221,13 +222,15 @@ def test_a_rate_limit_may_carry_only_the_reset_time(network, http):
 
 
 def test_accept_then_timeout_stores_the_post_and_answers_too_late(network, http):
-    network.set_faults(accept_then_timeout_rate=1.0, accept_then_timeout_s=2)
+    network.set_faults(accept_then_timeout_rate=1.0, accept_then_timeout_s=600)
     with pytest.raises(httpx.ReadTimeout):
         http.post(
             "/posts",
             json={"text": "Hi", "idempotency_key": "late", "account": "alpha"},
-            timeout=httpx.Timeout(0.3, connect=2),
+            timeout=httpx.Timeout(0.3, connect=GENEROUS_S),
         )
+    # On a busy machine the client may give up before the network has even stored the post.
+    wait_until(lambda: network.stats()["posts"], what="the network to store the post")
     found = http.get("/posts", params={"idempotency_key": "late"})
     assert found.status_code == 200
     stats = network.stats()
@@ -313,19 +316,23 @@ def test_the_server_listens_on_loopback_only(network):
     assert network._server.server_address[0] == "127.0.0.1"
 
 
-def test_stop_cuts_short_an_answer_that_is_being_held(network, http):
-    network.set_faults(accept_then_timeout_rate=1.0, accept_then_timeout_s=60)
+def test_stop_cuts_short_an_answer_that_is_being_held(network):
+    # Held for 600 s, and a client that would wait for it: every wait below is far shorter.
+    network.set_faults(accept_then_timeout_rate=1.0, accept_then_timeout_s=600)
+    patient = httpx.Client(base_url=network.url, headers=AUTH, timeout=600, trust_env=False)
     outcome: list[object] = []
     thread = threading.Thread(
-        target=lambda: outcome.append(_try(lambda: post(http, "held"))), daemon=True
+        target=lambda: outcome.append(_try(lambda: post(patient, "held"))), daemon=True
     )
     thread.start()
-    time.sleep(0.3)
-    started = time.monotonic()
-    network.stop()
-    assert time.monotonic() - started < 5
-    thread.join(timeout=5)
+    wait_until(lambda: network.stats()["late_answers"], what="the answer to be held")
+    stopping = threading.Thread(target=network.stop, daemon=True)
+    stopping.start()
+    stopping.join(timeout=GENEROUS_S)
+    assert not stopping.is_alive(), "stop waited for the held answer"
+    thread.join(timeout=GENEROUS_S)
     assert not thread.is_alive()
+    patient.close()
 
 
 def _try(call):
