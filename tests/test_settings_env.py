@@ -142,3 +142,46 @@ def test_the_publishing_queue_is_one_the_task_backend_accepts(tmp_path):
         tmp_path,
     )
     assert "'QUEUES': ['default', 'publishing']" in result.stdout, result.stderr
+
+
+def _cache_of(env, tmp_path):
+    result = _manage(
+        [
+            "shell",
+            "-c",
+            "from django.conf import settings; c = settings.CACHES['default'];"
+            " print(c['BACKEND'], c['LOCATION'])",
+        ],
+        {"SECRET_KEY": "x", **env},
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, "django.core.cache.backends.db.DatabaseCache townsquare_cache"),
+        (
+            {
+                "RATE_LIMIT_BACKEND": "redis",
+                "RATE_LIMIT_REDIS_URL": "redis://cache.internal:6379/3",
+            },
+            "django.core.cache.backends.redis.RedisCache redis://cache.internal:6379/3",
+        ),
+        (
+            {"CACHE_URL": "rediss://cache.internal:6380/1"},
+            "django.core.cache.backends.redis.RedisCache rediss://cache.internal:6380/1",
+        ),
+    ],
+    ids=["database-by-default", "redis-at-scale", "explicit"],
+)
+def test_the_cache_that_counts_sign_in_attempts_is_shared_by_every_process(env, expected, tmp_path):
+    assert _cache_of(env, tmp_path) == expected
+
+
+def test_a_cache_that_each_process_would_keep_for_itself_stops_startup(tmp_path):
+    result = _manage(["check"], {"SECRET_KEY": "x", "CACHE_URL": "locmem://"}, tmp_path)
+    assert result.returncode != 0
+    assert "CACHE_URL must be" in result.stderr

@@ -95,6 +95,15 @@ def heartbeat(data_dir: Path, name: str) -> tuple[int, str] | None:
         database.close()
 
 
+def has_table(data_dir: Path, name: str) -> bool:
+    database = sqlite3.connect(f"file:{data_dir / 'townsquare.sqlite3'}?mode=ro", uri=True)
+    try:
+        query = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+        return database.execute(query, (name,)).fetchone() is not None
+    finally:
+        database.close()
+
+
 def children_by_role(up: Spawned) -> dict[str, list[int]]:
     roles: dict[str, list[int]] = {"web": [], "worker": [], "scheduler": []}
     for info in descendants(up.pid):
@@ -137,6 +146,8 @@ def test_up_starts_web_worker_and_scheduler_and_ctrl_c_stops_the_whole_tree(
 
     assert body["ok"] and body["database"]["ok"] and body["tasks"]["ok"]
     assert body["scheduler"]["ok"], body
+    # The sign-in rate limits count in the database, shared by every web worker.
+    assert has_table(data_dir, "townsquare_cache")
     assert stat.S_IMODE(secrets.stat().st_mode) == 0o600
     values = dict(line.split("=", 1) for line in secrets.read_text().splitlines() if "=" in line)
     assert values.get("SECRET_KEY") and values.get("FIELD_ENCRYPTION_KEYS")
