@@ -78,6 +78,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every answer carries its headers: static files, redirects to https.
+    "townsquare.lib.headers.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -308,6 +310,33 @@ SECURE_REFERRER_POLICY = "same-origin"
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int(ENV, "TRUSTED_PROXY_COUNT", 0)
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Sent with every answer (lib/headers.py): no page of Townsquare uses these device features,
+# so none may, even if a script got in. Fullscreen stays for the media library's videos.
+PERMISSIONS_POLICY = ", ".join(
+    [
+        *(
+            f"{feature}=()"
+            for feature in (
+                "accelerometer",
+                "browsing-topics",
+                "camera",
+                "display-capture",
+                "geolocation",
+                "gyroscope",
+                "hid",
+                "magnetometer",
+                "microphone",
+                "midi",
+                "payment",
+                "screen-wake-lock",
+                "serial",
+                "usb",
+                "xr-spatial-tracking",
+            )
+        ),
+        "fullscreen=(self)",
+    ]
+)
 
 # Outbound requests to loopback and private addresses (webhooks, link cards) are refused
 # unless this is on: for tests and for installations that post to their own intranet.
