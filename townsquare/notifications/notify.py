@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from townsquare.notifications.kinds import title_of
 from townsquare.notifications.models import Notification
-from townsquare.notifications.tasks import deliver_webhook
+from townsquare.notifications.webhooks import enqueue_webhook
 from townsquare.workspaces.models import Membership, Workspace
 
 logger = logging.getLogger(__name__)
@@ -111,6 +111,6 @@ def notify(
             **data,
         }
         transaction.on_commit(
-            lambda: deliver_webhook.enqueue(webhook_url, event, workspace_id=workspace.pk)
+            lambda: enqueue_webhook(webhook_url, event, workspace_id=workspace.pk)
         )
     return created

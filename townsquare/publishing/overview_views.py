@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from townsquare.lib.errors import ActionError
 from townsquare.notifications.access import last_webhook_delivery
-from townsquare.notifications.tasks import deliver_webhook
+from townsquare.notifications.webhooks import enqueue_webhook, masked
 from townsquare.publishing.access import access_publications
 from townsquare.publishing.connection_warnings import dashboard_summary
 from townsquare.publishing.models import Publication
@@ -208,12 +208,24 @@ class PublishingSettingsForm(forms.Form):
         label=gettext_lazy("Webhook for failures"),
         required=False,
         max_length=2000,
-        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+        widget=forms.URLInput(attrs={"placeholder": "https://", "autocomplete": "off"}),
         help_text=gettext_lazy(
             "Townsquare sends each failure as JSON (POST) to this address, e.g. to a chat "
             "channel. Leave empty for none."
         ),
     )
+    remove_webhook = forms.BooleanField(label=gettext_lazy("Remove the webhook"), required=False)
+
+    def __init__(self, *args: Any, current_webhook: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A saved address is never sent back to the browser (it holds a secret): the field
+        # stays empty, and empty keeps what is saved.
+        if current_webhook:
+            self.fields["webhook_url"].help_text = _(
+                "Saved: %(address)s. Leave empty to keep it, or enter a new address to replace it."
+            ) % {"address": masked(current_webhook)}
+        else:
+            del self.fields["remove_webhook"]
 
 
 def _settings_page(
@@ -231,6 +243,7 @@ def _settings_page(
             "form": form,
             "can_edit": can_edit,
             "delivery": last_webhook_delivery(membership),
+            "has_webhook": "remove_webhook" in form.fields,
             "settings_tab": "publishing",
         },
     )
@@ -244,12 +257,11 @@ def publishing_settings(request: HttpRequest, membership: Membership) -> HttpRes
         "hold_when_late": current.hold_when_late,
         "late_after_minutes": current.late_after_minutes,
         "notify_by_email": current.notify_by_email,
-        "webhook_url": current.webhook_url,
     }
+    saved = current.webhook_url
     if request.method != "POST":
-        return _settings_page(
-            request, membership, PublishingSettingsForm(initial=initial), can_edit
-        )
+        form = PublishingSettingsForm(initial=initial, current_webhook=saved)
+        return _settings_page(request, membership, form, can_edit)
     require(membership, Perm.EDIT_WORKSPACE)
     back = redirect("workspace_publishing_settings", workspace=membership.workspace.slug)
     if request.POST.get("action") == "test_webhook":
@@ -261,10 +273,13 @@ def publishing_settings(request: HttpRequest, membership: Membership) -> HttpRes
                 request, _("A test event is on its way. Reload this page to see the result.")
             )
         return back
-    form = PublishingSettingsForm(request.POST)
+    form = PublishingSettingsForm(request.POST, current_webhook=saved)
     if form.is_valid():
+        values = dict(form.cleaned_data)
+        entered = values["webhook_url"].strip()
+        values["webhook_url"] = "" if values.pop("remove_webhook", False) else entered or saved
         try:
-            do_update_publishing_settings(membership, **form.cleaned_data)
+            do_update_publishing_settings(membership, **values)
         except ActionError as error:
             form.add_error("webhook_url" if "webhook" in error.code else None, error.message)
         else:
@@ -283,4 +298,4 @@ def _send_test_event(membership: Membership, url: str) -> None:
         "url": reverse("publishing_overview", kwargs={"workspace": workspace.slug}),
         "sent_at": timezone.now().isoformat(),
     }
-    transaction.on_commit(lambda: deliver_webhook.enqueue(url, event, workspace_id=workspace.pk))
+    transaction.on_commit(lambda: enqueue_webhook(url, event, workspace_id=workspace.pk))

@@ -6,7 +6,6 @@ line refuse the same input with the same message.
 
 from __future__ import annotations
 
-import ipaddress
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -15,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from townsquare.audit.record import record, snapshot
 from townsquare.lib.errors import ActionError
+from townsquare.lib.http import plainly_private
+from townsquare.notifications.webhooks import masked
 from townsquare.publishing.models import PublishingSettings
 from townsquare.workspaces.access import require
 from townsquare.workspaces.models import Membership, Workspace
@@ -58,22 +59,13 @@ def clean_webhook_url(raw: str) -> str:
             code="invalid_webhook_url",
             status=422,
         )
-    if not settings.ALLOW_PRIVATE_NETWORK_TARGETS and _is_private_host(host):
+    if not settings.ALLOW_PRIVATE_NETWORK_TARGETS and plainly_private(host):
         raise ActionError(
             _("The webhook address points into the server's own network; use a public address."),
             code="private_webhook_url",
             status=422,
         )
     return url
-
-
-def _is_private_host(host: str) -> bool:
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return not ipaddress.ip_address(host).is_global
-    except ValueError:
-        return False  # a name: checked when the webhook is sent
 
 
 @transaction.atomic
@@ -109,12 +101,13 @@ def do_update_publishing_settings(
     for name, value in values.items():
         setattr(current, name, value)
     current.save()
+    # The webhook address is a secret: the audit log shows which one, not the whole of it.
     record(
         actor=membership.user,
         action="publishing_settings.update",
         target=current,
         workspace=membership.workspace,
-        before=before,
-        after=values,
+        before={**before, "webhook_url": masked(before["webhook_url"])},
+        after={**values, "webhook_url": masked(values["webhook_url"])},
     )
     return current
