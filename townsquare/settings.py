@@ -48,7 +48,9 @@ SITE_URL = env_str(ENV, "SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SIGNUP_OPEN = env_bool(ENV, "SIGNUP_OPEN", False)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin, signing in through the same page as the rest of Townsquare (with the
+    # second factor and the login rate limits): accounts/admin_site.py.
+    "townsquare.accounts.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -76,6 +78,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every answer carries its headers: static files, redirects to https.
+    "townsquare.lib.headers.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -177,6 +181,37 @@ if RATE_LIMIT_BACKEND == "redis" and not RATE_LIMIT_REDIS_URL:
     raise ImproperlyConfigured("RATE_LIMIT_BACKEND=redis needs RATE_LIMIT_REDIS_URL (redis://...).")
 # How long after a send of unknown outcome the network is asked whether the post arrived.
 PUBLISH_RECONCILE_GRACE_SECONDS = env_int(ENV, "PUBLISH_RECONCILE_GRACE_SECONDS", 10)
+# The cache holds what every web process must agree on, the counts of the sign-in rate
+# limits above all (a count kept per process gives an attacker one allowance per worker and
+# a fresh one after each restart). The database (embedded) or Redis (at scale: with
+# RATE_LIMIT_BACKEND=redis its Redis, unless CACHE_URL says otherwise).
+_scale_redis = RATE_LIMIT_REDIS_URL if RATE_LIMIT_BACKEND == "redis" else ""
+CACHE_URL = env_str(ENV, "CACHE_URL", _scale_redis or "db")
+if CACHE_URL == "db":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            # Created by `townsquare setup` and every `migrate` (accounts/apps.py).
+            "LOCATION": "townsquare_cache",
+            "KEY_PREFIX": "townsquare",
+            # Culling drops entries at random once there are more than this; an attacker
+            # who sprays many addresses must not push their own counts out that way.
+            "OPTIONS": {"MAX_ENTRIES": 200_000},
+        }
+    }
+elif CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "townsquare",
+        }
+    }
+else:
+    raise ImproperlyConfigured(
+        "CACHE_URL must be db (the database) or a redis:// or rediss:// address, so that "
+        f"every process shares it; got {CACHE_URL!r}."
+    )
 
 # --- users and login ------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -269,8 +304,39 @@ if env_bool(ENV, "TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Behind reverse proxies the sign-in rate limits must count each client's address, not the
+# proxy's (or one person's typos would lock everyone out): how many proxies in front of
+# Townsquare add to X-Forwarded-For. 0 uses the address of the connection itself.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int(ENV, "TRUSTED_PROXY_COUNT", 0)
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Sent with every answer (lib/headers.py): no page of Townsquare uses these device features,
+# so none may, even if a script got in. Fullscreen stays for the media library's videos.
+PERMISSIONS_POLICY = ", ".join(
+    [
+        *(
+            f"{feature}=()"
+            for feature in (
+                "accelerometer",
+                "browsing-topics",
+                "camera",
+                "display-capture",
+                "geolocation",
+                "gyroscope",
+                "hid",
+                "magnetometer",
+                "microphone",
+                "midi",
+                "payment",
+                "screen-wake-lock",
+                "serial",
+                "usb",
+                "xr-spatial-tracking",
+            )
+        ),
+        "fullscreen=(self)",
+    ]
+)
 
 # Outbound requests to loopback and private addresses (webhooks, link cards) are refused
 # unless this is on: for tests and for installations that post to their own intranet.
