@@ -14,14 +14,17 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from townsquare.content.models import Post
+from townsquare.lib.crypto import SecretsUnavailable
 from townsquare.lib.errors import ActionError
-from townsquare.networks.credentials import store_credentials
+from townsquare.networks.credentials import read_credentials, store_credentials
 from townsquare.networks.models import SocialAccount
 from townsquare.publishing.actions import do_schedule_post
 from townsquare.publishing.models import Publication
 from townsquare.workspaces.models import Membership, Workspace
 
 REVOKED = {"Morgenrot Kaffeerösterei": ("mastodon", "@morgenrot@mastodon.social")}
+DEMO_TOKEN = "demo-token-revoked"  # noqa: S105 (a token no server ever issued)
+DEMO_INSTANCE = "https://mastodon.demo.invalid"
 SCHEDULE_IN_DAYS = 5
 SCHEDULE_AT = time(9, 0)
 
@@ -34,12 +37,14 @@ def seed_connections(workspaces: list[Workspace]) -> None:
             account = SocialAccount.objects.filter(
                 workspace=workspace, network=revoked[0], handle=revoked[1]
             ).first()
-            if account is not None and not account.credentials_encrypted:
+            if account is not None and _without_real_login(account):
                 store_credentials(
                     account,
                     {
-                        "access_token": "demo-token-revoked",
-                        "instance_url": "https://mastodon.social",
+                        "access_token": DEMO_TOKEN,
+                        # A reserved name: the client refuses it without asking DNS, so a
+                        # running demo never sends anything to a real instance.
+                        "instance_url": DEMO_INSTANCE,
                     },
                 )
                 account.connected_at = now - timedelta(days=40)
@@ -65,3 +70,15 @@ def _schedule_first_post(workspace: Workspace, now: datetime) -> None:
         except ActionError:
             continue
         return
+
+
+def _without_real_login(account: SocialAccount) -> bool:
+    """No credentials yet, or the demo's own from an earlier version, which named a real
+    instance; a login someone made for real is left alone."""
+    if not account.credentials_encrypted:
+        return True
+    try:
+        stored = read_credentials(account)
+    except SecretsUnavailable:
+        return False
+    return stored.get("access_token") == DEMO_TOKEN and stored.get("instance_url") != DEMO_INSTANCE
