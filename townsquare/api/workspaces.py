@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, field_validator
 
+from townsquare.lib.errors import ActionError
 from townsquare.workspaces import actions
 from townsquare.workspaces.access import (
     access_audit_events,
@@ -15,6 +16,7 @@ from townsquare.workspaces.access import (
     access_members,
     access_workspaces,
 )
+from townsquare.workspaces.invitations import clean_invitation_address
 from townsquare.workspaces.models import Membership, Organisation
 from townsquare.workspaces.roles import Role
 
@@ -58,8 +60,17 @@ class RoleIn(Schema):
 
 
 class InvitationIn(Schema):
-    email: str = Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    email: str = Field(max_length=254, description="One e-mail address, ASCII only")
     role: Role
+
+    @field_validator("email")
+    @classmethod
+    def one_plain_address(cls, value: str) -> str:
+        # Refused here, before anything is saved: lists, control characters, non-ASCII.
+        try:
+            return clean_invitation_address(value)
+        except ActionError as error:
+            raise ValueError(error.message) from None
 
 
 class InvitationOut(Schema):
@@ -69,6 +80,9 @@ class InvitationOut(Schema):
     expires_at: datetime
     accepted_at: datetime | None
     revoked_at: datetime | None
+    email_status: Literal["pending", "sent", "failed"] = Field(
+        description="Whether the invitation e-mail went out; failed: send it again"
+    )
 
 
 class AuditOut(Schema):
@@ -171,6 +185,8 @@ def remove_member(request: HttpRequest, workspace: str, member_id: int) -> Statu
 @router.post("/workspaces/{workspace}/invitations", response={201: InvitationOut})
 def invite(request: HttpRequest, workspace: str, body: InvitationIn) -> Status:
     invitation, _token = actions.do_invite(request.membership, email=body.email, role=body.role)
+    # The e-mail went out when the invitation was committed: its outcome is on the row now.
+    invitation.refresh_from_db()
     return Status(201, invitation)
 
 

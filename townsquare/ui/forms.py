@@ -4,6 +4,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from townsquare.lib.errors import ActionError
+from townsquare.workspaces.invitations import clean_invitation_address
 from townsquare.workspaces.models import ROLE_CHOICES
 
 TIME_ZONES = sorted(zoneinfo.available_timezones())
@@ -21,8 +23,17 @@ class WorkspaceForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label=_("Email address"))
+    # Not stripped: a line break or a second address must be refused, not tidied away.
+    email = forms.CharField(
+        label=_("Email address"), strip=False, max_length=254, widget=forms.EmailInput
+    )
     role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES, initial="editor")
+
+    def clean_email(self) -> str:
+        try:
+            return clean_invitation_address(self.cleaned_data["email"])
+        except ActionError as error:
+            raise forms.ValidationError(error.message, code=error.code) from None
 
 
 class RoleForm(forms.Form):

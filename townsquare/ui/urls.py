@@ -38,6 +38,11 @@ urlpatterns = [
         workspace_settings.invitation_revoke,
         name="workspace_invitation_revoke",
     ),
+    path(
+        "w/<slug:workspace>/settings/invitations/<int:invitation_id>/resend/",
+        workspace_settings.invitation_resend,
+        name="workspace_invitation_resend",
+    ),
     path("w/<slug:workspace>/settings/accounts/", accounts.accounts, name="workspace_accounts"),
     path(
         "w/<slug:workspace>/settings/accounts/<int:account_id>/remove/",

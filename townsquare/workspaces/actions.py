@@ -8,21 +8,25 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from townsquare.audit.record import record, snapshot
 from townsquare.lib.errors import ActionError
 from townsquare.lib.slugs import unique_slug
 from townsquare.workspaces.access import require
+from townsquare.workspaces.invitations import (
+    INVITATION_DAYS,
+    check_sending_rate,
+    clean_invitation_address,
+    send_invitation_email,
+)
 from townsquare.workspaces.models import Invitation, Membership, Organisation, Workspace
 from townsquare.workspaces.roles import Perm, Role, can_assign, can_change_member
 
 WORKSPACE_FIELDS = ("name", "slug", "time_zone", "language", "description")
-INVITATION_DAYS = 14
 
 
 def hash_token(token: str) -> str:
@@ -95,22 +99,44 @@ def do_update_workspace(membership: Membership, **changes: Any) -> Workspace:
     return workspace
 
 
+def _new_token() -> tuple[str, str]:
+    token = secrets.token_urlsafe(32)
+    return token, hash_token(token)
+
+
+def _send_after_commit(membership: Membership, invitation: Invitation, token: str) -> None:
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    inviter = membership.user
+    transaction.on_commit(lambda: send_invitation_email(invitation.pk, token, inviter, language))
+
+
+def _lock_senders(membership: Membership) -> None:
+    """One invitation at a time per workspace and per inviter, so that two requests at once
+    cannot both slip under the limit."""
+    Workspace.objects.select_for_update().filter(pk=membership.workspace_id).first()
+    get_user_model().objects.select_for_update().filter(pk=membership.user_id).first()
+
+
 @transaction.atomic
 def do_invite(membership: Membership, *, email: str, role: str) -> tuple[Invitation, str]:
     require(membership, Perm.INVITE_MEMBERS)
-    email = email.strip().lower()
+    email = clean_invitation_address(email)
     if role not in Role.__members__.values():
         raise ActionError(_("Unknown role."), code="unknown_role")
     if not can_assign(membership.role, role):
         raise ActionError(_("You cannot give a role above your own."), code="forbidden", status=403)
-    if Membership.objects.filter(workspace=membership.workspace, user__email=email).exists():
+    if Membership.objects.filter(
+        workspace=membership.workspace, user__email__iexact=email
+    ).exists():
         raise ActionError(_("%(email)s is already a member.") % {"email": email}, code="exists")
-    token = secrets.token_urlsafe(32)
+    _lock_senders(membership)
+    check_sending_rate(membership)
+    token, token_hash = _new_token()
     invitation = Invitation.objects.create(
         workspace=membership.workspace,
         email=email,
         role=role,
-        token_hash=hash_token(token),
+        token_hash=token_hash,
         invited_by=membership.user,
         expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
     )
@@ -121,27 +147,35 @@ def do_invite(membership: Membership, *, email: str, role: str) -> tuple[Invitat
         workspace=membership.workspace,
         after={"email": email, "role": role},
     )
-    link = settings.SITE_URL + reverse("invitation_accept", args=[token])
-    transaction.on_commit(
-        lambda: send_mail(
-            _("You are invited to %(workspace)s on Townsquare")
-            % {"workspace": membership.workspace.name},
-            _(
-                "%(who)s invites you to work on %(workspace)s as %(role)s.\n\n"
-                "Accept within %(days)s days: %(link)s"
-            )
-            % {
-                "who": membership.user.display_name,
-                "workspace": membership.workspace.name,
-                "role": role,
-                "days": INVITATION_DAYS,
-                "link": link,
-            },
-            None,
-            [email],
-        )
-    )
+    _send_after_commit(membership, invitation, token)
     return invitation, token
+
+
+@transaction.atomic
+def do_resend_invitation(membership: Membership, invitation: Invitation) -> Invitation:
+    """Send an open invitation again, with a new link (only the hash of the old one is
+    kept, so it cannot be sent twice) and a new expiry; the old link stops working."""
+    require(membership, Perm.INVITE_MEMBERS)
+    _lock_senders(membership)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.workspace_id != membership.workspace_id or not invitation.is_open:
+        raise ActionError(
+            _("This invitation is no longer open; send a new one."), code="invalid_invitation"
+        )
+    check_sending_rate(membership)
+    token, invitation.token_hash = _new_token()
+    invitation.expires_at = timezone.now() + timedelta(days=INVITATION_DAYS)
+    invitation.email_sent_at = invitation.email_failed_at = None
+    invitation.save(update_fields=["token_hash", "expires_at", "email_sent_at", "email_failed_at"])
+    record(
+        actor=membership.user,
+        action="member.invite_resend",
+        target=invitation,
+        workspace=membership.workspace,
+        after={"email": invitation.email, "role": invitation.role},
+    )
+    _send_after_commit(membership, invitation, token)
+    return invitation
 
 
 @transaction.atomic
@@ -164,12 +198,33 @@ def find_open_invitation(token: str) -> Invitation | None:
     return invitation if invitation and invitation.is_open else None
 
 
+def is_for(invitation: Invitation, user: Any) -> bool:
+    """The invitation was sent to this person's address (not case-sensitive)."""
+    return bool(user.email) and user.email.casefold() == invitation.email.casefold()
+
+
 @transaction.atomic
 def do_accept_invitation(user: Any, token: str) -> Membership:
-    invitation = find_open_invitation(token)
-    if invitation is None:
+    """Join the workspace: only as the person the invitation was sent to, and only once.
+    The invitation's row is locked, so two accepts at the same moment make one membership."""
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("workspace")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+    if invitation is None or not invitation.is_open:
         raise ActionError(
             _("This invitation is no longer valid. Ask for a new one."), code="invalid_invitation"
+        )
+    if not is_for(invitation, user):
+        raise ActionError(
+            _(
+                "This invitation was sent to another e-mail address. Sign in with the address "
+                "it was sent to."
+            ),
+            code="wrong_account",
+            status=403,
         )
     membership, created = Membership.objects.get_or_create(
         workspace=invitation.workspace, user=user, defaults={"role": invitation.role}

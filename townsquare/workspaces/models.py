@@ -98,12 +98,23 @@ class Invitation(models.Model):
         related_name="+",
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # The e-mail goes out after the invitation is saved; its outcome is shown on the members
+    # page (neither set: not sent yet).
+    email_sent_at = models.DateTimeField(null=True, blank=True)
+    email_failed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.email} -> {self.workspace}"
+
+    @property
+    def email_status(self) -> str:
+        """ "failed" (offer to send again), "sent", or "pending"."""
+        if self.email_failed_at is not None:
+            return "failed"
+        return "sent" if self.email_sent_at is not None else "pending"
 
     @property
     def is_open(self) -> bool:

@@ -17,7 +17,7 @@ from townsquare.audit.record import record
 from townsquare.lib.errors import ActionError
 from townsquare.ui.forms import ProfileForm, TokenForm
 from townsquare.workspaces.access import access_workspaces
-from townsquare.workspaces.actions import do_accept_invitation, find_open_invitation
+from townsquare.workspaces.actions import do_accept_invitation, find_open_invitation, is_for
 
 
 @login_required
@@ -121,4 +121,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             request, _("You joined %(workspace)s.") % {"workspace": membership.workspace.name}
         )
         return redirect("workspace_dashboard", workspace=membership.workspace.slug)
-    return render(request, "ui/invitation_accept.html", {"invitation": invitation})
+    return render(
+        request,
+        "ui/invitation_accept.html",
+        {"invitation": invitation, "for_someone_else": not is_for(invitation, request.user)},
+    )

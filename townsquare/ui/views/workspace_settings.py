@@ -78,13 +78,22 @@ def members(request: HttpRequest, membership: Membership) -> HttpResponse:
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.do_invite(membership, **form.cleaned_data)
+            invitation, _token = actions.do_invite(membership, **form.cleaned_data)
         except ActionError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(
-                request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
-            )
+            email = form.cleaned_data["email"]
+            if Invitation.objects.get(pk=invitation.pk).email_status == "failed":
+                messages.error(
+                    request,
+                    _(
+                        "The invitation for %(email)s is saved, but the e-mail could not be "
+                        "sent. Send it again from the list below."
+                    )
+                    % {"email": email},
+                )
+            else:
+                messages.success(request, _("Invitation sent to %(email)s.") % {"email": email})
             return redirect("workspace_members", workspace=workspace)
     can_invite = has_perm(membership.role, Perm.INVITE_MEMBERS)
     return render(
@@ -149,6 +158,25 @@ def invitation_revoke(
     actions.do_revoke_invitation(membership, invitation)
     messages.success(request, _("Invitation withdrawn."))
     return redirect("workspace_members", workspace=workspace)
+
+
+@workspace_view(methods=("POST",), lookups={"invitation_id": access_invitation})
+def invitation_resend(
+    request: HttpRequest, membership: Membership, invitation_id: Invitation
+) -> HttpResponse:
+    try:
+        invitation = actions.do_resend_invitation(membership, invitation_id)
+    except ActionError as error:
+        messages.error(request, error.message)
+    else:
+        refreshed = Invitation.objects.get(pk=invitation.pk)
+        if refreshed.email_status == "failed":
+            messages.error(request, _("The e-mail could not be sent this time either."))
+        else:
+            messages.success(
+                request, _("Invitation sent again to %(email)s.") % {"email": invitation.email}
+            )
+    return redirect("workspace_members", workspace=membership.workspace.slug)
 
 
 @workspace_view(Perm.VIEW_AUDIT)
