@@ -179,8 +179,6 @@ _broker_redis = CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "
 RATE_LIMIT_REDIS_URL = env_str(ENV, "RATE_LIMIT_REDIS_URL", _broker_redis)
 if RATE_LIMIT_BACKEND == "redis" and not RATE_LIMIT_REDIS_URL:
     raise ImproperlyConfigured("RATE_LIMIT_BACKEND=redis needs RATE_LIMIT_REDIS_URL (redis://...).")
-# How long after a send of unknown outcome the network is asked whether the post arrived.
-PUBLISH_RECONCILE_GRACE_SECONDS = env_int(ENV, "PUBLISH_RECONCILE_GRACE_SECONDS", 10)
 # The cache holds what every web process must agree on, the counts of the sign-in rate
 # limits above all (a count kept per process gives an attacker one allowance per worker and
 # a fresh one after each restart). The database (embedded) or Redis (at scale: with
@@ -212,6 +210,8 @@ else:
         "CACHE_URL must be db (the database) or a redis:// or rediss:// address, so that "
         f"every process shares it; got {CACHE_URL!r}."
     )
+# How long after a send of unknown outcome the network is asked whether the post arrived.
+PUBLISH_RECONCILE_GRACE_SECONDS = env_int(ENV, "PUBLISH_RECONCILE_GRACE_SECONDS", 10)
 
 # --- users and login ------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -302,12 +302,12 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = env_bool(ENV, "SECURE_HSTS_PRELOAD", False)
 if env_bool(ENV, "TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
 # Behind reverse proxies the sign-in rate limits must count each client's address, not the
 # proxy's (or one person's typos would lock everyone out): how many proxies in front of
 # Townsquare add to X-Forwarded-For. 0 uses the address of the connection itself.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int(ENV, "TRUSTED_PROXY_COUNT", 0)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 # Sent with every answer (lib/headers.py): no page of Townsquare uses these device features,
