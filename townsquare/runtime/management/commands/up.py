@@ -8,6 +8,9 @@ from django.db import connections
 
 from townsquare.runtime.supervisor import Child, Supervisor, townsquare_argv
 
+# Threads per web worker (`--web-workers`, 2 by default).
+WEB_THREADS = 16
+
 
 class Command(BaseCommand):
     help = "Run Townsquare: web server, background worker and scheduler. Ctrl-C stops all."
@@ -29,26 +32,7 @@ class Command(BaseCommand):
         # The children open their own connections; this process only supervises.
         connections.close_all()
         host, port = options["host"], options["port"]
-        web = Child(
-            "web",
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "townsquare.wsgi:application",
-                "--bind",
-                f"{host}:{port}",
-                "--workers",
-                str(options["web_workers"]),
-                "--threads",
-                "4",
-                "--access-logfile",
-                "-",
-                "--graceful-timeout",
-                "5",
-                "--no-control-socket",
-            ],
-        )
+        web = Child("web", web_server_argv(host, port, workers=options["web_workers"]))
         if settings.TASKS_BACKEND == "celery":
             worker = Child(
                 "worker",
@@ -90,3 +74,42 @@ class Command(BaseCommand):
         exit_code = supervisor.run()
         if exit_code:
             raise SystemExit(exit_code)
+
+
+def web_server_argv(host: str, port: int, *, workers: int) -> list[str]:
+    """The gunicorn command line of `townsquare up`.
+
+    Threaded workers: most of a request's time is spent waiting (the database, a network's
+    API), and a thread waiting for a slow client leaves the others to serve. Enough threads
+    that a few dozen slow clients leave room for everyone else; gunicorn_conf drops a client
+    that stops sending, and the worker timeout restarts a worker that stops answering its
+    master. Behind a reverse proxy that buffers requests, slow clients never reach gunicorn.
+    """
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "townsquare.wsgi:application",
+        "--config",
+        "python:townsquare.runtime.gunicorn_conf",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(WEB_THREADS),
+        # A worker whose main loop is silent this long is killed and replaced.
+        "--timeout",
+        "30",
+        # On stop or restart, requests in progress get this long to finish.
+        "--graceful-timeout",
+        "5",
+        # Browsers reuse a connection for the page's next requests; an idle one is closed.
+        "--keep-alive",
+        "5",
+        "--access-logfile",
+        "-",
+        "--no-control-socket",
+    ]
