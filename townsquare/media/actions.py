@@ -4,6 +4,7 @@ a failed upload leaves neither a row nor a file behind."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import shutil
@@ -22,9 +23,18 @@ from django.utils.translation import gettext as _
 
 from townsquare.audit.record import record, snapshot
 from townsquare.lib.errors import ActionError
+from townsquare.media.convert import convert_image
 from townsquare.media.facts import MediaRejected
+from townsquare.media.limits import MediaLimits
 from townsquare.media.models import ALT_TEXT_MAX, MediaAsset, MediaFolder, MediaTag
-from townsquare.media.processing import ProcessedUpload, UploadLimits, process_upload
+from townsquare.media.processing import (
+    EXTENSIONS,
+    ProcessedUpload,
+    UploadLimits,
+    open_image,
+    process_upload,
+    thumbnail,
+)
 from townsquare.media.video import blank_metadata
 from townsquare.workspaces.access import require
 from townsquare.workspaces.models import Membership
@@ -99,16 +109,19 @@ def _safe_original_name(name: str | None) -> str:
 
 
 def _store(
-    workspace_id: int, processed: ProcessedUpload, upload: IO[bytes], saved: list[str]
+    workspace_id: int, processed: ProcessedUpload, upload: IO[bytes] | None, saved: list[str]
 ) -> tuple[str, str]:
     """Write the file (and thumbnail) under a random name; returns (file, thumbnail) names.
 
     `saved` collects every written name at once, so the caller can remove them on failure.
+    `upload` is needed only for videos (stored from the upload); images bring their content.
     """
     stem = f"{workspace_id}/{timezone.now():%Y}/{secrets.token_hex(16)}"
     if processed.content is not None:
         name = default_storage.save(f"{stem}.{processed.extension}", ContentFile(processed.content))
         saved.append(name)
+    elif upload is None:
+        raise ValueError("a video is stored from its upload")
     elif processed.metadata_ranges:
         # Blank the metadata boxes in a private copy; the upload itself stays untouched.
         with tempfile.TemporaryFile() as copy:
@@ -159,6 +172,29 @@ def do_upload_media(
         processed = process_upload(upload, size=upload.size, limits=limits)
     except MediaRejected as error:
         raise rejection(error) from None
+    return _create_asset(
+        membership,
+        processed,
+        upload,
+        original_name=getattr(upload, "name", ""),
+        alt_text=alt_text,
+        tag_names=tag_names,
+        folder=folder,
+    )
+
+
+def _create_asset(
+    membership: Membership,
+    processed: ProcessedUpload,
+    upload: IO[bytes] | None,
+    *,
+    original_name: str,
+    alt_text: str,
+    tag_names: list[str],
+    folder: MediaFolder | None,
+    audit: dict[str, Any] | None = None,
+) -> tuple[MediaAsset, bool]:
+    """Store a processed file and its row, or return the workspace's copy of the same bytes."""
     workspace = membership.workspace
     existing = MediaAsset.objects.filter(workspace=workspace, sha256=processed.sha256).first()
     if existing is not None:
@@ -173,7 +209,7 @@ def do_upload_media(
                 folder=folder,
                 file=name,
                 thumbnail=thumb,
-                original_name=_safe_original_name(getattr(upload, "name", "")),
+                original_name=_safe_original_name(original_name),
                 kind=facts.kind.value,
                 mime_type=facts.mime_type,
                 size_bytes=facts.size_bytes,
@@ -191,7 +227,7 @@ def do_upload_media(
                 action="media.upload",
                 target=asset,
                 workspace=workspace,
-                after=_audit_state(asset),
+                after={**_audit_state(asset), **(audit or {})},
             )
     except IntegrityError:
         _remove(saved)
@@ -204,6 +240,54 @@ def do_upload_media(
         _remove(saved)
         raise
     return asset, True
+
+
+def do_convert_media(
+    membership: Membership, asset: MediaAsset, limits: MediaLimits
+) -> tuple[MediaAsset, tuple[str, ...]]:
+    """A copy of a library picture that fits `limits` (a network's formats and byte limit),
+    stored in the library beside the original with the same alt text, tags and folder.
+    Returns (copy, steps taken); converting the same picture again returns the same copy.
+
+    The copy is stored exactly as converted: running it through upload processing again
+    would re-encode it at full quality and undo the fitting to the byte limit.
+    """
+    require(membership, Perm.WRITE_DRAFTS)
+    _same_workspace(membership, asset)
+    if asset.kind != "image":
+        raise ActionError(
+            _("Only pictures can be converted; export the video again in the right format."),
+            code="not_an_image",
+        )
+    with default_storage.open(asset.file.name, "rb") as stored:
+        data = stored.read()
+    try:
+        converted = convert_image(data, limits)
+    except MediaRejected as error:
+        raise rejection(error) from None
+    if not converted.steps:
+        return asset, ()
+    image, _sniffed = open_image(converted.data)
+    facts = converted.facts
+    processed = ProcessedUpload(
+        facts=facts,
+        extension=EXTENSIONS[facts.mime_type],
+        sha256=hashlib.sha256(converted.data).hexdigest(),
+        content=converted.data,
+        thumbnail=thumbnail(image),
+    )
+    stem = os.path.splitext(asset.original_name or f"media-{asset.pk}")[0]
+    suffix = f" ({limits.network})" if limits.network else ""
+    return _create_asset(
+        membership,
+        processed,
+        None,
+        original_name=f"{stem}{suffix}.{processed.extension}",
+        alt_text=asset.alt_text,
+        tag_names=asset.tag_names,
+        folder=asset.folder,
+        audit={"converted_from": asset.pk, "steps": list(converted.steps)},
+    )[0], converted.steps
 
 
 _UNSET: Any = object()
