@@ -14,7 +14,10 @@ For each target, in this order:
 3. hashtags: placed and capped per policy and network (`adapting.hashtags`);
 4. fitting: a thread numbered " 1/3" where the network has threads, otherwise shortened
    at a sentence end or a word with an ellipsis; hashtags at the end are left out before
-   any of the message is cut (`adapting.threads`, `adapting.shortening`);
+   any of the message is cut (`adapting.threads`, `adapting.shortening`). No post of a
+   thread is made of hashtags alone: end hashtags that do not fit beside the last text
+   are left out, lowest priority first. A thread longer than the network allows keeps
+   all its text; the validator reports it as too long;
 5. tone: form of address, emoji and words to avoid, read from what the author wrote
    (`adapting.tone`).
 Every change lands in `changes`, everything the author should look at in `warnings`,
@@ -24,6 +27,7 @@ exactly as it was, only checked again.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
@@ -60,8 +64,14 @@ from townsquare.content.adapting.model import (
 from townsquare.content.adapting.parsed import MENTION_RE, ParsedMaster, apply_edits, parse_master
 from townsquare.content.adapting.search import farthest
 from townsquare.content.adapting.shortening import shorten
-from townsquare.content.adapting.threads import LimitTooSmall, rejoin_thread, split_thread
-from townsquare.content.adapting.tokens import find_urls
+from townsquare.content.adapting.threads import (
+    LimitTooSmall,
+    ThreadSplit,
+    numbering,
+    rejoin_thread,
+    split_thread,
+)
+from townsquare.content.adapting.tokens import HASHTAG_RE, find_urls
 from townsquare.content.adapting.tone import ToneReader, check_tone
 
 __all__ = [
@@ -88,6 +98,7 @@ __all__ = [
 ]
 
 _PARAGRAPH = "\n\n"
+_WORD = re.compile(r"\w")
 
 
 def adapt_post(
@@ -183,12 +194,13 @@ def _adapt(
     body = apply_edits(parsed.text, parsed.body_end, edits).strip()
     appendix = _PARAGRAPH + links.appendix if links.appendix and body else links.appendix
     tags = placed.end_tags
-    full = _compose(body + appendix, tags, placed.separator)
 
     kept_tags = len(tags)
     if target.supports_threads and target.max_thread_parts != 1:
-        fitted = _split(full, target, changes, warnings)
+        thread = _Fitting(body, appendix, tags, placed.separator)
+        fitted, kept_tags = _split(thread, target, changes, warnings)
     else:
+        full = _compose(body + appendix, tags, placed.separator)
         counted = target.length(full)
         fitted = ((full,), (), (counted,))
         if counted > target.max_length:
@@ -226,41 +238,77 @@ _Fitted = tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...]]
 
 
 def _split(
-    full: str, target: TargetProfile, changes: list[Change], warnings: list[Change]
-) -> _Fitted:
-    try:
-        split = split_thread(
-            full,
-            target.max_length,
-            target.length,
-            target.max_thread_parts,
-            adds_up=target.length_adds_up,
-        )
-    except LimitTooSmall:
+    fitting: _Fitting, target: TargetProfile, changes: list[Change], warnings: list[Change]
+) -> tuple[_Fitted, int]:
+    """A thread, and how many of the end hashtags it keeps.
+
+    The splitter keeps hashtags with the words before them, so the end hashtags share the
+    last post with text. Only when they are longer than what is left of a post could one
+    be made of hashtags alone: then they are left out from the lowest priority up (hashtag
+    sets, the post's hashtags, then the author's own) until none is.
+    """
+    text, tags, separator = fitting.body + fitting.appendix, fitting.tags, fitting.separator
+    splits: dict[int, ThreadSplit | None] = {}
+
+    def attempt(keep: int) -> ThreadSplit | None:
+        if keep not in splits:
+            try:
+                splits[keep] = split_thread(
+                    _compose(text, tags[:keep], separator),
+                    target.max_length,
+                    target.length,
+                    target.max_thread_parts,
+                    adds_up=target.length_adds_up,
+                )
+            except LimitTooSmall:
+                splits[keep] = None
+        return splits[keep]
+
+    def acceptable(keep: int) -> bool:
+        split = attempt(keep)
+        return split is not None and not _hashtags_alone(split.parts)
+
+    keep = len(tags)
+    if tags and not acceptable(keep):
+        fewer = farthest(0, len(tags), acceptable, len(tags) - 1)
+        if fewer is not None:
+            keep = fewer
+            changes.append(notes.hashtags_for_thread(list(tags[keep:])))
+    split = attempt(keep)
+    if split is None:
         warnings.append(notes.limit_too_small(target.max_length, target.network))
-        return (full,), (), (target.length(full),)
+        whole = _compose(text, tags[:keep], separator)
+        return ((whole,), (), (target.length(whole),)), keep
     if len(split.parts) > 1:
         changes.append(
             notes.thread_split(len(split.parts), split.whole, target.max_length, target.network)
         )
     if split.broken_words:
         warnings.append(notes.word_broken())
-    if split.dropped:
-        cut = notes.thread_truncated(target.max_thread_parts or len(split.parts), split.dropped)
-        changes.append(cut)
-        warnings.append(notes.content_cut(split.dropped))
-    return split.parts, split.joints, split.lengths
+    return (split.parts, split.joints, split.lengths), keep
+
+
+def _hashtags_alone(parts: tuple[str, ...]) -> bool:
+    """Whether a post of the thread, numbering aside, holds hashtags and nothing else."""
+    total = len(parts)
+    if total < 2:
+        return False
+    return any(
+        "#" in part
+        and not _WORD.search(HASHTAG_RE.sub("", part.removesuffix(numbering(index, total))))
+        for index, part in enumerate(parts, start=1)
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class _Fitting:
-    """The pieces of a text that is too long for one post."""
+    """The pieces of a text to fit: `counted` is the whole text's count, 0 if not known."""
 
     body: str
     appendix: str
     tags: tuple[str, ...]
     separator: str
-    counted: int
+    counted: int = 0
 
 
 def _shorten(

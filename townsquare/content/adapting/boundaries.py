@@ -14,6 +14,8 @@ from itertools import accumulate
 
 import regex
 
+from townsquare.content.adapting.tokens import HASHTAG_RE
+
 # Whitespace that may be split on, spelled out because an explicit class is much faster
 # than "\s minus something". No-break spaces (U+00A0, U+2007, U+202F) are left out on
 # purpose: authors use them to keep "10 kg" or "S. 4" together.
@@ -66,12 +68,17 @@ class Layout:
     `run_starts[i]:run_ends[i]` is the i-th interior whitespace run. A run touching the
     start or the end of the text is never a split point: it would leave an empty part.
     `sentence_runs` are the indices of the runs that end a sentence or a line, ascending.
+    `held_starts`/`held_ends` are runs that are no split point only because they would
+    leave hashtags on their own (see `layout_of`); a word too long for a part is broken at
+    one of them before it is broken inside a word.
     """
 
     text: str
     run_starts: list[int]
     run_ends: list[int]
     sentence_runs: list[int]
+    held_starts: tuple[int, ...] = ()
+    held_ends: tuple[int, ...] = ()
 
     def first_run_after(self, position: int) -> int:
         """Index of the first run starting after `position` (len(runs) if there is none)."""
@@ -94,11 +101,16 @@ class Layout:
 
 
 @lru_cache(maxsize=16)
-def layout_of(text: str) -> Layout:
+def layout_of(text: str, hashtags_stay_attached: bool = False) -> Layout:
     """Scan `text` once. Cached for the networks of one post, which often share a text.
 
     Both scans are single regular-expression passes; Python only looks at the few
     candidates for a sentence end.
+
+    With `hashtags_stay_attached` (threads), the whitespace in front of a hashtag is no
+    split point, nor is the whitespace after hashtags that open the text: a part never
+    starts with a hashtag, so hashtags always share a post with the words before them
+    (or, at the start, after them). A post of hashtags alone says nothing to its readers.
     """
     pieces = _SPLIT_RE.split(text)  # word, run, word, run, ..., word
     offsets = list(accumulate(map(len, pieces)))
@@ -109,6 +121,9 @@ def layout_of(text: str) -> Layout:
     if starts and pieces[-1] == "":
         starts.pop()
         ends.pop()
+    held: tuple[tuple[int, ...], tuple[int, ...]] = ((), ())
+    if hashtags_stay_attached and "#" in text:
+        starts, ends, held = _hold_runs_before_hashtags(text, starts, ends)
     sentence_starts: set[int] = set()
     for match in _LINE_BREAK_RE.finditer(text):  # once per run: the match takes in its rest
         run = bisect_right(starts, match.start()) - 1
@@ -126,7 +141,30 @@ def layout_of(text: str) -> Layout:
         for index, start in zip(indices, ordered, strict=True)
         if index < len(starts) and starts[index] == start
     ]
-    return Layout(text, starts, ends, valid)
+    return Layout(text, starts, ends, valid, *held)
+
+
+def _hold_runs_before_hashtags(
+    text: str, starts: list[int], ends: list[int]
+) -> tuple[list[int], list[int], tuple[tuple[int, ...], tuple[int, ...]]]:
+    """The runs that stay split points (starts, ends), and those held back (starts, ends):
+    runs in front of a hashtag, and the runs among and right after the hashtags that open
+    the text. One pass over the tags marks them: such a run ends where a tag begins."""
+    tag_starts = {match.start() for match in HASHTAG_RE.finditer(text)}
+    if not tag_starts:
+        return starts, ends, ((), ())
+    leading = 0
+    if len(text) - len(text.lstrip()) in tag_starts:
+        while leading < len(starts) and ends[leading] in tag_starts:
+            leading += 1
+        leading += 1  # the run after the opening hashtags, before the first word
+    kept: tuple[list[int], list[int]] = ([], [])
+    held: tuple[list[int], list[int]] = ([], [])
+    for index, (start, end) in enumerate(zip(starts, ends, strict=True)):
+        into = held if index < leading or end in tag_starts else kept
+        into[0].append(start)
+        into[1].append(end)
+    return kept[0], kept[1], (tuple(held[0]), tuple(held[1]))
 
 
 def grapheme_boundaries(text: str, start: int, end: int) -> list[int]:

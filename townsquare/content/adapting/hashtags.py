@@ -1,17 +1,22 @@
 """Hashtags placed per the style settings and capped per network.
 
-Two kinds of hashtags are told apart in the master text:
-- inline: part of a sentence ("Wir lieben #Kaffee aus Leipzig"),
+Three kinds of hashtags are told apart in the master text (see `parsed.parse_master`):
+- inline: words of a sentence ("Wir lieben #Kaffee aus Leipzig"),
+- standing apart: a line of hashtags, or hashtags closing a line after the end of a
+  sentence, somewhere before the end ("Neu im Laden.\n#Kaffee #Leipzig\nAb Montag ..."),
 - the end block: hashtags that close the text after punctuation, an emoji or a line
-  break ("... im Laden. #Kaffee #Leipzig").
+  break ("... im Laden. #Kaffee"), or several in a row after a word ("Hallo Welt
+  #Kaffee #Leipzig").
 
 Policies:
-- `keep_inline`: inline hashtags stay; the end block keeps its tags and gets the post's
-  hashtags and its hashtag sets appended.
-- `move_to_end`: inline hashtags lose their "#" (the word stays in the sentence) and
-  lead the end block.
-- `none`: every "#" goes: inline words stay as words, the end block is dropped, nothing
-  is added.
+- `keep_inline`: every hashtag stays where it was written; the end block keeps its tags
+  and gets the post's hashtags and its hashtag sets appended.
+- `move_to_end`: hashtags that are words of a sentence stay, "#" and all (taking the
+  sign away would leave a word that no longer says it is a tag, and moving the word
+  would break the sentence). Hashtags standing apart move intact to the end block, which
+  is set apart from the text by a blank line. Each move and each kept tag is explained.
+- `none`: every "#" goes: inline words stay as words, tags standing apart and the end
+  block are dropped, nothing is added.
 
 The cap is the network's hard maximum, lowered by the plan's own maximum for the network
 or, when the plan sets none, by the network's recommendation. Over the cap, tags are
@@ -176,28 +181,41 @@ def plan_hashtags(
     parsed: ParsedMaster, master: MasterPost, style: StyleSettings, network: str
 ) -> HashtagPlan:
     inline = list(parsed.inline_tags)
+    apart = [tag for run in parsed.apart for tag in run.tags]
     block = list(parsed.block_tags)
     separator = parsed.separator
     changes: list[Change] = []
     warnings: list[Change] = []
     policy: HashtagPolicy = style.hashtag_policy
-    seen = {tag.tag.casefold() for tag in inline}
-    end_tags = _unique(block, seen)
+    edits_list: list[Edit] = []
+    if policy == "keep_inline":
+        inline = sorted(inline + apart, key=lambda tag: tag.start)
+        apart = []
+    else:
+        edits_list = [Edit(*run.remove, "") for run in parsed.apart]
     if policy == "none":
-        removed = [tag.tag for tag in inline] + end_tags
+        removed = [tag.tag for tag in inline] + [tag.tag for tag in apart] + block
         if removed:
-            changes.append(notes.hashtags_removed_by_policy(removed))
-        edits = tuple(_untag(inline))
+            changes.append(notes.hashtags_removed_by_policy(_unique(removed, set())))
+        edits = (*edits_list, *_untag(inline))
         return HashtagPlan((), (), separator, edits, tuple(changes), (), (), policy_none=True)
 
-    edits_list: list[Edit] = []
-    if policy == "move_to_end" and inline:
-        moved = _unique([tag.tag for tag in inline], set())
+    seen = {tag.tag.casefold() for tag in inline}
+    moved: list[str] = []
+    if policy == "move_to_end":
+        moved = [tag.tag for tag in apart]
+        if block and not _on_a_line_of_its_own(separator):
+            moved += block
+            separator = _PARAGRAPH
+        if inline:
+            changes.append(notes.hashtags_kept_in_sentence(_unique([t.tag for t in inline], set())))
+    end_tags = _unique([tag.tag for tag in apart] + block, seen)
+    if moved:
+        # A tag standing apart that repeats a word of a sentence is gone, not moved.
+        placed = {tag.casefold() for tag in end_tags}
+        moved = [tag for tag in _unique(moved, set()) if tag.casefold() in placed]
+    if moved:
         changes.append(notes.hashtags_moved_to_end(moved))
-        edits_list = _untag(inline)
-        end_tags = _unique(moved + end_tags, set())
-        inline = []
-        seen = set()
 
     seen |= {tag.casefold() for tag in end_tags}
     sources: list[tuple[str, str]] = []
@@ -215,6 +233,13 @@ def plan_hashtags(
         tuple(sources),
         policy_none=False,
     )
+
+
+_PARAGRAPH = "\n\n"
+
+
+def _on_a_line_of_its_own(separator: str) -> bool:
+    return "\n" in separator or "\r" in separator
 
 
 @lru_cache(maxsize=256)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from townsquare.content.adapting.model import Change
+from townsquare.content.adapting.plurals import EMOJI, HASHTAG, POST
 
 _NETWORK_NAMES = {
     "x": "X",
@@ -180,10 +181,26 @@ def _source_de(source: str) -> str:
 def hashtags_moved_to_end(hashtags: list[str]) -> Change:
     return Change(
         "hashtags_moved_to_end",
-        f"Moved {_tags(hashtags)} to the end, as the style settings ask; the words stay "
-        "in the sentence.",
-        f"{_tags(hashtags)} ans Ende verschoben, wie es die Stilvorgaben verlangen; die "
-        "Wörter bleiben im Satz.",
+        f"Moved {_tags(hashtags)} to the end, as the style settings ask: "
+        f"{'it stands' if len(hashtags) == 1 else 'they stand'} apart from the sentences.",
+        f"{_tags(hashtags)} ans Ende verschoben, wie es die Stilvorgaben verlangen, denn "
+        f"{'dieser Hashtag steht' if len(hashtags) == 1 else 'diese Hashtags stehen'} für "
+        "sich, nicht in einem Satz.",
+    )
+
+
+def hashtags_kept_in_sentence(hashtags: list[str]) -> Change:
+    tags = _tags(hashtags)
+    if len(hashtags) == 1:
+        en = f"{tags} is a word of the sentence, so it stays where it is"
+        de = f"{tags} bleibt an seiner Stelle, denn er ist ein Wort des Satzes"
+    else:
+        en = f"{tags} are words of the sentence, so they stay where they are"
+        de = f"{tags} bleiben an ihrer Stelle, denn sie sind Wörter des Satzes"
+    return Change(
+        "hashtags_kept_in_sentence",
+        f"{en}; only hashtags standing apart from the text move to the end.",
+        f"{de}; nur Hashtags, die für sich stehen, kommen ans Ende.",
     )
 
 
@@ -199,8 +216,8 @@ def hashtags_removed_by_policy(hashtags: list[str]) -> Change:
 def hashtags_over_cap(hashtags: list[str], cap: int, reason_en: str, reason_de: str) -> Change:
     return Change(
         "hashtags_over_cap",
-        f"Left out {_tags(hashtags)}: at most {cap} hashtags ({reason_en}).",
-        f"{_tags(hashtags)} weggelassen: höchstens {cap} Hashtags ({reason_de}).",
+        f"Left out {_tags(hashtags)}: at most {HASHTAG.counted_en(cap)} ({reason_en}).",
+        f"{_tags(hashtags)} weggelassen: höchstens {HASHTAG.counted_de(cap)} ({reason_de}).",
     )
 
 
@@ -212,12 +229,26 @@ def hashtags_for_length(hashtags: list[str]) -> Change:
     )
 
 
+def hashtags_for_thread(hashtags: list[str]) -> Change:
+    one = len(hashtags) == 1
+    return Change(
+        "hashtags_for_thread",
+        f"Left out {_tags(hashtags)}: {'it did' if one else 'they did'} not fit beside the "
+        "text of the last post of the thread, and a post of hashtags alone says nothing.",
+        f"{_tags(hashtags)} weggelassen: Neben dem Text des letzten Beitrags im Thread war "
+        f"kein Platz mehr für {'ihn' if one else 'sie'}, und ein Beitrag nur aus Hashtags "
+        "sagt nichts.",
+    )
+
+
 def hashtags_too_many(count: int, cap: int, network: str) -> Change:
     where = network_name(network)
     return Change(
         "hashtags_too_many",
-        f"{count} hashtags, but {where} allows {cap}.",
-        f"{count} Hashtags, {where} erlaubt aber {cap}.",
+        f"The text has {HASHTAG.counted_en(count)}; {where} allows at most "
+        f"{HASHTAG.counted_en(cap)}.",
+        f"Der Text hat {HASHTAG.counted_de(count)}; {where} erlaubt höchstens "
+        f"{HASHTAG.counted_de(cap)}.",
     )
 
 
@@ -243,10 +274,11 @@ def hashtag_set_unknown(name: str) -> Change:
 
 def thread_split(parts: int, counted: int, limit: int, network: str) -> Change:
     where = network_name(network)
+    # Dative plural in German: "aus 3 Beiträgen" (a thread always has two posts or more).
     return Change(
         "thread_split",
-        f"Split into a thread of {parts} posts numbered 1/{parts} to {parts}/{parts}: the "
-        f"text counts {counted} and {where} allows {limit} per post.",
+        f"Split into a thread of {POST.counted_en(parts)} numbered 1/{parts} to "
+        f"{parts}/{parts}: the text counts {counted} and {where} allows {limit} per post.",
         f"In einen Thread aus {parts} Beiträgen geteilt, nummeriert 1/{parts} bis "
         f"{parts}/{parts}: Der Text zählt {counted}, {where} erlaubt {limit} pro Beitrag.",
     )
@@ -257,15 +289,6 @@ def word_broken() -> Change:
         "word_broken",
         "A word or link was longer than one post and had to be broken in the middle.",
         "Ein Wort oder Link war länger als ein Beitrag und musste mittendrin geteilt werden.",
-    )
-
-
-def thread_truncated(max_parts: int, dropped: str) -> Change:
-    return Change(
-        "thread_truncated",
-        f"The thread is limited to {max_parts} posts; the end was cut: {_quote(dropped)}.",
-        f"Der Thread ist auf {max_parts} Beiträge begrenzt; das Ende wurde gekürzt: "
-        f"{_quote(dropped)}.",
     )
 
 
@@ -314,8 +337,10 @@ def too_many_parts(parts: int, max_parts: int, network: str) -> Change:
     where = network_name(network)
     return Change(
         "too_many_parts",
-        f"{parts} posts in the thread; {where} allows {max_parts}.",
-        f"{parts} Beiträge im Thread; {where} erlaubt {max_parts}.",
+        f"The thread has {POST.counted_en(parts)}; {where} allows at most "
+        f"{POST.counted_en(max_parts)}.",
+        f"Der Thread hat {POST.counted_de(parts)}; {where} erlaubt höchstens "
+        f"{POST.counted_de(max_parts)}.",
     )
 
 
@@ -387,16 +412,19 @@ def address_formal_in_informal(formal: list[str]) -> Change:
 def emoji_not_wanted(count: int) -> Change:
     return Change(
         "emoji_not_wanted",
-        f"The style settings use no emoji, but the text has {count}.",
-        f"Die Stilvorgaben sehen keine Emoji vor, der Text enthält aber {count}.",
+        f"The style settings use no emoji, but the text has {EMOJI.counted_en(count)}.",
+        f"Die Stilvorgaben sehen keine Emojis vor, der Text enthält aber "
+        f"{EMOJI.counted_de(count)}.",
     )
 
 
 def emoji_too_many(count: int, maximum: int) -> Change:
     return Change(
         "emoji_too_many",
-        f"The text has {count} emoji; the style settings allow {maximum}.",
-        f"Der Text enthält {count} Emoji; die Stilvorgaben erlauben {maximum}.",
+        f"The text has {EMOJI.counted_en(count)}; the style settings allow at most "
+        f"{EMOJI.counted_en(maximum)}.",
+        f"Der Text enthält {EMOJI.counted_de(count)}; die Stilvorgaben erlauben höchstens "
+        f"{EMOJI.counted_de(maximum)}.",
     )
 
 

@@ -13,10 +13,16 @@ are never invalid.
 Thread numbering is `" i/n"` appended to each part and counted in its length. Stripping
 exactly that suffix from every part and joining the parts with `joints` (the whitespace
 the text was split on; "" where a word had to be broken) gives the original text back.
+
+A part never starts with a hashtag (see `boundaries.layout_of`), so hashtags share a post
+with words; only a run of hashtags longer than a whole part is broken between its tags.
+A thread longer than the network allows is not cut: every part is kept, and the caller
+reports that the text is too long for a thread there.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -36,8 +42,8 @@ class ThreadSplit:
     """Parts ready to publish, the whitespace between them, and their counted lengths.
 
     `broken_words` counts the splits made inside a word; `dropped` is text that did not
-    fit into `max_parts` parts (empty when everything fits, the usual case); `whole` is
-    the count of the whole text.
+    fit into a single post when `max_parts` is 1 (empty otherwise: a thread keeps all of
+    its text); `whole` is the count of the whole text.
     """
 
     parts: tuple[str, ...]
@@ -80,10 +86,13 @@ def split_thread(
 ) -> ThreadSplit:
     """Split `text` into numbered parts of at most `max_length`, as counted by `length`.
 
-    Preference order for each cut: a sentence end (or line break), then any whitespace,
-    then a grapheme boundary inside an over-long word, then (only for a single grapheme
-    longer than a part) a code point boundary. With `max_parts`, sentences give way to
-    densely packed words first; what still does not fit is cut from the last part.
+    Preference order for each cut: a sentence end (or line break), then any whitespace
+    not in front of a hashtag, then whitespace in front of a hashtag, then a grapheme
+    boundary inside an over-long word, then (only for a single grapheme longer than a
+    part) a code point boundary. With `max_parts`, sentences give way to densely packed
+    words when that makes the thread short enough; a thread that is still longer keeps
+    all its parts (`ThreadSplit.parts` then has more than `max_parts`; nothing is cut).
+    `max_parts=1` means one post: the text is shortened instead.
     `counted` is length(text) when the caller already knows it.
 
     With `adds_up` the counter promises length(a + " " + b) <= length(a) + length(" " + b)
@@ -102,16 +111,21 @@ def split_thread(
         return ThreadSplit((cut.text,), (), (cut.length,), dropped=cut.dropped, whole=whole)
     # Without a count of the whole, start from one character per unit and learn.
     ratio = len(text) / max(whole, 1) if whole is not None else 1.0
-    planner = _Planner(layout_of(text), max_length, length, ratio)
+    planner = _Planner(layout_of(text, True), max_length, length, ratio)
     digits = 1
     prefer_sentences = True
     while True:
-        plan = planner.plan(digits, prefer_sentences, max_parts)
+        plan = planner.plan(digits, prefer_sentences)
         total = len(plan.cuts)
         if len(str(total)) > digits:
             digits = len(str(total))  # " 9/9" reserved too little room for " 10/12"
             continue
-        if max_parts is not None and total > max_parts and prefer_sentences:
+        if (
+            max_parts is not None
+            and total > max_parts
+            and prefer_sentences
+            and planner.dense_could_fit(plan, max_parts, digits)
+        ):
             prefer_sentences = False
             continue
         if whole is None:
@@ -132,8 +146,6 @@ def split_thread(
 @dataclass(slots=True)
 class _Plan:
     cuts: list[tuple[int, int, int]]  # (content start, content end, next content start)
-    shortened_last: str | None = None  # the last part's content when the rest was cut
-    dropped: str = ""
 
 
 class _Planner:
@@ -156,7 +168,7 @@ class _Planner:
         self.strict = False
         self._measured: dict[tuple[int, int], int] = {}
 
-    def plan(self, digits: int, prefer_sentences: bool, max_parts: int | None) -> _Plan:
+    def plan(self, digits: int, prefer_sentences: bool) -> _Plan:
         text = self.layout.text
         placeholder_total = int("9" * digits)
         # The widest numbering of this many digits sets the room for every part.
@@ -174,17 +186,27 @@ class _Planner:
             if near_end and self._fits(position, len(text), suffix, room):
                 cuts.append((position, len(text), len(text)))
                 return _Plan(cuts)
-            if max_parts is not None and not prefer_sentences and index == max_parts:
-                # The last allowed part: shorten the rest instead of starting another part.
-                rest = shorten(text[position:], self.max_length, self.length, tail=suffix)
-                cuts.append((position, len(text), len(text)))
-                return _Plan(cuts, rest.text[: -len(suffix)], rest.dropped)
             cuts.append(self._next_cut(position, suffix, room, prefer_sentences))
             position = cuts[-1][2]
 
+    def dense_could_fit(self, plan: _Plan, max_parts: int, digits: int) -> bool:
+        """Whether packing words densely might bring the thread down to `max_parts`.
+
+        Not when the text needs far more parts than that even if every part were filled
+        to the last unit: then planning again would only take time, and the text is too
+        long for a thread on this network either way. The whitespace where parts meet is
+        not in any part, hence the slack.
+        """
+        summed = self.summed_length(plan)
+        if summed is None:
+            return True
+        widest = int("9" * digits)
+        room = self.max_length - self._suffix_length(numbering(widest, widest))
+        return summed <= 1.25 * max_parts * max(room, 1)
+
     def summed_length(self, plan: _Plan) -> int | None:
         """The whole text's count as the sum of its measured pieces, if all were measured."""
-        if plan.shortened_last is not None or self.strict:
+        if self.strict:
             return None
         text = self.layout.text
         total = 0
@@ -207,8 +229,6 @@ class _Planner:
         for index, (start, end, next_start) in enumerate(plan.cuts, start=1):
             content = text[start:end]
             known = self._measured.get((start, end))
-            if index == total and plan.shortened_last is not None:
-                content, known = plan.shortened_last, None
             suffix = numbering(index, total) if total > 1 else ""
             parts.append(content + suffix)
             if measure_parts or self.strict or known is None:
@@ -218,7 +238,7 @@ class _Planner:
             if index < total:
                 joints.append(text[end:next_start])
                 broken += end == next_start
-        return ThreadSplit(tuple(parts), tuple(joints), tuple(lengths), broken, plan.dropped, whole)
+        return ThreadSplit(tuple(parts), tuple(joints), tuple(lengths), broken, whole=whole)
 
     def _suffix_length(self, suffix: str) -> int:
         return _piece_length(self.length, suffix) if suffix else 0
@@ -262,6 +282,9 @@ class _Planner:
             chosen = farthest(first, len(starts), fits, guess, surely_too_long)
         if chosen is None:
             word_end = starts[first] if first < len(starts) else len(layout.text)
+            held = self._held_cut(position, word_end, suffix, room)
+            if held is not None:
+                return held
             hard = self._hard_cut(position, word_end, suffix, room)
             return (position, hard, hard)
         self._learn_ratio(position, starts[chosen])
@@ -311,6 +334,19 @@ class _Planner:
         following = layout.next_sentence_run(sentence)
         following_end = layout.run_starts[following] if following is not None else len(layout.text)
         return (following_end - layout.run_ends[sentence]) / self.chars_per_unit <= room
+
+    def _held_cut(
+        self, start: int, word_end: int, suffix: str, room: int
+    ) -> tuple[int, int, int] | None:
+        """The farthest whitespace in front of a hashtag that fits, when hashtags and the
+        word they belong to are longer than one part together: better a post that starts
+        with a hashtag than a word or a tag broken in two."""
+        held_starts, held_ends = self.layout.held_starts, self.layout.held_ends
+        low, high = bisect_right(held_starts, start), bisect_left(held_starts, word_end)
+        best = farthest(low, high, lambda i: self._fits(start, held_starts[i], suffix, room))
+        if best is None:
+            return None
+        return (start, held_starts[best], held_ends[best])
 
     def _hard_cut(self, start: int, word_end: int, suffix: str, room: int) -> int:
         """Break an over-long word: at a grapheme boundary, else at a code point."""

@@ -65,15 +65,15 @@ def test_a_thread_is_explained_with_its_count_and_the_networks_limit():
     assert variant.is_thread
 
 
-def test_a_thread_over_the_networks_part_limit_is_cut_with_a_warning():
+def test_a_thread_over_the_networks_part_limit_keeps_all_its_text_for_the_validator_to_flag():
     master = MasterPost(LONG_GERMAN, language="de")
 
     variant = adapt_variant(master, target("x", 120, threads=True, max_parts=2), STYLE, CONTACTS)
 
-    assert len(variant.parts) == 2
+    assert len(variant.parts) == 4, "nothing is cut away unseen"
     assert variant.fits
-    assert "thread_truncated" in codes(variant.changes)
-    assert "content_cut" in codes(variant.warnings)
+    assert "content_cut" not in codes(variant.warnings)
+    assert "Kolumbien. Wir freuen uns auf dich!" in variant.text
 
 
 def test_a_network_without_threads_gets_a_shortened_text_with_a_warning():

@@ -52,14 +52,14 @@ def test_a_closing_hashtag_block_keeps_its_own_separator_and_gets_the_additions(
     assert variant.text == "Neue Bohnen sind da! #Kaffee #Espresso"
 
 
-def test_move_to_end_keeps_the_word_in_the_sentence_and_moves_the_tag():
-    master = MasterPost("We love #coffee from #Leipzig.", language="en")
+def test_move_to_end_keeps_words_of_the_sentence_and_adds_the_posts_tags_at_the_end():
+    master = MasterPost("We love #coffee from #Leipzig.", language="en", hashtags=("roastery",))
     style = StyleSettings(hashtag_policy="move_to_end")
 
     variant = adapt(master, style, network="linkedin", max_length=3000)
 
-    assert variant.text == "We love coffee from Leipzig.\n\n#coffee #Leipzig"
-    assert codes(variant.changes) == ["hashtags_moved_to_end"]
+    assert variant.text == "We love #coffee from #Leipzig.\n\n#roastery"
+    assert codes(variant.changes) == ["hashtags_kept_in_sentence", "hashtags_added"]
 
 
 def test_policy_none_removes_every_hashtag_sign_and_adds_nothing():

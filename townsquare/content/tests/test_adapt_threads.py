@@ -102,11 +102,15 @@ def test_words_that_fit_into_a_part_are_never_broken(text, limit):
     limit=st.integers(min_value=20, max_value=120),
     max_parts=st.integers(min_value=1, max_value=5),
 )
-def test_a_thread_never_has_more_parts_than_allowed_and_every_part_fits(text, limit, max_parts):
+def test_a_thread_with_a_part_limit_loses_nothing_and_every_part_fits(text, limit, max_parts):
     split = split_thread(text, limit, len, max_parts=max_parts)
 
-    assert len(split.parts) <= max_parts
     assert all(len(part) <= limit for part in split.parts)
+    if max_parts == 1:
+        assert len(split.parts) == 1, "one post: shortened, not split"
+    else:
+        assert split.dropped == ""
+        assert rejoin_thread(split.parts, split.joints) == text
 
 
 @settings(max_examples=300, deadline=None)
@@ -225,14 +229,25 @@ def test_the_counter_is_not_called_for_every_prefix():
     assert calls <= 1 + 8 * len(split.parts)
 
 
-def test_too_many_parts_pack_words_densely_then_cut_the_last_part():
+def test_too_many_parts_pack_words_densely_when_that_makes_the_thread_short_enough():
+    text = "Ein Satz hier. Noch ein Satz hier dabei. Und der dritte Satz folgt. Und der letzte."
+
+    by_sentence = split_thread(text, 40, len)
+    packed = split_thread(text, 40, len, max_parts=3)
+
+    assert len(by_sentence.parts) == 4
+    assert len(packed.parts) == 3
+    assert rejoin_thread(packed.parts, packed.joints) == text
+
+
+def test_a_thread_too_long_for_its_part_limit_keeps_all_of_its_text():
     text = " ".join(f"Sentence number {n} is here." for n in range(30))
 
     split = split_thread(text, 60, len, max_parts=3)
 
-    assert len(split.parts) == 3
-    assert split.dropped
-    assert split.parts[-1].endswith(" 3/3")
+    assert len(split.parts) > 3
+    assert split.dropped == ""
+    assert rejoin_thread(split.parts, split.joints) == text
 
 
 def test_a_limit_without_room_for_numbering_is_refused():

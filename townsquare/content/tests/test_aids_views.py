@@ -229,9 +229,9 @@ def test_the_style_is_saved_and_then_applied_when_composing(alice_client, member
         [account.pk],
     )
     variant = post.variants.get()
-    assert variant.text.endswith("#Kaffee"), "moved to the end, capped at one hashtag"
+    assert variant.text.startswith("Der #Kaffee aus Leipzig"), "words stay, capped at one"
     codes = {change["code"] for change in variant.changes + variant.warnings}
-    expected = {"hashtags_moved_to_end", "hashtags_over_cap", "banned_word", "emoji_not_wanted"}
+    expected = {"hashtags_kept_in_sentence", "hashtags_over_cap", "banned_word", "emoji_not_wanted"}
     assert expected <= codes
     assert AuditEvent.objects.filter(action="style.update").exists()
 
