@@ -18,8 +18,8 @@ from townsquare.content.service import (
     compose,
     media_inputs,
     problem_dicts,
+    validate_saved_variant,
 )
-from townsquare.content.validate import VariantInput, validate_variant
 from townsquare.lib.errors import ActionError
 from townsquare.networks.models import SocialAccount
 from townsquare.workspaces.access import require
@@ -205,27 +205,12 @@ def do_edit_variant(membership: Membership, variant: Variant, text: str) -> Vari
         [part.strip("\n") for part in text.split(PART_SEPARATOR)] if PART_SEPARATOR in text else []
     )
     parts = [part for part in parts if part.strip()]
-    from townsquare.content.service import account_rules, workspace_overrides
-
-    rules, _notes = account_rules(variant.account, workspace_overrides(membership.workspace))
     before = {"text": variant.text, "edited_by_hand": variant.edited_by_hand}
     variant.text = "\n".join(parts) if parts else text
     variant.parts = parts or [text]
     variant.edited_by_hand = True
     variant.changes = []
-    variant.problems = problem_dicts(
-        validate_variant(
-            VariantInput(
-                text=variant.text,
-                parts=tuple(parts) if len(parts) > 1 else (),
-                content_warning=variant.content_warning,
-                media=media_inputs(
-                    a.asset for a in variant.post.attachments.select_related("asset")
-                ),
-            ),
-            rules,
-        )
-    )
+    variant.problems = problem_dicts(validate_saved_variant(variant))
     variant.save()
     record(
         actor=membership.user,

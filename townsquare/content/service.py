@@ -3,7 +3,9 @@
 Reads the workspace's style settings, contacts, hashtag sets and rule overrides, builds a
 profile per account from its effective rules, runs the pure engine and the pure validator,
 and returns one `VariantResult` per account. The composer's live preview, saving a post,
-the API and the command line all go through `compose`.
+the API and the command line all go through `compose`. A saved variant is checked again
+with `validate_saved_variant`: after a hand edit, and whenever a stored verdict may be out
+of date (scheduling), against the rules in force at that moment.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from townsquare.content.adapt import (
 from townsquare.content.adapt import (
     StyleSettings as EngineStyle,
 )
-from townsquare.content.models import Contact, HashtagSet, StyleSettings
+from townsquare.content.models import Contact, HashtagSet, StyleSettings, Variant
 from townsquare.content.profiles import target_profile
 from townsquare.content.validate import MediaInput, Problem, VariantInput, validate_variant
 from townsquare.networks.models import RuleOverride, SocialAccount
@@ -168,6 +170,32 @@ def compose(
         )
         results.append(VariantResult(account, rules, variant, tuple(problems), notes))
     return results
+
+
+def validate_saved_variant(variant: Variant) -> tuple[Problem, ...]:
+    """A saved variant checked now against the effective rules of its account (defaults,
+    the workspace's overrides, what the network last reported for the account).
+
+    It checks what would be sent: the variant's parts (or its text), the post's media in
+    order, the link card (the variant's, else the post's link) and the content warning, as
+    the publisher hands them to the network. Errors mean the network would refuse it.
+    """
+    post = variant.post
+    rules, _notes = account_rules(variant.account, workspace_overrides(post.workspace))
+    parts = tuple(part for part in (variant.parts or [variant.text]) if part.strip())
+    attached = post.attachments.select_related("asset")
+    return tuple(
+        validate_variant(
+            VariantInput(
+                text=variant.text,
+                parts=parts,
+                content_warning=variant.content_warning,
+                media=media_inputs(a.asset for a in attached),
+                link_url=variant.link_card_url or post.link_url or "",
+            ),
+            rules,
+        )
+    )
 
 
 def change_dicts(changes: Iterable[Change]) -> list[dict[str, str]]:

@@ -16,6 +16,20 @@ from typing import Any
 
 import regex
 
+from townsquare.content.adapting.plurals import PART
+from townsquare.content.placeholders import unfilled_placeholders
+from townsquare.content.validate_messages import (
+    BYTE,
+    CHARACTER,
+    KIND,
+    KIND_FILES,
+    MEDIA_FILE,
+    THINGS,
+    UNIT,
+    WHAT,
+    Counted,
+    messages,
+)
 from townsquare.networks.base import VariantToPublish
 from townsquare.networks.rules.counting import (
     count_cashtags,
@@ -104,175 +118,6 @@ def validate_variant(variant: VariantInput, rules: NetworkRules) -> list[Problem
         return check.problems
 
 
-# --- messages ------------------------------------------------------------------------------------
-# One entry per message: (English, German). German addresses people informally-neutral ("du"
-# where needed). Numbers are formatted per language; pairs (en, de) pick their language.
-_MESSAGES: dict[str, tuple[str, str]] = {
-    "validation_failed": (
-        "This post could not be checked. Please try again or contact support.",
-        "Dieser Beitrag konnte nicht geprüft werden. Bitte versuch es noch einmal oder wende "
-        "dich an den Support.",
-    ),
-    "thread_not_supported": (
-        "{net} does not support threads; this variant has {count} parts.",
-        "{net} unterstützt keine Threads; diese Variante hat {count} Teile.",
-    ),
-    "thread_too_many_parts": (
-        "The thread has {count} parts; {net} allows {max}.",
-        "Der Thread hat {count} Teile; {net} erlaubt {max}.",
-    ),
-    "too_large": (
-        "{What} is {count} characters long, far more than any network accepts.",
-        "{What} ist {count} Zeichen lang, weit mehr als irgendein Netzwerk annimmt.",
-    ),
-    "invalid_unicode": (
-        "{What} contains a broken character (an unpaired surrogate).",
-        "{What} enthält ein kaputtes Zeichen (ein einzelnes Surrogat).",
-    ),
-    "control_characters": (
-        "{What} contains an invisible control character ({char}).",
-        "{What} enthält ein unsichtbares Steuerzeichen ({char}).",
-    ),
-    "thread_part_empty": ("This part of the thread is empty.", "Dieser Teil des Threads ist leer."),
-    "post_empty": (
-        "The post has neither text nor media.",
-        "Der Beitrag hat weder Text noch Medien.",
-    ),
-    "too_long": (
-        "{What} is {count} {unit} long; {net} allows {max}.",
-        "{What} ist {count} {unit} lang; {net} erlaubt {max}.",
-    ),
-    "too_many_bytes": (
-        "{What} takes {count} bytes; {net} allows {max}.",
-        "{What} belegt {count} Bytes; {net} erlaubt {max}.",
-    ),
-    "forbidden_characters": (
-        "{What} contains characters {net} refuses ({chars}).",
-        "{What} enthält Zeichen, die {net} ablehnt ({chars}).",
-    ),
-    "too_many": (
-        "The text has {count} {things}; {net} allows {max}.",
-        "Der Text hat {count} {things}; {net} erlaubt {max}.",
-    ),
-    "links_not_clickable": (
-        "Links in {net} texts are not clickable; point to the link in your bio.",
-        "Links in {net}-Texten sind nicht anklickbar; verweise auf den Link in deiner Bio.",
-    ),
-    "content_warning_not_supported": (
-        "{net} has no content warnings; it has to go into the text.",
-        "{net} kennt keine Inhaltswarnungen; sie muss in den Text.",
-    ),
-    "title_missing": ("{net} needs a title.", "{net} braucht einen Titel."),
-    "link_url_invalid": (
-        "The link is not a web address (it has to start with https:// or http://).",
-        "Der Link ist keine Webadresse (er muss mit https:// oder http:// beginnen).",
-    ),
-    "link_in_bio": (
-        "{net} does not make links clickable; put the link in your bio and say so.",
-        "{net} macht Links nicht anklickbar; setz den Link in deine Bio und weise darauf hin.",
-    ),
-    "media_required": (
-        "{net} needs at least one image or video.",
-        "{net} braucht mindestens ein Bild oder Video.",
-    ),
-    "media_too_many": (
-        "The post has {count} media files; {net} allows {max}.",
-        "Der Beitrag hat {count} Mediendateien; {net} erlaubt {max}.",
-    ),
-    "media_kind_too_many": (
-        "The post has {count} {kind} files; {net} allows {max}.",
-        "Der Beitrag hat {count} {kind}-Dateien; {net} erlaubt {max}.",
-    ),
-    "media_kinds_mixed": (
-        "{net} does not mix images, GIFs, videos and documents in one post.",
-        "{net} mischt Bilder, GIFs, Videos und Dokumente nicht in einem Beitrag.",
-    ),
-    "media_kind_unsupported": (
-        "{net} does not accept this kind of file ({kind}).",
-        "{net} nimmt diese Art Datei nicht an ({kind}).",
-    ),
-    "media_type_unsupported": (
-        "{net} does not accept {mime} files.",
-        "{net} nimmt keine {mime}-Dateien an.",
-    ),
-    "media_too_large": (
-        "The file is {size} MB; {net} allows {max} MB.",
-        "Die Datei ist {size} MB groß; {net} erlaubt {max} MB.",
-    ),
-    "media_dimensions_invalid": (
-        "The file reports impossible dimensions ({size}).",
-        "Die Datei meldet unmögliche Abmessungen ({size}).",
-    ),
-    "media_aspect_ratio": (
-        "The aspect ratio {size} ({ratio}) is outside what {net} accepts ({low} to {high}).",
-        "Das Seitenverhältnis {size} ({ratio}) liegt außerhalb dessen, was {net} annimmt "
-        "({low} bis {high}).",
-    ),
-    "media_too_short": (
-        "The video runs {seconds} s; {net} needs at least {bound} s.",
-        "Das Video dauert {seconds} s; {net} braucht mindestens {bound} s.",
-    ),
-    "media_too_long": (
-        "The video runs {seconds} s; {net} allows at most {bound} s.",
-        "Das Video dauert {seconds} s; {net} erlaubt höchstens {bound} s.",
-    ),
-    "alt_text_missing": (
-        "The file has no alt text; people using screen readers will miss it.",
-        "Die Datei hat keinen Alternativtext; wer einen Screenreader nutzt, verpasst sie.",
-    ),
-    "alt_text_dropped": (
-        "{net} cannot carry alt text for this file; it will be left out.",
-        "{net} kann für diese Datei keinen Alternativtext übernehmen; er entfällt.",
-    ),
-}
-_WHAT = {
-    "text": ("The text", "Der Text"),
-    "caption": ("The caption", "Die Bildunterschrift"),
-    "title": ("The title", "Der Titel"),
-    "content_warning": ("The content warning", "Die Inhaltswarnung"),
-    "alt_text": ("The alt text", "Der Alternativtext"),
-    "link_url": ("The link", "Der Link"),
-}
-_UNIT = {"x_weighted_v3": ("characters as X counts them", "Zeichen nach X-Zählung")}
-_KIND = {
-    "image": ("image", "Bild"),
-    "gif": ("GIF", "GIF"),
-    "video": ("video", "Video"),
-    "document": ("document", "Dokument"),
-}
-_THINGS = {
-    "hashtags": ("hashtags", "Hashtags"),
-    "cashtags": ("cashtags", "Cashtags"),
-    "mentions": ("mentions", "Erwähnungen"),
-    "links": ("different links", "verschiedene Links"),
-}
-_CHARACTERS = ("characters", "Zeichen")
-
-
-def _format(value: object, german: bool) -> str:
-    if isinstance(value, tuple):
-        return str(value[1] if german else value[0])
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, float):
-        return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", "," if german else ".")
-    if german:
-        return f"{value:,}".replace(",", ".") if value >= 10_000 else str(value)
-    return f"{value:,}"
-
-
-@lru_cache(maxsize=512)
-def _messages(message: str, fields: tuple[tuple[str, str, object], ...]) -> tuple[str, str]:
-    """The English and German message with its fields (name, repr, value) filled in. Cached:
-    every post gets the same few (a network that needs media, links that cannot be clicked);
-    the repr keeps apart values that are equal but read differently (1 and 1.0, 0.0 and -0.0)."""
-    en, de = _MESSAGES[message]
-    return (
-        en.format(**{key: _format(value, False) for key, _, value in fields}),
-        de.format(**{key: _format(value, True) for key, _, value in fields}),
-    )
-
-
 # --- text health ---------------------------------------------------------------------------------
 _LONE_SURROGATE = regex.compile(r"[\ud800-\udfff]")
 # C0 and C1 controls except tab, line feed and carriage return; DEL; non-characters.
@@ -329,7 +174,7 @@ class _Check:
     ) -> None:
         """Record a problem; `message` names the catalogue entry when it differs from `code`."""
         fields["net"] = self.rules.display_name
-        en, de = _messages(
+        en, de = messages(
             message or code, tuple((key, repr(value), value) for key, value in fields.items())
         )
         if self.media is not None:
@@ -359,17 +204,18 @@ class _Check:
         if count < 2:
             return
         if not self.rules.thread_supported.value:
-            self.add("thread_not_supported", "error", count=count)
+            self.add("thread_not_supported", "error", count=Counted(count, PART))
         elif (most := self.rules.thread_max_parts.value) is not None and count > most:
-            self.add("thread_too_many_parts", "error", count=count, max=most)
+            self.add("thread_too_many_parts", "error", count=Counted(count, PART), max=most)
 
     # --- text ------------------------------------------------------------------------------------
     def is_sound(self, text: str, field: str) -> bool:
         """Report broken input; False when the text is too large to be counted at all."""
-        what = _WHAT[field]
+        what = WHAT[field]
         if len(text) > MAX_TEXT_CHARS:
             span = (MAX_TEXT_CHARS, len(text))
-            self.add(f"{field}_too_large", "error", "too_large", span, What=what, count=len(text))
+            count = Counted(len(text), CHARACTER)
+            self.add(f"{field}_too_large", "error", "too_large", span, What=what, count=count)
             return False
         surrogate, control = _health(text)
         if surrogate is not None:
@@ -392,6 +238,7 @@ class _Check:
         self.check_length(text)
         self.check_forbidden(text, "text")
         self.check_counts(text)
+        self.check_placeholders(text)
 
     def check_length(self, text: str) -> None:
         rules = self.rules
@@ -404,6 +251,7 @@ class _Check:
             "content_warning": self.variant.content_warning if counting == "mastodon" else "",
         }
         length = text_length(counting, text, **options)
+        unit = UNIT.get(counting, CHARACTER)
         if length > limit:
             start = overflow_index(counting, text, limit, **options)
             self.add(
@@ -411,23 +259,22 @@ class _Check:
                 "error",
                 "too_many_bytes" if counting == "utf8_bytes" else "too_long",
                 None if start is None else (start, len(text)),
-                What=_WHAT["caption" if caption else "text"],
-                count=length,
-                unit=_UNIT.get(counting, _CHARACTERS),
+                What=WHAT["caption" if caption else "text"],
+                count=Counted(length, BYTE if counting == "utf8_bytes" else unit),
                 max=limit,
             )
         most = rules.text_max_bytes.value
         if most is not None and (size := utf8_length(text)) > most:
             start = overflow_index("utf8_bytes", text, most)
             span = None if start is None else (start, len(text))
-            what = _WHAT["text"]
+            what = WHAT["text"]
             self.add(
                 "text_too_many_bytes",
                 "error",
                 "too_many_bytes",
                 span,
                 What=what,
-                count=size,
+                count=Counted(size, BYTE),
                 max=most,
             )
 
@@ -438,7 +285,7 @@ class _Check:
         found = [index for char in forbidden if (index := text.find(char)) >= 0]
         if found:
             index = min(found)
-            span, what, chars = (index, index + 1), _WHAT[field], " ".join(forbidden)
+            span, what, chars = (index, index + 1), WHAT[field], " ".join(forbidden)
             code = f"{field}_forbidden_characters"
             self.add(code, "error", "forbidden_characters", span, What=what, chars=chars)
 
@@ -447,14 +294,8 @@ class _Check:
         hashtags = _hashtags_of(text)
         most = rules.hashtags_max.value
         if most is not None and len(hashtags) > most:
-            span, count, things = (
-                (hashtags[most][0], hashtags[-1][1]),
-                len(hashtags),
-                _THINGS["hashtags"],
-            )
-            self.add(
-                "hashtags_too_many", "error", "too_many", span, count=count, max=most, things=things
-            )
+            span = (hashtags[most][0], hashtags[-1][1])
+            self.add_too_many("hashtags", len(hashtags), most, span)
         urls = _urls_of(text)
         for name, most, counter in (
             ("cashtags", rules.cashtags_max.value, count_cashtags),
@@ -462,12 +303,29 @@ class _Check:
             ("links", rules.links_max.value, lambda text: len(distinct_urls(urls))),
         ):
             if most is not None and (count := counter(text)) > most:
-                things = _THINGS[name]
-                self.add(
-                    f"{name}_too_many", "error", "too_many", count=count, max=most, things=things
-                )
+                self.add_too_many(name, count, most)
         if not rules.links_clickable.value and urls:
             self.add("links_not_clickable", "warning", span=(urls[0].start, urls[0].end))
+
+    def add_too_many(
+        self, name: str, count: int, most: int, span: tuple[int, int] | None = None
+    ) -> None:
+        has, allowed = THINGS[name]
+        self.add(
+            f"{name}_too_many",
+            "error",
+            "too_many",
+            span,
+            count=Counted(count, has),
+            max=Counted(most, allowed),
+        )
+
+    def check_placeholders(self, text: str) -> None:
+        """Template placeholders left unfilled: each an error with its span (the first 50;
+        a text with more is a template pasted whole, and 50 say so plainly enough)."""
+        for start, end in unfilled_placeholders(text)[:50]:
+            name = text[start:end]
+            self.add("placeholder_unfilled", "error", span=(start, end), placeholder=name)
 
     # --- title and link -----------------------------------------------------------------------
     def check_title(self) -> None:
@@ -481,9 +339,8 @@ class _Check:
         most = self.rules.title_max.value
         if most is not None and (count := utf16_length(title)) > most:
             fields: dict[str, Any] = {
-                "What": _WHAT["title"],
-                "count": count,
-                "unit": _CHARACTERS,
+                "What": WHAT["title"],
+                "count": Counted(count, CHARACTER),
                 "max": most,
             }
             self.add("title_too_long", "error", "too_long", (most, len(title)), **fields)
@@ -499,9 +356,8 @@ class _Check:
         most = self.rules.link_url_max.value
         if most is not None and len(link) > most:
             fields: dict[str, Any] = {
-                "What": _WHAT["link_url"],
-                "count": len(link),
-                "unit": _CHARACTERS,
+                "What": WHAT["link_url"],
+                "count": Counted(len(link), CHARACTER),
                 "max": most,
             }
             self.add("link_url_too_long", "error", "too_long", **fields)
@@ -516,11 +372,14 @@ class _Check:
                 self.add("media_required", "error")
             return
         if len(media) > rules.media_max.value:
-            self.add("media_too_many", "error", count=len(media), max=rules.media_max.value)
+            allowed = Counted(rules.media_max.value, MEDIA_FILE)
+            self.add("media_too_many", "error", count=Counted(len(media), MEDIA_FILE), max=allowed)
         kinds = [item.kind for item in media]
         for kind, most in rules.media_max_per_kind.value.items():
             if (count := kinds.count(kind)) > most:
-                self.add("media_kind_too_many", "error", count=count, kind=_KIND[kind], max=most)
+                files = KIND_FILES[kind]
+                has, allows = Counted(count, files), Counted(most, files)
+                self.add("media_kind_too_many", "error", count=has, max=allows)
         if rules.media_kinds_exclusive.value and len(set(kinds)) > 1:
             self.add("media_kinds_mixed", "error")
         for number, item in enumerate(media, start=1):
@@ -530,7 +389,7 @@ class _Check:
 
     def check_media_item(self, item: MediaInput) -> None:
         rules, kind = self.rules, item.kind
-        if kind not in _KIND or kind not in rules.media_kinds.value:
+        if kind not in KIND or kind not in rules.media_kinds.value:
             self.add("media_kind_unsupported", "error", kind=kind[:40])
             return
         if kind == "video":
@@ -588,9 +447,8 @@ class _Check:
             self.add("alt_text_dropped", "warning")
         elif (most := rules.alt_text_max.value) is not None and (n := utf16_length(alt)) > most:
             fields: dict[str, Any] = {
-                "What": _WHAT["alt_text"],
-                "count": n,
-                "unit": _CHARACTERS,
+                "What": WHAT["alt_text"],
+                "count": Counted(n, CHARACTER),
                 "max": most,
             }
             self.add("alt_text_too_long", "error", "too_long", **fields)

@@ -108,6 +108,22 @@ POSTS = {
             ["#Leipzig", "#Nachhaltigkeit"],
             "",
         ),
+        # Hashtags "move to the end" here: #Espresso is a word of the sentence and stays,
+        # the line of hashtags stands apart and moves; each is explained in the preview.
+        (
+            "Unser #Espresso des Monats kommt vom @[Kaffeekollektiv Huehuetenango]: "
+            "schokoladig, mit einem Hauch Orange.\n#Kaffee #Leipzig\nAb Samstag in allen "
+            "Filialen, solange der Vorrat reicht.",
+            ["#Röstkaffee"],
+            "",
+        ),
+        # Started from the template "Neue Röstung", one placeholder not filled in yet.
+        (
+            "Neu im Regal: {Sorte} aus Kolumbien. Geschmack: Karamell und rote Beeren. "
+            "Jetzt in allen Filialen.",
+            ["#Kaffee", "#NeueRöstung"],
+            "",
+        ),
     ],
     "Northwind Outdoor": [
         (
@@ -118,6 +134,12 @@ POSTS = {
             "out: https://northwind.example/autumn-walks",
             ["#hiking", "#PeakDistrict"],
             "https://northwind.example/autumn-walks",
+        ),
+        # Started from the template "Trail of the week", one placeholder not filled in yet.
+        (
+            "Trail of the week: Mam Tor and the Great Ridge (11 km, 450 m up). Best for {season}.",
+            ["#hiking"],
+            "",
         ),
     ],
 }

@@ -108,7 +108,8 @@ def test_youtube_refuses_angle_brackets_in_text_and_title() -> None:
 def test_instagram_allows_five_hashtags() -> None:
     text = "#a #b #c #d #e #f #g"
     problem = only(VariantInput(text=text, media=(PHOTO,)), "instagram", "hashtags_too_many")
-    assert problem.message_en == "The text has 7 hashtags; Instagram allows 5."
+    assert problem.message_en == "The text has 7 hashtags; Instagram allows at most 5 hashtags."
+    assert problem.message_de == "Der Text hat 7 Hashtags; Instagram erlaubt höchstens 5 Hashtags."
     assert problem.span == (15, 20)
 
 
