@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from townsquare.notifications.kinds import title_of
+from townsquare.notifications.kinds import body_of, title_of
 from townsquare.notifications.models import Notification
 from townsquare.notifications.webhooks import enqueue_webhook
 from townsquare.workspaces.models import Membership, Workspace
@@ -39,7 +39,7 @@ def _email(
             part
             for part in (
                 heading,
-                body,
+                body_of(kind, data, body),
                 _("Open it in Townsquare: %(link)s") % {"link": link},
                 _(
                     "You receive this because you manage the workspace %(workspace)s or "
@@ -68,16 +68,21 @@ def notify(
     body: str = "",
     url: str = "",
     also: Iterable[Any] = (),
+    to: Iterable[Any] | None = None,
     email: bool = True,
     webhook_url: str = "",
     payload: dict[str, Any] | None = None,
 ) -> list[Notification]:
     """Owners and managers are always told, and `also` (e.g. the post's author) if they
-    are still members: someone who left the workspace must not hear about it any more."""
+    are still members: someone who left the workspace must not hear about it any more.
+    `to` names the people instead (a task assigned to someone), members only as well."""
     members = {
         m.user_id: m for m in Membership.objects.filter(workspace=workspace).select_related("user")
     }
-    recipients = {m.user for m in members.values() if m.role in NOTIFIED_ROLES}
+    if to is not None:
+        recipients = {members[u.pk].user for u in to if u is not None and u.pk in members}
+    else:
+        recipients = {m.user for m in members.values() if m.role in NOTIFIED_ROLES}
     recipients.update(
         members[user.pk].user for user in also if user is not None and user.pk in members
     )
