@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-GENEROUS_S = 60.0
+GENEROUS_S = 120.0
 
 
 def wait_until[T](

@@ -65,7 +65,8 @@ def start_up(start_process, data_dir: Path) -> tuple[Spawned, int]:
 
 def health(port: int) -> tuple[int, dict] | None:
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=5) as r:
+        # A first answer from a booting server on a busy machine can take many seconds.
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=30) as r:
             return r.status, json.loads(r.read())
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read())
