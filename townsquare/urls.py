@@ -19,3 +19,5 @@ urlpatterns = [
     path("", include("townsquare.networks.matrix.urls")),
     path("", include("townsquare.ui.urls")),
 ]
+
+handler400 = "townsquare.ui.views.errors.bad_request"

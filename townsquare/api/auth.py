@@ -1,33 +1,69 @@
 """API authentication: a personal token (Bearer) or the browser session (with CSRF).
 
 Workspace routes carry `{workspace}` in their path. Authentication resolves it at once,
-before the request body is even parsed, so that a workspace one cannot see is a 404 for
-every method and every body, exactly like a workspace that does not exist.
+and every object id after it (lookups.py), before the request body is even parsed, so that
+a workspace or an object one cannot see is a 404 for every method and every body, exactly
+like one that does not exist.
+
+A token acts only within the workspaces it was made for. On a route without `{workspace}`
+it is refused (403) unless the route is listed in TOKEN_ROUTES_OUTSIDE_WORKSPACES (listing
+one's workspaces, checking a text against a network's rules). Token management and
+the creation of workspaces therefore need the browser session: a token that could make
+tokens would let a leaked token outlive its own revocation.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+from ninja.operation import Operation
 from ninja.security import APIKeyCookie, HttpBearer
 
 from townsquare.api.actions import authenticate_api_token
+from townsquare.api.lookups import look_up_path_objects
+from townsquare.lib.errors import ActionError
 from townsquare.workspaces.access import access_membership_of
 
 WORKSPACE_PARAM = "workspace"
+
+SESSION_REQUIRED = (
+    "An API token works only within its own workspaces. Sign in to manage API tokens "
+    "(Settings > API tokens) or to create a workspace."
+)
+
+
+# Routes without `{workspace}` that a token may use: the answer stays within the token's
+# workspaces (the list of workspaces) or holds no workspace data at all (a text checked
+# against a network's rules). Every other route without `{workspace}` refuses tokens.
+TOKEN_ROUTES_OUTSIDE_WORKSPACES = {("GET", "/workspaces"), ("POST", "/validate")}
+
+
+def _api_route(request: HttpRequest) -> str:
+    """The request's route as the API declares it, e.g. /workspaces."""
+    match = request.resolver_match
+    root = reverse("api:api-root").lstrip("/")
+    return "/" + (match.route if match else "").removeprefix(root)
+
+
+def token_may_use(method: str, route: str) -> bool:
+    return f"{{{WORKSPACE_PARAM}}}" in route or (method, route) in TOKEN_ROUTES_OUTSIDE_WORKSPACES
 
 
 def _scope(request: HttpRequest, user: Any, token: Any = None) -> Any:
     request.api_token = token  # type: ignore[attr-defined]
     match = request.resolver_match
     slug = match.kwargs.get(WORKSPACE_PARAM) if match else None
-    if slug is not None:
-        from django.http import Http404
-
-        if token is not None and not token.workspaces.filter(slug=slug).exists():
-            raise Http404
-        request.membership = access_membership_of(user, slug)  # type: ignore[attr-defined]
+    if slug is None:
+        if token is not None and not token_may_use(request.method or "", _api_route(request)):
+            raise ActionError(SESSION_REQUIRED, code="session_required", status=403)
+        return user
+    if token is not None and not token.workspaces.filter(slug=slug).exists():
+        raise Http404
+    membership = access_membership_of(user, slug)
+    look_up_path_objects(membership, match.kwargs)
+    request.membership = membership  # type: ignore[attr-defined]
     return user
 
 
@@ -54,3 +90,10 @@ class SessionAuth(APIKeyCookie):
 
 
 AUTH = [TokenAuth(), SessionAuth()]
+
+
+def refuses_tokens(operation: Operation) -> bool:
+    """Whether a token is refused on this operation (for the API description)."""
+    if not any(isinstance(a, TokenAuth) for a in operation.auth_callbacks):
+        return False
+    return not all(token_may_use(method, operation.path) for method in operation.methods)

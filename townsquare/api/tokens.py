@@ -1,3 +1,6 @@
+"""Personal API tokens: listed, made and revoked in a signed-in browser session only (an
+API token is refused on these routes; see auth.py)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -8,6 +11,7 @@ from pydantic import Field
 
 from townsquare.api.actions import do_create_api_token, do_revoke_api_token
 from townsquare.api.models import ApiToken
+from townsquare.lib.bounds import Id
 
 router = Router(tags=["tokens"])
 
@@ -58,6 +62,6 @@ def create_token(request: HttpRequest, body: TokenIn) -> tuple[int, dict[str, ob
 
 
 @router.delete("/tokens/{token_id}", response={204: None})
-def revoke_token(request: HttpRequest, token_id: int) -> Status:
+def revoke_token(request: HttpRequest, token_id: Id) -> Status:
     do_revoke_api_token(request.auth, token_id)
     return Status(204, None)

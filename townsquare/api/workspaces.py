@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field, field_validator
 
+from townsquare.lib.bounds import Id, Limit1000
 from townsquare.lib.errors import ActionError
 from townsquare.workspaces import actions
 from townsquare.workspaces.access import (
@@ -134,9 +135,11 @@ def create_workspace(request: HttpRequest, body: WorkspaceIn) -> Status:
             .first()
         )
         if organisation is None:
-            from django.http import Http404
-
-            raise Http404
+            raise ActionError(
+                "Choose the organisation of one of your workspaces (by its slug).",
+                code="unknown_organisation",
+                status=422,
+            )
     workspace = actions.do_create_workspace(
         request.auth,
         name=body.name,
@@ -170,13 +173,13 @@ def list_members(request: HttpRequest, workspace: str) -> list[MemberOut]:
 
 
 @router.patch("/workspaces/{workspace}/members/{member_id}", response=MemberOut)
-def change_role(request: HttpRequest, workspace: str, member_id: int, body: RoleIn) -> MemberOut:
+def change_role(request: HttpRequest, workspace: str, member_id: Id, body: RoleIn) -> MemberOut:
     member = access_member(request.membership, member_id)
     return _member_out(actions.do_change_role(request.membership, member, body.role))
 
 
 @router.delete("/workspaces/{workspace}/members/{member_id}", response={204: None})
-def remove_member(request: HttpRequest, workspace: str, member_id: int) -> Status:
+def remove_member(request: HttpRequest, workspace: str, member_id: Id) -> Status:
     member = access_member(request.membership, member_id)
     actions.do_remove_member(request.membership, member)
     return Status(204, None)
@@ -191,16 +194,16 @@ def invite(request: HttpRequest, workspace: str, body: InvitationIn) -> Status:
 
 
 @router.delete("/workspaces/{workspace}/invitations/{invitation_id}", response={204: None})
-def revoke_invitation(request: HttpRequest, workspace: str, invitation_id: int) -> Status:
+def revoke_invitation(request: HttpRequest, workspace: str, invitation_id: Id) -> Status:
     invitation = access_invitation(request.membership, invitation_id)
     actions.do_revoke_invitation(request.membership, invitation)
     return Status(204, None)
 
 
 @router.get("/workspaces/{workspace}/audit", response=list[AuditOut])
-def audit_log(request: HttpRequest, workspace: str, limit: int = 100) -> list[AuditOut]:
+def audit_log(request: HttpRequest, workspace: str, limit: Limit1000 = 100) -> list[AuditOut]:
     """The newest changes first; at most 1,000."""
-    events = access_audit_events(request.membership)[: max(1, min(limit, 1000))]
+    events = access_audit_events(request.membership)[:limit]
     return [
         AuditOut(
             created_at=e.created_at,

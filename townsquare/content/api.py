@@ -15,6 +15,7 @@ from townsquare.content.actions import PostInput
 from townsquare.content.models import Post, Variant
 from townsquare.content.service import change_dicts, compose, media_inputs, problem_dicts
 from townsquare.content.validate import MediaInput, VariantInput, validate_variant
+from townsquare.lib.bounds import Id, Limit500
 from townsquare.lib.errors import ActionError
 from townsquare.media.models import MediaAsset
 from townsquare.networks.catalog import NETWORK_NAMES
@@ -37,8 +38,8 @@ class PostIn(Schema):
     hashtags: list[str] = Field(default_factory=list, max_length=100)
     hashtag_sets: list[str] = Field(default_factory=list, max_length=50)
     content_warning: str = Field("", max_length=500)
-    accounts: list[int] = Field(min_length=1, max_length=100)
-    media: list[int] = Field(default_factory=list, max_length=20, description="Media library ids")
+    accounts: list[Id] = Field(min_length=1, max_length=100)
+    media: list[Id] = Field(default_factory=list, max_length=20, description="Media library ids")
 
     def to_input(self) -> PostInput:
         return PostInput(
@@ -64,7 +65,7 @@ class ProblemOut(Message):
     part_index: int | None = None
 
 
-class AccountOut(Schema):
+class VariantAccountOut(Schema):
     id: int
     network: str
     handle: str
@@ -72,7 +73,7 @@ class AccountOut(Schema):
 
 class VariantOut(Schema):
     id: int | None = None
-    account: AccountOut
+    account: VariantAccountOut
     text: str
     parts: list[str]
     edited_by_hand: bool
@@ -130,8 +131,8 @@ class ValidateOut(Schema):
     problems: list[ProblemOut]
 
 
-def _account(a: SocialAccount) -> AccountOut:
-    return AccountOut(id=a.pk, network=a.network, handle=a.handle)
+def _account(a: SocialAccount) -> VariantAccountOut:
+    return VariantAccountOut(id=a.pk, network=a.network, handle=a.handle)
 
 
 def _variant_out(v: Variant) -> VariantOut:
@@ -164,8 +165,8 @@ def _post_out(post: Post) -> PostOut:
 
 
 @router.get("/workspaces/{workspace}/posts", response=list[PostOut])
-def list_posts(request: HttpRequest, workspace: str, limit: int = 50) -> list[PostOut]:
-    posts = access_posts(request.membership)[: max(1, min(limit, 500))]
+def list_posts(request: HttpRequest, workspace: str, limit: Limit500 = 50) -> list[PostOut]:
+    posts = access_posts(request.membership)[:limit]
     return [_post_out(p) for p in posts]
 
 
@@ -176,32 +177,32 @@ def create_post(request: HttpRequest, workspace: str, body: PostIn) -> Status:
 
 
 @router.get("/workspaces/{workspace}/posts/{post_id}", response=PostOut)
-def get_post(request: HttpRequest, workspace: str, post_id: int) -> PostOut:
+def get_post(request: HttpRequest, workspace: str, post_id: Id) -> PostOut:
     return _post_out(access_post(request.membership, post_id))
 
 
 @router.put("/workspaces/{workspace}/posts/{post_id}", response=PostOut)
-def update_post(request: HttpRequest, workspace: str, post_id: int, body: PostIn) -> PostOut:
+def update_post(request: HttpRequest, workspace: str, post_id: Id, body: PostIn) -> PostOut:
     post = access_post(request.membership, post_id)
     return _post_out(actions.do_save_post(request.membership, body.to_input(), body.accounts, post))
 
 
 @router.delete("/workspaces/{workspace}/posts/{post_id}", response={204: None})
-def delete_post(request: HttpRequest, workspace: str, post_id: int) -> Status:
+def delete_post(request: HttpRequest, workspace: str, post_id: Id) -> Status:
     actions.do_delete_post(request.membership, access_post(request.membership, post_id))
     return Status(204, None)
 
 
 @router.put("/workspaces/{workspace}/variants/{variant_id}", response=VariantOut)
 def edit_variant(
-    request: HttpRequest, workspace: str, variant_id: int, body: VariantTextIn
+    request: HttpRequest, workspace: str, variant_id: Id, body: VariantTextIn
 ) -> VariantOut:
     variant = access_variant(request.membership, variant_id)
     return _variant_out(actions.do_edit_variant(request.membership, variant, body.text))
 
 
 @router.post("/workspaces/{workspace}/variants/{variant_id}/reset", response=VariantOut)
-def reset_variant(request: HttpRequest, workspace: str, variant_id: int) -> VariantOut:
+def reset_variant(request: HttpRequest, workspace: str, variant_id: Id) -> VariantOut:
     variant = access_variant(request.membership, variant_id)
     return _variant_out(actions.do_reset_variant(request.membership, variant))
 

@@ -25,6 +25,7 @@ from townsquare.audit.record import record, snapshot
 from townsquare.lib.errors import ActionError
 from townsquare.media.convert import convert_image
 from townsquare.media.facts import MediaRejected
+from townsquare.media.in_use import refuse_if_in_use
 from townsquare.media.limits import MediaLimits
 from townsquare.media.models import ALT_TEXT_MAX, MediaAsset, MediaFolder, MediaTag
 from townsquare.media.processing import (
@@ -334,6 +335,7 @@ def do_delete_media(membership: Membership, asset: MediaAsset) -> None:
     _same_workspace(membership, asset)
     if asset.uploaded_by_id != membership.user_id:
         require(membership, Perm.EDIT_ANY_POST)
+    refuse_if_in_use(asset)
     names = [asset.file.name, asset.thumbnail.name]
     record(
         actor=membership.user,

@@ -11,6 +11,7 @@ from django.urls import reverse
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
+from townsquare.lib.bounds import Id, Limit500, Offset
 from townsquare.media import actions
 from townsquare.media.access import (
     access_media,
@@ -52,12 +53,12 @@ class UploadOut(MediaOut):
 class MediaPatch(Schema):
     alt_text: str | None = Field(None, max_length=ALT_TEXT_MAX)
     tags: list[str] | None = Field(None, max_length=50)
-    folder_id: int | None = Field(None, description="null moves the item out of its folder")
+    folder_id: Id | None = Field(None, description="null moves the item out of its folder")
 
 
 class FolderIn(Schema):
     name: str = Field(min_length=1, max_length=120)
-    parent_id: int | None = None
+    parent_id: Id | None = None
 
 
 class FolderOut(Schema):
@@ -116,18 +117,17 @@ def create_folder(request: HttpRequest, workspace: str, body: FolderIn) -> Statu
 def list_media(
     request: HttpRequest,
     workspace: str,
-    folder_id: int | None = None,
+    folder_id: Id | None = None,
     tag: str | None = None,
     kind: Literal["image", "video"] | None = None,
-    limit: int = 100,
-    offset: int = 0,
+    limit: Limit500 = 100,
+    offset: Offset = 0,
 ) -> list[dict[str, Any]]:
     """Newest first; at most 500 per request."""
     membership = request.membership  # type: ignore[attr-defined]
     folder = access_media_folder(membership, folder_id) if folder_id else None
     assets = access_media(membership, folder=folder, tag=(tag or "").lower() or None, kind=kind)
-    start = max(0, offset)
-    return [_out(request, a) for a in assets[start : start + max(1, min(limit, 500))]]
+    return [_out(request, a) for a in assets[offset : offset + limit]]
 
 
 @router.post("/workspaces/{workspace}/media", response={200: UploadOut, 201: UploadOut})
@@ -137,7 +137,7 @@ def upload_media(
     file: File[UploadedFile],
     alt_text: Form[str] = "",
     tags: Form[str] = "",
-    folder_id: Form[int | None] = None,
+    folder_id: Form[Id | None] = None,
 ) -> Status:
     """Upload one image or video (multipart/form-data; tags comma separated). 201 when
     stored, 200 when the
@@ -152,14 +152,14 @@ def upload_media(
 
 
 @router.get("/workspaces/{workspace}/media/{asset_id}", response=MediaOut)
-def get_media(request: HttpRequest, workspace: str, asset_id: int) -> dict[str, Any]:
+def get_media(request: HttpRequest, workspace: str, asset_id: Id) -> dict[str, Any]:
     asset = access_media_asset(request.membership, asset_id)  # type: ignore[attr-defined]
     return _out(request, asset)
 
 
 @router.patch("/workspaces/{workspace}/media/{asset_id}", response=MediaOut)
 def update_media(
-    request: HttpRequest, workspace: str, asset_id: int, body: MediaPatch
+    request: HttpRequest, workspace: str, asset_id: Id, body: MediaPatch
 ) -> dict[str, Any]:
     membership = request.membership  # type: ignore[attr-defined]
     asset = access_media_asset(membership, asset_id)
@@ -177,14 +177,14 @@ def update_media(
 
 
 @router.delete("/workspaces/{workspace}/media/{asset_id}", response={204: None})
-def delete_media(request: HttpRequest, workspace: str, asset_id: int) -> Status:
+def delete_media(request: HttpRequest, workspace: str, asset_id: Id) -> Status:
     membership = request.membership  # type: ignore[attr-defined]
     actions.do_delete_media(membership, access_media_asset(membership, asset_id))
     return Status(204, None)
 
 
 @router.get("/workspaces/{workspace}/media/{asset_id}/file", url_name="media_file_content")
-def media_file_content(request: HttpRequest, workspace: str, asset_id: int) -> HttpResponseBase:
+def media_file_content(request: HttpRequest, workspace: str, asset_id: Id) -> HttpResponseBase:
     """The stored file itself (images without their metadata)."""
     asset = access_media_asset(request.membership, asset_id)  # type: ignore[attr-defined]
     return stored_file_response(
@@ -195,9 +195,7 @@ def media_file_content(request: HttpRequest, workspace: str, asset_id: int) -> H
 @router.get(
     "/workspaces/{workspace}/media/{asset_id}/thumbnail", url_name="media_thumbnail_content"
 )
-def media_thumbnail_content(
-    request: HttpRequest, workspace: str, asset_id: int
-) -> HttpResponseBase:
+def media_thumbnail_content(request: HttpRequest, workspace: str, asset_id: Id) -> HttpResponseBase:
     """A WebP preview, 400 pixels on the long side; 404 for videos."""
     asset = access_media_asset(request.membership, asset_id)  # type: ignore[attr-defined]
     return stored_file_response(request, asset.thumbnail.name, "image/webp", "thumbnail.webp")

@@ -23,6 +23,7 @@ from townsquare.media.access import (
     access_media_tags,
 )
 from townsquare.media.forms import EditForm, FolderForm, UploadForm
+from townsquare.media.in_use import posts_using
 from townsquare.media.models import MediaAsset
 from townsquare.media.serving import stored_file_response
 from townsquare.workspaces.models import Membership
@@ -159,10 +160,19 @@ def edit(request: HttpRequest, membership: Membership, asset_id: MediaAsset) -> 
 def delete(request: HttpRequest, membership: Membership, asset_id: MediaAsset) -> HttpResponse:
     asset = asset_id
     if request.method == "POST":
-        actions.do_delete_media(membership, asset)
+        try:
+            actions.do_delete_media(membership, asset)
+        except ActionError as error:
+            # "In use" is explained by the list of posts the page shows; other refusals
+            # are shown as they are.
+            used_in = posts_using(asset)
+            context = _context(membership, asset=asset, used_in=used_in)
+            context["error"] = None if used_in else error.message
+            return render(request, "media/delete.html", context, status=error.status)
         messages.success(request, _("%(name)s deleted.") % {"name": asset})
         return redirect("media_library", workspace=membership.workspace.slug)
-    return render(request, "media/delete.html", _context(membership, asset=asset))
+    context = _context(membership, asset=asset, used_in=posts_using(asset))
+    return render(request, "media/delete.html", context)
 
 
 @workspace_view(methods=("GET",), lookups={"asset_id": access_media_asset})

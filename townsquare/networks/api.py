@@ -13,6 +13,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 from pydantic import Field
 
+from townsquare.lib.bounds import Id
 from townsquare.networks.access import access_account, access_accounts
 from townsquare.networks.account_health import connect_url, connection_facts
 from townsquare.networks.catalog import HIDDEN_NETWORKS, NETWORK_NAMES
@@ -75,5 +76,5 @@ def list_accounts(request: HttpRequest, workspace: str) -> list[AccountOut]:
 
 
 @router.get("/workspaces/{workspace}/accounts/{account_id}", response=AccountOut)
-def get_account(request: HttpRequest, workspace: str, account_id: int) -> AccountOut:
+def get_account(request: HttpRequest, workspace: str, account_id: Id) -> AccountOut:
     return _out(access_account(request.membership, account_id))

@@ -26,6 +26,7 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from townsquare.content.access import access_post
+from townsquare.lib.bounds import Id, Limit500
 from townsquare.lib.errors import ActionError
 from townsquare.publishing import actions
 from townsquare.publishing.access import access_publication, access_publications
@@ -56,7 +57,7 @@ class SettleIn(Schema):
     url: str = Field("", max_length=2000, description="Its address on the network, if known")
 
 
-class AccountOut(Schema):
+class PublicationAccountOut(Schema):
     id: int
     network: str
     handle: str
@@ -76,7 +77,7 @@ class AttemptOut(Schema):
 class PublicationOut(Schema):
     id: int
     post_id: int
-    account: AccountOut
+    account: PublicationAccountOut
     status: str
     due_at: datetime | None = Field(description="UTC")
     local_due: str = Field(description="The wall-clock time in time_zone, as it was chosen")
@@ -111,7 +112,7 @@ def _out(pub: Publication) -> PublicationOut:
     return PublicationOut(
         id=pub.pk,
         post_id=pub.post_id,
-        account=AccountOut(
+        account=PublicationAccountOut(
             id=pub.account.pk, network=pub.account.network, handle=pub.account.handle
         ),
         status=pub.status,
@@ -197,7 +198,7 @@ def dst_notes(wall: datetime, zone: str) -> list[str]:
 
 @router.post("/workspaces/{workspace}/posts/{post_id}/schedule", response=ScheduleOut)
 def schedule_post(
-    request: HttpRequest, workspace: str, post_id: int, body: ScheduleIn | None = None
+    request: HttpRequest, workspace: str, post_id: Id, body: ScheduleIn | None = None
 ) -> ScheduleOut:
     """Schedule every variant of the post for `at` (wall time in `time_zone`), or publish
     it now when `at` is left out (or there is no body). Scheduling again moves the time."""
@@ -230,7 +231,7 @@ def _with_accounts(pubs: list[Publication]) -> QuerySet[Publication]:
 
 
 @router.post("/workspaces/{workspace}/posts/{post_id}/cancel", response=CancelOut)
-def cancel_post(request: HttpRequest, workspace: str, post_id: int) -> CancelOut:
+def cancel_post(request: HttpRequest, workspace: str, post_id: Id) -> CancelOut:
     """Cancel the post's scheduled (and failed) publications; those already out stay."""
     membership = request.membership
     post = access_post(membership, post_id)
@@ -242,8 +243,8 @@ def list_publications(
     request: HttpRequest,
     workspace: str,
     status: str | None = None,
-    post_id: int | None = None,
-    limit: int = 100,
+    post_id: Id | None = None,
+    limit: Limit500 = 100,
 ) -> list[PublicationOut]:
     """By due time, unscheduled last. `status`: one of draft, scheduled, publishing,
     published, failed, unknown, cancelled."""
@@ -260,12 +261,12 @@ def list_publications(
     if post_id is not None:
         rows = rows.filter(post_id=post_id)
     rows = rows.order_by(F("due_at").asc(nulls_last=True), "id")
-    return [_out(p) for p in rows[: max(1, min(limit, 500))]]
+    return [_out(p) for p in rows[:limit]]
 
 
 @router.get("/workspaces/{workspace}/publications/{publication_id}", response=PublicationDetailOut)
 def get_publication(
-    request: HttpRequest, workspace: str, publication_id: int
+    request: HttpRequest, workspace: str, publication_id: Id
 ) -> PublicationDetailOut:
     pub = access_publication(request.membership, publication_id)
     return PublicationDetailOut(
@@ -278,7 +279,7 @@ def get_publication(
     "/workspaces/{workspace}/publications/{publication_id}/settle", response=PublicationOut
 )
 def settle_publication(
-    request: HttpRequest, workspace: str, publication_id: int, body: SettleIn
+    request: HttpRequest, workspace: str, publication_id: Id, body: SettleIn
 ) -> PublicationOut:
     """For a publication of unknown outcome: someone looked on the network. `published`
     true records it as out (with its address if given); false sends it again."""

@@ -141,12 +141,12 @@ def test_alt_text_tags_and_folder_are_edited_on_the_item_page(
     assert 'alt="Ein Wanderweg im Herbstlaub"' in page
 
 
-def test_delete_asks_first_and_warns_when_the_file_is_in_use(alice_client, membership, workspace_a):
+def test_delete_asks_first(alice_client, membership, workspace_a):
+    # A file that posts use is refused with their names: tests/test_media_in_use.py.
     asset = uploaded(membership)
-    actions.do_record_usage(membership, asset)
     confirm = alice_client.get(url("media_delete", workspace_a, asset.pk))
     assert confirm.status_code == 200
-    assert "This file is used in one post." in confirm.content.decode()
+    assert "This cannot be undone." in confirm.content.decode()
     assert MediaAsset.objects.exists()
     response = alice_client.post(url("media_delete", workspace_a, asset.pk))
     assert response.status_code == 302 and not MediaAsset.objects.exists()

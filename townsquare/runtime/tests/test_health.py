@@ -1,5 +1,6 @@
 """GET /api/v1/health: one stable JSON shape; 200 only when database, task backend and
-scheduler heartbeat are all ok."""
+scheduler heartbeat are all ok. These tests ask as an operator, who sees the details
+(what a stranger sees: townsquare/api/tests/test_health_access.py)."""
 
 from __future__ import annotations
 
@@ -18,14 +19,22 @@ DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 CELERY_TASKS = {"default": {"BACKEND": "townsquare.runtime.celery_backend.CeleryBackend"}}
 
 
+@pytest.fixture
+def client(client, django_user_model):
+    operator = django_user_model.objects.create_user("ops@example.com", None, is_staff=True)
+    client.force_login(operator)
+    return client
+
+
 def assert_shape(body: dict) -> None:
-    assert set(body) == {"ok", "database", "tasks", "scheduler"}
-    assert isinstance(body["ok"], bool)
+    assert set(body) == {"status", "database", "tasks", "scheduler"}
+    assert body["status"] in ("ok", "unavailable")
     for part in ("database", "tasks", "scheduler"):
         assert set(body[part]) == {"ok", "detail"}, part
         assert isinstance(body[part]["ok"], bool)
         assert isinstance(body[part]["detail"], str)
-    assert body["ok"] == all(body[part]["ok"] for part in ("database", "tasks", "scheduler"))
+    ok = all(body[part]["ok"] for part in ("database", "tasks", "scheduler"))
+    assert (body["status"] == "ok") == ok
 
 
 @pytest.fixture
@@ -50,7 +59,7 @@ def test_health_is_200_and_all_ok_with_a_fresh_scheduler_heartbeat(client, db_ta
     assert response.status_code == 200
     body = response.json()
     assert_shape(body)
-    assert body["ok"] is True
+    assert body["status"] == "ok"
     assert body["database"]["detail"] in ("sqlite", "postgresql")
     assert body["tasks"] == {"ok": True, "detail": "db, 0 waiting"}
     assert body["scheduler"]["ok"] is True
@@ -79,7 +88,7 @@ def test_health_is_503_when_the_scheduler_heartbeat_is_stale(client, db_tasks):
     assert response.status_code == 503
     body = response.json()
     assert_shape(body)
-    assert body["ok"] is False
+    assert body["status"] == "unavailable"
     assert body["database"]["ok"] is True
     assert body["tasks"]["ok"] is True
     assert body["scheduler"]["ok"] is False
