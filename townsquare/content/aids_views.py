@@ -143,10 +143,16 @@ def aid_list(request: HttpRequest, membership: Membership, kind: str) -> HttpRes
     )
 
 
-@workspace_view(MANAGE_AIDS)
+# The aid is looked up before the method is checked (workspace_view cannot look up an aid
+# without its kind), so another workspace's id is a 404 for every method.
+EVERY_METHOD = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+@workspace_view(MANAGE_AIDS, methods=EVERY_METHOD)
 def aid_edit(request: HttpRequest, membership: Membership, kind: str, aid_id: str) -> HttpResponse:
-    # Looked up before anything else, so another workspace's id is a 404 for every method.
     aid = access_writing_aid(membership, _known(kind), aid_id)
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
     form_class = AID_FORMS[kind]
     form = form_class(request.POST or None, initial=form_class.initial_for(aid))
     if request.method == "POST" and form.is_valid():
@@ -160,13 +166,11 @@ def aid_edit(request: HttpRequest, membership: Membership, kind: str, aid_id: st
     return render(request, "aids/edit.html", _context(membership, kind, aid=aid, form=form))
 
 
-@workspace_view(MANAGE_AIDS)
+@workspace_view(MANAGE_AIDS, methods=EVERY_METHOD)
 def aid_delete(
     request: HttpRequest, membership: Membership, kind: str, aid_id: str
 ) -> HttpResponse:
     aid = access_writing_aid(membership, _known(kind), aid_id)
-    # The method is checked after the lookup (workspace_view cannot look up an aid without
-    # its kind), so a stranger's id answers 404 for GET as well.
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     name = str(aid)

@@ -84,24 +84,34 @@ def ui_routes() -> Iterator[UiRoute]:
     yield from walk(get_resolver().url_patterns, "")
 
 
+# Every method is sent to every route, not only those a route says it takes.
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
 @dataclass(frozen=True)
-class ApiRoute:
-    method: str
+class ApiPath:
     path: str
     params: tuple[str, ...]
-    body_schema: dict[str, Any] | None
+    # The methods the path takes, each with the schema of its JSON body (None: no body).
+    methods: dict[str, dict[str, Any] | None]
+    # The methods the path takes, each with the statuses it documents.
+    documented: dict[str, set[int]]
+
+    def fill(self, values: dict[str, Any]) -> str:
+        path = self.path
+        for name in self.params:
+            path = path.replace("{" + name + "}", str(values[name]))
+        return path
 
 
-def api_routes(schema: dict[str, Any]) -> Iterator[ApiRoute]:
+def api_paths(schema: dict[str, Any]) -> Iterator[ApiPath]:
     for path, operations in schema["paths"].items():
+        methods, documented = {}, {}
         for method, operation in operations.items():
             body = operation.get("requestBody", {}).get("content", {}).get("application/json")
-            yield ApiRoute(
-                method.upper(),
-                path,
-                tuple(re.findall(r"{(\w+)}", path)),
-                body.get("schema") if body else None,
-            )
+            methods[method.upper()] = body.get("schema") if body else None
+            documented[method.upper()] = {int(status) for status in operation["responses"]}
+        yield ApiPath(path, tuple(re.findall(r"{(\w+)}", path)), methods, documented)
 
 
 def value_for(name: str, world: ProbeWorld) -> Any:
