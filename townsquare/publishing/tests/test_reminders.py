@@ -350,3 +350,15 @@ def test_a_post_to_be_posted_by_hand_is_not_flagged_as_failing_for_want_of_a_log
     do_schedule_post(membership, post, in_two_hours)
     assert at_risk(Publication.objects.all()) == []
     assert notify_accounts_at_risk() == 0
+
+
+def test_a_post_waiting_to_be_posted_by_hand_is_published_cancelled_or_scheduled_again():
+    from townsquare.publishing.schedule import EDITABLE, Status, can_move
+
+    assert can_move(Status.SCHEDULED, Status.BY_HAND)
+    assert {s for s in Status if can_move(Status.BY_HAND, s)} == {
+        Status.PUBLISHED,
+        Status.CANCELLED,
+        Status.SCHEDULED,
+    }
+    assert Status.BY_HAND in EDITABLE and not can_move(Status.BY_HAND, Status.PUBLISHING)
