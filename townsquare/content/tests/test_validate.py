@@ -280,12 +280,13 @@ def test_control_characters_are_reported_with_their_code_point() -> None:
 
 
 def test_a_megabyte_of_text_is_refused_quickly() -> None:
-    started = time.perf_counter()
+    # The CPU time of this process, not the clock: other work on the machine must not count.
+    started = time.process_time()
     for network in NETWORK_KEYS:
         found = codes(VariantInput(text="ä" * 1_000_000), network)
         assert found[0] == "text_too_large"
         assert not {"text_too_long", "text_too_many_bytes"} & set(found)
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
 
 
 @pytest.mark.parametrize(
