@@ -4,7 +4,9 @@ A publish task holds the row through its lease token: it re-extends the lease wh
 starts (a task that waited in a queue must not run on a stale lease), re-reads and
 re-checks everything at send time (an edited, cancelled or deleted post never goes out in
 an old version), records `sending_started_at` just before each network call, and fences
-every write with the token: a worker whose lease was taken over changes nothing.
+every write with the token: a worker whose lease was taken over changes nothing. No error
+leaves the row to its lease: whatever a run raises ends in `failed`, a retry within the
+attempt budget, or (when a part may have left) `unknown`.
 """
 
 from __future__ import annotations
