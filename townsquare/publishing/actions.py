@@ -12,12 +12,10 @@ from django.utils.translation import gettext as _
 
 from townsquare.audit.record import record
 from townsquare.content.models import Post, Variant
-from townsquare.content.service import account_rules, workspace_overrides
-from townsquare.content.validate import validate_variant, variant_input_from
+from townsquare.content.service import validate_saved_variant
 from townsquare.lib.errors import ActionError
 from townsquare.publishing.models import Publication
 from townsquare.publishing.schedule import EDITABLE, Status, local_to_utc, utc_to_local
-from townsquare.publishing.sending import variant_as_sent
 from townsquare.runtime.wakeup import request_wake
 from townsquare.workspaces.access import require
 from townsquare.workspaces.models import Membership
@@ -35,15 +33,10 @@ def _check_ready(post: Post) -> list[Variant]:
     variants = list(post.variants.select_related("account").filter(account__removed_at=None))
     if not variants:
         raise ActionError(_("Choose at least one account first."), code="accounts_required")
-    overrides = workspace_overrides(post.workspace)
     german = (translation.get_language() or "").startswith("de")
     broken = []
     for variant in variants:
-        rules, _notes = account_rules(variant.account, overrides)
-        as_sent = variant_as_sent(variant, post, variant.account)
-        errors = [
-            p for p in validate_variant(variant_input_from(as_sent), rules) if p.severity == "error"
-        ]
+        errors = [p for p in validate_saved_variant(variant) if p.severity == "error"]
         if errors:
             first = errors[0].message_de if german else errors[0].message_en
             broken.append(f"{variant.account.get_network_display()} ({first})")
