@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field, field_validator
 
+from townsquare.api.errors import ApiError
 from townsquare.lib.bounds import Id, Limit1000
 from townsquare.lib.errors import ActionError
 from townsquare.workspaces import actions
@@ -185,8 +186,13 @@ def remove_member(request: HttpRequest, workspace: str, member_id: Id) -> Status
     return Status(204, None)
 
 
-@router.post("/workspaces/{workspace}/invitations", response={201: InvitationOut})
+@router.post(
+    "/workspaces/{workspace}/invitations",
+    response={201: InvitationOut, 429: ApiError},
+)
 def invite(request: HttpRequest, workspace: str, body: InvitationIn) -> Status:
+    """Invite one e-mail address. At most 20 invitations an hour per workspace and per
+    inviter (429, `too_many_invitations`); `email_status` says whether the e-mail went out."""
     invitation, _token = actions.do_invite(request.membership, email=body.email, role=body.role)
     # The e-mail went out when the invitation was committed: its outcome is on the row now.
     invitation.refresh_from_db()

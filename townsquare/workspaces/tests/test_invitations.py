@@ -284,3 +284,10 @@ def test_sending_again_counts_towards_the_limit(membership, django_capture_on_co
     with pytest.raises(ActionError) as refused:
         actions.do_resend_invitation(membership, invitation)
     assert refused.value.status == 429
+
+
+def test_the_api_description_documents_the_429(alice_client):
+    schema = alice_client.get("/api/v1/openapi.json").json()
+    answers = schema["paths"]["/api/v1/workspaces/{workspace}/invitations"]["post"]["responses"]
+    assert "429" in answers
+    assert "email_status" in schema["components"]["schemas"]["InvitationOut"]["properties"]
