@@ -59,8 +59,8 @@ def _scope(request: HttpRequest, user: Any, token: Any = None) -> Any:
         if token is not None and not token_may_use(request.method or "", _api_route(request)):
             raise ActionError(SESSION_REQUIRED, code="session_required", status=403)
         return user
-    if token is not None and not token.workspaces.filter(slug=slug).exists():
-        raise Http404
+    if "\x00" in slug or (token is not None and not token.workspaces.filter(slug=slug).exists()):
+        raise Http404  # no slug holds a NUL, and PostgreSQL could not even compare one
     membership = access_membership_of(user, slug)
     look_up_path_objects(membership, match.kwargs)
     request.membership = membership  # type: ignore[attr-defined]

@@ -46,6 +46,18 @@ class BodyNotAnObject(ValueError):
     """The body is JSON, but not a JSON object."""
 
 
+class NulCharacters(ValueError):
+    """Texts holding the NUL character, by where they are."""
+
+    def __init__(self, locations: list[list[Any]]) -> None:
+        super().__init__(locations)
+        self.locations = locations
+
+    def details(self) -> list[dict[str, Any]]:
+        message = "Text may not contain the NUL character (\\u0000)."
+        return [{"loc": loc, "message": message} for loc in self.locations[:20]]
+
+
 class ErrorDetail(Schema):
     code: str = Field(description="A stable, machine-readable reason")
     message: str = Field(description="What went wrong, in words a person can act on")
@@ -131,6 +143,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
             return unsupported(request, cause)
         if isinstance(cause, RequestDataTooBig):
             return too_large(request, cause)
+        if isinstance(cause, NulCharacters):
+            return nul_characters(request, cause)
         if isinstance(cause, BodyNotAnObject):
             details = [{"loc": ["body"], "message": f"Expected a JSON object, not {cause}."}]
             return reply(request, 422, "validation_error", "The request is not valid.", details)
@@ -144,6 +158,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
                 "Send the CSRF token (X-CSRFToken header) with a session, or use an API token.",
             )
         return reply(request, exc.status_code, "http_error", str(exc))
+
+    @api.exception_handler(NulCharacters)
+    def nul_characters(request: HttpRequest, exc: NulCharacters) -> HttpResponse:
+        return reply(request, 422, "validation_error", "The request is not valid.", exc.details())
 
     @api.exception_handler(RequestDataTooBig)
     def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:

@@ -185,3 +185,24 @@ def test_a_body_that_is_not_a_json_object_is_a_422_and_changes_nothing(api, base
     response = api.generic("PATCH", base, body, content_type="application/json")
 
     assert error_of(response, 422)["details"][0]["loc"] == ["body"]
+
+
+def test_a_nul_character_in_a_body_is_a_422_naming_the_field(api, base):
+    from townsquare.media.models import MediaFolder
+
+    response = api.post(
+        f"{base}/media/folders", {"name": "Fotos\x00"}, content_type="application/json"
+    )
+
+    error = error_of(response, 422)
+    assert error["details"][0]["loc"] == ["body", "name"]
+    assert not MediaFolder.objects.exists()
+
+
+def test_a_nul_character_in_a_query_is_a_422(api, base):
+    error = error_of(api.get(f"{base}/media?tag=kaffee%00"), 422)
+    assert error["details"][0]["loc"] == ["query", "tag"]
+
+
+def test_a_nul_character_in_a_workspace_address_is_a_404(api):
+    error_of(api.get("/api/v1/workspaces/alpha%00kaffee/posts"), 404)
