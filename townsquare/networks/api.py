@@ -43,6 +43,11 @@ class AccountOut(Schema):
     handle: str
     display_name: str
     language: str
+    publishing: str = Field(
+        description="automatic: Townsquare posts it at the scheduled time; reminder: "
+        "Townsquare has no connector for the network, so when a post is due a person is "
+        "reminded to post it by hand and marks it as posted"
+    )
     connection: ConnectionOut
 
 
@@ -57,6 +62,7 @@ def _out(account: SocialAccount) -> AccountOut:
         handle=account.handle,
         display_name=account.display_name,
         language=account.language,
+        publishing="automatic" if account.publishes_automatically else "reminder",
         connection=ConnectionOut(
             state=health.level,
             code=health.code,

@@ -66,3 +66,25 @@ def test_one_account_and_a_stranger_s_account(alice_client, workspace_a, workspa
     assert missing.json()["error"]["code"]
     bad = alice_client.get(f"/api/v1/workspaces/{workspace_a.slug}/accounts/abc")
     assert bad.status_code in (400, 404, 422) and "error" in bad.json()
+
+
+def test_the_list_says_which_accounts_publish_automatically_and_which_by_reminder(
+    alice_client, workspace_a, accounts
+):
+    response = alice_client.get(f"/api/v1/workspaces/{workspace_a.slug}/accounts")
+    modes = {row["handle"]: row["publishing"] for row in response.json()}
+    assert modes == {
+        "@alpha": "reminder",  # X: Townsquare has no connector for it
+        "@alpha@social.example": "automatic",
+        "#alpha:matrix.example": "automatic",
+    }
+
+
+def test_a_removed_account_is_no_longer_listed(alice_client, workspace_a, accounts, membership):
+    from townsquare.networks.actions import do_remove_account
+
+    do_remove_account(membership, accounts[0])
+    response = alice_client.get(f"/api/v1/workspaces/{workspace_a.slug}/accounts")
+    assert "@alpha" not in {row["handle"] for row in response.json()}
+    gone = alice_client.get(f"/api/v1/workspaces/{workspace_a.slug}/accounts/{accounts[0].pk}")
+    assert gone.status_code == 404
