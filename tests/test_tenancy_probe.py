@@ -133,7 +133,7 @@ def probe_foreign_api_paths(client, world, headers):
     before = snapshot.take()
     for path, url in targets:
         for method in METHODS:
-            body = json.dumps(example_body(path.methods.get(method), components))
+            body = json.dumps(example_body(path.methods.get(method), components, world))
             response = client.generic(method, url, body, "application/json", **headers)
             expected = (
                 {(404, "not_found")} if method in path.methods else {(405, "method_not_allowed")}
@@ -153,7 +153,7 @@ def probe_global_api_paths(client, world, headers):
     schema, components = api_schema()
     for path in [p for p in api_paths(schema) if not p.params]:
         for method in METHODS:
-            body = json.dumps(example_body(path.methods.get(method), components))
+            body = json.dumps(example_body(path.methods.get(method), components, world))
             before = snapshot.take()
             response = client.generic(method, path.path, body, "application/json", **headers)
             where = f"{method} {path.path}"

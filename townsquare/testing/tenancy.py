@@ -126,16 +126,30 @@ def value_for(name: str, world: ProbeWorld) -> Any:
     return world.cache[name]
 
 
-def example_body(schema: dict[str, Any] | None, components: dict[str, Any]) -> dict[str, Any]:
-    """A body that passes validation often enough; the probe must answer 404 regardless."""
+def example_body(
+    schema: dict[str, Any] | None, components: dict[str, Any], world: ProbeWorld | None = None
+) -> dict[str, Any]:
+    """A body that passes validation often enough; the probe must answer 404 regardless.
+
+    With a world, fields that name workspaces name the foreign one, so that a route that
+    wrongly accepted the request would also change something the probe can see."""
     if not schema:
         return {}
     if "$ref" in schema:
         schema = components[schema["$ref"].rsplit("/", 1)[-1]]
+    aimed: dict[str, Any] = {}
+    if world is not None:
+        aimed = {
+            "workspaces": [world.foreign.slug],
+            "organisation": world.foreign.organisation.slug,
+        }
     body: dict[str, Any] = {}
     for key, prop in schema.get("properties", {}).items():
         kind = prop.get("type")
-        body[key] = {"string": "probe", "integer": 1, "boolean": True, "array": []}.get(
-            kind, "probe"
-        )
+        body[key] = aimed.get(key) or {
+            "string": "probe",
+            "integer": 1,
+            "boolean": True,
+            "array": [],
+        }.get(kind, "probe")
     return body
