@@ -3,7 +3,7 @@
 import runpy
 import sys
 
-BENCHMARKS = ["bench.adapt", "bench.publish"]
+BENCHMARKS = ["bench.adapt", "bench.publish", "bench.uploads"]
 
 for module in BENCHMARKS:
     print(f"== {module} ==", flush=True)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from townsquare.audit.record import record, snapshot
 from townsquare.lib.errors import ActionError
 from townsquare.media.convert import convert_image
+from townsquare.media.decoding import clean_still, open_still, thumbnail
 from townsquare.media.facts import MediaRejected
 from townsquare.media.in_use import refuse_if_in_use
 from townsquare.media.limits import MediaLimits
@@ -32,9 +33,7 @@ from townsquare.media.processing import (
     EXTENSIONS,
     ProcessedUpload,
     UploadLimits,
-    open_image,
     process_upload,
-    thumbnail,
 )
 from townsquare.media.video import blank_metadata
 from townsquare.workspaces.access import require
@@ -268,14 +267,17 @@ def do_convert_media(
         raise rejection(error) from None
     if not converted.steps:
         return asset, ()
-    image, _sniffed = open_image(converted.data)
     facts = converted.facts
+    try:
+        copy = open_still(converted.data, facts.mime_type)
+    except MediaRejected as error:
+        raise rejection(error) from None
     processed = ProcessedUpload(
         facts=facts,
         extension=EXTENSIONS[facts.mime_type],
         sha256=hashlib.sha256(converted.data).hexdigest(),
         content=converted.data,
-        thumbnail=thumbnail(image),
+        thumbnail=thumbnail(clean_still(copy.image)),
     )
     stem = os.path.splitext(asset.original_name or f"media-{asset.pk}")[0]
     suffix = f" ({limits.network})" if limits.network else ""

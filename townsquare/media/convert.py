@@ -12,17 +12,19 @@ from dataclasses import dataclass
 
 from PIL import Image
 
-from townsquare.media.facts import Kind, MediaFacts, MediaRejected, Size, labels_of, problem
-from townsquare.media.limits import MediaLimits
-from townsquare.media.processing import (
-    IMAGE_TYPES,
-    MAX_IMAGE_PIXELS,
-    clean_still,
-    encode,
-    encode_animation,
-    has_alpha,
-    open_image,
+from townsquare.media.containers import ContainerError, strip_animation
+from townsquare.media.decoding import clean_still, damaged, encode, has_alpha, inspect, open_still
+from townsquare.media.facts import (
+    FORMAT_LABELS,
+    Kind,
+    MediaFacts,
+    MediaRejected,
+    Size,
+    labels_of,
+    problem,
 )
+from townsquare.media.limits import MediaLimits
+from townsquare.media.processing import IMAGE_TYPES, MAX_IMAGE_PIXELS, image_type
 
 QUALITY_STEPS = (90, 85, 80, 75, 70, 65, 60)
 SCALE_STEP = 0.85
@@ -64,9 +66,10 @@ def choose_format(source: str, alpha: bool, allowed: frozenset[str]) -> str:
 
 
 def _flatten(image: Image.Image) -> Image.Image:
-    rgba = image.convert("RGBA")
-    background = Image.new("RGB", rgba.size, FLATTEN_ON)
-    background.paste(rgba, mask=rgba.getchannel("A"))
+    if image.mode != "RGBA":
+        image = image.convert("RGBA")
+    background = Image.new("RGB", image.size, FLATTEN_ON)
+    background.paste(image, mask=image.getchannel("A"))
     return background
 
 
@@ -84,34 +87,44 @@ def convert_image(
     """The image re-encoded to fit target's format, long-edge and byte limits.
 
     The result never carries metadata. Raises MediaRejected when the source cannot be read
-    or cannot be made small enough without becoming useless.
+    or cannot be made small enough without becoming useless. Within the upload budget: a
+    JPEG is read no larger than the target needs, only an animation's first frame is
+    decoded, and the picture is scaled down before anything else is done to it.
     """
-    image, sniffed = open_image(data, max_pixels)
-    animated = getattr(image, "n_frames", 1) > 1
-    steps: list[str] = []
-    still = clean_still(image.copy() if animated else image)
-    alpha = has_alpha(still)
-    fmt = choose_format(sniffed.mime_type, alpha, target.allowed_mime_types)
-    keeps_animation = fmt == sniffed.mime_type and (
-        target.max_long_edge is None or max(still.size) <= target.max_long_edge
+    source = image_type(data)
+    header = inspect(data, source)
+    animated = header.frames > 1
+    opened = open_still(
+        data, source, max_pixels=max_pixels, fit=target.max_long_edge, header=header
     )
-    if animated and keeps_animation:
-        # Keep the animation when it fits: every frame re-encoded (drops metadata), no other
-        # change. Shrinking animations frame by frame is left to the person's own tools.
-        out = encode_animation(image, fmt)
+    still = clean_still(opened.image)
+    alpha = has_alpha(still)
+    fmt = choose_format(source, alpha, target.allowed_mime_types)
+    long_edge = max(header.width, header.height)
+    too_long = target.max_long_edge is not None and long_edge > target.max_long_edge
+    if animated and fmt == source and not too_long:
+        # Keep the animation when it fits: its frames as they are, its metadata left out.
+        # Shrinking animations frame by frame is left to the person's own tools.
+        try:
+            out = strip_animation(data, source)
+        except ContainerError as error:
+            raise damaged(FORMAT_LABELS[source]) from error
         if target.max_bytes is None or len(out) <= target.max_bytes:
             return ConvertedImage(out, _facts(still, fmt, out, alpha, animated=True), ())
+    steps: list[str] = []
     if animated:
         steps.append("animation -> first frame")
-    if fmt != sniffed.mime_type:
-        steps.append(f"format {sniffed.mime_type} -> {fmt}")
-    if alpha and fmt == "image/jpeg":
+    if fmt != source:
+        steps.append(f"format {source} -> {fmt}")
+    flatten = alpha and fmt == "image/jpeg"
+    if flatten:
+        steps.append("transparency -> white background")
+    if too_long and target.max_long_edge is not None:
+        steps.append(f"long edge {long_edge} -> {target.max_long_edge}")
+        still = _scaled(still, target.max_long_edge)
+    if flatten:  # after scaling: three copies of a small picture, not of a large one
         still = _flatten(still)
         alpha = False
-        steps.append("transparency -> white background")
-    if target.max_long_edge is not None and max(still.size) > target.max_long_edge:
-        steps.append(f"long edge {max(still.size)} -> {target.max_long_edge}")
-        still = _scaled(still, target.max_long_edge)
 
     out, quality, scaled = _fit(still, fmt, target.max_bytes)
     if quality is not None:

@@ -1,24 +1,21 @@
 """Upload processing: what a file really is, whether we take it, and a clean copy of it.
 
 Pure: no Django. Files are judged by their content, never by their name: the first bytes
-say which format it claims to be, and Pillow (restricted to exactly that format, so no
-other decoder ever sees the bytes) or our container parser must agree. Images are decoded
-and re-encoded, which drops EXIF (GPS position, camera serial), XMP, comments and text
-chunks while keeping the orientation applied. Videos are stored as uploaded, minus the
-MP4/MOV metadata boxes, and only described, never converted.
+say which format it claims to be, and its structure (containers.py), Pillow (decoding.py)
+or our container parser for videos must agree. Every accepted file costs at most the
+budget in budget.py; anything larger is refused before it is decoded. Videos are stored as
+uploaded, minus the MP4/MOV metadata boxes, and only described, never converted.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import struct
-import warnings
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from PIL import Image, ImageCms, ImageOps, ImageSequence, UnidentifiedImageError
-
+from townsquare.media.budget import MAX_IMAGE_BYTES, MAX_SOURCE_PIXELS, MAX_VIDEO_BYTES
+from townsquare.media.decoding import damaged, process_image
 from townsquare.media.facts import (
     FORMAT_LABELS,
     Kind,
@@ -30,16 +27,9 @@ from townsquare.media.facts import (
 )
 from townsquare.media.video import VideoUnreadable, probe_video
 
-MB = 1024 * 1024
-MAX_IMAGE_BYTES = 30 * MB
-MAX_VIDEO_BYTES = 200 * MB
-# 50 megapixels: more than any network accepts and than a 48 MP phone photo, far below
-# what would exhaust memory when decoded (an RGBA image of this size takes 200 MB).
-MAX_IMAGE_PIXELS = 50_000_000
-# Animations multiply the pixels by their frames: a GIF of 2,000 full-HD frames is a bomb too.
-MAX_ANIMATION_PIXELS = 400_000_000
-THUMBNAIL_LONG_EDGE = 400
-JPEG_QUALITY = 90
+# The most pixels a file may have, whatever its kind; each kind's own limit, from what its
+# pixels cost to decode, is lower (budget.py).
+MAX_IMAGE_PIXELS = MAX_SOURCE_PIXELS
 
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif"})
 VIDEO_TYPES = frozenset({"video/mp4", "video/quicktime", "video/webm"})
@@ -53,9 +43,6 @@ EXTENSIONS = {
     "video/quicktime": "mov",
     "video/webm": "webm",
 }
-PIL_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/gif": "GIF"}
-# The only image.info keys we carry over: what an animation or palette needs to look right.
-KEEP_INFO = frozenset({"transparency", "duration", "loop", "background"})
 
 HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
 AVIF_BRANDS = {b"avif", b"avis"}
@@ -86,8 +73,10 @@ class ProcessedUpload:
     extension: str
     sha256: str  # of the bytes as uploaded, so the same file uploaded twice is recognised
     content: bytes | None  # the clean image; None for videos (stored as uploaded)
-    thumbnail: bytes | None  # WebP, THUMBNAIL_LONG_EDGE on the long side; None for videos
+    thumbnail: bytes | None  # WebP, 400 pixels on the long side; None for videos
     metadata_ranges: tuple[tuple[int, int], ...] = ()  # video boxes to blank when storing
+    # A photo larger than its budget, stored at half or a quarter of this (width, height).
+    reduced_from: tuple[int, int] | None = None
 
 
 def sniff(head: bytes) -> Sniffed | None:
@@ -179,6 +168,14 @@ def _refuse_type(head: bytes, sniffed: Sniffed | None) -> MediaRejected:
     )
 
 
+def image_type(data: bytes) -> str:
+    """The MIME type of an image Townsquare reads, or the refusal that explains why not."""
+    sniffed = sniff(data[:64])
+    if sniffed is None or sniffed.mime_type not in IMAGE_TYPES:
+        raise _refuse_type(data[:512], sniffed)
+    return sniffed.mime_type
+
+
 def _too_large(kind: Kind, size: int, limit: int) -> MediaRejected:
     if kind == Kind.VIDEO:
         en = "This video is {size}; videos may be at most {limit}."
@@ -187,199 +184,6 @@ def _too_large(kind: Kind, size: int, limit: int) -> MediaRejected:
         en = "This image is {size}; images may be at most {limit}."
         de = "Dieses Bild ist {size} groß; Bilder dürfen höchstens {limit} groß sein."
     return MediaRejected(problem("too_large", en, de, size=Size(size), limit=Size(limit)))
-
-
-def _damaged(kind_label: str) -> MediaRejected:
-    return MediaRejected(
-        problem(
-            "damaged",
-            "This {kind} file is damaged or incomplete (perhaps the upload was cut off). "
-            "Open it on your device to check it, then upload it again.",
-            "Diese {kind}-Datei ist beschädigt oder unvollständig (vielleicht wurde das "
-            "Hochladen unterbrochen). Öffnen Sie sie auf Ihrem Gerät und laden Sie sie "
-            "erneut hoch.",
-            kind=kind_label,
-        )
-    )
-
-
-def _too_many_pixels(limit: int, width: int = 0, height: int = 0) -> MediaRejected:
-    if not (width and height):  # Pillow refused it before we learned the size
-        return MediaRejected(
-            problem(
-                "too_many_pixels",
-                "This image has too many pixels; Townsquare takes at most {mp} megapixels. "
-                "Scale it down before uploading.",
-                "Dieses Bild hat zu viele Pixel; Townsquare nimmt höchstens {mp} Megapixel an. "
-                "Verkleinern Sie es vor dem Hochladen.",
-                mp=limit // 1_000_000,
-            )
-        )
-    return MediaRejected(
-        problem(
-            "too_many_pixels",
-            "This image has {w} × {h} pixels; Townsquare takes at most {mp} megapixels. "
-            "Scale it down before uploading.",
-            "Dieses Bild hat {w} × {h} Pixel; Townsquare nimmt höchstens {mp} Megapixel an. "
-            "Verkleinern Sie es vor dem Hochladen.",
-            w=width,
-            h=height,
-            mp=limit // 1_000_000,
-        )
-    )
-
-
-# --- images -------------------------------------------------------------------------------
-
-
-def open_image(data: bytes, max_pixels: int = MAX_IMAGE_PIXELS) -> tuple[Image.Image, Sniffed]:
-    """Decode an untrusted image fully, or refuse it with the reason."""
-    sniffed = sniff(data[:64])
-    if sniffed is None or sniffed.mime_type not in IMAGE_TYPES:
-        raise _refuse_type(data[:512], sniffed)
-    fmt = PIL_FORMATS[sniffed.mime_type]
-    label = FORMAT_LABELS[sniffed.mime_type]
-    with warnings.catch_warnings():
-        # Pillow only warns between its own limit and twice that; we refuse instead.
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            probe = Image.open(io.BytesIO(data), formats=[fmt])
-            # The header is read, nothing is decoded yet: refuse bombs before they explode.
-            width, height = probe.size
-            frames = getattr(probe, "n_frames", 1)
-            if width * height > max_pixels:
-                raise _too_many_pixels(max_pixels, width, height)
-            if width * height * frames > MAX_ANIMATION_PIXELS:
-                raise _too_many_pixels(MAX_ANIMATION_PIXELS, width, height * frames)
-            probe.verify()  # checksums and structure, without decoding
-            image = Image.open(io.BytesIO(data), formats=[fmt])
-            image.load()  # decodes; a truncated or corrupt file fails here
-            if frames > 1:
-                for frame in ImageSequence.Iterator(image):
-                    frame.load()
-                image.seek(0)
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise _too_many_pixels(max_pixels) from None
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as error:
-            raise _damaged(label) from error
-        except struct.error as error:
-            raise _damaged(label) from error
-    return image, sniffed
-
-
-def has_alpha(image: Image.Image) -> bool:
-    """Whether any pixel is (partly) transparent, not merely whether the mode could be."""
-    if image.mode == "P":
-        if "transparency" not in image.info:
-            return False
-        image = image.convert("RGBA")
-    if image.mode in ("RGBA", "LA", "PA"):
-        lowest, _highest = image.getchannel("A").getextrema()
-        return isinstance(lowest, int | float) and lowest < 255
-    return False
-
-
-def _to_srgb(image: Image.Image) -> Image.Image:
-    """Apply an embedded colour profile, so the pixels look right once it is dropped."""
-    icc = image.info.get("icc_profile")
-    if icc and image.mode in ("RGB", "RGBA", "CMYK"):
-        try:
-            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-            out_mode = "RGBA" if image.mode == "RGBA" else "RGB"
-            converted = ImageCms.profileToProfile(
-                image, source, ImageCms.createProfile("sRGB"), outputMode=out_mode
-            )
-            if converted is not None:
-                image = converted
-        except (ImageCms.PyCMSError, OSError, ValueError):
-            pass  # a broken profile: keep the pixels as they are
-    if image.mode == "CMYK":
-        image = image.convert("RGB")
-    return image
-
-
-def _scrub(image: Image.Image) -> Image.Image:
-    image.info = {k: v for k, v in image.info.items() if k in KEEP_INFO}
-    return image
-
-
-def clean_still(image: Image.Image) -> Image.Image:
-    """Orientation applied, colours in sRGB, metadata gone: the pixels and nothing else."""
-    oriented = ImageOps.exif_transpose(image) or image
-    if oriented.mode.startswith("I") or oriented.mode == "F":
-        # 16-bit greyscale: Pillow's convert() would clip it, so scale it to 8 bits.
-        oriented = oriented.convert("I").point(lambda v: v * (1 / 256)).convert("L")
-    elif oriented.mode not in ("1", "L", "LA", "P", "RGB", "RGBA", "CMYK"):
-        oriented = oriented.convert("RGBA" if has_alpha(oriented) else "RGB")
-    return _scrub(_to_srgb(oriented))
-
-
-def encode(image: Image.Image, mime_type: str, quality: int = JPEG_QUALITY) -> bytes:
-    """Encode a (clean) still image; modes are adapted to what the format can hold."""
-    out = io.BytesIO()
-    if mime_type == "image/jpeg":
-        if image.mode not in ("L", "RGB"):
-            image = image.convert("RGB")
-        image.save(out, "JPEG", quality=quality, optimize=True, progressive=True)
-    elif mime_type == "image/webp":
-        if image.mode not in ("RGB", "RGBA"):
-            image = image.convert("RGBA" if has_alpha(image) else "RGB")
-        image.save(out, "WEBP", quality=quality, method=4)
-    elif mime_type == "image/png":
-        if image.mode == "CMYK":
-            image = image.convert("RGB")
-        image.save(out, "PNG")
-    elif mime_type == "image/gif":
-        image.save(out, "GIF")
-    else:
-        raise ValueError(mime_type)
-    return out.getvalue()
-
-
-def encode_animation(image: Image.Image, mime_type: str) -> bytes:
-    frames, durations = [], []
-    for frame in ImageSequence.Iterator(image):
-        durations.append(frame.info.get("duration", 100))
-        copy = frame.copy()
-        if mime_type == "image/webp" and copy.mode not in ("RGB", "RGBA"):
-            copy = copy.convert("RGBA")
-        frames.append(_scrub(copy))
-    out = io.BytesIO()
-    loop = image.info.get("loop", 0)
-    fmt = PIL_FORMATS[mime_type]
-    frames[0].save(out, fmt, save_all=True, append_images=frames[1:], duration=durations, loop=loop)
-    return out.getvalue()
-
-
-def thumbnail(image: Image.Image) -> bytes:
-    thumb = image.copy()
-    thumb = thumb.convert("RGBA" if has_alpha(thumb) else "RGB")
-    thumb.thumbnail((THUMBNAIL_LONG_EDGE, THUMBNAIL_LONG_EDGE), Image.Resampling.LANCZOS)
-    out = io.BytesIO()
-    thumb.save(out, "WEBP", quality=80, method=4)
-    return out.getvalue()
-
-
-def process_image(data: bytes, limits: UploadLimits) -> tuple[bytes, bytes, MediaFacts]:
-    """(clean content, thumbnail, facts) of an image upload."""
-    image, sniffed = open_image(data, limits.max_image_pixels)
-    animated = getattr(image, "n_frames", 1) > 1
-    if animated:
-        content = encode_animation(image, sniffed.mime_type)
-        first = clean_still(image.copy())
-    else:
-        first = clean_still(image)
-        content = encode(first, sniffed.mime_type)
-    facts = MediaFacts(
-        kind=Kind.IMAGE,
-        mime_type=sniffed.mime_type,
-        size_bytes=len(content),
-        width=first.width,
-        height=first.height,
-        has_alpha=has_alpha(first),
-        animated=animated,
-    )
-    return content, thumbnail(first), facts
 
 
 # --- the whole upload ---------------------------------------------------------------------
@@ -414,12 +218,19 @@ def process_upload(
         data = stream.read(limit + 1)
         if len(data) > limit:  # the size we were told was wrong
             raise _too_large(sniffed.kind, len(data), limit)
-        content, thumb, facts = process_image(data, limits)
-        return ProcessedUpload(facts, EXTENSIONS[facts.mime_type], sha, content, thumb)
+        image = process_image(data, sniffed.mime_type, max_pixels=limits.max_image_pixels)
+        return ProcessedUpload(
+            image.facts,
+            EXTENSIONS[image.facts.mime_type],
+            sha,
+            image.content,
+            image.thumbnail,
+            reduced_from=image.reduced_from,
+        )
     try:
         video = probe_video(stream, sniffed.container)
     except (VideoUnreadable, struct.error) as error:
-        raise _damaged(FORMAT_LABELS[sniffed.mime_type]) from error
+        raise damaged(FORMAT_LABELS[sniffed.mime_type]) from error
     mime_type = "video/quicktime" if video.container == "mov" else sniffed.mime_type
     facts = MediaFacts(
         kind=Kind.VIDEO,

@@ -5,11 +5,12 @@ import io
 import pytest
 from PIL import Image
 
+from townsquare.media.budget import MAX_DECODED_PIXELS
+from townsquare.media.decoding import THUMBNAIL_LONG_EDGE
 from townsquare.media.facts import Kind, MediaRejected
 from townsquare.media.processing import (
     MAX_IMAGE_BYTES,
     MAX_VIDEO_BYTES,
-    THUMBNAIL_LONG_EDGE,
     UploadLimits,
     process_upload,
     sniff,
@@ -184,7 +185,7 @@ def test_a_decompression_bomb_is_refused_before_it_is_decoded():
     assert len(bomb) < 100_000
     problem = refusal(bomb)
     assert problem.code == "too_many_pixels"
-    assert "at most 50 megapixels" in problem.message_en
+    assert f"at most {MAX_DECODED_PIXELS // 1_000_000} megapixels" in problem.message_en
 
 
 def test_an_image_just_over_the_pixel_limit_is_refused_with_its_size():
