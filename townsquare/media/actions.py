@@ -172,6 +172,9 @@ def do_upload_media(
         processed = process_upload(upload, size=upload.size, limits=limits)
     except MediaRejected as error:
         raise rejection(error) from None
+    audit: dict[str, Any] = {}
+    if processed.reduced_from is not None:  # a photo larger than the budget, read smaller
+        audit["reduced_from"] = list(processed.reduced_from)
     return _create_asset(
         membership,
         processed,
@@ -180,6 +183,7 @@ def do_upload_media(
         alt_text=alt_text,
         tag_names=tag_names,
         folder=folder,
+        audit=audit,
     )
 
 

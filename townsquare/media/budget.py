@@ -14,6 +14,12 @@ process's own size and within about TIME_BUDGET_SECONDS of CPU. The limits below
 budget divided by what a pixel costs on each path; the costs were measured with
 `python -m bench.uploads`, which prints each worst case's peak against the budget, and
 media/tests/test_budget.py holds the largest accepted GIF and PNG to it in a subprocess.
+
+Processing stays in the request. Within these limits the worst file is done in seconds, and
+the person (and the composer, which checks each network's limits against the facts at once)
+gets the verdict and a usable library item in the same answer. Moving it to the task
+workers would bound how many run at once, but the budget already holds with all 36 busy,
+and every library item would spend a while half-known.
 """
 
 from __future__ import annotations

@@ -15,7 +15,6 @@ from __future__ import annotations
 import io
 import math
 import struct
-import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,9 +31,9 @@ from townsquare.media.containers import (
 )
 from townsquare.media.facts import FORMAT_LABELS, Kind, MediaFacts, MediaRejected, problem
 
-# Pillow warns above this many pixels and refuses twice as many; we refuse at the warning.
-# Every use of Pillow in the process is held to it, not only uploads: no path decodes a
-# larger frame (a JPEG read at a reduced size is opened past this check, see _open).
+# Pillow warns above this many pixels and refuses twice as many. Every use of Pillow in the
+# process is held to it, not only uploads: no path decodes a larger frame (a JPEG read at a
+# reduced size is opened past this check, see _open).
 Image.MAX_IMAGE_PIXELS = budget.MAX_DECODED_PIXELS
 
 PIL_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/gif": "GIF"}
@@ -243,23 +242,24 @@ def open_still(
 def _decoding(mime_type: str, header: ImageHeader) -> Iterator[None]:
     """Whatever goes wrong inside a decoder becomes a refusal the person can act on.
 
-    Pillow only warns between its pixel limit and twice that; we refuse instead.
+    Pillow's own warning between its pixel limit and twice that is not turned into an
+    error here (warning filters are global to the process, and uploads run in threads):
+    the limits were applied to the file's structure already, and _open() refuses a file
+    whose decoder would allocate more than its structure said.
     """
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            yield
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise too_many_pixels(budget.MAX_DECODED_PIXELS, header.width, header.height) from None
-        except (
-            UnidentifiedImageError,
-            OSError,
-            SyntaxError,
-            ValueError,
-            EOFError,
-            struct.error,
-        ) as error:
-            raise damaged(FORMAT_LABELS[mime_type]) from error
+    try:
+        yield
+    except Image.DecompressionBombError:
+        raise too_many_pixels(budget.MAX_DECODED_PIXELS, header.width, header.height) from None
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        EOFError,
+        struct.error,
+    ) as error:
+        raise damaged(FORMAT_LABELS[mime_type]) from error
 
 
 def _open(data: bytes, mime_type: str, header: ImageHeader, *, reduced: bool) -> Image.Image:

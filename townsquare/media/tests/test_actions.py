@@ -9,10 +9,10 @@ from PIL import Image
 
 from townsquare.audit.models import AuditEvent
 from townsquare.lib.errors import ActionError
-from townsquare.media import actions
+from townsquare.media import actions, budget
 from townsquare.media.models import MediaAsset, MediaFolder, MediaTag
 from townsquare.media.processing import MAX_IMAGE_BYTES
-from townsquare.media.tests import samples
+from townsquare.media.tests import samples, worst_cases
 from townsquare.workspaces.models import Membership
 
 pytestmark = pytest.mark.django_db
@@ -132,6 +132,22 @@ def test_an_upload_is_audited_with_tags_and_folder(membership):
     event = AuditEvent.objects.get(action="media.upload")
     assert event.after["tags"] == ["kaffee", "neue röstung"]
     assert event.after["folder"] == folder.pk and event.workspace == membership.workspace
+
+
+def test_a_photo_read_smaller_than_uploaded_is_audited_with_the_size_it_had(
+    membership, media_root, monkeypatch
+):
+    # Room for one megapixel of stills, so that a 2000 x 1500 photo is read at half its size.
+    room = budget.STILL_WORK_BYTES_PER_PIXEL * 1_000_000
+    monkeypatch.setattr(budget, "MEMORY_BUDGET", budget.FILE_COPIES * budget.MAX_IMAGE_BYTES + room)
+
+    asset, _ = upload(membership, worst_cases.jpeg(2000, 1500))
+
+    assert (asset.width, asset.height) == (1000, 750)
+    with Image.open(media_root / asset.file.name) as stored:
+        assert stored.size == (1000, 750)
+    event = AuditEvent.objects.get(action="media.upload")
+    assert event.after["reduced_from"] == [2000, 1500]
 
 
 def test_a_viewer_cannot_upload(membership, carol, workspace_a):
