@@ -1,5 +1,6 @@
 """API for publishing: schedule or publish a post now, cancel, follow each publication and
-its attempts, and settle an outcome the network did not confirm.
+its attempts, settle an outcome the network did not confirm, and mark a post that was due on
+a network without a connector as posted by hand (with its address) or as not posted.
 
 Times: `at` is the wall-clock time the person means ("2026-12-01T09:30") in `time_zone`
 (the workspace's zone when left out), so 09:30 stays 09:30 across daylight-saving changes.
@@ -28,7 +29,7 @@ from pydantic import Field
 from townsquare.content.access import access_post
 from townsquare.lib.bounds import Id, Limit500
 from townsquare.lib.errors import ActionError
-from townsquare.publishing import actions
+from townsquare.publishing import actions, reminder_actions
 from townsquare.publishing.access import access_publication, access_publications
 from townsquare.publishing.models import Attempt, Publication
 from townsquare.publishing.schedule import Status, local_to_utc, utc_to_local
@@ -57,6 +58,21 @@ class SettleIn(Schema):
     url: str = Field("", max_length=2000, description="Its address on the network, if known")
 
 
+class MarkPostedIn(Schema):
+    url: str = Field(
+        max_length=reminder_actions.MAX_URL_LENGTH,
+        description="The post's address on the network, a full http(s) address",
+    )
+
+
+STATUS_DESCRIPTION = (
+    "draft, scheduled, publishing, published, failed, unknown (the network did not confirm "
+    "it: settle it), cancelled, or by_hand: due on a network Townsquare cannot publish to "
+    "itself, so a person was reminded to post it by hand; mark it with "
+    "POST .../publications/{publication_id}/posted (its address) or .../not-posted."
+)
+
+
 class PublicationAccountOut(Schema):
     id: int
     network: str
@@ -78,7 +94,7 @@ class PublicationOut(Schema):
     id: int
     post_id: int
     account: PublicationAccountOut
-    status: str
+    status: str = Field(description=STATUS_DESCRIPTION)
     due_at: datetime | None = Field(description="UTC")
     local_due: str = Field(description="The wall-clock time in time_zone, as it was chosen")
     time_zone: str
@@ -247,7 +263,7 @@ def list_publications(
     limit: Limit500 = 100,
 ) -> list[PublicationOut]:
     """By due time, unscheduled last. `status`: one of draft, scheduled, publishing,
-    published, failed, unknown, cancelled."""
+    published, failed, unknown, cancelled, by_hand."""
     rows = access_publications(request.membership)
     if status:
         if status not in {s.value for s in Status}:
@@ -299,3 +315,30 @@ def settle_publication(
         membership, pub, published=body.published, url=url if body.published else ""
     )
     return _out(_with_accounts([settled]).get())
+
+
+@router.post(
+    "/workspaces/{workspace}/publications/{publication_id}/posted", response=PublicationOut
+)
+def mark_posted(
+    request: HttpRequest, workspace: str, publication_id: Id, body: MarkPostedIn
+) -> PublicationOut:
+    """For a publication waiting to be posted by hand (`by_hand`): it was posted, at `url`.
+    It becomes published, and the reminders about it count as read."""
+    membership = request.membership
+    pub = access_publication(membership, publication_id)
+    posted = reminder_actions.do_mark_posted(membership, pub, body.url)
+    return _out(_with_accounts([posted]).get())
+
+
+@router.post(
+    "/workspaces/{workspace}/publications/{publication_id}/not-posted", response=PublicationOut
+)
+def mark_not_posted(request: HttpRequest, workspace: str, publication_id: Id) -> PublicationOut:
+    """For a publication waiting to be posted by hand (`by_hand`): it was not posted and will
+    not be. It is cancelled (error_code `not_posted`) and stays in the post's history;
+    scheduling the post again brings a new reminder."""
+    membership = request.membership
+    pub = access_publication(membership, publication_id)
+    cancelled = reminder_actions.do_mark_not_posted(membership, pub)
+    return _out(_with_accounts([cancelled]).get())

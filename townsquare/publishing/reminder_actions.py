@@ -30,15 +30,17 @@ def clean_post_url(value: str) -> str:
         raise ActionError(
             _("Enter the address of the post on the network, e.g. https://…"),
             code="url_required",
+            status=422,
         )
     if len(url) > MAX_URL_LENGTH:
-        raise ActionError(_("This address is too long."), code="invalid_url")
+        raise ActionError(_("This address is too long."), code="invalid_url", status=422)
     try:
         _url(url)
     except ValidationError:
         raise ActionError(
             _("Enter the full address of the post, starting with https:// or http://."),
             code="invalid_url",
+            status=422,
         ) from None
     return url
 
