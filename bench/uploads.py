@@ -103,6 +103,7 @@ def cases() -> dict[str, tuple[str, Callable[[], bytes]]]:
         "png-limit-turned": ("png", lambda: w.png(png_w, png_h, orientation=6)),
         "png-limit-30mb-noise": ("png", lambda: w.png(png_w, png_h, noise_bytes=FULL)),
         "jpeg-limit-turned": ("jpg", lambda: w.jpeg(png_w, png_h, orientation=6)),
+        "jpeg-cmyk-limit-turned": ("jpg", lambda: w.jpeg(png_w, png_h, orientation=6, cmyk=True)),
         "jpeg-read-at-a-quarter": ("jpg", lambda: w.jpeg(4 * png_w, 4 * png_h, orientation=6)),
         "jpeg-limit-30mb-noise": ("jpg", noisy_jpeg),
         "jpeg-progressive-cmyk": ("jpg", progressive_cmyk_jpeg),

@@ -8,10 +8,12 @@ the picture shows, which is the person's call, not ours.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from PIL import Image
 
+from townsquare.media import budget
 from townsquare.media.containers import ContainerError, strip_animation
 from townsquare.media.decoding import clean_still, damaged, encode, has_alpha, inspect, open_still
 from townsquare.media.facts import (
@@ -97,7 +99,10 @@ def convert_image(
     opened = open_still(
         data, source, max_pixels=max_pixels, fit=target.max_long_edge, header=header
     )
-    still = clean_still(opened.image)
+    decoded = opened.image
+    del opened  # the decoded pixels are held by one name only, so a converted copy
+    still = clean_still(decoded)  # replaces them instead of joining them
+    del decoded
     alpha = has_alpha(still)
     fmt = choose_format(source, alpha, target.allowed_mime_types)
     long_edge = max(header.width, header.height)
@@ -122,6 +127,13 @@ def convert_image(
     if too_long and target.max_long_edge is not None:
         steps.append(f"long edge {long_edge} -> {target.max_long_edge}")
         still = _scaled(still, target.max_long_edge)
+    most = budget.still_cost(fmt).max_pixels
+    if still.width * still.height > most:
+        # More than this format takes within the budget of one upload (WebP's coder needs
+        # more memory per pixel than the others): the copy is made smaller instead.
+        edge = math.floor(max(still.size) * math.sqrt(most / (still.width * still.height)))
+        steps.append(f"long edge {max(still.size)} -> {edge}")
+        still = _scaled(still, edge)
     if flatten:  # after scaling: three copies of a small picture, not of a large one
         still = _flatten(still)
         alpha = False

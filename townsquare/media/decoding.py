@@ -400,12 +400,14 @@ def process_image(data: bytes, mime_type: str, *, max_pixels: int) -> ProcessedI
     if header.frames > 1:
         return _process_animation(data, mime_type, header, max_pixels)
     still = open_still(data, mime_type, max_pixels=max_pixels, header=header)
-    image = clean_still(still.image)
+    reduced_from, image = still.reduced_from, still.image
+    del still  # from here on the decoded pixels are held by `image` alone ...
+    image = clean_still(image)  # ... so a converted copy replaces them instead of joining them
     alpha = has_alpha(image)
     thumb = thumbnail(image)
     content = encode(image, mime_type)
     return ProcessedImage(
-        content, thumb, _facts(image, mime_type, content, alpha, False), still.reduced_from
+        content, thumb, _facts(image, mime_type, content, alpha, False), reduced_from
     )
 
 

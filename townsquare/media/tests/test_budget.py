@@ -99,6 +99,21 @@ def test_the_largest_animated_gif_accepted_is_processed_within_the_memory_budget
     assert result["peak_bytes"] < budget.MEMORY_BUDGET, f"{result['peak_bytes'] / MB:.0f} MB"
 
 
+def test_the_largest_cmyk_photo_accepted_costs_what_the_budget_counts_per_pixel(tmp_path):
+    """Turned by EXIF, then converted to RGB: the decoded CMYK pixels must go once the RGB
+    copy exists, not stay beside it while the copy is encoded. The limits are the budget
+    divided by the cost per pixel, so the cost must hold, not only the budget."""
+    cost = budget.still_cost("image/jpeg")
+    width, height = worst_cases.square_within(cost.max_pixels)
+    data = worst_cases.jpeg(width, height, orientation=6, cmyk=True)
+    counted = cost.bytes_per_pixel * width * height + cost.file_copies * len(data)
+
+    result = peak(tmp_path, data, "largest-cmyk.jpg")
+
+    assert result["outcomes"] == [f"accepted {height}x{width}"]
+    assert result["peak_bytes"] < counted, f"{result['peak_bytes'] / MB:.0f} MB"
+
+
 # --- one step beyond: refused before decoding ---------------------------------------------
 
 

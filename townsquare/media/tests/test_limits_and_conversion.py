@@ -5,6 +5,7 @@ import io
 import pytest
 from PIL import Image
 
+from townsquare.media import budget
 from townsquare.media.convert import MIN_LONG_EDGE, convert_image
 from townsquare.media.facts import Kind, MediaFacts, MediaRejected
 from townsquare.media.limits import MediaLimits, check_against
@@ -228,3 +229,18 @@ def test_conversion_refuses_what_upload_refuses():
     with pytest.raises(MediaRejected) as caught:
         convert_image(samples.png_bomb(), MediaLimits(JPEG_ONLY))
     assert caught.value.problem.code == "too_many_pixels"
+
+
+def test_a_copy_too_large_for_its_format_within_the_budget_is_made_smaller(monkeypatch):
+    # Room for half a megapixel of WebP (whose coder needs the most memory per pixel).
+    webp = budget.still_cost("image/webp")
+    room = budget.FILE_COPIES_WEBP_OR_ANIMATION * budget.MAX_IMAGE_BYTES
+    monkeypatch.setattr(budget, "MEMORY_BUDGET", room + int(webp.bytes_per_pixel * 500_000))
+    data = samples.transparent_png(size=(1500, 1000))
+
+    result = convert_image(data, MediaLimits(frozenset({"image/webp"})))
+
+    assert result.facts.mime_type == "image/webp" and result.facts.has_alpha
+    assert result.facts.width * result.facts.height <= 500_000
+    assert f"long edge 1500 -> {result.facts.width}" in result.steps
+    assert opened(result.data).size == (result.facts.width, result.facts.height)

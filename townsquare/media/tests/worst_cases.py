@@ -136,15 +136,17 @@ def gif(width: int, height: int, frames: int) -> bytes:
 # --- JPEG ---------------------------------------------------------------------------------
 
 
-def jpeg(width: int, height: int, *, orientation: int | None = None) -> bytes:
-    """A sequential (baseline) 4:2:0 JPEG of mid grey, of any size.
+def jpeg(width: int, height: int, *, orientation: int | None = None, cmyk: bool = False) -> bytes:
+    """A sequential (baseline) JPEG of mid grey, of any size: 4:2:0 colour, or CMYK.
 
-    Pillow's own 16 x 16 grey JPEG gives the tables; with them every 16 x 16 block of mid
-    grey is the same four bytes of scan data (the DC differences are zero, then end of
-    block), so the scan is those bytes repeated.
+    Pillow's own one-block JPEG gives the tables; with them every block of mid grey is the
+    same few bytes of scan data (the DC differences are zero, then end of block), so the
+    scan is those bytes repeated. A CMYK one is converted to RGB on upload: a second copy
+    of the pixels, as large as the first.
     """
+    mode, grey, block, sampling = ("CMYK", (127,) * 4, 8, 0) if cmyk else ("RGB", (128,) * 3, 16, 2)
     out = io.BytesIO()
-    Image.new("RGB", (16, 16), (128, 128, 128)).save(out, "JPEG", quality=90, subsampling=2)
+    Image.new(mode, (block, block), grey).save(out, "JPEG", quality=90, subsampling=sampling)
     template = out.getvalue()
     parts, pos = [b"\xff\xd8"], 2
     if orientation:
@@ -161,9 +163,9 @@ def jpeg(width: int, height: int, *, orientation: int | None = None) -> bytes:
         if marker == 0xDA:
             break
     scan = template[pos : template.index(b"\xff\xd9", pos)]
-    assert scan == b"\x28\xa2\x8a\x00", "Pillow's tables changed; build the scan anew"
-    blocks = math.ceil(width / 16) * math.ceil(height / 16)
-    parts.append(scan * blocks)
+    expected = b"\x28\xa2\x8a" if cmyk else b"\x28\xa2\x8a\x00"
+    assert scan == expected, "Pillow's tables changed; build the scan anew"
+    parts.append(scan * (math.ceil(width / block) * math.ceil(height / block)))
     parts.append(b"\xff\xd9")
     return b"".join(parts)
 
