@@ -3,6 +3,10 @@
 A card shows the text (part by part for a thread) with its count, the pictures the network
 would show (up to its limits, alt text included), what Townsquare changed and what the
 network would refuse, each in the person's language.
+
+A thread longer than its network takes (a long article pasted in can make hundreds of
+parts) shows only its first parts, how many more there are, and the error above them: the
+page stays small enough to use, and what to do comes first.
 """
 
 from __future__ import annotations
@@ -28,6 +32,11 @@ from townsquare.content.service import (
 from townsquare.lib.errors import ActionError
 from townsquare.media.models import MediaAsset
 from townsquare.workspaces.models import Membership
+
+# Parts shown of a thread that is too long for its network, and the most parts any card
+# shows (a workspace may allow longer threads than the networks' usual 25).
+FIRST_PARTS = 3
+MOST_PARTS = 50
 
 
 def post_input(form: ComposeForm) -> PostInput:
@@ -82,6 +91,7 @@ def live_cards(membership: Membership, form: ComposeForm) -> list[dict[str, Any]
                 link_card_url=adapted.link_card_url,
                 edited_by_hand=adapted.edited_by_hand,
                 media=card_media(assets, result.rules, result.account),
+                thread_max_parts=result.rules.thread_max_parts.value,
             )
         )
     return cards
@@ -99,10 +109,20 @@ def _card(**card: Any) -> dict[str, Any]:
     card["changes"] = [{**c, "message": _message(c)} for c in card["changes"]]
     card["warnings"] = [{**w, "message": _message(w)} for w in card["warnings"]]
     card["error_count"] = sum(1 for p in card["problems"] if p["severity"] == "error")
-    card["parts_with_lengths"] = list(
+    parts_with_lengths = list(
         zip(card["parts"], card.get("lengths") or [None] * len(card["parts"]), strict=False)
     )
+    shown = shown_parts(len(parts_with_lengths), card.pop("thread_max_parts", None))
+    card["parts_with_lengths"] = parts_with_lengths[:shown]
+    card["hidden_parts"] = len(parts_with_lengths) - shown
     return card
+
+
+def shown_parts(count: int, thread_max_parts: int | None) -> int:
+    """How many of a thread's `count` parts its card shows: all of them, unless there are
+    more than the network takes (or than any card shows)."""
+    most = MOST_PARTS if thread_max_parts is None else min(thread_max_parts, MOST_PARTS)
+    return count if count <= max(most, 1) else min(count, FIRST_PARTS)
 
 
 def stored_card(variant: Variant, assets: Sequence[MediaAsset]) -> dict[str, Any]:
@@ -124,6 +144,7 @@ def stored_card(variant: Variant, assets: Sequence[MediaAsset]) -> dict[str, Any
         link_card_url=variant.link_card_url,
         edited_by_hand=variant.edited_by_hand,
         media=card_media(assets, rules, variant.account),
+        thread_max_parts=rules.thread_max_parts.value,
     )
     card["variant"] = variant
     card["edit_form"] = VariantEditForm(initial={"text": PART_SEPARATOR.join(parts)})
