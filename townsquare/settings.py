@@ -45,6 +45,9 @@ FIELD_ENCRYPTION_KEYS = env_list(ENV, "FIELD_ENCRYPTION_KEYS", [])
 ALLOWED_HOSTS = env_list(ENV, "ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list(ENV, "CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str(ENV, "SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Unset, `townsquare up` gives its children the address it serves on, so links in e-mails
+# lead there (`make run PORT=8100` links to :8100).
+SITE_URL_CONFIGURED = "SITE_URL" in ENV
 SIGNUP_OPEN = env_bool(ENV, "SIGNUP_OPEN", False)
 
 INSTALLED_APPS = [
@@ -88,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "townsquare.accounts.middleware.UserLanguageMiddleware",
+    # With DEBUG on, a missing page is the friendly 404 in the shell, not the debug page.
+    "townsquare.ui.views.errors.FriendlyNotFoundMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
 from townsquare.api.urls import api
@@ -9,6 +11,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
+    # Browsers ask for /favicon.ico where a page names no icon (the API docs, the admin).
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("townsquare/favicon.svg"))),
     path("", include("townsquare.content.urls")),
     path("", include("townsquare.publishing.urls")),
     path("", include("townsquare.notifications.urls")),
@@ -21,3 +25,5 @@ urlpatterns = [
 ]
 
 handler400 = "townsquare.ui.views.errors.bad_request"
+handler404 = "townsquare.ui.views.errors.not_found"
+handler500 = "townsquare.ui.views.errors.server_error"

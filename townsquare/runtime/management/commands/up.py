@@ -1,3 +1,4 @@
+import os
 import sys
 from typing import Any
 
@@ -32,6 +33,11 @@ class Command(BaseCommand):
         # The children open their own connections; this process only supervises.
         connections.close_all()
         host, port = options["host"], options["port"]
+        if not settings.SITE_URL_CONFIGURED:
+            # The children read their settings from this environment: links they put in
+            # e-mails then lead to the address served here, not to a default port.
+            # (Written, never read here: settings.py is the one module that reads it.)
+            os.environ.update(SITE_URL=site_url_for(host, port))
         web = Child("web", web_server_argv(host, port, workers=options["web_workers"]))
         if settings.TASKS_BACKEND == "celery":
             worker = Child(
@@ -59,10 +65,8 @@ class Command(BaseCommand):
                 for number in range(1, max(1, options["task_workers"]) + 1)
             ]
         scheduler = Child("scheduler", townsquare_argv("scheduler"))
-        # A wildcard bind address is not something a browser can open.
-        shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
         self.stdout.write(
-            self.style.SUCCESS(f"Townsquare is starting at http://{shown_host}:{port}/")
+            self.style.SUCCESS(f"Townsquare is starting at {site_url_for(host, port)}/")
         )
         login_file = settings.DATA_DIR / "demo-login.txt"
         if login_file.exists():
@@ -74,6 +78,16 @@ class Command(BaseCommand):
         exit_code = supervisor.run()
         if exit_code:
             raise SystemExit(exit_code)
+
+
+def site_url_for(host: str, port: int) -> str:
+    """The address a browser opens for a server bound to `host`:`port`."""
+    # A wildcard bind address is not something a browser can open.
+    if host in ("0.0.0.0", "::", ""):  # noqa: S104
+        host = "127.0.0.1"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 address in a URL
+    return f"http://{host}:{port}"
 
 
 def web_server_argv(host: str, port: int, *, workers: int) -> list[str]:
