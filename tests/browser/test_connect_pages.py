@@ -35,7 +35,7 @@ def test_every_connect_page_is_labelled_and_a_broken_login_shows_the_way_back(
     accounts = f"/w/{workspace_a.slug}/settings/accounts/"
     page.goto(accounts)
     row = page.get_by_role("row").filter(has_text="@alpha@social.example")
-    expect(row).to_contain_text("needs to be connected again")
+    expect(row).to_contain_text("Access revoked: connect it again")
     expect(row).to_contain_text("last worked 2")
     assert unlabelled_controls(page) == []
 

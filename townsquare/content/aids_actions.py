@@ -32,7 +32,7 @@ from townsquare.content.models import (
     StyleSettings,
 )
 from townsquare.lib.errors import ActionError
-from townsquare.networks.catalog import NETWORK_NAMES
+from townsquare.networks.catalog import NETWORK_NAMES, network_label
 from townsquare.workspaces.access import require
 from townsquare.workspaces.models import Membership
 from townsquare.workspaces.roles import Perm
@@ -172,7 +172,7 @@ def _handles(raw: Mapping[str, object]) -> dict[str, str]:
                     "“%(handle)s” is not a handle for %(network)s: one word, at most %(max)s "
                     "characters."
                 )
-                % {"handle": handle[:40], "network": NETWORK_NAMES[key], "max": MAX_HANDLE_LENGTH},
+                % {"handle": handle[:40], "network": network_label(key), "max": MAX_HANDLE_LENGTH},
                 code="invalid_handle",
             )
         handles[key] = handle

@@ -18,7 +18,7 @@ from townsquare.content.models import (
     HASHTAG_POLICY_CHOICES,
     StyleSettings,
 )
-from townsquare.networks.catalog import NETWORK_CHOICES, NETWORK_NAMES
+from townsquare.networks.catalog import NETWORK_CHOICES, NETWORK_NAMES, network_label
 
 _SEPARATORS = re.compile(r"[\s,;]+")
 
@@ -122,9 +122,9 @@ class ContactForm(AidForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for key, label in NETWORK_NAMES.items():
+        for key in NETWORK_NAMES:
             self.fields[handle_field_name(key)] = forms.CharField(
-                label=label, required=False, max_length=255
+                label=network_label(key), required=False, max_length=255
             )
 
     def handle_fields(self) -> list[forms.BoundField]:
@@ -178,9 +178,12 @@ class StyleForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for key, label in NETWORK_NAMES.items():
+        for key in NETWORK_NAMES:
             self.fields[hashtag_field_name(key)] = forms.IntegerField(
-                label=label, required=False, min_value=0, max_value=MAX_HASHTAGS_PER_NETWORK
+                label=network_label(key),
+                required=False,
+                min_value=0,
+                max_value=MAX_HASHTAGS_PER_NETWORK,
             )
 
     def general_fields(self) -> list[forms.BoundField]:

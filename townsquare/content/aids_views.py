@@ -28,7 +28,7 @@ from townsquare.content.aids_actions import (
 from townsquare.content.aids_forms import AID_FORMS, AidForm, StyleForm, hashtag_field_name
 from townsquare.content.profiles import RECOMMENDED_HASHTAGS
 from townsquare.lib.errors import ActionError
-from townsquare.networks.catalog import NETWORK_NAMES
+from townsquare.networks.catalog import NETWORK_NAMES, network_label
 from townsquare.workspaces.access import require
 from townsquare.workspaces.models import Membership
 from townsquare.workspaces.roles import has_perm
@@ -81,11 +81,11 @@ def _rows(kind: str, aids: list[Model]) -> list[dict[str, Any]]:
         row: dict[str, Any] = {"aid": aid}
         if kind == "hashtag-sets":
             networks = getattr(aid, "networks", [])
-            row["networks"] = [NETWORK_NAMES.get(key, key) for key in networks]
+            row["networks"] = [network_label(key) for key in networks]
         if kind == "contacts":
             handles = getattr(aid, "handles", {})
             row["handles"] = [
-                (name, handles[key]) for key, name in NETWORK_NAMES.items() if handles.get(key)
+                (network_label(key), handles[key]) for key in NETWORK_NAMES if handles.get(key)
             ]
         rows.append(row)
     return rows

@@ -24,10 +24,12 @@ from townsquare.content.validate_messages import (
     KIND,
     KIND_FILES,
     MEDIA_FILE,
+    NETWORK_NAMES_DE,
     THINGS,
     UNIT,
     WHAT,
     Counted,
+    format_name,
     messages,
 )
 from townsquare.networks.base import VariantToPublish
@@ -173,7 +175,8 @@ class _Check:
         **fields: object,
     ) -> None:
         """Record a problem; `message` names the catalogue entry when it differs from `code`."""
-        fields["net"] = self.rules.display_name
+        name = self.rules.display_name
+        fields["net"] = (name, NETWORK_NAMES_DE.get(self.rules.key, name))
         en, de = messages(
             message or code, tuple((key, repr(value), value) for key, value in fields.items())
         )
@@ -402,7 +405,7 @@ class _Check:
                 most = rules.gif_max_bytes.value
         mime = item.mime_type.strip().lower()
         if mime and types is not None and not _mime_allowed(mime, types):
-            self.add("media_type_unsupported", "error", mime=mime[:100])
+            self.add("media_type_unsupported", "error", format=format_name(mime[:100]))
         if item.size_bytes is not None and most is not None and item.size_bytes > most:
             size, most_mb = item.size_bytes / 1_000_000, most / 1_000_000
             self.add("media_too_large", "error", size=size, max=most_mb)

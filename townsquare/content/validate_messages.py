@@ -105,8 +105,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{net} nimmt diese Art Datei nicht an ({kind}).",
     ),
     "media_type_unsupported": (
-        "{net} does not accept {mime} files.",
-        "{net} nimmt keine {mime}-Dateien an.",
+        "{net} does not accept {format} files.",
+        "{net} nimmt keine {format}-Dateien an.",
     ),
     "media_too_large": (
         "The file is {size} MB; {net} allows {max} MB.",
@@ -146,6 +146,45 @@ WHAT = {
     "alt_text": ("The alt text", "Der Alternativtext"),
     "link_url": ("The link", "Der Link"),
 }
+# File formats by their names, not their MIME types: "PNG", not "image/png".
+FORMAT_NAMES = {
+    "image/png": "PNG",
+    "image/jpeg": "JPEG",
+    "image/jpg": "JPEG",
+    "image/gif": "GIF",
+    "image/webp": "WebP",
+    "image/heic": "HEIC",
+    "image/heif": "HEIF",
+    "image/avif": "AVIF",
+    "image/bmp": "BMP",
+    "image/tiff": "TIFF",
+    "image/svg+xml": "SVG",
+    "video/mp4": "MP4",
+    "video/quicktime": "MOV",
+    "video/webm": "WebM",
+    "video/x-msvideo": "AVI",
+    "video/x-matroska": "MKV",
+    "application/pdf": "PDF",
+}
+# Network names that are words, not brands, have German forms ("Matrix-Raum").
+NETWORK_NAMES_DE = {
+    "linkedin_profile": "LinkedIn (Profil)",
+    "linkedin_page": "LinkedIn (Seite)",
+    "facebook_page": "Facebook-Seite",
+    "telegram_channel": "Telegram-Kanal",
+    "matrix_room": "Matrix-Raum",
+}
+
+
+def format_name(mime: str) -> str:
+    """ "PNG" for image/png; an unknown type by its subtype (image/x-foo -> "FOO")."""
+    mime = mime.strip().lower()
+    if mime in FORMAT_NAMES:
+        return FORMAT_NAMES[mime]
+    subtype = mime.split("/", 1)[-1].split(";", 1)[0].removeprefix("x-")
+    return subtype.upper() or mime
+
+
 CHARACTER = Noun("character", "characters", "Zeichen", "Zeichen")
 BYTE = Noun("byte", "bytes", "Byte", "Bytes")
 UNIT = {

@@ -34,6 +34,7 @@ def connection_facts(account: SocialAccount) -> ConnectionFacts:
     )
     return ConnectionFacts(
         connected=bool(account.credentials_encrypted),
+        automatic=account.publishes_automatically,
         needs_reconnect=account.needs_reconnect,
         token_expires_at=account.token_expires_at,
         renews_itself=renews,

@@ -1,5 +1,10 @@
 """Is an account's connection healthy, and would a post due at a given time go out?
 
+Three situations read alike and are not: an account on a network Townsquare has no
+connector for publishes by reminder (nothing to connect: `by_reminder`); an account that was
+never connected just has not been yet (`not_connected`); an account whose login the network
+stopped accepting had its access revoked (`needs_reconnect`). Each is worded differently.
+
 Pure: facts in, verdict out, so every rule can be tested without a database or a clock.
 The accounts page shows the verdict (with a countdown where a token expires), the post page
 and the dashboard warn before a scheduled post would fail, and a scheduler job tells people.
@@ -17,6 +22,7 @@ EXPIRY_WARNING = timedelta(days=7)
 Level = Literal["ok", "warning", "error", "unconnected"]
 # Why a post would not go out (or why the connection needs care), most serious first.
 Code = Literal[
+    "by_reminder",
     "not_connected",
     "unreadable",
     "needs_reconnect",
@@ -34,9 +40,12 @@ class ConnectionFacts:
     `renews_itself`: the stored credentials can get a new token without a person (a refresh
     token, or a Bluesky app password), so an access token's own expiry does not matter.
     `credentials_readable`: the stored secret opens with the configured keys.
+    `automatic`: Townsquare has a connector for the network; without one, posts are made by
+    hand after a reminder and there is no login to have.
     """
 
     connected: bool
+    automatic: bool = True
     needs_reconnect: bool = False
     token_expires_at: datetime | None = None
     renews_itself: bool = False
@@ -61,6 +70,8 @@ def _expiry_that_matters(facts: ConnectionFacts) -> datetime | None:
 
 
 def connection_health(facts: ConnectionFacts, now: datetime) -> Health:
+    if not facts.automatic:
+        return Health("unconnected", "by_reminder")
     if not facts.connected:
         return Health("unconnected", "not_connected")
     if not facts.credentials_readable:
@@ -81,6 +92,8 @@ def connection_health(facts: ConnectionFacts, now: datetime) -> Health:
 def problem_for_post(facts: ConnectionFacts, due_at: datetime, now: datetime) -> Code | None:
     """Why a post due at `due_at` on this account would fail, or None if nothing we know of
     stands in its way."""
+    if not facts.automatic:
+        return None  # posted by hand: no login to fail
     health = connection_health(facts, now)
     if health.blocks_publishing:
         return health.code

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from townsquare.lib.errors import ActionError
 from townsquare.networks import actions
 from townsquare.networks.access import access_accounts, access_rule_overrides
+from townsquare.networks.catalog import network_label
 from townsquare.networks.models import SocialAccount
 from townsquare.networks.rules.loader import _MISSING_SOURCE, effective_rules, load_rules
 from townsquare.networks.rules.model import (
@@ -338,7 +339,7 @@ def _section(
     rows = [_row(rules, base.rule(name), name, valid, accounts) for name in RULE_NAMES]
     return NetworkSection(
         key=base.key,
-        name=base.display_name,
+        name=network_label(base.key),
         accounts=accounts,
         rows=rows,
         stale=stale,
@@ -360,9 +361,23 @@ def _sections(membership: Membership, show_all: bool) -> list[NetworkSection]:
     ]
 
 
-def _page_url(membership: Membership, show_all: bool, anchor: str = "") -> str:
+def _page_url(membership: Membership, show_all: bool, network: str = "", anchor: str = "") -> str:
     url = reverse("workspace_network_rules", kwargs={"workspace": membership.workspace.slug})
-    return url + ("?all=1" if show_all else "") + (f"#{anchor}" if anchor else "")
+    query = "&".join(
+        part
+        for part in ("all=1" if show_all else "", f"network={network}" if network else "")
+        if part
+    )
+    return url + (f"?{query}" if query else "") + (f"#{anchor}" if anchor else "")
+
+
+def _chosen(sections: list[NetworkSection], key: str) -> NetworkSection | None:
+    """The network shown: the one asked for, else the first (one network at a time keeps
+    the page readable; the others are a click away)."""
+    for section in sections:
+        if section.key == key:
+            return section
+    return sections[0] if sections else None
 
 
 def _save(request: HttpRequest, membership: Membership) -> tuple[str, str, str] | None:
@@ -392,9 +407,12 @@ def network_rules(request: HttpRequest, membership: Membership) -> HttpResponse:
     if request.method == "POST":
         error = _save(request, membership)
         if error is None:
-            anchor = f"rule-{request.POST.get('network', '')}-{request.POST.get('rule', '')}"
-            return redirect(_page_url(membership, show_all, anchor))
+            network = request.POST.get("network", "")
+            anchor = f"rule-{network}-{request.POST.get('rule', '')}"
+            return redirect(_page_url(membership, show_all, network, anchor))
     sections = _sections(membership, show_all)
+    asked = request.POST.get("network", "") if error else request.GET.get("network", "")
+    current = _chosen(sections, asked)
     error_shown = False
     if error is not None:
         for section in sections:
@@ -412,6 +430,7 @@ def network_rules(request: HttpRequest, membership: Membership) -> HttpResponse:
             "membership": membership,
             "workspace": membership.workspace,
             "sections": sections,
+            "current": current,
             "show_all": show_all,
             "can_edit": can_edit,
             "has_accounts": any(section.accounts for section in sections),

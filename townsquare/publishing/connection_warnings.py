@@ -17,10 +17,10 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from townsquare.networks.account_health import connection_facts
 from townsquare.networks.health import ConnectionFacts, problem_for_post
+from townsquare.networks.health_texts import PROBLEMS
 from townsquare.networks.models import SocialAccount
 from townsquare.networks.registry import automatic_networks
 from townsquare.notifications.models import Notification
@@ -36,15 +36,9 @@ NOTIFY_EVERY = timedelta(days=1)
 CHECK_EVERY_SECONDS = 600.0
 KIND = "connection_problem"
 
-MESSAGES = {
-    "not_connected": _("The account is not connected, so Townsquare cannot publish to it."),
-    "unreadable": _(
-        "The account's stored login cannot be read with the configured encryption keys."
-    ),
-    "needs_reconnect": _("The network no longer accepts the account's login."),
-    "expired": _("The account's access has expired."),
-    "expires_before_post": _("The account's access expires before this post is due."),
-}
+# Why a post would fail, in words: shared with the notification's text in each reader's
+# language.
+MESSAGES = PROBLEMS
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from django.db.models import QuerySet
 from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from townsquare.networks.base import (
     OutcomeUnknown,
@@ -139,7 +140,13 @@ def _publish(run: _Run) -> str:
             lease_token=None,
             error_code="held_late",
             error_message=in_language(
-                pub, _("Held: it would have gone out %(minutes)s minutes late."), minutes=minutes
+                pub,
+                ngettext_lazy(
+                    "Held: it would have gone out %(minutes)s minute late.",
+                    "Held: it would have gone out %(minutes)s minutes late.",
+                    minutes,
+                ),
+                minutes=minutes,
             ),
         ):
             events.publication_failed(pub_id)

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from townsquare.content.access import access_post
 from townsquare.content.models import Post
@@ -47,7 +47,13 @@ def schedule(request: HttpRequest, membership: Membership, post_id: Post) -> Htt
             messages.success(request, _("Publishing now."))
         elif action == "cancel":
             count = actions.do_cancel_schedule(membership, post_id)
-            messages.success(request, _("%(count)s publication(s) cancelled.") % {"count": count})
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s publication cancelled.", "%(count)s publications cancelled.", count
+                )
+                % {"count": count},
+            )
         else:
             form = ScheduleForm(request.POST)
             if not form.is_valid():

@@ -212,6 +212,19 @@ def test_file_types_are_checked_against_the_network_list() -> None:
     assert "media_type_unsupported" not in codes(VariantInput(text="x", media=(png,)), "bluesky")
 
 
+def test_a_refused_file_type_is_named_by_its_format_not_its_mime_type() -> None:
+    png = MediaInput("image", "image/png", 1000, 1080, 1080, alt_text="x")
+    problem = only(VariantInput(text="x", media=(png,)), "instagram", "media_type_unsupported")
+    assert problem.message_en == "Media file 1: Instagram does not accept PNG files."
+    assert problem.message_de == "Mediendatei 1: Instagram nimmt keine PNG-Dateien an."
+
+
+def test_network_names_are_german_in_german_messages() -> None:
+    variant = VariantInput(text="x" * 70_000)
+    problem = only(variant, "matrix_room", "text_too_long")
+    assert "Matrix-Raum" in problem.message_de and "Matrix room" in problem.message_en
+
+
 def test_files_larger_than_allowed_are_refused() -> None:
     big = MediaInput("image", "image/jpeg", 3_000_000, 100, 100, alt_text="x")
     problem = only(VariantInput(text="x", media=(big,)), "bluesky", "media_too_large")

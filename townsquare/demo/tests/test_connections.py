@@ -27,6 +27,6 @@ def test_the_demo_warns_that_a_scheduled_post_would_fail(client, settings, tmp_p
 
     client.force_login(user)
     accounts = client.get(reverse("workspace_accounts", args=[morgenrot.slug])).content.decode()
-    assert "muss erneut verbunden werden" in accounts or "needs to be connected again" in accounts
+    assert "Zugriff entzogen" in accounts or "Access revoked" in accounts
     dashboard = client.get(reverse("workspace_dashboard", args=[morgenrot.slug])).content.decode()
     assert "1 scheduled post would fail" in dashboard or "1 geplanter Beitrag" in dashboard

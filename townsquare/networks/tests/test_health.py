@@ -75,3 +75,16 @@ def test_a_token_that_renews_itself_never_counts_down():
 def test_reconnect_needed_wins_over_a_renewing_token():
     facts = ConnectionFacts(connected=True, needs_reconnect=True, renews_itself=True)
     assert problem_for_post(facts, NOW, NOW) == "needs_reconnect"
+
+
+def test_an_account_on_a_network_without_a_connector_publishes_by_reminder():
+    facts = ConnectionFacts(connected=False, automatic=False)
+    health = connection_health(facts, NOW)
+    assert (health.code, health.level) == ("by_reminder", "unconnected")
+    assert problem_for_post(facts, NOW + timedelta(minutes=5), NOW) is None, "posted by hand"
+
+
+def test_never_connected_is_not_revoked_and_revoked_is_not_never_connected():
+    never = connection_health(ConnectionFacts(connected=False, needs_reconnect=True), NOW)
+    revoked = connection_health(ConnectionFacts(connected=True, needs_reconnect=True), NOW)
+    assert never.code == "not_connected" and revoked.code == "needs_reconnect"

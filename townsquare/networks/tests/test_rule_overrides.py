@@ -152,11 +152,46 @@ def test_the_page_shows_each_rule_with_its_value_verification_and_sources(
     assert 'name="value" value="4:5 - 1.91"' in html, "the aspect ratio, ready to adjust"
 
 
-def test_all_networks_are_shown_on_request(alice_client, workspace_a, instagram):
+def test_all_networks_are_offered_on_request_one_at_a_time(alice_client, workspace_a, instagram):
     html = alice_client.get(_page(workspace_a) + "?all=1").content.decode()
-    for name in ("Bluesky", "Mastodon", "Reddit", "Instagram"):
-        assert f"<h2>{name}</h2>" in html
+    for key in ("bluesky", "mastodon", "reddit", "instagram"):
+        assert f'href="?all=1&amp;network={key}"' in html, "a tab per network, keeping all=1"
+    assert html.count("<h2>") == 1, "one network's rules at a time"
     assert "Only networks with accounts" in html
+    reddit = alice_client.get(_page(workspace_a) + "?all=1&network=reddit").content.decode()
+    assert "<h2>Reddit</h2>" in reddit and "<h2>Instagram</h2>" not in reddit
+    assert 'href="?all=1&amp;network=reddit" aria-current="page"' in reddit
+
+
+def test_one_network_at_a_time_with_its_sources_folded_away(alice_client, workspace_a, instagram):
+    SocialAccount.objects.create(workspace=workspace_a, network="mastodon", handle="@m@s.example")
+    html = alice_client.get(_page(workspace_a)).content.decode()
+    assert html.count('<section id="network-') == 1, "the first network only"
+    assert "<h2>Instagram</h2>" not in html and 'href="?network=instagram"' in html
+    mastodon = alice_client.get(_page(workspace_a) + "?network=mastodon").content.decode()
+    assert "<h2>Mastodon</h2>" in mastodon and "<h2>Instagram</h2>" not in mastodon
+    rows = mastodon.split('<tr id="rule-mastodon-')[1:]
+    with_sources = [row for row in rows if "link-card" in row]
+    assert with_sources, "the rules name their sources"
+    for row in with_sources:
+        before_sources = row.split('class="link-card"')[0]
+        assert '<details class="sources">' in before_sources, "sources are folded away"
+        assert '<div lang="en" translate="no">' in before_sources, "quoted as researched"
+
+
+def test_saving_a_value_comes_back_to_the_same_network(alice_client, workspace_a, instagram):
+    SocialAccount.objects.create(workspace=workspace_a, network="x", handle="@x")
+    response = alice_client.post(
+        _page(workspace_a),
+        {"network": "instagram", "rule": "hashtags_max", "value": "3", "action": "set"},
+    )
+    assert response["Location"].endswith("?network=instagram#rule-instagram-hashtags_max")
+    refused = alice_client.post(
+        _page(workspace_a),
+        {"network": "instagram", "rule": "hashtags_max", "value": "many", "action": "set"},
+    )
+    html = refused.content.decode()
+    assert refused.status_code == 400 and "<h2>Instagram</h2>" in html and 'value="many"' in html
 
 
 def test_a_workspace_without_accounts_is_told_how_to_see_rules(alice_client, workspace_a):
@@ -227,6 +262,9 @@ def test_the_network_rules_page_speaks_german(client, alice, workspace_a, instag
     for text in ["Netzwerkregeln", "Höchstzahl an Hashtags", "Dritte", "Alle Netzwerke zeigen"]:
         assert text in html, f"{text!r} missing from the German network rules page"
     assert "Standardwert aus unbestätigten Quellen: Sie dürfen ihn anpassen." in html
+    every = client.get(_page(workspace_a) + "?all=1").content.decode()
+    assert ">Matrix-Raum</a>" in every and ">Facebook-Seite</a>" in every
+    assert "Matrix room" not in every
 
 
 def test_a_manager_may_set_values_too(client, workspace_a, instagram):

@@ -103,7 +103,7 @@ def test_the_accounts_page_shows_health_and_a_way_back(
     store_credentials(bluesky, {"access_token": "a"})
     url = reverse("workspace_accounts", kwargs={"workspace": workspace_a.slug})
     html = alice_client.get(url).content.decode()
-    assert "needs to be connected again" in html
+    assert "Access revoked: connect it again" in html
     assert "last worked 3" in html
     assert reverse("workspace_connect_bluesky", kwargs={"workspace": workspace_a.slug}) in html
 

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from townsquare.lib.errors import ActionError
+from townsquare.ui.audit_entries import audit_entries
 from townsquare.ui.forms import InviteForm, RoleForm, WorkspaceForm
 from townsquare.ui.permission_labels import PERM_LABELS_I18N
 from townsquare.workspaces import actions
@@ -187,7 +188,7 @@ def audit_log(request: HttpRequest, membership: Membership) -> HttpResponse:
         {
             "membership": membership,
             "workspace": membership.workspace,
-            "events": access_audit_events(membership)[:200],
+            "entries": audit_entries(access_audit_events(membership)[:200], membership.workspace),
             "settings_tab": "audit",
         },
     )

@@ -1,0 +1,26 @@
+"""Why a scheduled post would fail because of its account, in words, keyed by the codes of
+`health.problem_for_post`. Translated when read: the post page, the dashboard, and the
+notification (in the app and by e-mail) each show them in the reader's language."""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+PROBLEMS: dict[str, Promise] = {
+    "not_connected": _(
+        "The account has not been connected yet, so Townsquare cannot publish to it."
+    ),
+    "unreadable": _(
+        "The account's stored login cannot be read with the configured encryption keys."
+    ),
+    "needs_reconnect": _("The network no longer accepts the account's login."),
+    "expired": _("The account's access has expired."),
+    "expires_before_post": _("The account's access expires before this post is due."),
+}
+
+
+def problem_text(code: str) -> str:
+    """The sentence for `code` in the active language; "" for a code without one."""
+    text = PROBLEMS.get(code)
+    return str(text) if text is not None else ""
