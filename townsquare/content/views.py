@@ -413,12 +413,13 @@ def variant_edit(request: HttpRequest, membership: Membership, variant_id: Varia
 
 @workspace_view(Perm.WRITE_DRAFTS, methods=("POST",), lookups={"post_id": access_post})
 def post_delete(request: HttpRequest, membership: Membership, post_id: Post) -> HttpResponse:
+    was_draft = not Publication.objects.filter(post=post_id).exists()
     try:
         actions.do_delete_post(membership, post_id)
     except ActionError as error:
         messages.error(request, error.message)
         return redirect("content_post", workspace=membership.workspace.slug, post_id=post_id.pk)
-    messages.success(request, _("Draft deleted."))
+    messages.success(request, _("Draft deleted.") if was_draft else _("Post deleted."))
     return redirect("content_posts", workspace=membership.workspace.slug)
 
 

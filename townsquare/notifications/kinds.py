@@ -13,7 +13,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from townsquare.networks.catalog import HIDDEN_NETWORKS, NETWORK_NAMES
+from townsquare.networks.catalog import network_label
+from townsquare.networks.health_texts import problem_text
+from townsquare.publishing.error_texts import error_text, error_text_lines
 
 TITLES: dict[str, Promise] = {
     "publication_failed": _("A post to %(account)s failed"),
@@ -25,8 +27,23 @@ TITLES: dict[str, Promise] = {
 
 def account_label(data: dict[str, Any]) -> str:
     network = str(data.get("network", ""))
-    name = NETWORK_NAMES.get(network) or HIDDEN_NETWORKS.get(network) or network
+    name = network_label(network) if network else ""
     return " ".join(part for part in (name, str(data.get("account", ""))) if part)
+
+
+FAILURES = ("publication_failed", "publication_unknown")
+
+
+def detail_of(kind: str, data: dict[str, Any], fallback: str) -> tuple[str, str] | None:
+    """In the app: the stored error text as a detail to quote (its label, the text), for the
+    failures whose body is the sentence for the error's code; None otherwise."""
+    if kind not in FAILURES or "error_code" not in data:
+        return None
+    text = error_text(str(data["error_code"]), fallback)
+    if text is None or not text.detail:
+        return None
+    label = gettext("The network said:") if text.from_network else gettext("Details:")
+    return label, text.detail
 
 
 def title_of(kind: str, data: dict[str, Any], fallback: str) -> str:
@@ -41,6 +58,16 @@ def body_of(kind: str, data: dict[str, Any], fallback: str, *, links: bool = Tru
     with the addresses to open (email), or without (in the app, the notification is one)."""
     if kind == "publication_reminder" and "parts" in data:
         return _reminder_body(data, links)
+    if kind in FAILURES and "error_code" in data:
+        # The stored body is the error as it was written (often the network's English);
+        # the sentence for its code is in the reader's language, the stored text its detail
+        # (in the app shown apart, by `detail_of`, as a quotation).
+        if not links:
+            text = error_text(str(data["error_code"]), fallback)
+            return text.message if text else fallback
+        return error_text_lines(str(data["error_code"]), fallback) or fallback
+    if kind == "connection_problem" and data.get("code"):
+        return problem_text(str(data["code"])) or fallback
     return fallback
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 
 from townsquare.notifications import actions
 from townsquare.notifications.access import access_notification, access_notifications
-from townsquare.notifications.kinds import body_of, title_of
+from townsquare.notifications.kinds import body_of, detail_of, title_of
 from townsquare.notifications.models import Notification
 from townsquare.workspaces.models import Membership
 from townsquare.workspaces.views import workspace_view
@@ -30,6 +30,7 @@ def notification_list(request: HttpRequest, membership: Membership) -> HttpRespo
     for n in page.object_list:
         n.display_title = title_of(n.kind, n.data, n.title)
         n.display_body = body_of(n.kind, n.data, n.body, links=False)
+        n.display_detail = detail_of(n.kind, n.data, n.body)
     return render(
         request,
         "notifications/list.html",

@@ -169,7 +169,7 @@ def test_failures_are_explained_with_what_to_do(alice_client, workspace_a, membe
     assert reverse("workspace_accounts", args=[workspace_a.slug]) in html
     assert "It was held because it could not go out on time." in html
     assert "The network refused the post." in html
-    assert "The network said: Text is over 500 characters." in html
+    assert 'The network said: <q translate="no">Text is over 500 characters.</q>' in html
 
 
 def test_unknown_outcomes_offer_to_settle_only_to_those_who_may_schedule(
