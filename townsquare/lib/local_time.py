@@ -33,14 +33,20 @@ def in_zone(value: datetime, where: object = None, *, date_only: bool = False) -
     "7 Dec 2026, 00:27 (Europe/Berlin)", "07.12.2026, 00:27 (Europe/Berlin)"."""
     zone = zone_of(where)
     local = timezone.localtime(value, ZoneInfo(zone)) if timezone.is_aware(value) else value
+    shown = wall_time(local, date_only=date_only)
+    return gettext("%(time)s (%(zone)s)") % {"time": shown, "zone": zone}
+
+
+def wall_time(local: datetime, *, date_only: bool = False) -> str:
+    """A wall-clock time as the reader's language writes it, without a zone: for times
+    already in the zone that is named beside them."""
     if date_only:
         # Translators: a date format (PHP-style letters as in Django's date filter).
         pattern = pgettext("a date in a list", "j M Y")
     else:
         # Translators: a date and time format (PHP-style letters as in Django's date filter).
         pattern = pgettext("a date and time in a list", "j M Y, H:i")
-    shown = dateformat.format(local, pattern)
-    return gettext("%(time)s (%(zone)s)") % {"time": shown, "zone": zone}
+    return dateformat.format(local, pattern)
 
 
 def _span(delta: timedelta) -> tuple[str, int]:

@@ -7,12 +7,14 @@ facts (`data`) with the title translated when it is read, by whoever reads it.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from townsquare.lib.local_time import wall_time
 from townsquare.networks.catalog import network_label
 from townsquare.networks.health_texts import problem_text
 from townsquare.publishing.error_texts import error_text, error_text_lines
@@ -71,13 +73,21 @@ def body_of(kind: str, data: dict[str, Any], fallback: str, *, links: bool = Tru
     return fallback
 
 
+def _wall(due: str) -> str:
+    """The due time (a wall time in the zone named beside it) as the reader writes it."""
+    try:
+        return wall_time(datetime.fromisoformat(due))
+    except ValueError:
+        return due
+
+
 def _reminder_body(data: dict[str, Any], links: bool) -> str:
     parts = [str(p) for p in data.get("parts") or []]
     lines: list[str] = []
     if data.get("due"):
         lines.append(
             gettext("Due %(time)s (%(zone)s).")
-            % {"time": data["due"], "zone": data.get("time_zone", "")}
+            % {"time": _wall(str(data["due"])), "zone": data.get("time_zone", "")}
         )
     lines.append(
         gettext(
