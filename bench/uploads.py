@@ -67,7 +67,7 @@ def noisy_webp() -> bytes:
     """A WebP still at its limit with as much lossless noise as 30 MB can hold."""
     width, height = _still_size("image/webp")
     rng = random.Random(11)
-    band = height * 2 // 3
+    band = height
     while True:
         image = Image.new("RGB", (width, height), (40, 90, 160))
         image.paste(Image.frombytes("RGB", (width, band), rng.randbytes(width * band * 3)))

@@ -178,7 +178,7 @@ def _png_chunks(data: bytes) -> list[tuple[bytes, int, int]]:
     """(type, payload start, payload end) of every chunk up to IEND, checksums checked."""
     if not data.startswith(PNG_SIGNATURE):
         raise ContainerError("no PNG signature")
-    pos, chunks = len(PNG_SIGNATURE), []
+    pos, chunks = len(PNG_SIGNATURE), list[tuple[bytes, int, int]]()
     while True:
         if len(chunks) >= MAX_BLOCKS:
             raise ContainerError("too many chunks")
@@ -307,7 +307,7 @@ def _webp_chunks(data: bytes) -> list[tuple[bytes, int, int]]:
         raise ContainerError("no WebP signature")
     (riff_size,) = struct.unpack_from("<I", data, 4)
     end_of_riff = min(len(data), 8 + riff_size)
-    pos, chunks = 12, []
+    pos, chunks = 12, list[tuple[bytes, int, int]]()
     while pos + 8 <= end_of_riff:
         if len(chunks) >= MAX_BLOCKS:
             raise ContainerError("too many chunks")

@@ -85,7 +85,9 @@ def _megapixels(pixels: int) -> float | int:
     return pixels // 1_000_000 if pixels >= 10_000_000 else round(pixels / 1_000_000, 1)
 
 
-def too_many_pixels(limit: int, width: int, height: int, *, progressive: bool = False):
+def too_many_pixels(
+    limit: int, width: int, height: int, *, progressive: bool = False
+) -> MediaRejected:
     en, de = "", ""
     if progressive:  # the one kind of file whose limit is lower than its format's
         en, de = " for a progressive JPEG", " bei einem progressiven JPEG"
@@ -263,6 +265,7 @@ def _decoding(mime_type: str, header: ImageHeader) -> Iterator[None]:
 
 
 def _open(data: bytes, mime_type: str, header: ImageHeader, *, reduced: bool) -> Image.Image:
+    image: Image.Image
     with _decoding(mime_type, header):
         if reduced:
             # Read at a fraction of its size, so Pillow's check of the full size would
@@ -382,7 +385,9 @@ def thumbnail(image: Image.Image) -> bytes:
 # --- a whole picture ----------------------------------------------------------------------
 
 
-def _facts(image: Image.Image, mime_type: str, content: bytes, alpha: bool, animated: bool):
+def _facts(
+    image: Image.Image, mime_type: str, content: bytes, alpha: bool, animated: bool
+) -> MediaFacts:
     return MediaFacts(
         kind=Kind.IMAGE,
         mime_type=mime_type,
