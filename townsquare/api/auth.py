@@ -18,12 +18,14 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.urls import reverse
+from ninja.errors import HttpError
 from ninja.operation import Operation
 from ninja.security import APIKeyCookie, HttpBearer
 
 from townsquare.api.actions import authenticate_api_token
 from townsquare.api.lookups import look_up_path_objects
 from townsquare.lib.errors import ActionError
+from townsquare.lib.request_body import body_failure
 from townsquare.workspaces.access import access_membership_of
 
 WORKSPACE_PARAM = "workspace"
@@ -81,6 +83,21 @@ class SessionAuth(APIKeyCookie):
     """The signed-in browser session; unsafe methods need the CSRF token."""
 
     param_name = "sessionid"
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # The CSRF check reads a form body and ignores one that stopped arriving: the
+        # operation would then see an empty form (a file "missing"), or the check would
+        # miss a token that was in it. Say what really happened.
+        try:
+            key = super()._get_key(request)
+        except HttpError:
+            if body_failure(request) is None:
+                raise
+            key = None
+        failure = body_failure(request)
+        if failure is not None:
+            raise failure
+        return key
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)

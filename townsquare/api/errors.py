@@ -179,13 +179,23 @@ def install_error_handlers(api: NinjaAPI) -> None:
         )
 
     @api.exception_handler(MultiPartParserError)
-    @api.exception_handler(UnreadablePostError)
     def unreadable(request: HttpRequest, exc: Exception) -> HttpResponse:
         return reply(
             request,
             400,
             "unreadable_body",
             "The request body could not be read as multipart/form-data (is the boundary missing?).",
+        )
+
+    @api.exception_handler(UnreadablePostError)
+    def incomplete(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # The client stopped sending (the server's read timed out): not a fault of ours.
+        return reply(
+            request,
+            400,
+            "unreadable_body",
+            "The request body stopped arriving before it was complete, so nothing was done. "
+            "Send the request again.",
         )
 
     @api.exception_handler(BadRequest)

@@ -6,8 +6,8 @@ it) with a blocking read that has no time limit, so a client that sends half a r
 then nothing holds a thread for as long as it likes; a few dozen such uploads took every
 thread of `townsquare up` and the health check got no answer at all. The kernel's receive
 timeout on the listening sockets is inherited by every connection they accept: a read that
-gets no byte for IDLE_READ_SECONDS fails, and the thread is free again. The thread's request
-ends with an error in the log (a stalled client never sees an answer anyway).
+gets no byte for IDLE_READ_SECONDS fails, and the thread is free again. The request ends
+with a 400 (lib/request_body.py), logged as a warning without a traceback.
 
 Used as `gunicorn -c python:townsquare.runtime.gunicorn_conf` (what `townsquare up` runs).
 A client that trickles a byte now and then is not stopped by this; the reverse proxy in
