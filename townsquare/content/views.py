@@ -28,6 +28,7 @@ from townsquare.content.composer_media import (
 from townsquare.content.forms import ComposeForm, ComposerUploadForm, accounts_queryset
 from townsquare.content.models import HashtagSet, Post, PostTemplate, Snippet, Variant
 from townsquare.content.post_status import post_status, statuses_of
+from townsquare.lib.bounds import id_from_text
 from townsquare.lib.errors import ActionError
 from townsquare.media.access import access_media_asset
 from townsquare.media.models import MediaAsset
@@ -105,10 +106,10 @@ def _initial_from_template(membership: Membership, request: HttpRequest) -> dict
         "language": membership.workspace.language,
         "when": _suggested_time(membership),
     }
-    template_id = request.GET.get("template", "")
-    if template_id.isdigit():
+    template_id = id_from_text(request.GET.get("template", ""))
+    if template_id is not None:
         template = PostTemplate.objects.filter(
-            workspace=membership.workspace, pk=int(template_id)
+            workspace=membership.workspace, pk=template_id
         ).first()
         if template:
             initial.update(

@@ -21,6 +21,9 @@ def access_media(
     if folder is not None:
         assets = assets.filter(folder=folder)
     if tag:
+        if "\x00" in tag:
+            # No tag holds one (forms refuse it), and PostgreSQL cannot even compare it.
+            return MediaAsset.objects.none()
         assets = assets.filter(tags__name=tag)
     if kind:
         assets = assets.filter(kind=kind)
