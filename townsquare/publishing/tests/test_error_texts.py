@@ -121,3 +121,15 @@ def test_the_notification_shows_the_error_in_the_readers_language(
     text = text_of(html)
     assert "Ein Beitrag an Mastodon @kaffee ist fehlgeschlagen" in text
     assert "Das Netzwerk hat den Beitrag abgelehnt." in text and NETWORK_WORDS in text
+
+
+def test_an_unknown_outcome_is_explained_once_with_the_networks_words_quoted(
+    alice_client, workspace_a, failed
+):
+    failed.status, failed.error_code = "unknown", "outcome_unknown"
+    failed.error_message = "The network did not answer in time."
+    failed.save()
+    html = alice_client.get(reverse("content_post", args=[workspace_a.slug, failed.post_id]))
+    page = html.content.decode()
+    assert page.count("did not confirm") == 1
+    assert '<q translate="no">The network did not answer in time.</q>' in page
