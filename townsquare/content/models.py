@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 ADDRESS_CHOICES = [("any", _("No rule")), ("du", _("Informal (du)")), ("sie", _("Formal (Sie)"))]
-EMOJI_CHOICES = [("free", _("Any number")), ("few", _("A few")), ("none", _("None"))]
+EMOJI_CHOICES = [("free", _("Any number")), ("few", _("A few")), ("none", _("No emoji"))]
 HASHTAG_POLICY_CHOICES = [
     ("keep_inline", _("Keep where written")),
     ("move_to_end", _("Move to the end")),

@@ -26,7 +26,10 @@ router = Router(tags=["accounts"])
 class ConnectionOut(Schema):
     state: str = Field(description="ok, warning, error or unconnected")
     code: str = Field(
-        description="ok, expires_soon, expired, needs_reconnect, unreadable or not_connected"
+        description=(
+            "ok, expires_soon, expired, needs_reconnect, unreadable, not_connected or "
+            "by_reminder (a network Townsquare reminds people to post on by hand)"
+        )
     )
     connected_at: datetime | None
     last_success_at: datetime | None
