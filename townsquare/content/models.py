@@ -119,6 +119,31 @@ class Post(models.Model):
     hashtag_sets = models.JSONField(_("hashtag sets"), default=list, blank=True)
     content_warning = models.CharField(_("content warning"), max_length=500, blank=True)
     state = models.CharField(max_length=16, choices=POST_STATES, default="draft")
+    # Where the post belongs in the social media plan.
+    campaign = models.ForeignKey(
+        "planning.Campaign",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="posts",
+        verbose_name=_("campaign"),
+    )
+    pillar = models.ForeignKey(
+        "planning.Pillar",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="posts",
+        verbose_name=_("content pillar"),
+    )
+    audience = models.ForeignKey(
+        "planning.Audience",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="posts",
+        verbose_name=_("audience"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

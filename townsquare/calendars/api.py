@@ -1,0 +1,5 @@
+"""API of the calendars app."""
+
+from ninja import Router
+
+router = Router(tags=["calendars"])

@@ -1,0 +1,5 @@
+"""API of the planning app."""
+
+from ninja import Router
+
+router = Router(tags=["planning"])

@@ -1,0 +1,5 @@
+"""API of the queues app."""
+
+from ninja import Router
+
+router = Router(tags=["queues"])
