@@ -7,12 +7,16 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from townsquare.demo.accounts import seed_accounts
+from townsquare.demo.approvals import seed_approvals
+from townsquare.demo.calendar import seed_calendar
 from townsquare.demo.composer import seed_composer
 from townsquare.demo.connections import seed_connections
 from townsquare.demo.content import seed_content
 from townsquare.demo.failures import seed_failures
 from townsquare.demo.media import seed_media
 from townsquare.demo.people import DEMO_EMAIL, seed_people
+from townsquare.demo.planning import seed_plan
+from townsquare.demo.queues import seed_queues
 from townsquare.demo.reminders import seed_reminders
 
 
@@ -36,6 +40,10 @@ class Command(BaseCommand):
         seed_composer(workspaces)
         seed_reminders(workspaces)
         seed_failures(workspaces)
+        seed_plan(workspaces)
+        seed_calendar(workspaces)
+        seed_queues(workspaces)
+        seed_approvals(workspaces)
         text = f"Demo login\n  Email:    {DEMO_EMAIL}\n  Password: {password}\n"
         fd = os.open(login_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
