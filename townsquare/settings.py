@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "townsquare.queues",
     "townsquare.approvals",
     "townsquare.bulk",
+    "townsquare.compliance",
+    "townsquare.feeds",
     "townsquare.publishing",
     "townsquare.notifications",
     "townsquare.runtime",

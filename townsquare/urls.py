@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("townsquare.queues.urls")),
     path("", include("townsquare.approvals.urls")),
     path("", include("townsquare.bulk.urls")),
+    path("", include("townsquare.compliance.urls")),
+    path("", include("townsquare.feeds.urls")),
     path("", include("townsquare.networks.bluesky.urls")),
     path("", include("townsquare.networks.mastodon.urls")),
     path("", include("townsquare.networks.matrix.urls")),
