@@ -1,0 +1,228 @@
+"""The plan's figures for a span of days, read from the database in a fixed number of
+queries (the plan's networks, the publications, the pillars), whatever the number of posts.
+
+`calendar_marks` is what the calendar shows beside its weeks and days; `compliance` is the
+whole picture the compliance page, the API and the weekly plan check use.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from townsquare.compliance.figures import (
+    Counts,
+    DayMark,
+    PillarInput,
+    PillarMix,
+    Status,
+    WeekRow,
+    day_marks,
+    pillar_mix,
+    week_rows,
+    weeks_between,
+)
+from townsquare.lib.local_time import zone_of
+from townsquare.networks.catalog import NETWORK_NAMES, network_label
+from townsquare.planning.models import Campaign, NetworkPlan, Pillar
+from townsquare.publishing.models import Publication
+from townsquare.publishing.schedule import Status as PubStatus
+from townsquare.workspaces.models import Workspace
+
+# Counted as scheduled: on its way out (or waiting for a person to post it by hand, or
+# sent with an outcome still to be checked). Drafts, failed and cancelled count nowhere.
+SCHEDULED_STATES = (
+    PubStatus.SCHEDULED.value,
+    PubStatus.PUBLISHING.value,
+    PubStatus.BY_HAND.value,
+    PubStatus.UNKNOWN.value,
+)
+PUBLISHED_STATES = (PubStatus.PUBLISHED.value,)
+
+
+@dataclass(frozen=True)
+class CalendarMarks:
+    """Per ISO week (keyed by its Monday) the plan's figures per network, and per day the
+    preferred days of networks short of their plan."""
+
+    weeks: dict[date, WeekRow] = field(default_factory=dict)
+    days: dict[date, DayMark] = field(default_factory=dict)
+    has_plan: bool = False
+
+    def week(self, day: date) -> WeekRow | None:
+        return self.weeks.get(day - timedelta(days=day.weekday()))
+
+    def day(self, day: date) -> DayMark | None:
+        return self.days.get(day)
+
+    @property
+    def week_list(self) -> list[WeekRow]:
+        return [self.weeks[k] for k in sorted(self.weeks)]
+
+
+@dataclass(frozen=True)
+class Compliance:
+    weeks: list[WeekRow]
+    pillars: PillarMix
+    days: dict[date, DayMark]
+    has_plan: bool
+    zone: str
+    campaign: Campaign | None = None
+
+
+def _language() -> str:
+    return (translation.get_language() or "en").lower()
+
+
+def _labels() -> dict[str, str]:
+    return {key: network_label(key) for key in NETWORK_NAMES}
+
+
+def _zone(workspace: Workspace) -> ZoneInfo:
+    return ZoneInfo(zone_of(workspace))
+
+
+def local_today(workspace: Workspace, now: datetime | None = None) -> date:
+    return timezone.localtime(now or timezone.now(), _zone(workspace)).date()
+
+
+def _bounds(workspace: Workspace, first: date, last: date) -> tuple[datetime, datetime]:
+    zone = _zone(workspace)
+    start = datetime.combine(first, time.min, tzinfo=zone).astimezone(UTC)
+    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone).astimezone(UTC)
+    return start, end
+
+
+def _plan(
+    workspace: Workspace, campaign: Campaign | None
+) -> tuple[dict[str, int], dict[str, list[int]], bool]:
+    """Posts per week and preferred days per network, from the workspace's plan or the
+    campaign's (one query)."""
+    rows = NetworkPlan.objects.filter(plan__workspace=workspace)
+    rows = rows.filter(plan__campaign=campaign) if campaign else rows.filter(plan__campaign=None)
+    planned: dict[str, int] = {}
+    preferred: dict[str, list[int]] = {}
+    found = False
+    for network, per_week, days in rows.values_list("network", "posts_per_week", "preferred_days"):
+        found = True
+        planned[network] = int(per_week or 0)
+        preferred[network] = [d for d in (days or []) if isinstance(d, int)]
+    return planned, preferred, found
+
+
+def _publications(
+    workspace: Workspace, first: date, last: date, campaign: Campaign | None
+) -> list[tuple[date, str, str, int, int | None]]:
+    """(local day, network, status, post id, pillar id) of every counted publication in
+    the span (one query)."""
+    start, end = _bounds(workspace, first, last)
+    rows = Publication.objects.filter(
+        workspace=workspace, status__in=SCHEDULED_STATES + PUBLISHED_STATES
+    ).filter(
+        Q(due_at__gte=start, due_at__lt=end) | Q(published_at__gte=start, published_at__lt=end)
+    )
+    if campaign is not None:
+        rows = rows.filter(post__campaign=campaign)
+    zone = _zone(workspace)
+    out: list[tuple[date, str, str, int, int | None]] = []
+    for status, due_at, published_at, network, post_id, pillar_id in rows.values_list(
+        "status", "due_at", "published_at", "account__network", "post_id", "post__pillar_id"
+    ):
+        when = published_at if status in PUBLISHED_STATES and published_at else due_at
+        if when is None or not (start <= when < end):
+            continue
+        out.append((when.astimezone(zone).date(), network, status, post_id, pillar_id))
+    return out
+
+
+def _figures(
+    workspace: Workspace,
+    first_day: date,
+    last_day: date,
+    campaign: Campaign | None,
+    today: date | None,
+) -> tuple[list[WeekRow], dict[date, DayMark], list[tuple[date, str, str, int, int | None]], bool]:
+    lang = _language()
+    today = today or local_today(workspace)
+    weeks = weeks_between(first_day, last_day)
+    first, last = weeks[0], weeks[-1] + timedelta(days=6)
+    planned, preferred, has_plan = _plan(workspace, campaign)
+    pubs = _publications(workspace, first, last, campaign)
+    counts: dict[tuple[date, str], list[int]] = defaultdict(lambda: [0, 0])
+    posted: dict[str, set[date]] = defaultdict(set)
+    for day, network, status, _post, _pillar in pubs:
+        monday = day - timedelta(days=day.weekday())
+        counts[(monday, network)][1 if status in PUBLISHED_STATES else 0] += 1
+        posted[network].add(day)
+    frozen = {key: Counts(scheduled=s, published=p) for key, (s, p) in counts.items()}
+    if campaign is not None:
+        # A campaign's cadence applies only while it runs.
+        rows = []
+        for week in week_rows(weeks, planned, frozen, _labels(), today, lang):
+            in_campaign = week.start <= campaign.ends_on and week.end >= campaign.starts_on
+            if not in_campaign:
+                week = week_rows([week.start], {}, frozen, _labels(), today, lang)[0]
+            rows.append(week)
+    else:
+        rows = week_rows(weeks, planned, frozen, _labels(), today, lang)
+    marks = day_marks(rows, preferred, posted, today, lang)
+    return rows, marks, pubs, has_plan
+
+
+def calendar_marks(
+    workspace: Workspace,
+    first_day: date,
+    last_day: date,
+    *,
+    campaign: Campaign | None = None,
+    today: date | None = None,
+) -> CalendarMarks:
+    """The plan's figures for every ISO week touching [first_day, last_day], in the
+    workspace's zone: two queries whatever the number of posts."""
+    if last_day < first_day:
+        return CalendarMarks()
+    rows, marks, _pubs, has_plan = _figures(workspace, first_day, last_day, campaign, today)
+    return CalendarMarks(
+        weeks={row.start: row for row in rows},
+        days={d: m for d, m in marks.items() if first_day <= d <= last_day},
+        has_plan=has_plan,
+    )
+
+
+def compliance(
+    workspace: Workspace,
+    first_day: date,
+    last_day: date,
+    *,
+    campaign: Campaign | None = None,
+    today: date | None = None,
+) -> Compliance:
+    """Weeks, per-day marks and the pillar mix (over the weeks' counted posts) for the page,
+    the API and the weekly check: three queries."""
+    rows, marks, pubs, has_plan = _figures(workspace, first_day, last_day, campaign, today)
+    per_post: dict[int, int | None] = {post: pillar for _d, _n, _s, post, pillar in pubs}
+    counts: Counter[int | None] = Counter(per_post.values())
+    pillars = [
+        PillarInput(pk, name, int(target))
+        for pk, name, target in Pillar.objects.filter(workspace=workspace).values_list(
+            "pk", "name", "target_share"
+        )
+    ]
+    mix = pillar_mix(pillars, counts, _language(), no_pillar_name=gettext("No pillar"))
+    return Compliance(
+        weeks=rows,
+        pillars=mix,
+        days=marks,
+        has_plan=has_plan,
+        zone=zone_of(workspace),
+        campaign=campaign,
+    )
+
+
+__all__ = ["CalendarMarks", "Compliance", "Status", "calendar_marks", "compliance"]
