@@ -27,6 +27,15 @@ HASHTAG_POLICY_CHOICES = [
     ("move_to_end", _("Move to the end")),
     ("none", _("Remove all")),
 ]
+# A network's tone, or a campaign's plan, may leave a choice to the plan above it.
+INHERIT = ("", _("As the plan above says"))
+TONE_DEFAULTS = {
+    "address": "any",
+    "formality": "neutral",
+    "emoji_policy": "free",
+    "max_emoji": 3,
+    "hashtag_policy": "keep_inline",
+}
 GOAL_METRICS = [
     ("follower_growth", _("Follower growth")),
     ("reach", _("Reach")),
@@ -122,6 +131,36 @@ class Plan(models.Model):
     summary = models.TextField(_("what the plan is for"), blank=True)
     # Empty: the workspace's time zone.
     time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    # The plan's tone for every network that has none of its own. A campaign's plan may
+    # leave a choice empty (or max_emoji None): then the workspace's plan decides.
+    address = models.CharField(
+        _("form of address (German)"),
+        max_length=8,
+        choices=[INHERIT, *ADDRESS_CHOICES],
+        blank=True,
+        default="",
+    )
+    formality = models.CharField(
+        _("formality"), max_length=8, choices=[INHERIT, *FORMALITY_CHOICES], blank=True, default=""
+    )
+    emoji_policy = models.CharField(
+        _("emoji"), max_length=8, choices=[INHERIT, *EMOJI_CHOICES], blank=True, default=""
+    )
+    max_emoji = models.PositiveSmallIntegerField(
+        _("at most this many emoji"), null=True, blank=True
+    )
+    hashtag_policy = models.CharField(
+        _("hashtags"),
+        max_length=16,
+        choices=[INHERIT, *HASHTAG_POLICY_CHOICES],
+        blank=True,
+        default="",
+    )
+    # Network key -> at most this many hashtags (no key: what the network recommends).
+    max_hashtags = models.JSONField(_("hashtags per network"), default=dict, blank=True)
+    call_to_action = models.CharField(_("call to action"), max_length=200, blank=True)
+    avoid_words = models.JSONField(_("words to avoid"), default=list, blank=True)
+    prefer_words = models.JSONField(_("words to prefer"), default=list, blank=True)
     version = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
@@ -148,16 +187,29 @@ class NetworkPlan(models.Model):
     network = models.CharField(_("network"), max_length=32, choices=NETWORK_CHOICES)
     rationale = models.TextField(_("why this network"), blank=True)
     # Tone: drives the adaptation engine for this network's accounts.
+    # An empty choice (or max_emoji None): the plan's own tone decides.
     address = models.CharField(
-        _("form of address (German)"), max_length=8, choices=ADDRESS_CHOICES, default="any"
+        _("form of address (German)"),
+        max_length=8,
+        choices=[INHERIT, *ADDRESS_CHOICES],
+        blank=True,
+        default="",
     )
     formality = models.CharField(
-        _("formality"), max_length=8, choices=FORMALITY_CHOICES, default="neutral"
+        _("formality"), max_length=8, choices=[INHERIT, *FORMALITY_CHOICES], blank=True, default=""
     )
-    emoji_policy = models.CharField(_("emoji"), max_length=8, choices=EMOJI_CHOICES, default="free")
-    max_emoji = models.PositiveSmallIntegerField(_("at most this many emoji"), default=3)
+    emoji_policy = models.CharField(
+        _("emoji"), max_length=8, choices=[INHERIT, *EMOJI_CHOICES], blank=True, default=""
+    )
+    max_emoji = models.PositiveSmallIntegerField(
+        _("at most this many emoji"), null=True, blank=True
+    )
     hashtag_policy = models.CharField(
-        _("hashtags"), max_length=16, choices=HASHTAG_POLICY_CHOICES, default="keep_inline"
+        _("hashtags"),
+        max_length=16,
+        choices=[INHERIT, *HASHTAG_POLICY_CHOICES],
+        blank=True,
+        default="",
     )
     # None: what the network recommends.
     max_hashtags = models.PositiveSmallIntegerField(_("hashtags at most"), null=True, blank=True)
