@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from townsquare.calendars.grid import compose_time
 from townsquare.content import actions
 from townsquare.content.access import access_post, access_posts, access_variant
 from townsquare.content.composer_cards import live_cards, post_input, stored_card
@@ -104,7 +105,9 @@ def _suggested_time(membership: Membership) -> datetime:
 def _initial_from_template(membership: Membership, request: HttpRequest) -> dict[str, Any]:
     initial: dict[str, Any] = {
         "language": membership.workspace.language,
-        "when": _suggested_time(membership),
+        # ?at= (an empty day or hour of the calendar): a malformed or past time is ignored.
+        "when": compose_time(request.GET.get("at"), _now_local(membership))
+        or _suggested_time(membership),
     }
     template_id = id_from_text(request.GET.get("template", ""))
     if template_id is not None:
