@@ -115,8 +115,9 @@ def expand(rule_text: str, first: datetime, zone: str) -> list[LocalTime]:
         raise RecurrenceError("not_a_rule", {"detail": str(exc)[:120]}) from None
     if not isinstance(rule, du.rrule):
         raise RecurrenceError("not_a_rule", {"detail": rule_text[:60]})
-    count: int | None = rule._count  # dateutil keeps the parsed end here
-    until: datetime | None = rule._until
+    # dateutil keeps the parsed end in these attributes (no public accessor).
+    count: int | None = getattr(rule, "_count", None)
+    until: datetime | None = getattr(rule, "_until", None)
     if count is not None and count > MAX_OCCURRENCES:
         raise RecurrenceError("too_many", {"count": count, "max": MAX_OCCURRENCES})
     horizon = first + timedelta(days=MAX_SPAN_DAYS)
