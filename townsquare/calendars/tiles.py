@@ -1,0 +1,265 @@
+"""What the calendar shows for a range of days: tiles, notes and holidays.
+
+One tile is one post at one time: its publications to several accounts become one tile
+with each network's badge. The queries do not grow with the number of posts: the
+publications of the range come in one query with their post, account, campaign, pillar and
+author; the notes in another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from townsquare.calendars import grid
+from townsquare.calendars.holiday_names import holidays_between
+from townsquare.calendars.models import CalendarNote, CalendarSettings
+from townsquare.lib.bounds import id_from_text
+from townsquare.lib.local_time import zone_of
+from townsquare.networks.catalog import network_label
+from townsquare.publishing.models import Publication
+from townsquare.publishing.schedule import Status
+from townsquare.workspaces.models import Workspace
+
+FILTERS = ("network", "account", "campaign", "pillar", "status", "author")
+STATUSES = [s.value for s in Status]
+# What a drag may move (see actions.do_move_post); a tile with any other status stays put.
+MOVABLE = {Status.SCHEDULED.value, Status.FAILED.value, Status.BY_HAND.value}
+# Shown unless asked for by the status filter: a cancelled post is no longer in the plan.
+HIDDEN_UNLESS_ASKED = {Status.CANCELLED.value}
+# Which status a tile of several shows first: what needs a person comes first.
+STATUS_ORDER = [
+    "failed",
+    "unknown",
+    "by_hand",
+    "publishing",
+    "scheduled",
+    "draft",
+    "published",
+    "cancelled",
+]
+
+
+@dataclass(frozen=True)
+class Filters:
+    network: str = ""
+    account: int | None = None
+    campaign: int | None = None
+    pillar: int | None = None
+    status: str = ""
+    author: int | None = None
+
+    @classmethod
+    def from_query(cls, query: Any) -> Filters:
+        """From an address's query (a QueryDict or dict): unknown values are dropped, not
+        refused, so an old bookmark still opens."""
+
+        def text(name: str) -> str:
+            value = query.get(name, "")
+            return value if isinstance(value, str) else ""
+
+        network = text("network")
+        status = text("status")
+        return cls(
+            network=network
+            if network.isascii() and network.replace("_", "").isalnum() and len(network) <= 32
+            else "",
+            account=id_from_text(text("account")),
+            campaign=id_from_text(text("campaign")),
+            pillar=id_from_text(text("pillar")),
+            status=status if status in STATUSES else "",
+            author=id_from_text(text("author")),
+        )
+
+    def as_query(self) -> dict[str, str]:
+        values = {
+            "network": self.network,
+            "account": self.account,
+            "campaign": self.campaign,
+            "pillar": self.pillar,
+            "status": self.status,
+            "author": self.author,
+        }
+        return {k: str(v) for k, v in values.items() if v}
+
+    def apply(self, rows: QuerySet[Publication]) -> QuerySet[Publication]:
+        if self.network:
+            rows = rows.filter(account__network=self.network)
+        if self.account:
+            rows = rows.filter(account_id=self.account)
+        if self.campaign:
+            rows = rows.filter(post__campaign_id=self.campaign)
+        if self.pillar:
+            rows = rows.filter(post__pillar_id=self.pillar)
+        if self.status:
+            rows = rows.filter(status=self.status)
+        else:
+            rows = rows.exclude(status__in=HIDDEN_UNLESS_ASKED)
+        if self.author:
+            rows = rows.filter(post__created_by_id=self.author)
+        return rows
+
+
+@dataclass
+class TileAccount:
+    id: int
+    network: str
+    network_name: str
+    label: str
+    status: str
+    publication_id: int
+    external_url: str
+
+
+@dataclass
+class Tile:
+    post_id: int
+    local: datetime  # wall time in the workspace's zone
+    due_at: datetime  # UTC
+    zone: str
+    text: str
+    language: str
+    campaign_id: int | None
+    campaign: str
+    pillar_id: int | None
+    pillar: str
+    pillar_colour: str
+    author_id: int | None
+    author: str
+    accounts: list[TileAccount] = field(default_factory=list)
+    editable: bool = True
+
+    @property
+    def day(self) -> date:
+        return self.local.date()
+
+    @property
+    def hour(self) -> int:
+        return self.local.hour
+
+    @property
+    def statuses(self) -> list[str]:
+        found = {a.status for a in self.accounts}
+        return [s for s in STATUS_ORDER if s in found]
+
+    @property
+    def status(self) -> str:
+        return self.statuses[0] if self.statuses else "draft"
+
+    @property
+    def networks(self) -> list[str]:
+        seen: list[str] = []
+        for account in self.accounts:
+            if account.network not in seen:
+                seen.append(account.network)
+        return seen
+
+    @property
+    def past(self) -> bool:
+        return self.due_at < timezone.now()
+
+    @property
+    def published(self) -> bool:
+        return all(a.status == Status.PUBLISHED for a in self.accounts)
+
+
+def _bounds_utc(first: date, last: date, zone: str) -> tuple[datetime, datetime]:
+    tz = ZoneInfo(zone)
+    start = datetime.combine(first, time.min, tzinfo=tz)
+    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz)
+    return start, end
+
+
+def publications_between(
+    workspace: Workspace, first: date, last: date, filters: Filters
+) -> QuerySet[Publication]:
+    start, end = _bounds_utc(first, last, zone_of(workspace))
+    rows = Publication.objects.filter(workspace=workspace).filter(
+        Q(due_at__gte=start, due_at__lt=end)
+        | Q(due_at__isnull=True, published_at__gte=start, published_at__lt=end)
+    )
+    return (
+        filters.apply(rows)
+        .select_related("account", "post", "post__campaign", "post__pillar", "post__created_by")
+        .order_by("due_at", "post_id", "account__network", "account_id")
+    )
+
+
+def tiles_between(
+    workspace: Workspace, first: date, last: date, filters: Filters | None = None
+) -> list[Tile]:
+    """The tiles from `first` to `last` (inclusive days in the workspace's zone), by time."""
+    zone = zone_of(workspace)
+    tz = ZoneInfo(zone)
+    tiles: dict[tuple[int, datetime], Tile] = {}
+    for pub in publications_between(workspace, first, last, filters or Filters()):
+        when = pub.due_at or pub.published_at
+        assert when is not None
+        local = when.astimezone(tz).replace(tzinfo=None, second=0, microsecond=0)
+        key = (pub.post_id, local)
+        tile = tiles.get(key)
+        if tile is None:
+            post = pub.post
+            author = post.created_by
+            tile = tiles[key] = Tile(
+                post_id=post.pk,
+                local=local,
+                due_at=when,
+                zone=zone,
+                text=grid.first_words(post.master_text),
+                language=post.language,
+                campaign_id=post.campaign_id,
+                campaign=post.campaign.name if post.campaign else "",
+                pillar_id=post.pillar_id,
+                pillar=post.pillar.name if post.pillar else "",
+                pillar_colour=post.pillar.colour if post.pillar else "",
+                author_id=post.created_by_id,
+                author=(getattr(author, "display_name", "") or getattr(author, "email", ""))
+                if author
+                else "",
+            )
+        tile.accounts.append(
+            TileAccount(
+                id=pub.account_id,
+                network=pub.account.network,
+                network_name=network_label(pub.account.network),
+                label=pub.account.label,
+                status=pub.status,
+                publication_id=pub.pk,
+                external_url=pub.external_url,
+            )
+        )
+        if pub.status not in MOVABLE:
+            tile.editable = False
+    return sorted(tiles.values(), key=lambda t: (t.local, t.post_id))
+
+
+def settings_of(workspace: Workspace) -> CalendarSettings:
+    found = CalendarSettings.objects.filter(workspace=workspace).first()
+    return found or CalendarSettings(workspace=workspace, country="", subdivision="")
+
+
+def notes_between(workspace: Workspace, first: date, last: date) -> list[CalendarNote]:
+    return list(
+        CalendarNote.objects.filter(workspace=workspace, date__gte=first, date__lte=last)
+        .select_related("author")
+        .order_by("date", "created_at", "id")
+    )
+
+
+def holidays_of(
+    workspace: Workspace,
+    first: date,
+    last: date,
+    language: str,
+    found: CalendarSettings | None = None,
+) -> dict[date, list[str]]:
+    settings = found or settings_of(workspace)
+    if not settings.show_holidays or not settings.country:
+        return {}
+    return holidays_between(settings.country, settings.subdivision, first, last, language)

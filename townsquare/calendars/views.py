@@ -1,0 +1,436 @@
+"""The calendar's pages: month, week and list, moving a post, notes, and its settings."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from townsquare.calendars import actions, grid
+from townsquare.calendars.access import access_note
+from townsquare.calendars.holiday_names import countries, subdivisions
+from townsquare.calendars.models import MAX_NOTE_LENGTH, CalendarNote
+from townsquare.calendars.tiles import (
+    Filters,
+    Tile,
+    holidays_of,
+    notes_between,
+    settings_of,
+    tiles_between,
+)
+from townsquare.content.access import access_post
+from townsquare.lib.errors import ActionError
+from townsquare.lib.local_time import zone_of
+from townsquare.networks.models import SocialAccount
+from townsquare.planning.models import Campaign, Pillar
+from townsquare.publishing.models import STATUS_CHOICES
+from townsquare.publishing.schedule import utc_to_local
+from townsquare.workspaces.models import Membership
+from townsquare.workspaces.roles import Perm, has_perm
+from townsquare.workspaces.views import workspace_view
+
+VIEW_URLS = {"month": "workspace_calendar", "week": "calendar_week", "list": "calendar_list"}
+COLOURS = ("pillar", "network")
+# Where "write a post on this day" starts in the month view.
+DEFAULT_HOUR = 9
+PALETTE_SIZE = 8
+NETWORK_SHORT = {
+    "bluesky": "Bs",
+    "mastodon": "Ma",
+    "x": "X",
+    "threads": "Th",
+    "linkedin_profile": "in",
+    "linkedin_page": "in",
+    "facebook_page": "f",
+    "instagram": "Ig",
+    "tiktok": "Tt",
+    "youtube": "Yt",
+    "pinterest": "P",
+    "telegram_channel": "Tg",
+    "discord": "Dc",
+    "matrix_room": "[m]",
+    "reddit": "R",
+    "testnet": "T",
+}
+
+
+def _today(membership: Membership) -> date:
+    return utc_to_local(timezone.now(), zone_of(membership.workspace)).date()
+
+
+def _now_local(membership: Membership) -> datetime:
+    return utc_to_local(timezone.now(), zone_of(membership.workspace))
+
+
+def _url(membership: Membership, view: str, anchor: date, query: dict[str, str]) -> str:
+    base = reverse(VIEW_URLS[view], kwargs={"workspace": membership.workspace.slug})
+    return base + "?" + urlencode({"day": anchor.isoformat(), **query})
+
+
+def _compose_url(membership: Membership, at: datetime) -> str:
+    base = reverse("workspace_compose", kwargs={"workspace": membership.workspace.slug})
+    return base + "?" + urlencode({"at": at.strftime("%Y-%m-%dT%H:%M")})
+
+
+class _Day:
+    """One day of a view, with what lies on it."""
+
+    def __init__(self, day: date, today: date, month: int) -> None:
+        self.date = day
+        self.iso = day.isoformat()
+        self.past = day < today
+        self.today = day == today
+        self.outside = day.month != month
+        self.tiles: list[Tile] = []
+        self.notes: list[CalendarNote] = []
+        self.holidays: list[str] = []
+        self.compose_url = ""
+        self.hours: list[dict[str, Any]] = []
+
+
+def _choices(membership: Membership) -> dict[str, Any]:
+    workspace = membership.workspace
+    accounts = list(SocialAccount.objects.filter(workspace=workspace).order_by("network", "handle"))
+    networks = sorted({a.network for a in accounts})
+    from townsquare.networks.catalog import network_label
+
+    return {
+        "networks": [(n, network_label(n)) for n in networks],
+        "accounts": accounts,
+        "campaigns": list(Campaign.objects.filter(workspace=workspace).order_by("name")),
+        "pillars": list(Pillar.objects.filter(workspace=workspace).order_by("name")),
+        "statuses": STATUS_CHOICES,
+        "authors": [
+            m for m in workspace.memberships.select_related("user").order_by("user__email")
+        ],
+    }
+
+
+def _compliance(membership: Membership, first: date, last: date) -> Any:
+    """The plan's marks for the days shown, from the compliance check when it is there."""
+    try:
+        from townsquare.compliance.marks import calendar_marks  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    return calendar_marks(membership.workspace, first, last)
+
+
+def _page(request: HttpRequest, membership: Membership, view: str) -> HttpResponse:
+    today = _today(membership)
+    anchor = grid.parse_day(request.GET.get("day", "")) or today
+    found = grid.period(view, anchor)
+    filters = Filters.from_query(request.GET)
+    colour = request.GET.get("colour", "")
+    colour = colour if colour in COLOURS else "pillar"
+    query = {**filters.as_query(), **({"colour": colour} if colour != "pillar" else {})}
+    choices = _choices(membership)
+    palette = {p.pk: i % PALETTE_SIZE for i, p in enumerate(choices["pillars"])}
+    tiles = tiles_between(membership.workspace, found.first, found.last, filters)
+    calendar_settings = settings_of(membership.workspace)
+    language = translation.get_language() or "en"
+    holidays = holidays_of(
+        membership.workspace, found.first, found.last, language, calendar_settings
+    )
+    notes = notes_between(membership.workspace, found.first, found.last)
+    month = anchor.month if view != "week" else 0
+    days = {d: _Day(d, today, month or d.month) for d in found.days}
+    now = _now_local(membership)
+    can_schedule = has_perm(membership.role, Perm.SCHEDULE_POSTS)
+    can_write = has_perm(membership.role, Perm.WRITE_DRAFTS)
+    for tile in tiles:
+        tile.palette = palette.get(tile.pillar_id, -1) if tile.pillar_id else -1  # type: ignore[attr-defined]
+        tile.movable = can_schedule and tile.editable  # type: ignore[attr-defined]
+        tile.badges = [  # type: ignore[attr-defined]
+            (
+                n,
+                NETWORK_SHORT.get(n, n[:2]),
+                next(a.network_name for a in tile.accounts if a.network == n),
+            )
+            for n in tile.networks
+        ]
+        if tile.day in days:
+            days[tile.day].tiles.append(tile)
+    for note in notes:
+        if note.date in days:
+            days[note.date].notes.append(note)
+    for day, names in holidays.items():
+        if day in days:
+            days[day].holidays = names
+    for day in days.values():
+        if can_write and not day.past:
+            start = datetime.combine(day.date, datetime.min.time()).replace(hour=DEFAULT_HOUR)
+            if day.today and start <= now:
+                start = (now + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
+                if start.date() != day.date:
+                    start = now.replace(second=0, microsecond=0)
+            day.compose_url = _compose_url(membership, start)
+        if view == "week":
+            for hour in range(24):
+                slot = datetime.combine(day.date, datetime.min.time()).replace(hour=hour)
+                day.hours.append(
+                    {
+                        "hour": hour,
+                        "tiles": [t for t in day.tiles if t.hour == hour],
+                        "past": slot + timedelta(hours=1) <= now,
+                        "compose_url": _compose_url(membership, slot)
+                        if can_write and slot > now
+                        else "",
+                        "label": slot,
+                    }
+                )
+    ordered = [days[d] for d in found.days]
+    context = {
+        "membership": membership,
+        "workspace": membership.workspace,
+        "view": view,
+        "period": found,
+        "anchor": anchor,
+        "today": today,
+        "days": ordered,
+        "weeks": [ordered[i : i + 7] for i in range(0, len(ordered), 7)],
+        "rows": [
+            {"hour": hour, "cells": [(day, day.hours[hour]) for day in ordered]}
+            for hour in range(24)
+        ]
+        if view == "week"
+        else [],
+        "legend": [(p, palette[p.pk]) for p in choices["pillars"]],
+        "list_days": [d for d in ordered if d.tiles or d.notes or d.holidays],
+        "tile_count": len(tiles),
+        "time_zone": zone_of(membership.workspace),
+        "filters": filters,
+        "colour": colour,
+        "query": urlencode(query),
+        "links": {
+            "previous": _url(membership, view, found.previous, query),
+            "next": _url(membership, view, found.next, query),
+            "today": _url(membership, view, today, query),
+            "month": _url(membership, "month", anchor, query),
+            "week": _url(membership, "week", anchor, query),
+            "list": _url(membership, "list", anchor, query),
+            "by_pillar": _url(membership, view, anchor, {**filters.as_query()}),
+            "by_network": _url(
+                membership, view, anchor, {**filters.as_query(), "colour": "network"}
+            ),
+            "clear": _url(
+                membership, view, anchor, {"colour": colour} if colour != "pillar" else {}
+            ),
+        },
+        "here": request.get_full_path(),
+        "can_schedule": can_schedule,
+        "can_write": can_write,
+        "can_configure": has_perm(membership.role, Perm.EDIT_PLAN),
+        "calendar_settings": calendar_settings,
+        "note_max": MAX_NOTE_LENGTH,
+        "compliance_marks": _compliance(membership, found.first, found.last)
+        if view != "list"
+        else None,
+        **choices,
+    }
+    return render(request, f"calendars/{view}.html", context)
+
+
+@workspace_view(methods=("GET",))
+def month(request: HttpRequest, membership: Membership) -> HttpResponse:
+    return _page(request, membership, "month")
+
+
+@workspace_view(methods=("GET",))
+def week(request: HttpRequest, membership: Membership) -> HttpResponse:
+    return _page(request, membership, "week")
+
+
+@workspace_view(methods=("GET",))
+def listing(request: HttpRequest, membership: Membership) -> HttpResponse:
+    return _page(request, membership, "list")
+
+
+def _back(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """To the calendar page the form was sent from (only a calendar page of this workspace)."""
+    target = request.POST.get("next", "")
+    prefix = reverse("workspace_calendar", kwargs={"workspace": membership.workspace.slug})
+    if (
+        isinstance(target, str)
+        and target.startswith(prefix)
+        and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+        and "\x00" not in target
+    ):
+        return redirect(target)
+    return redirect(prefix)
+
+
+def _wall_time_from(data: Any) -> datetime | None:
+    at = grid.parse_at(data.get("at", ""))
+    if at is not None:
+        return at
+    day = grid.parse_day(data.get("date", ""))
+    clock = grid.parse_time(data.get("time", ""))
+    if day is None or clock is None:
+        return None
+    return datetime(day.year, day.month, day.day, clock[0], clock[1])
+
+
+@workspace_view(Perm.SCHEDULE_POSTS, methods=("POST",))
+def move(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """Move a post to another day or time (drag and drop, or the Move form of a tile)."""
+    post = access_post(membership, request.POST.get("post", ""))
+    wall = _wall_time_from(request.POST)
+    if wall is None:
+        messages.error(request, _("Enter the new date and time, e.g. 2026-12-01 09:30."))
+        return _back(request, membership)
+    try:
+        pubs = actions.do_move_post(membership, post, wall)
+    except ActionError as error:
+        messages.error(request, _("The post was not moved: %(reason)s") % {"reason": error.message})
+        return _back(request, membership)
+    messages.success(
+        request,
+        _("Moved “%(post)s” to %(time)s (%(zone)s).")
+        % {
+            "post": grid.first_words(post.master_text, 40),
+            "time": pubs[0].local_due.replace("T", " "),
+            "zone": pubs[0].time_zone,
+        },
+    )
+    return _back(request, membership)
+
+
+class NoteForm(forms.Form):
+    date = forms.DateField(
+        label=gettext_lazy("Day"),
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    text = forms.CharField(label=gettext_lazy("Note"), max_length=MAX_NOTE_LENGTH)
+
+
+@workspace_view(Perm.WRITE_DRAFTS, methods=("POST",))
+def note_add(request: HttpRequest, membership: Membership) -> HttpResponse:
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("The note was not added: give a day and a text of at most %(max)s characters.")
+            % {"max": MAX_NOTE_LENGTH},
+        )
+        return _back(request, membership)
+    try:
+        actions.do_add_note(membership, form.cleaned_data["date"], form.cleaned_data["text"])
+    except ActionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Note added."))
+    return _back(request, membership)
+
+
+@workspace_view(Perm.WRITE_DRAFTS, lookups={"note_id": access_note})
+def note_edit(request: HttpRequest, membership: Membership, note_id: CalendarNote) -> HttpResponse:
+    note = note_id
+    back = _url(membership, "month", note.date, {})
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "delete":
+                actions.do_delete_note(membership, note)
+                messages.success(request, _("Note deleted."))
+                return redirect(back)
+            form = NoteForm(request.POST)
+            if form.is_valid():
+                actions.do_edit_note(
+                    membership, note, day=form.cleaned_data["date"], text=form.cleaned_data["text"]
+                )
+                messages.success(request, _("Note saved."))
+                return redirect(_url(membership, "month", form.cleaned_data["date"], {}))
+        except ActionError as error:
+            messages.error(request, error.message)
+            form = NoteForm(request.POST)
+    else:
+        form = NoteForm(initial={"date": note.date, "text": note.text})
+    return render(
+        request,
+        "calendars/note_edit.html",
+        {
+            "membership": membership,
+            "workspace": membership.workspace,
+            "note": note,
+            "form": form,
+            "back": back,
+        },
+    )
+
+
+class CalendarSettingsForm(forms.Form):
+    show_holidays = forms.BooleanField(label=gettext_lazy("Show public holidays"), required=False)
+    country = forms.ChoiceField(label=gettext_lazy("Country"), required=False)
+    subdivision = forms.ChoiceField(label=gettext_lazy("Region"), required=False)
+
+    def __init__(self, *args: Any, country: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", _("No country"))] + [
+            (code, f"{name} ({code})") for code, name in countries().items()
+        ]
+        self.fields["subdivision"].choices = [("", _("The whole country"))] + [
+            (code, code) for code in subdivisions(country)
+        ]
+        self.fields["country"].widget.attrs.update(
+            {
+                "hx-get": "",
+                "hx-select": "#subdivision-field",
+                "hx-target": "#subdivision-field",
+                "hx-swap": "outerHTML",
+                "hx-include": "closest form",
+            }
+        )
+
+
+@workspace_view(Perm.EDIT_PLAN)
+def calendar_settings(request: HttpRequest, membership: Membership) -> HttpResponse:
+    current = settings_of(membership.workspace)
+    if request.method == "POST":
+        country = request.POST.get("country", "")
+        form = CalendarSettingsForm(
+            request.POST, country=country if isinstance(country, str) else ""
+        )
+        if form.is_valid():
+            try:
+                actions.do_update_calendar_settings(
+                    membership,
+                    show_holidays=form.cleaned_data["show_holidays"],
+                    country=form.cleaned_data["country"],
+                    subdivision=form.cleaned_data["subdivision"],
+                )
+            except ActionError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("Calendar settings saved."))
+                return redirect("calendar_settings", workspace=membership.workspace.slug)
+    else:
+        asked = request.GET.get("country")
+        country = asked if isinstance(asked, str) and asked in countries() else current.country
+        form = CalendarSettingsForm(
+            initial={
+                "show_holidays": current.show_holidays if current.pk else True,
+                "country": country,
+                "subdivision": current.subdivision if country == current.country else "",
+            },
+            country=country,
+        )
+    return render(
+        request,
+        "calendars/settings.html",
+        {
+            "membership": membership,
+            "workspace": membership.workspace,
+            "form": form,
+            "settings_tab": "calendar",
+        },
+    )
