@@ -22,6 +22,7 @@ LOOKUPS: dict[str, str] = {
     "asset_id": "townsquare.media.access.access_media_asset",
     "invitation_id": "townsquare.workspaces.access.access_invitation",
     "member_id": "townsquare.workspaces.access.access_member",
+    "note_id": "townsquare.calendars.access.access_note",
     "post_id": "townsquare.content.access.access_post",
     "publication_id": "townsquare.publishing.access.access_publication",
     "variant_id": "townsquare.content.access.access_variant",
