@@ -20,12 +20,16 @@ from townsquare.lib.bounds import MAX_ID
 LOOKUPS: dict[str, str] = {
     "account_id": "townsquare.networks.access.access_account",
     "asset_id": "townsquare.media.access.access_media_asset",
+    "feed_id": "townsquare.feeds.access.access_feed",
     "invitation_id": "townsquare.workspaces.access.access_invitation",
     "member_id": "townsquare.workspaces.access.access_member",
     "note_id": "townsquare.calendars.access.access_note",
     "post_id": "townsquare.content.access.access_post",
     "publication_id": "townsquare.publishing.access.access_publication",
     "variant_id": "townsquare.content.access.access_variant",
+    "slot_id": "townsquare.queues.access.access_slot",
+    "series_id": "townsquare.queues.access.access_series",
+    "occurrence_id": "townsquare.queues.access.access_occurrence",
 }
 
 
