@@ -28,9 +28,10 @@ from townsquare.content.actions import do_save_post
 from townsquare.content.models import Post
 from townsquare.lib.errors import ActionError
 from townsquare.publishing.actions import do_schedule_post
+from townsquare.queues.actions import do_add_to_queue
 from townsquare.workspaces.access import require
 from townsquare.workspaces.models import Membership
-from townsquare.workspaces.roles import Perm
+from townsquare.workspaces.roles import Perm, has_perm
 
 # How many unexpired imports a workspace keeps; older ones make room for a new upload.
 KEEP_PER_WORKSPACE = 20
@@ -181,7 +182,7 @@ def _errors_refusal(imp: BulkImport) -> ActionError:
 
 def do_commit_import(membership: Membership, imp: BulkImport, *, only_valid: bool) -> BulkImport:
     """Create the posts: a row with a time is scheduled, a row without one goes to the
-    queue (or stays a draft when the workspace has no queue). Rows are checked again
+    queue (a member who may not schedule imports it as a draft). Rows are checked again
     first; media addresses are fetched now, outside the transaction."""
     require(membership, Perm.WRITE_DRAFTS)
     if imp.state == BulkImport.State.IMPORTED:
@@ -371,10 +372,9 @@ def _label(network: str, language: str) -> str:
 
 
 def _queue_or_keep(membership: Membership, post: Post) -> str:
-    """A row without a time goes to the accounts' queues, where the workspace has them."""
-    try:
-        from townsquare.queues.actions import do_add_to_queue  # type: ignore[attr-defined]
-    except ImportError:
+    """A row without a time goes to the next free slot of its accounts' queue; a member
+    who may not schedule imports it as a draft."""
+    if not has_perm(membership.role, Perm.SCHEDULE_POSTS):
         return "drafts"
     do_add_to_queue(membership, post)
     return "queued"

@@ -32,6 +32,7 @@ from townsquare.networks.models import SocialAccount
 from townsquare.planning.models import Audience, Campaign, Pillar
 from townsquare.publishing.actions import PAST_GRACE
 from townsquare.publishing.schedule import local_to_utc, utc_to_local
+from townsquare.queues.models import Slot
 from townsquare.workspaces.models import Membership
 from townsquare.workspaces.roles import Perm, has_perm
 
@@ -132,6 +133,9 @@ class WorkspaceNames:
         self.audiences = {_norm(a.name): a for a in Audience.objects.filter(workspace=workspace)}
         self.assets = {a.pk: a for a in MediaAsset.objects.filter(workspace=workspace)}
         self.may_schedule = has_perm(membership.role, Perm.SCHEDULE_POSTS)
+        self.slots: dict[int, set[tuple[int, Any]]] = {a.pk: set() for a in self.accounts}
+        for slot in Slot.objects.filter(account__workspace=workspace):
+            self.slots.setdefault(slot.account_id, set()).add((slot.weekday, slot.time))
 
 
 def _handle_key(handle: str) -> str:
@@ -224,6 +228,8 @@ def check_row(
     campaign = _named(number, "campaign", names.campaigns, values["campaign"], problems)
     pillar = _named(number, "pillar", names.pillars, values["pillar"], problems)
     audience = _named(number, "audience", names.audiences, values["audience"], problems)
+    if not problems and wall is None and names.may_schedule:
+        _queue_slots(names, number, accounts, problems)
     if problems:
         return None, problems
     plan = PlannedRow(
@@ -278,6 +284,39 @@ def _field_of(code: str) -> str:
     if code.startswith(("hashtag", "cashtag")):
         return "hashtags"
     return "text"
+
+
+def _queue_slots(
+    names: WorkspaceNames, number: int, accounts: list[SocialAccount], problems: list[dict]
+) -> None:
+    """A row without a time goes to the queue: its accounts need a posting slot in common."""
+    bare = [a for a in accounts if not names.slots.get(a.pk)]
+    if bare:
+        problems.append(
+            problem(
+                number,
+                "time",
+                "no_slots",
+                _(
+                    "No time given, and %(accounts)s has no posting slots for the queue. "
+                    "Add slots under Settings > Queue, or give the row a time."
+                ),
+                accounts=", ".join(f"{a.network}:{a.handle}" for a in bare),
+            )
+        )
+    elif not set.intersection(*(names.slots[a.pk] for a in accounts)):
+        problems.append(
+            problem(
+                number,
+                "time",
+                "no_common_slot",
+                _(
+                    "No time given, and the accounts of this row have no posting slot in "
+                    "common for the queue. Give them a common slot under Settings > Queue, "
+                    "or give the row a time."
+                ),
+            )
+        )
 
 
 def _accounts(
@@ -345,7 +384,7 @@ def _account(
                     "before it, e.g. %(example)s."
                 ),
                 account=item[:100],
-                example=f"{candidates[0].network}:{candidates[0].handle}",
+                example=min(f"{a.network}:{a.handle}" for a in candidates),
             )
         )
     return None

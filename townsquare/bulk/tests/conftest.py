@@ -1,12 +1,17 @@
+from datetime import time
+
 import pytest
 
 from townsquare.networks.models import SocialAccount
 from townsquare.planning.models import Campaign, Pillar
+from townsquare.queues.models import Slot
 
 
 @pytest.fixture
 def accounts(workspace_a):
-    return {
+    """Three accounts, each with a posting slot every day at 10:00 (rows without a time
+    go to the queue)."""
+    made = {
         network: SocialAccount.objects.create(workspace=workspace_a, network=network, handle=handle)
         for network, handle in (
             ("x", "@alphakaffee"),
@@ -14,6 +19,12 @@ def accounts(workspace_a):
             ("bluesky", "alpha.bsky.social"),
         )
     }
+    for account in made.values():
+        for weekday in range(7):
+            Slot.objects.create(
+                workspace=workspace_a, account=account, weekday=weekday, time=time(10)
+            )
+    return made
 
 
 @pytest.fixture
