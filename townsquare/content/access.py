@@ -13,7 +13,6 @@ from townsquare.content.models import (
     Post,
     PostTemplate,
     Snippet,
-    StyleSettings,
     Variant,
 )
 from townsquare.workspaces.models import Membership
@@ -32,11 +31,6 @@ def access_variant(membership: Membership, variant_id: Any) -> Variant:
         "post", "account"
     )
     return _get(variants, variant_id)
-
-
-def access_style(membership: Membership) -> StyleSettings:
-    style, _created = StyleSettings.objects.get_or_create(workspace=membership.workspace)
-    return style
 
 
 WRITING_AIDS: dict[str, type[Model]] = {

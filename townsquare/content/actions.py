@@ -22,11 +22,21 @@ from townsquare.content.service import (
 )
 from townsquare.lib.errors import ActionError
 from townsquare.networks.models import SocialAccount
+from townsquare.planning.links import plan_links
 from townsquare.workspaces.access import require
 from townsquare.workspaces.models import Membership
 from townsquare.workspaces.roles import Perm, has_perm
 
-POST_FIELDS = ("master_text", "language", "link_url", "hashtags", "content_warning")
+POST_FIELDS = (
+    "master_text",
+    "language",
+    "link_url",
+    "hashtags",
+    "content_warning",
+    "campaign",
+    "pillar",
+    "audience",
+)
 PART_SEPARATOR = "\n---\n"
 MAX_MASTER_CHARS = 100_000
 
@@ -40,6 +50,10 @@ class PostInput:
     hashtag_sets: tuple[str, ...] = ()
     content_warning: str = ""
     media_ids: tuple[int, ...] = ()
+    # The plan's campaign, content pillar and audience the post belongs to (None: none).
+    campaign_id: int | None = None
+    pillar_id: int | None = None
+    audience_id: int | None = None
 
     def master(self) -> MasterPost:
         return MasterPost(
@@ -171,6 +185,7 @@ def do_save_post(
     post.hashtags = list(data.hashtags)
     post.hashtag_sets = list(data.hashtag_sets)
     post.content_warning = data.content_warning
+    post.campaign, post.pillar, post.audience = plan_links(membership, data)
     post.full_clean(exclude=["created_by"])
     post.save()
     previous = _previous(post) if before is not None else []
@@ -182,6 +197,7 @@ def do_save_post(
         content_warning=data.content_warning,
         media=media_inputs(assets),
         previous=previous,
+        campaign=post.campaign,
     )
     _store(post, results)
     record(
@@ -243,6 +259,7 @@ def do_reset_variant(membership: Membership, variant: Variant) -> Variant:
         [variant.account],
         content_warning=post.content_warning,
         media=media_inputs(a.asset for a in post.attachments.select_related("asset")),
+        campaign=post.campaign,
     )
     _store_one(variant, results[0], post)
     record(

@@ -1,10 +1,10 @@
-"""Writing aids and the workspace's style: audited writes.
+"""Writing aids: audited writes.
 
 Templates, snippets, hashtag sets and contacts are shared by everyone who writes in the
 workspace, so changing them changes what every colleague's posts turn into: editors and
 above manage them (the same people who may edit anyone's post); contributors use them in
-the composer. The style (form of address, emoji, hashtags, words to avoid) is part of the
-social media plan, so it needs the plan permission.
+the composer. The tone (form of address, emoji, hashtags, words to avoid) is part of the
+social media plan (planning/actions.py).
 
 Every value is checked here, not only in the forms, so the web UI, the API and the command
 line refuse the same input with the same message.
@@ -21,16 +21,10 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from townsquare.audit.record import record
-from townsquare.content.access import WRITING_AIDS, access_style
+from townsquare.content.access import WRITING_AIDS
 from townsquare.content.actions import clean_text
 from townsquare.content.adapting.model import contact_key
 from townsquare.content.adapting.tokens import normalise_hashtag
-from townsquare.content.models import (
-    ADDRESS_CHOICES,
-    EMOJI_CHOICES,
-    HASHTAG_POLICY_CHOICES,
-    StyleSettings,
-)
 from townsquare.lib.errors import ActionError
 from townsquare.networks.catalog import NETWORK_NAMES, network_label
 from townsquare.workspaces.access import require
@@ -38,7 +32,6 @@ from townsquare.workspaces.models import Membership
 from townsquare.workspaces.roles import Perm
 
 MANAGE_AIDS = Perm.EDIT_ANY_POST
-EDIT_STYLE = Perm.EDIT_PLAN
 
 AID_FIELDS: dict[str, tuple[str, ...]] = {
     "templates": ("name", "text", "hashtags", "language"),
@@ -46,20 +39,8 @@ AID_FIELDS: dict[str, tuple[str, ...]] = {
     "hashtag-sets": ("name", "hashtags", "networks"),
     "contacts": ("name", "handles"),
 }
-STYLE_FIELDS = (
-    "address",
-    "emoji_policy",
-    "max_emoji",
-    "hashtag_policy",
-    "max_hashtags",
-    "banned_words",
-)
 MAX_HASHTAGS_PER_AID = 60
 MAX_HANDLE_LENGTH = 255
-MAX_EMOJI = 50
-MAX_HASHTAGS_PER_NETWORK = 100
-MAX_BANNED_WORDS = 200
-MAX_BANNED_WORD_LENGTH = 100
 # A contact is written as @[Name] in a post; the mention syntax allows up to 100 characters
 # and no brackets or line breaks.
 MAX_CONTACT_NAME = 100
@@ -266,103 +247,3 @@ def do_delete_writing_aid(membership: Membership, aid: Model) -> None:
         before=_snapshot(kind, aid),
     )
     aid.delete()
-
-
-def _choice(raw: object, choices: list[tuple[str, Any]], message: str, code: str) -> str:
-    if raw not in [value for value, _label in choices]:
-        raise ActionError(message, code=code)
-    return str(raw)
-
-
-def _count(raw: object, maximum: int, message: str) -> int:
-    if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= maximum:
-        raise ActionError(message, code="invalid_number")
-    return raw
-
-
-def clean_banned_words(raw: Iterable[str]) -> list[str]:
-    words: list[str] = []
-    seen: set[str] = set()
-    for entry in raw:
-        word = " ".join(str(entry).split())
-        if word and word.casefold() not in seen:
-            seen.add(word.casefold())
-            words.append(word)
-    if len(words) > MAX_BANNED_WORDS:
-        raise ActionError(
-            _("At most %(max)s words to avoid.") % {"max": MAX_BANNED_WORDS},
-            code="too_many_words",
-        )
-    long_words = [word for word in words if len(word) > MAX_BANNED_WORD_LENGTH]
-    if long_words:
-        raise ActionError(
-            _("A word to avoid may have at most %(max)s characters.")
-            % {"max": MAX_BANNED_WORD_LENGTH},
-            code="word_too_long",
-        )
-    return words
-
-
-@transaction.atomic
-def do_update_style(
-    membership: Membership,
-    *,
-    address: str,
-    emoji_policy: str,
-    max_emoji: int,
-    hashtag_policy: str,
-    max_hashtags: Mapping[str, int | None],
-    banned_words: Iterable[str],
-) -> StyleSettings:
-    """The workspace's tone and hashtag rules, applied to every variant the composer adapts.
-    A network left out of `max_hashtags` (or given None) keeps the recommended number."""
-    require(membership, EDIT_STYLE)
-    caps: dict[str, int] = {}
-    for key, value in max_hashtags.items():
-        if key not in NETWORK_NAMES:
-            raise ActionError(
-                _("Unknown networks: %(networks)s.") % {"networks": key}, code="unknown_network"
-            )
-        if value is not None:
-            caps[key] = _count(
-                value,
-                MAX_HASHTAGS_PER_NETWORK,
-                _("Hashtags per network: a whole number from 0 to %(max)s.")
-                % {"max": MAX_HASHTAGS_PER_NETWORK},
-            )
-    values = {
-        "address": _choice(
-            address, ADDRESS_CHOICES, _("Choose a form of address."), "invalid_address"
-        ),
-        "emoji_policy": _choice(
-            emoji_policy, EMOJI_CHOICES, _("Choose an emoji rule."), "invalid_emoji_policy"
-        ),
-        "max_emoji": _count(
-            max_emoji,
-            MAX_EMOJI,
-            _("Emoji: a whole number from 0 to %(max)s.") % {"max": MAX_EMOJI},
-        ),
-        "hashtag_policy": _choice(
-            hashtag_policy,
-            HASHTAG_POLICY_CHOICES,
-            _("Choose a hashtag rule."),
-            "invalid_hashtag_policy",
-        ),
-        "max_hashtags": {key: caps[key] for key in NETWORK_NAMES if key in caps},
-        "banned_words": clean_banned_words(banned_words),
-    }
-    style = access_style(membership)
-    style = StyleSettings.objects.select_for_update().get(pk=style.pk)
-    before = {name: getattr(style, name) for name in STYLE_FIELDS}
-    for name, value in values.items():
-        setattr(style, name, value)
-    style.save()
-    record(
-        actor=membership.user,
-        action="style.update",
-        target=style,
-        workspace=membership.workspace,
-        before=before,
-        after=values,
-    )
-    return style

@@ -1,4 +1,4 @@
-"""Forms of the writing-aid and style settings pages. They only turn what was typed into the
+"""Forms of the writing-aid pages. They only turn what was typed into the
 values the actions take; the actions check them (the API goes through the same checks)."""
 
 from __future__ import annotations
@@ -11,13 +11,6 @@ from django.conf import settings
 from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
-from townsquare.content.aids_actions import MAX_EMOJI, MAX_HASHTAGS_PER_NETWORK
-from townsquare.content.models import (
-    ADDRESS_CHOICES,
-    EMOJI_CHOICES,
-    HASHTAG_POLICY_CHOICES,
-    StyleSettings,
-)
 from townsquare.networks.catalog import NETWORK_CHOICES, NETWORK_NAMES, network_label
 
 _SEPARATORS = re.compile(r"[\s,;]+")
@@ -152,64 +145,3 @@ AID_FORMS: dict[str, type[AidForm]] = {
     "hashtag-sets": HashtagSetForm,
     "contacts": ContactForm,
 }
-
-
-def hashtag_field_name(network: str) -> str:
-    return f"hashtags_{network}"
-
-
-class StyleForm(forms.Form):
-    address = forms.ChoiceField(label=_("Form of address (German)"), choices=ADDRESS_CHOICES)
-    emoji_policy = forms.ChoiceField(label=_("Emoji"), choices=EMOJI_CHOICES)
-    max_emoji = forms.IntegerField(
-        label=_("At most this many emoji"),
-        min_value=0,
-        max_value=MAX_EMOJI,
-        help_text=_("Applies when the emoji rule is “A few”."),
-    )
-    hashtag_policy = forms.ChoiceField(label=_("Hashtags"), choices=HASHTAG_POLICY_CHOICES)
-    banned_words = forms.CharField(
-        label=_("Words to avoid"),
-        required=False,
-        max_length=20_000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Separated by commas or one per line. The composer warns when one is used."),
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for key in NETWORK_NAMES:
-            self.fields[hashtag_field_name(key)] = forms.IntegerField(
-                label=network_label(key),
-                required=False,
-                min_value=0,
-                max_value=MAX_HASHTAGS_PER_NETWORK,
-            )
-
-    def general_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in ("address", "emoji_policy", "max_emoji", "hashtag_policy")]
-
-    def hashtag_fields(self) -> list[forms.BoundField]:
-        return [self[hashtag_field_name(key)] for key in NETWORK_NAMES]
-
-    def values(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {
-            "address": data["address"],
-            "emoji_policy": data["emoji_policy"],
-            "max_emoji": data["max_emoji"],
-            "hashtag_policy": data["hashtag_policy"],
-            "max_hashtags": {key: data.get(hashtag_field_name(key)) for key in NETWORK_NAMES},
-            "banned_words": split_lines_or_commas(data["banned_words"]),
-        }
-
-    @staticmethod
-    def initial_for(style: StyleSettings) -> dict[str, Any]:
-        return {
-            "address": style.address,
-            "emoji_policy": style.emoji_policy,
-            "max_emoji": style.max_emoji,
-            "hashtag_policy": style.hashtag_policy,
-            "banned_words": "\n".join(style.banned_words),
-            **{hashtag_field_name(key): style.max_hashtags.get(key) for key in NETWORK_NAMES},
-        }

@@ -1,4 +1,4 @@
-"""Settings > Writing aids (templates, snippets, hashtag sets, contacts) and Settings > Style.
+"""Settings > Writing aids (templates, snippets, hashtag sets, contacts).
 
 One set of views serves the four kinds of writing aid; `kind` in the URL names the kind the
 way WRITING_AIDS does. Everyone in the workspace may read the aids (the composer offers them
@@ -13,20 +13,18 @@ from django.contrib import messages
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from townsquare.content.access import access_style, access_writing_aid, access_writing_aids
+from townsquare.content.access import access_writing_aid, access_writing_aids
 from townsquare.content.aids_actions import (
-    EDIT_STYLE,
     MANAGE_AIDS,
     do_create_writing_aid,
     do_delete_writing_aid,
-    do_update_style,
     do_update_writing_aid,
 )
-from townsquare.content.aids_forms import AID_FORMS, AidForm, StyleForm, hashtag_field_name
-from townsquare.content.profiles import RECOMMENDED_HASHTAGS
+from townsquare.content.aids_forms import AID_FORMS, AidForm
 from townsquare.lib.errors import ActionError
 from townsquare.networks.catalog import NETWORK_NAMES, network_label
 from townsquare.workspaces.access import require
@@ -183,34 +181,9 @@ def aid_delete(
     return _list_url(membership, kind)
 
 
-@workspace_view()
+@workspace_view(methods=("GET", "HEAD"))
 def style_settings(request: HttpRequest, membership: Membership) -> HttpResponse:
-    style = access_style(membership)
-    can_edit = has_perm(membership.role, EDIT_STYLE)
-    if request.method == "POST":
-        require(membership, EDIT_STYLE)
-    form = StyleForm(request.POST or None, initial=StyleForm.initial_for(style))
-    for key, count in RECOMMENDED_HASHTAGS.items():
-        form.fields[hashtag_field_name(key)].widget.attrs["placeholder"] = str(count)
-    if not can_edit:
-        for form_field in form.fields.values():
-            form_field.disabled = True
-    if request.method == "POST" and form.is_valid():
-        try:
-            do_update_style(membership, **form.values())
-        except ActionError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Style saved. New and changed posts follow it."))
-            return redirect("workspace_style", workspace=membership.workspace.slug)
-    return render(
-        request,
-        "aids/style.html",
-        {
-            "membership": membership,
-            "workspace": membership.workspace,
-            "form": form,
-            "can_edit": can_edit,
-            "settings_tab": "style",
-        },
+    """The style moved into the social media plan: old links lead to its tone."""
+    return redirect(
+        reverse("plan_tone", kwargs={"workspace": membership.workspace.slug}), permanent=True
     )

@@ -19,27 +19,6 @@ HASHTAG_POLICY_CHOICES = [
 POST_STATES = [("draft", _("Draft"))]
 
 
-class StyleSettings(models.Model):
-    """The workspace's tone and hashtag rules (defaults until its social media plan sets them)."""
-
-    workspace = models.OneToOneField(
-        "workspaces.Workspace", on_delete=models.CASCADE, related_name="style"
-    )
-    address = models.CharField(
-        _("form of address (German)"), max_length=8, choices=ADDRESS_CHOICES, default="any"
-    )
-    emoji_policy = models.CharField(_("emoji"), max_length=8, choices=EMOJI_CHOICES, default="free")
-    max_emoji = models.PositiveSmallIntegerField(_("at most this many emoji"), default=3)
-    hashtag_policy = models.CharField(
-        _("hashtags"), max_length=16, choices=HASHTAG_POLICY_CHOICES, default="keep_inline"
-    )
-    max_hashtags = models.JSONField(_("hashtags per network"), default=dict, blank=True)
-    banned_words = models.JSONField(_("words to avoid"), default=list, blank=True)
-
-    def __str__(self) -> str:
-        return f"Style of {self.workspace}"
-
-
 class Contact(models.Model):
     """One person or brand with a handle per network, referenced as @[Name] in posts."""
 

@@ -14,7 +14,7 @@ from townsquare.networks.rules.counting import text_length
 from townsquare.networks.rules.model import NetworkRules
 
 # What the networks (or common practice where they are silent) recommend; the workspace's
-# style settings may set their own figure, never above the network's hard cap.
+# plan may set its own figure, never above the network's hard cap.
 RECOMMENDED_HASHTAGS: dict[str, int] = {
     "x": 2,
     "threads": 1,

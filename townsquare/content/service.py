@@ -1,9 +1,10 @@
 """Composing: the workspace's data in, adapted and validated variants out.
 
-Reads the workspace's style settings, contacts, hashtag sets and rule overrides, builds a
-profile per account from its effective rules, runs the pure engine and the pure validator,
-and returns one `VariantResult` per account. The composer's live preview, saving a post,
-the API and the command line all go through `compose`. A saved variant is checked again
+Reads the tone of the workspace's plan (and of the post's campaign), contacts, hashtag
+sets and rule overrides, builds a profile per account from its effective rules, runs the
+pure engine and the pure validator, and returns one `VariantResult` per account. The
+composer's live preview, saving a post, the API and the command line all go through
+`compose`. A saved variant is checked again
 with `validate_saved_variant`: after a hand edit, and whenever a stored verdict may be out
 of date (scheduling), against the rules in force at that moment.
 """
@@ -28,17 +29,16 @@ from townsquare.content.adapt import (
     Contact as EngineContact,
 )
 from townsquare.content.adapt import (
-    HashtagSet as EngineHashtagSet,
-)
-from townsquare.content.adapt import (
     StyleSettings as EngineStyle,
 )
-from townsquare.content.models import Contact, HashtagSet, StyleSettings, Variant
+from townsquare.content.models import Contact, Variant
 from townsquare.content.profiles import target_profile
 from townsquare.content.validate import MediaInput, Problem, VariantInput, validate_variant
 from townsquare.networks.models import RuleOverride, SocialAccount
 from townsquare.networks.rules.loader import rules_for
 from townsquare.networks.rules.model import NetworkRules, RuleError
+from townsquare.planning.models import Campaign
+from townsquare.planning.tone import engine_style as plan_style
 from townsquare.workspaces.models import Workspace
 
 # Networks that are not in rules.json (researched facts) but have rules of their own.
@@ -58,23 +58,9 @@ class VariantResult:
         return tuple(p for p in self.problems if p.severity == "error")
 
 
-def engine_style(workspace: Workspace) -> EngineStyle:
-    style = StyleSettings.objects.filter(workspace=workspace).first()
-    sets = tuple(
-        EngineHashtagSet(name=s.name, hashtags=tuple(s.hashtags), networks=tuple(s.networks))
-        for s in HashtagSet.objects.filter(workspace=workspace)
-    )
-    if style is None:
-        return EngineStyle(hashtag_sets=sets)
-    return EngineStyle(
-        address=style.address,
-        emoji_policy=style.emoji_policy,
-        max_emoji=style.max_emoji,
-        banned_words=tuple(style.banned_words),
-        hashtag_policy=style.hashtag_policy,
-        max_hashtags={str(k): int(v) for k, v in style.max_hashtags.items()},
-        hashtag_sets=sets,
-    )
+def engine_style(workspace: Workspace, campaign: Campaign | None = None) -> EngineStyle:
+    """The tone and hashtag rules of the workspace's plan (and the campaign's plan)."""
+    return plan_style(workspace, campaign)
 
 
 def contact_book(workspace: Workspace) -> ContactBook:
@@ -141,6 +127,7 @@ def compose(
     content_warning: str = "",
     media: Sequence[MediaInput] = (),
     previous: Iterable[PreviousVariant] = (),
+    campaign: Campaign | None = None,
 ) -> list[VariantResult]:
     overrides = workspace_overrides(workspace)
     ruled = [(account, *account_rules(account, overrides)) for account in accounts]
@@ -154,7 +141,7 @@ def compose(
         for account, rules, _notes in ruled
     ]
     adapted = adapt_post(
-        master, targets, engine_style(workspace), contact_book(workspace), tuple(previous)
+        master, targets, engine_style(workspace, campaign), contact_book(workspace), tuple(previous)
     )
     results = []
     for (account, rules, notes), variant in zip(ruled, adapted, strict=True):

@@ -9,8 +9,8 @@ from townsquare.content.models import (
     Post,
     PostTemplate,
     Snippet,
-    StyleSettings,
 )
+from townsquare.demo.planning import seed_tone
 from townsquare.media.models import MediaAsset
 from townsquare.networks.models import SocialAccount
 from townsquare.workspaces.models import Membership, Workspace
@@ -147,9 +147,7 @@ POSTS = {
 
 def seed_content(workspaces: list[Workspace]) -> None:
     for workspace in workspaces:
-        StyleSettings.objects.update_or_create(
-            workspace=workspace, defaults=STYLE.get(workspace.name, {})
-        )
+        seed_tone(workspace, STYLE.get(workspace.name, {}))
         for name, handles in CONTACTS.get(workspace.name, []):
             Contact.objects.get_or_create(
                 workspace=workspace, name=name, defaults={"handles": handles}

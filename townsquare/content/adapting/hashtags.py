@@ -1,4 +1,4 @@
-"""Hashtags placed per the style settings and capped per network.
+"""Hashtags placed per the plan's tone and capped per network.
 
 Three kinds of hashtags are told apart in the master text (see `parsed.parse_master`):
 - inline: words of a sentence ("Wir lieben #Kaffee aus Leipzig"),
@@ -101,7 +101,9 @@ def _hashtag_cap(
         )
     if planned is not None:
         candidates.append(
-            HashtagCap(planned, f"the plan's limit for {name}", f"Vorgabe des Plans für {name}")
+            HashtagCap(
+                planned, f"the plan says so for {name}", f"so sieht es der Plan für {name} vor"
+            )
         )
     elif recommended is not None:
         candidates.append(

@@ -181,9 +181,9 @@ def _source_de(source: str) -> str:
 def hashtags_moved_to_end(hashtags: list[str]) -> Change:
     return Change(
         "hashtags_moved_to_end",
-        f"Moved {_tags(hashtags)} to the end, as the style settings ask: "
+        f"Moved {_tags(hashtags)} to the end, as the plan says: "
         f"{'it stands' if len(hashtags) == 1 else 'they stand'} apart from the sentences.",
-        f"{_tags(hashtags)} ans Ende verschoben, wie es die Stilvorgaben verlangen, denn "
+        f"{_tags(hashtags)} ans Ende verschoben, wie es der Plan vorsieht, denn "
         f"{'dieser Hashtag steht' if len(hashtags) == 1 else 'diese Hashtags stehen'} für "
         "sich, nicht in einem Satz.",
     )
@@ -207,9 +207,8 @@ def hashtags_kept_in_sentence(hashtags: list[str]) -> Change:
 def hashtags_removed_by_policy(hashtags: list[str]) -> Change:
     return Change(
         "hashtags_removed_by_policy",
-        f"Removed the hashtag signs of {_tags(hashtags)}: the style settings use no hashtags.",
-        f"Hashtag-Zeichen von {_tags(hashtags)} entfernt: Die Stilvorgaben sehen keine "
-        "Hashtags vor.",
+        f"Removed the hashtag signs of {_tags(hashtags)}: the plan says to use no hashtags.",
+        f"Hashtag-Zeichen von {_tags(hashtags)} entfernt: Der Plan sieht keine Hashtags vor.",
     )
 
 
@@ -394,43 +393,41 @@ def address_mixed(informal: list[str], formal: list[str]) -> Change:
 def address_informal_in_formal(informal: list[str]) -> Change:
     return Change(
         "address_informal_in_formal",
-        f"The style settings address readers formally (Sie), but the text uses "
+        f"The plan says to address readers formally (Sie), but the text uses "
         f"{_words_en(informal)}.",
-        f"Die Stilvorgaben sehen „Sie“ vor, der Text verwendet aber {_words_de(informal)}.",
+        f"Der Plan sieht „Sie“ vor, der Text verwendet aber {_words_de(informal)}.",
     )
 
 
 def address_formal_in_informal(formal: list[str]) -> Change:
     return Change(
         "address_formal_in_informal",
-        f"The style settings address readers informally (du), but the text uses "
-        f"{_words_en(formal)}.",
-        f"Die Stilvorgaben sehen „du“ vor, der Text verwendet aber {_words_de(formal)}.",
+        f"The plan says to address readers informally (du), but the text uses {_words_en(formal)}.",
+        f"Der Plan sieht „du“ vor, der Text verwendet aber {_words_de(formal)}.",
     )
 
 
 def emoji_not_wanted(count: int) -> Change:
     return Change(
         "emoji_not_wanted",
-        f"The style settings use no emoji, but the text has {EMOJI.counted_en(count)}.",
-        f"Die Stilvorgaben sehen keine Emojis vor, der Text enthält aber "
-        f"{EMOJI.counted_de(count)}.",
+        f"The plan says to use no emoji, but the text has {EMOJI.counted_en(count)}.",
+        f"Der Plan sieht keine Emojis vor, der Text enthält aber {EMOJI.counted_de(count)}.",
     )
 
 
 def emoji_too_many(count: int, maximum: int) -> Change:
     return Change(
         "emoji_too_many",
-        f"The text has {EMOJI.counted_en(count)}; the style settings allow at most "
+        f"The text has {EMOJI.counted_en(count)}; the plan says at most "
         f"{EMOJI.counted_en(maximum)}.",
-        f"Der Text enthält {EMOJI.counted_de(count)}; die Stilvorgaben erlauben höchstens "
-        f"{EMOJI.counted_de(maximum)}.",
+        f"Der Text enthält {EMOJI.counted_de(count)}; der Plan sieht höchstens "
+        f"{EMOJI.counted_de(maximum)} vor.",
     )
 
 
 def banned_word(found: list[str]) -> Change:
     return Change(
         "banned_word",
-        f"The style settings avoid these words: {_words_en(found)}.",
-        f"Diese Wörter sollen laut Stilvorgaben vermieden werden: {_words_de(found)}.",
+        f"The plan says to avoid these words: {_words_en(found)}.",
+        f"Diese Wörter sollen laut Plan vermieden werden: {_words_de(found)}.",
     )

@@ -1,4 +1,4 @@
-"""Tone checks from the style settings: form of address, emoji, words to avoid.
+"""Tone checks from the plan's tone: form of address, emoji, words to avoid.
 
 These only warn: wording is the author's decision, the engine explains what it noticed.
 

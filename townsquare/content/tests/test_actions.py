@@ -8,9 +8,10 @@ from townsquare.content.actions import (
     do_reset_variant,
     do_save_post,
 )
-from townsquare.content.models import Contact, Post, StyleSettings
+from townsquare.content.models import Contact, Post
 from townsquare.lib.errors import ActionError
 from townsquare.networks.models import RuleOverride, SocialAccount
+from townsquare.planning.models import Plan
 from townsquare.workspaces.models import Membership
 
 pytestmark = pytest.mark.django_db
@@ -90,8 +91,8 @@ def test_mentions_come_from_the_contact_book(membership, accounts, workspace_a):
     assert texts["bluesky"].warnings
 
 
-def test_the_style_settings_of_the_workspace_are_applied(membership, accounts, workspace_a):
-    StyleSettings.objects.create(workspace=workspace_a, address="du", banned_words=["billig"])
+def test_the_tone_of_the_workspace_plan_is_applied(membership, accounts, workspace_a):
+    Plan.objects.create(workspace=workspace_a, address="du", avoid_words=["billig"])
     post = do_save_post(
         membership,
         PostInput(text="Unser billig Angebot für Sie!", language="de"),

@@ -131,7 +131,7 @@ def test_the_plans_maximum_replaces_the_networks_recommendation():
     variant = adapt(master, style, network="linkedin", max_length=3000, hashtag_recommended=5)
 
     assert variant.text == "Neu.\n\n#a1 #b2 #c3"
-    assert "the plan's limit for LinkedIn" in variant.changes[-1].message_en
+    assert "the plan says so for LinkedIn" in variant.changes[-1].message_en
 
 
 def test_over_the_cap_inline_hashtags_lose_only_their_sign():

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 
 from townsquare.audit.models import AuditEvent
 from townsquare.content.actions import PostInput, do_save_post
-from townsquare.content.models import Contact, HashtagSet, PostTemplate, Snippet, StyleSettings
+from townsquare.content.models import Contact, HashtagSet, PostTemplate, Snippet
 from townsquare.networks.models import SocialAccount
 from townsquare.workspaces.models import Membership
 
@@ -201,64 +201,10 @@ def test_deleting_needs_a_post(alice_client, workspace_a):
 # --- style ---------------------------------------------------------------------------------
 
 
-def _style_form(**extra):
-    return {
-        "address": "sie",
-        "emoji_policy": "none",
-        "max_emoji": "0",
-        "hashtag_policy": "move_to_end",
-        "hashtags_instagram": "1",
-        "banned_words": "billig, Schnäppchen\nsuper günstig",
-        **extra,
-    }
-
-
-def test_the_style_is_saved_and_then_applied_when_composing(alice_client, membership, workspace_a):
-    response = alice_client.post(f"/w/{workspace_a.slug}/settings/style/", _style_form())
-    assert response.status_code == 302
-    style = StyleSettings.objects.get(workspace=workspace_a)
-    assert style.max_hashtags == {"instagram": 1}
-    assert style.banned_words == ["billig", "Schnäppchen", "super günstig"]
-    page = alice_client.get(f"/w/{workspace_a.slug}/settings/style/").content.decode()
-    assert "super günstig" in page and 'name="hashtags_instagram" value="1"' in page
-
-    account = SocialAccount.objects.create(workspace=workspace_a, network="instagram", handle="@a")
-    post = do_save_post(
-        membership,
-        PostInput(text="Der #Kaffee aus #Leipzig ist nicht billig, aber gut 😀"),
-        [account.pk],
-    )
-    variant = post.variants.get()
-    assert variant.text.startswith("Der #Kaffee aus Leipzig"), "words stay, capped at one"
-    codes = {change["code"] for change in variant.changes + variant.warnings}
-    expected = {"hashtags_kept_in_sentence", "hashtags_over_cap", "banned_word", "emoji_not_wanted"}
-    assert expected <= codes
-    assert AuditEvent.objects.filter(action="style.update").exists()
-
-
-def test_an_empty_hashtag_number_keeps_the_recommendation(alice_client, workspace_a):
-    alice_client.post(f"/w/{workspace_a.slug}/settings/style/", _style_form(hashtags_instagram=""))
-    assert StyleSettings.objects.get(workspace=workspace_a).max_hashtags == {}
-    page = alice_client.get(f"/w/{workspace_a.slug}/settings/style/").content.decode()
-    assert 'name="hashtags_instagram" min="0" max="100" placeholder="5"' in page
-
-
-def test_style_numbers_out_of_range_are_refused_and_nothing_changes(alice_client, workspace_a):
-    response = alice_client.post(
-        f"/w/{workspace_a.slug}/settings/style/", _style_form(max_emoji="999")
-    )
-    assert response.status_code == 200
-    assert "less than or equal to 50" in response.content.decode()
-    style = StyleSettings.objects.get(workspace=workspace_a)
-    assert style.address == "any" and style.banned_words == []
-
-
-def test_only_owners_and_managers_change_the_style(bob_client, workspace_a):
-    page = bob_client.get(f"/w/{workspace_a.slug}/settings/style/").content.decode()
-    assert "Only owners and managers can change the style." in page and "disabled" in page
-    response = bob_client.post(f"/w/{workspace_a.slug}/settings/style/", _style_form())
-    assert response.status_code == 403
-    assert StyleSettings.objects.get(workspace=workspace_a).address == "any"
+def test_the_style_page_moved_into_the_plan(alice_client, workspace_a):
+    response = alice_client.get(f"/w/{workspace_a.slug}/settings/style/")
+    assert response.status_code == 301
+    assert response["Location"] == f"/w/{workspace_a.slug}/plan/tone/"
 
 
 # --- language --------------------------------------------------------------------------------
@@ -271,7 +217,3 @@ def test_the_settings_pages_speak_german_to_a_german_user(client, alice, workspa
     aids = client.get(_aids(workspace_a, "hashtag-sets")).content.decode()
     for text in ["Schreibhilfen", "Vorlagen", "Textbausteine", "Hashtag-Sets", "Kontakte"]:
         assert text in aids, f"{text!r} missing from the German writing aids page"
-    style = client.get(f"/w/{workspace_a.slug}/settings/style/").content.decode()
-    for text in ["Stil", "Hashtags pro Netzwerk", "Zu vermeidende Wörter", "Speichern"]:
-        assert text in style, f"{text!r} missing from the German style page"
-    assert "Words to avoid" not in style
