@@ -111,6 +111,14 @@ def _workspace_accounts(membership: Membership, account_ids: Sequence[int]) -> l
     return accounts
 
 
+def _content_changed(membership: Membership, post: Post) -> None:
+    """A post approved (or in review) whose text, variants or media changed goes back to
+    review; the approvals app decides (nothing happens while approvals are off)."""
+    from townsquare.approvals.actions import after_content_saved  # approvals builds on content
+
+    after_content_saved(membership, post)
+
+
 def _store(post: Post, results: list[VariantResult]) -> None:
     keep = []
     for result in results:
@@ -200,6 +208,7 @@ def do_save_post(
         campaign=post.campaign,
     )
     _store(post, results)
+    _content_changed(membership, post)
     record(
         actor=membership.user,
         action="post.update" if before else "post.create",
@@ -228,6 +237,7 @@ def do_edit_variant(membership: Membership, variant: Variant, text: str) -> Vari
     variant.changes = []
     variant.problems = problem_dicts(validate_saved_variant(variant))
     variant.save()
+    _content_changed(membership, variant.post)
     record(
         actor=membership.user,
         action="variant.edit",
@@ -262,6 +272,7 @@ def do_reset_variant(membership: Membership, variant: Variant) -> Variant:
         campaign=post.campaign,
     )
     _store_one(variant, results[0], post)
+    _content_changed(membership, post)
     record(
         actor=membership.user,
         action="variant.reset",

@@ -297,6 +297,10 @@ def _save(membership: Membership, form: ComposeForm, post: Post | None, action: 
                 publishing_actions.do_schedule_post(membership, saved, form.cleaned_data["when"])
             elif action == "now":
                 publishing_actions.do_schedule_post(membership, saved, None)
+            elif action == "review":
+                from townsquare.approvals.actions import do_submit_for_review
+
+                do_submit_for_review(membership, saved, form.cleaned_data["when"])
     except ActionError as error:
         form.add_error("when" if error.code in WHEN_CODES else None, error.message)
         return None
@@ -313,6 +317,9 @@ def _saved_message(
 ) -> None:
     if action == "now":
         messages.success(request, _("Saved. Publishing now."))
+        return
+    if action == "review":
+        messages.success(request, _("Saved and submitted for review."))
         return
     if action == "schedule":
         status = post_status(
@@ -340,10 +347,10 @@ def _compose(
     if change is not None:
         data = data.copy()
         data.setlist("media", [str(i) for i in change.media_ids])
-    form = _form(membership, data, scheduling=action == "schedule")
+    form = _form(membership, data, scheduling=action in ("schedule", "review"))
     extra: dict[str, Any] = {"media_note": change.note if change else None}
     if form.is_valid():
-        if action in ("save", "schedule", "now"):
+        if action in ("save", "schedule", "now", "review"):
             saved = _save(membership, form, post, action)
             if saved is not None:
                 _saved_message(request, membership, saved, action, existed=post is not None)

@@ -68,6 +68,10 @@ def do_schedule_post(
     minute; a time more than PAST_GRACE ago is refused (every caller: form, API, demo).
     Scheduling again is a fresh start: the attempts of earlier tries no longer count."""
     require(membership, Perm.SCHEDULE_POSTS)
+    # With approvals on, only an approved post goes out (composer, API, calendar, queues).
+    from townsquare.approvals.gate import require_approved
+
+    require_approved(post)
     zone = time_zone or membership.workspace.time_zone
     now = timezone.now()
     if wall_time is None:

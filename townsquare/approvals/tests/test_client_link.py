@@ -1,0 +1,154 @@
+"""The client's link: valid, expired, revoked, used, outdated, tampered; the public page
+with its own form token, its plain answers and its rate limit."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+from townsquare.approvals import actions
+from townsquare.approvals.models import APPROVED, CHANGES_REQUESTED, IN_REVIEW, ClientLink
+from townsquare.approvals.views import RATE_LIMIT
+from townsquare.audit.models import AuditEvent
+from townsquare.lib.errors import ActionError
+from townsquare.publishing.models import Publication
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limit():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def submitted(with_client, bob_m, write, at):
+    post = write(bob_m, "Neue Bohnen aus Äthiopien.")
+    actions.do_submit_for_review(bob_m, post, at)
+    return post
+
+
+def token_of(url):
+    return re.search(r"/review/([^/]+)/", url).group(1)
+
+
+def test_links_need_client_approval_on_and_a_post_in_review(one_approver, membership, bob_m, write):
+    post = write(bob_m)
+    with pytest.raises(ActionError) as caught:
+        actions.do_create_client_link(membership, post)
+    assert caught.value.code == "client_approval_off"
+
+
+def test_the_client_approves_after_the_team_and_it_is_scheduled(submitted, membership):
+    post = submitted
+    outcome = actions.do_approve(membership, post)
+    assert outcome.review.state == IN_REVIEW
+    assert "client" in outcome.message
+    link, token = actions.do_create_client_link(membership, post)
+    assert link.token_hash != token and len(token) >= 40
+    assert link.expires_at > timezone.now() + timedelta(days=6)
+    decided = actions.do_client_decide(token, approve=True)
+    assert decided.review.state == APPROVED
+    assert Publication.objects.get(post=post).status == "scheduled"
+    assert AuditEvent.objects.filter(action="post.client_approve").exists()
+    with pytest.raises(actions.LinkRefused) as caught:
+        actions.do_client_decide(token, approve=True)
+    assert caught.value.problem == actions.LINK_USED
+
+
+def test_the_client_first_then_the_team(submitted, membership):
+    _link, token = actions.do_create_client_link(membership, submitted)
+    assert actions.do_client_decide(token, approve=True).review.state == IN_REVIEW
+    assert actions.do_approve(membership, submitted).scheduled
+
+
+def test_the_client_asks_for_changes_with_a_comment(submitted, membership, bob_m):
+    _link, token = actions.do_create_client_link(membership, submitted)
+    with pytest.raises(ActionError) as caught:
+        actions.do_client_decide(token, approve=False, comment="")
+    assert caught.value.code == "comment_required"
+    outcome = actions.do_client_decide(token, approve=False, comment="Bitte ohne Emoji.")
+    assert outcome.review.state == CHANGES_REQUESTED
+    comment = submitted.comments.get()
+    assert comment.by_client and comment.author is None and comment.body == "Bitte ohne Emoji."
+
+
+def test_expired_revoked_outdated_and_tampered_links(submitted, membership, bob_m, write):
+    link, token = actions.do_create_client_link(membership, submitted)
+    assert actions.link_problem(link) is None
+    assert actions.find_client_link(token + "x") is None
+    assert actions.find_client_link(token[:-1]) is None
+    ClientLink.objects.filter(pk=link.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    with pytest.raises(actions.LinkRefused) as caught:
+        actions.do_client_decide(token, approve=True)
+    assert caught.value.problem == actions.LINK_EXPIRED
+
+    _link, second = actions.do_create_client_link(membership, submitted)
+    assert actions.do_revoke_client_links(membership, submitted) == 1
+    with pytest.raises(actions.LinkRefused) as caught:
+        actions.do_client_decide(second, approve=True)
+    assert caught.value.problem == actions.LINK_REVOKED
+
+    _link, third = actions.do_create_client_link(membership, submitted)
+    _link, fourth = actions.do_create_client_link(membership, submitted)  # replaces the third
+    assert actions.link_problem(actions.find_client_link(third)) == actions.LINK_REVOKED
+    write(bob_m, "Jetzt anders.", post=submitted)  # a new round: the link is outdated
+    with pytest.raises(actions.LinkRefused) as caught:
+        actions.do_client_decide(fourth, approve=True)
+    assert caught.value.problem == actions.LINK_OUTDATED
+
+
+def test_the_public_page_shows_the_post_and_takes_a_decision(client, submitted, membership):
+    _link, token = actions.do_create_client_link(membership, submitted)
+    url = reverse("approvals_client", kwargs={"token": token})
+    page = client.get(url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Neue Bohnen aus Äthiopien." in body
+    assert submitted.workspace.name in body
+    assert "Reviews" not in body and "sidenav" not in body  # no workspace around it
+    assert page["Cache-Control"].startswith("no-store") or "no-store" in page["Cache-Control"]
+    form_token = re.search(r'name="form_token" value="([^"]+)"', body).group(1)
+
+    forged = client.post(url, {"decision": "approve", "form_token": "forged"})
+    assert forged.status_code == 400
+    assert submitted.review.__class__.objects.get(post=submitted).state == IN_REVIEW
+
+    empty = client.post(url, {"decision": "changes", "form_token": form_token, "comment": ""})
+    assert empty.status_code == 400
+
+    done = client.post(url, {"decision": "changes", "form_token": form_token, "comment": "Kürzer"})
+    assert done.status_code == 200
+    assert "Thank you" in done.content.decode() or "Danke" in done.content.decode()
+    again = client.get(url)
+    assert again.status_code == 410
+    assert "already been used" in again.content.decode() or "bereits" in again.content.decode()
+
+
+def test_unknown_links_say_so_and_leak_nothing(client, submitted):
+    page = client.get(reverse("approvals_client", kwargs={"token": "nicht-echt"}))
+    assert page.status_code == 404
+    assert submitted.workspace.name not in page.content.decode()
+    assert "not valid" in page.content.decode() or "nicht gültig" in page.content.decode()
+
+
+def test_the_client_page_needs_the_csrf_token_too(submitted, membership):
+    from django.test import Client
+
+    _link, token = actions.do_create_client_link(membership, submitted)
+    strict = Client(enforce_csrf_checks=True)
+    url = reverse("approvals_client", kwargs={"token": token})
+    answer = strict.post(url, {"decision": "approve"})
+    assert answer.status_code == 403
+
+
+def test_the_client_page_is_rate_limited(client):
+    url = reverse("approvals_client", kwargs={"token": "geraten"})
+    answers = [client.get(url).status_code for _ in range(RATE_LIMIT + 1)]
+    assert answers[:RATE_LIMIT] == [404] * RATE_LIMIT
+    assert answers[-1] == 429
