@@ -293,8 +293,10 @@ def _save(membership: Membership, form: ComposeForm, post: Post | None, action: 
     try:
         with transaction.atomic():
             saved = actions.do_save_post(membership, post_input(form), account_ids, post=post)
-            if action == "schedule":
-                publishing_actions.do_schedule_post(membership, saved, form.cleaned_data["when"])
+            if action in ("schedule", "queue"):
+                from townsquare.queues.composer import schedule_from_composer
+
+                schedule_from_composer(membership, saved, action, form)
             elif action == "now":
                 publishing_actions.do_schedule_post(membership, saved, None)
             elif action == "review":
@@ -321,7 +323,7 @@ def _saved_message(
     if action == "review":
         messages.success(request, _("Saved and submitted for review."))
         return
-    if action == "schedule":
+    if action in ("schedule", "queue"):
         status = post_status(
             Publication.objects.filter(post=post).select_related("account"),
             membership.workspace.time_zone,
@@ -350,7 +352,7 @@ def _compose(
     form = _form(membership, data, scheduling=action in ("schedule", "review"))
     extra: dict[str, Any] = {"media_note": change.note if change else None}
     if form.is_valid():
-        if action in ("save", "schedule", "now", "review"):
+        if action in ("save", "schedule", "now", "review", "queue"):
             saved = _save(membership, form, post, action)
             if saved is not None:
                 _saved_message(request, membership, saved, action, existed=post is not None)
