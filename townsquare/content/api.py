@@ -40,6 +40,9 @@ class PostIn(Schema):
     content_warning: str = Field("", max_length=500)
     accounts: list[Id] = Field(min_length=1, max_length=100)
     media: list[Id] = Field(default_factory=list, max_length=20, description="Media library ids")
+    campaign_id: Id | None = Field(None, description="A campaign of the workspace's plan")
+    pillar_id: Id | None = Field(None, description="A content pillar of the workspace's plan")
+    audience_id: Id | None = Field(None, description="An audience of the workspace's plan")
 
     def to_input(self) -> PostInput:
         return PostInput(
@@ -50,6 +53,9 @@ class PostIn(Schema):
             hashtag_sets=tuple(self.hashtag_sets),
             content_warning=self.content_warning,
             media_ids=tuple(self.media),
+            campaign_id=self.campaign_id,
+            pillar_id=self.pillar_id,
+            audience_id=self.audience_id,
         )
 
 
@@ -91,6 +97,9 @@ class PostOut(Schema):
     hashtags: list[str]
     content_warning: str
     state: str
+    campaign_id: int | None = None
+    pillar_id: int | None = None
+    audience_id: int | None = None
     created_at: datetime
     updated_at: datetime
     variants: list[VariantOut]
@@ -158,6 +167,9 @@ def _post_out(post: Post) -> PostOut:
         hashtags=post.hashtags,
         content_warning=post.content_warning,
         state=post.state,
+        campaign_id=post.campaign_id,
+        pillar_id=post.pillar_id,
+        audience_id=post.audience_id,
         created_at=post.created_at,
         updated_at=post.updated_at,
         variants=[_variant_out(v) for v in post.variants.select_related("account")],

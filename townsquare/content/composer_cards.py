@@ -31,6 +31,7 @@ from townsquare.content.service import (
 )
 from townsquare.lib.errors import ActionError
 from townsquare.media.models import MediaAsset
+from townsquare.planning.composer import plan_campaign, plan_ids
 from townsquare.workspaces.models import Membership
 
 # Parts shown of a thread that is too long for its network, and the most parts any card
@@ -49,6 +50,7 @@ def post_input(form: ComposeForm) -> PostInput:
         hashtag_sets=tuple(data.get("hashtag_sets") or ()),
         content_warning=data.get("content_warning") or "",
         media_ids=tuple(int(pk) for pk in data.get("media") or ()),
+        **plan_ids(data),
     )
 
 
@@ -75,6 +77,7 @@ def live_cards(membership: Membership, form: ComposeForm) -> list[dict[str, Any]
         accounts,
         content_warning=data.content_warning,
         media=media_inputs(assets),
+        campaign=plan_campaign(membership.workspace, data.campaign_id),
     )
     cards = []
     for result in results:

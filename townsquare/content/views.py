@@ -33,6 +33,7 @@ from townsquare.lib.bounds import id_from_text
 from townsquare.lib.errors import ActionError
 from townsquare.media.access import access_media_asset
 from townsquare.media.models import MediaAsset
+from townsquare.planning.composer import add_plan_fields, plan_initial, plan_initial_from_data
 from townsquare.publishing import actions as publishing_actions
 from townsquare.publishing.models import Publication
 from townsquare.publishing.panel import publishing_panel
@@ -85,7 +86,7 @@ def _form(
     selected = _media_ids(
         data.getlist("media") if data is not None else (initial or {}).get("media", [])
     )
-    return ComposeForm(
+    form = ComposeForm(
         data,
         initial=initial,
         accounts=list(accounts_queryset(workspace)),
@@ -95,6 +96,8 @@ def _form(
         now_local=_now_local(membership),
         scheduling=scheduling,
     )
+    add_plan_fields(form, workspace)
+    return form
 
 
 def _suggested_time(membership: Membership) -> datetime:
@@ -132,6 +135,7 @@ def _initial_from_post(membership: Membership, post: Post, when: datetime | None
         "accounts": [str(v.account_id) for v in post.variants.all()],
         "media": [str(a.asset_id) for a in post.attachments.all()],
         "when": when or _suggested_time(membership),
+        **plan_initial(post),
     }
 
 
@@ -143,6 +147,7 @@ def _initial_from_data(data: QueryDict, media_ids: list[int]) -> dict[str, Any]:
         for name in ("text", "language", "link_url", "hashtags", "content_warning", "when")
     }
     initial["hashtag_sets"] = data.getlist("hashtag_sets")
+    initial.update(plan_initial_from_data(data))
     initial["accounts"] = data.getlist("accounts")
     initial["media"] = [str(i) for i in media_ids]
     return initial
@@ -438,7 +443,11 @@ def post_delete(request: HttpRequest, membership: Membership, post_id: Post) -> 
 
 @workspace_view(methods=("GET",))
 def post_list(request: HttpRequest, membership: Membership) -> HttpResponse:
-    posts = list(access_posts(membership).prefetch_related("variants__account"))
+    posts = list(
+        access_posts(membership)
+        .select_related("campaign", "pillar", "audience")
+        .prefetch_related("variants__account")
+    )
     statuses = statuses_of(posts, membership.workspace.time_zone)
     rows = [(post, statuses[post.pk]) for post in posts]
     return render(

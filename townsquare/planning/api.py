@@ -1,5 +1,381 @@
-"""API of the planning app."""
+"""API of the social media plan: the plan (of the workspace or of a campaign), its versions
+with what changed, and its campaigns, pillars, audiences and goals.
 
-from ninja import Router
+Every write goes through planning/actions.py, so the API refuses what the pages refuse,
+with the same message, and saves a new version of the plan.
+"""
 
-router = Router(tags=["planning"])
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import get_language
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from townsquare.lib.bounds import Id, Limit500
+from townsquare.planning import actions
+from townsquare.planning.access import (
+    access_audience,
+    access_audiences,
+    access_campaign,
+    access_campaigns,
+    access_goal,
+    access_pillar,
+    access_pillars,
+    access_version,
+    campaign_plan,
+    workspace_plan,
+)
+from townsquare.planning.diff import diff_plans
+from townsquare.planning.models import Plan, PlanVersion
+from townsquare.planning.names import network_names
+from townsquare.planning.snapshot import (
+    audience_dict,
+    campaign_dict,
+    goal_dict,
+    pillar_dict,
+    plan_snapshot,
+)
+
+router = Router(tags=["plan"])
+
+Text = Field("", max_length=10_000)
+Words = Field(default_factory=list, max_length=200)
+
+
+class ToneIn(Schema):
+    """A choice left empty ("") follows the plan above (a campaign's plan: the workspace's
+    plan; a network: its plan)."""
+
+    address: str = Field("", max_length=8, description="any, du or sie")
+    formality: str = Field("", max_length=8, description="casual, neutral or formal")
+    emoji_policy: str = Field("", max_length=8, description="free, few or none")
+    max_emoji: int | None = Field(None, ge=0, le=50)
+    hashtag_policy: str = Field("", max_length=16, description="keep_inline, move_to_end, none")
+    call_to_action: str = Field("", max_length=200)
+    avoid_words: list[str] = Words
+    prefer_words: list[str] = Words
+
+
+class PlanToneIn(ToneIn):
+    max_hashtags: dict[str, int] = Field(
+        default_factory=dict, description="Network key -> at most this many hashtags"
+    )
+
+
+class NetworkIn(ToneIn):
+    network: str = Field(max_length=32, description="A network key, e.g. linkedin_page")
+    rationale: str = Field("", max_length=2000)
+    max_hashtags: int | None = Field(None, ge=0, le=100)
+    posts_per_week: int = Field(0, ge=0, le=100)
+    preferred_days: list[int] = Field(default_factory=list, max_length=7, description="0 Monday")
+    preferred_times: list[str] = Field(default_factory=list, max_length=24, description="HH:MM")
+
+
+class GoalIn(Schema):
+    metric: str = Field(
+        max_length=24,
+        description="follower_growth, reach, views, engagement_rate, response_time, publications",
+    )
+    network: str = Field("", max_length=32, description="Empty: all networks of the plan")
+    target: str = Field(max_length=40, description="A number, e.g. 1500 or 4.5")
+    baseline: str | None = Field(None, max_length=40)
+    starts_on: date | None = None
+    due_on: date
+
+
+class GoalBodyIn(GoalIn):
+    note: str = Field("", max_length=2000)
+
+
+class PlanIn(Schema):
+    """Each section given replaces the plan's; a section left out (or null) stays."""
+
+    summary: str | None = Field(None, max_length=10_000)
+    time_zone: str | None = Field(None, max_length=64)
+    tone: PlanToneIn | None = None
+    networks: list[NetworkIn] | None = Field(None, max_length=20)
+    goals: list[GoalBodyIn] | None = Field(None, max_length=100)
+
+
+class PillarIn(Schema):
+    name: str = Field(max_length=80)
+    description: str = Field("", max_length=2000)
+    target_share: int = Field(0, ge=0, le=100)
+    colour: str = Field("", max_length=7, description="#rrggbb")
+
+
+class AudienceIn(Schema):
+    name: str = Field(max_length=80)
+    who: str = Field("", max_length=2000)
+    cares_about: str = Field("", max_length=2000)
+    networks: list[str] = Field(default_factory=list, max_length=20)
+
+
+class CampaignIn(Schema):
+    name: str = Field(max_length=120)
+    description: str = Field("", max_length=2000)
+    starts_on: date
+    ends_on: date
+    colour: str = Field("", max_length=7, description="#rrggbb")
+
+
+class PillarOut(PillarIn):
+    id: int
+
+
+class AudienceOut(AudienceIn):
+    id: int
+
+
+class CampaignOut(CampaignIn):
+    id: int
+
+
+class GoalOut(GoalBodyIn):
+    id: int
+
+
+class PlanOut(Schema):
+    version: int
+    updated_at: datetime
+    campaign: CampaignOut | None
+    summary: str
+    time_zone: str
+    tone: dict[str, Any]
+    networks: list[dict[str, Any]]
+    goals: list[GoalOut]
+    audiences: list[AudienceOut]
+    pillars: list[PillarOut]
+    campaigns: list[CampaignOut]
+
+
+class VersionOut(Schema):
+    id: int
+    number: int
+    author: str | None
+    created_at: datetime
+
+
+class ChangeOut(Schema):
+    message_en: str
+    message_de: str
+    message: str = Field(description="In the language of the request")
+
+
+class VersionDetailOut(VersionOut):
+    previous: int | None = Field(description="The number of the version compared with")
+    changes: list[ChangeOut]
+    snapshot: dict[str, Any]
+
+
+def _plan_out(plan: Plan) -> PlanOut:
+    return PlanOut(version=plan.version, updated_at=plan.updated_at, **plan_snapshot(plan))
+
+
+def _version_out(version: PlanVersion) -> VersionOut:
+    return VersionOut(
+        id=version.pk,
+        number=version.number,
+        author=version.author.email if version.author else None,
+        created_at=version.created_at,
+    )
+
+
+def _versions(plan: Plan, limit: int) -> list[VersionOut]:
+    versions = plan.versions.select_related("author").order_by("-number")[:limit]
+    return [_version_out(v) for v in versions]
+
+
+def _plan_body(body: PlanIn) -> dict[str, Any]:
+    return body.model_dump(exclude_none=True, mode="json")
+
+
+@router.get("/workspaces/{workspace}/plan", response=PlanOut)
+def get_plan(request: HttpRequest, workspace: str) -> PlanOut:
+    return _plan_out(workspace_plan(request.membership.workspace))
+
+
+@router.put("/workspaces/{workspace}/plan", response=PlanOut)
+def put_plan(request: HttpRequest, workspace: str, body: PlanIn) -> PlanOut:
+    plan = workspace_plan(request.membership.workspace)
+    return _plan_out(actions.do_replace_plan(request.membership, plan, _plan_body(body)))
+
+
+@router.get("/workspaces/{workspace}/plan/versions", response=list[VersionOut])
+def plan_versions(request: HttpRequest, workspace: str, limit: Limit500 = 100) -> list[VersionOut]:
+    return _versions(workspace_plan(request.membership.workspace), limit)
+
+
+@router.get("/workspaces/{workspace}/plan/versions/{version_id}", response=VersionDetailOut)
+def plan_version(request: HttpRequest, workspace: str, version_id: Id) -> VersionDetailOut:
+    """One version, and what changed since the version before it."""
+    version = access_version(request.membership, version_id)
+    previous = (
+        PlanVersion.objects.filter(plan=version.plan, number__lt=version.number)
+        .order_by("-number")
+        .first()
+    )
+    language = (get_language() or "en")[:2]
+    lines = diff_plans(previous.snapshot if previous else None, version.snapshot, network_names())
+    return VersionDetailOut(
+        **_version_out(version).model_dump(),
+        previous=previous.number if previous else None,
+        changes=[
+            ChangeOut(
+                message_en=line.message_en,
+                message_de=line.message_de,
+                message=line.message(language),
+            )
+            for line in lines
+        ],
+        snapshot=version.snapshot,
+    )
+
+
+@router.get("/workspaces/{workspace}/campaigns/{campaign_id}/plan", response=PlanOut)
+def get_campaign_plan(request: HttpRequest, workspace: str, campaign_id: Id) -> PlanOut:
+    return _plan_out(campaign_plan(access_campaign(request.membership, campaign_id)))
+
+
+@router.put("/workspaces/{workspace}/campaigns/{campaign_id}/plan", response=PlanOut)
+def put_campaign_plan(
+    request: HttpRequest, workspace: str, campaign_id: Id, body: PlanIn
+) -> PlanOut:
+    """Only what differs from the workspace's plan; empty choices follow it."""
+    plan = campaign_plan(access_campaign(request.membership, campaign_id))
+    return _plan_out(actions.do_replace_plan(request.membership, plan, _plan_body(body)))
+
+
+@router.get(
+    "/workspaces/{workspace}/campaigns/{campaign_id}/plan/versions", response=list[VersionOut]
+)
+def campaign_plan_versions(
+    request: HttpRequest, workspace: str, campaign_id: Id, limit: Limit500 = 100
+) -> list[VersionOut]:
+    return _versions(campaign_plan(access_campaign(request.membership, campaign_id)), limit)
+
+
+# Campaigns
+
+
+@router.get("/workspaces/{workspace}/campaigns", response=list[CampaignOut])
+def list_campaigns(request: HttpRequest, workspace: str) -> list[Any]:
+    return [campaign_dict(c) for c in access_campaigns(request.membership)[:500]]
+
+
+@router.post("/workspaces/{workspace}/campaigns", response={201: CampaignOut})
+def create_campaign(request: HttpRequest, workspace: str, body: CampaignIn) -> Status:
+    campaign = actions.do_save_campaign(request.membership, body.model_dump())
+    return Status(201, campaign_dict(campaign))
+
+
+@router.get("/workspaces/{workspace}/campaigns/{campaign_id}", response=CampaignOut)
+def get_campaign(request: HttpRequest, workspace: str, campaign_id: Id) -> Any:
+    return campaign_dict(access_campaign(request.membership, campaign_id))
+
+
+@router.put("/workspaces/{workspace}/campaigns/{campaign_id}", response=CampaignOut)
+def update_campaign(request: HttpRequest, workspace: str, campaign_id: Id, body: CampaignIn) -> Any:
+    campaign = access_campaign(request.membership, campaign_id)
+    return campaign_dict(actions.do_save_campaign(request.membership, body.model_dump(), campaign))
+
+
+@router.delete("/workspaces/{workspace}/campaigns/{campaign_id}", response={204: None})
+def delete_campaign(request: HttpRequest, workspace: str, campaign_id: Id) -> Status:
+    actions.do_delete_campaign(request.membership, access_campaign(request.membership, campaign_id))
+    return Status(204, None)
+
+
+# Pillars
+
+
+@router.get("/workspaces/{workspace}/pillars", response=list[PillarOut])
+def list_pillars(request: HttpRequest, workspace: str) -> list[Any]:
+    return [pillar_dict(p) for p in access_pillars(request.membership)[:500]]
+
+
+@router.post("/workspaces/{workspace}/pillars", response={201: PillarOut})
+def create_pillar(request: HttpRequest, workspace: str, body: PillarIn) -> Status:
+    return Status(201, pillar_dict(actions.do_save_pillar(request.membership, body.model_dump())))
+
+
+@router.get("/workspaces/{workspace}/pillars/{pillar_id}", response=PillarOut)
+def get_pillar(request: HttpRequest, workspace: str, pillar_id: Id) -> Any:
+    return pillar_dict(access_pillar(request.membership, pillar_id))
+
+
+@router.put("/workspaces/{workspace}/pillars/{pillar_id}", response=PillarOut)
+def update_pillar(request: HttpRequest, workspace: str, pillar_id: Id, body: PillarIn) -> Any:
+    pillar = access_pillar(request.membership, pillar_id)
+    return pillar_dict(actions.do_save_pillar(request.membership, body.model_dump(), pillar))
+
+
+@router.delete("/workspaces/{workspace}/pillars/{pillar_id}", response={204: None})
+def delete_pillar(request: HttpRequest, workspace: str, pillar_id: Id) -> Status:
+    actions.do_delete_pillar(request.membership, access_pillar(request.membership, pillar_id))
+    return Status(204, None)
+
+
+# Audiences
+
+
+@router.get("/workspaces/{workspace}/audiences", response=list[AudienceOut])
+def list_audiences(request: HttpRequest, workspace: str) -> list[Any]:
+    return [audience_dict(a) for a in access_audiences(request.membership)[:500]]
+
+
+@router.post("/workspaces/{workspace}/audiences", response={201: AudienceOut})
+def create_audience(request: HttpRequest, workspace: str, body: AudienceIn) -> Status:
+    audience = actions.do_save_audience(request.membership, body.model_dump())
+    return Status(201, audience_dict(audience))
+
+
+@router.get("/workspaces/{workspace}/audiences/{audience_id}", response=AudienceOut)
+def get_audience(request: HttpRequest, workspace: str, audience_id: Id) -> Any:
+    return audience_dict(access_audience(request.membership, audience_id))
+
+
+@router.put("/workspaces/{workspace}/audiences/{audience_id}", response=AudienceOut)
+def update_audience(request: HttpRequest, workspace: str, audience_id: Id, body: AudienceIn) -> Any:
+    audience = access_audience(request.membership, audience_id)
+    return audience_dict(actions.do_save_audience(request.membership, body.model_dump(), audience))
+
+
+@router.delete("/workspaces/{workspace}/audiences/{audience_id}", response={204: None})
+def delete_audience(request: HttpRequest, workspace: str, audience_id: Id) -> Status:
+    audience = access_audience(request.membership, audience_id)
+    actions.do_delete_audience(request.membership, audience)
+    return Status(204, None)
+
+
+# Goals of the workspace's plan (a campaign's goals: PUT its plan)
+
+
+@router.get("/workspaces/{workspace}/plan/goals", response=list[GoalOut])
+def list_goals(request: HttpRequest, workspace: str) -> list[Any]:
+    plan = workspace_plan(request.membership.workspace)
+    return [goal_dict(g) for g in plan.goals.order_by("due_on", "id")[:500]]
+
+
+@router.post("/workspaces/{workspace}/plan/goals", response={201: GoalOut})
+def create_goal(request: HttpRequest, workspace: str, body: GoalBodyIn) -> Status:
+    plan = workspace_plan(request.membership.workspace)
+    goal = actions.do_save_goal(request.membership, plan, body.model_dump(mode="json"))
+    return Status(201, goal_dict(goal))
+
+
+@router.put("/workspaces/{workspace}/goals/{goal_id}", response=GoalOut)
+def update_goal(request: HttpRequest, workspace: str, goal_id: Id, body: GoalBodyIn) -> Any:
+    goal = access_goal(request.membership, goal_id)
+    values = body.model_dump(mode="json")
+    return goal_dict(actions.do_save_goal(request.membership, goal.plan, values, goal))
+
+
+@router.delete("/workspaces/{workspace}/goals/{goal_id}", response={204: None})
+def delete_goal(request: HttpRequest, workspace: str, goal_id: Id) -> Status:
+    actions.do_delete_goal(request.membership, access_goal(request.membership, goal_id))
+    return Status(204, None)
