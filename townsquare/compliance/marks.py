@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import pgettext
 
 from townsquare.compliance.figures import (
     Counts,
@@ -29,7 +29,7 @@ from townsquare.compliance.figures import (
     weeks_between,
 )
 from townsquare.lib.local_time import zone_of
-from townsquare.networks.catalog import NETWORK_NAMES, network_label
+from townsquare.networks.catalog import NETWORK_CHOICES, network_label
 from townsquare.planning.models import Campaign, NetworkPlan, Pillar
 from townsquare.publishing.models import Publication
 from townsquare.publishing.schedule import Status as PubStatus
@@ -81,7 +81,8 @@ def _language() -> str:
 
 
 def _labels() -> dict[str, str]:
-    return {key: network_label(key) for key in NETWORK_NAMES}
+    # In the order of the networks' English names, as every list of networks is.
+    return {key: network_label(key) for key, _name in NETWORK_CHOICES}
 
 
 def _zone(workspace: Workspace) -> ZoneInfo:
@@ -214,7 +215,9 @@ def compliance(
             "pk", "name", "target_share"
         )
     ]
-    mix = pillar_mix(pillars, counts, _language(), no_pillar_name=gettext("No pillar"))
+    mix = pillar_mix(
+        pillars, counts, _language(), no_pillar_name=pgettext("content pillar", "No pillar")
+    )
     return Compliance(
         weeks=rows,
         pillars=mix,

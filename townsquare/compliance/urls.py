@@ -1,5 +1,9 @@
 """Pages of the compliance app."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from townsquare.compliance import views
+
+urlpatterns = [
+    path("w/<slug:workspace>/plan/compliance/", views.compliance_page, name="plan_compliance"),
+]

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from townsquare.planning.models import Campaign
 
@@ -20,6 +21,6 @@ class FeedForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["campaign"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", _("Every post of the workspace"))] + [
+        field.choices = [("", pgettext_lazy("calendar feeds", "Every post of the workspace"))] + [
             (str(c.pk), _("Only the campaign %(name)s") % {"name": c.name}) for c in campaigns
         ]

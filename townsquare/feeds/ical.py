@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from icalendar import Calendar, Event
 
 from townsquare.feeds.models import FeedToken
@@ -108,12 +108,18 @@ def event_for(pub: Publication, host: str) -> Event:
     )
     lines = [
         f"{network} · {pub.account.handle}",
-        gettext("Status: %(status)s") % {"status": _status_label(pub.status)},
+        pgettext("calendar feed event", "Status: %(status)s")
+        % {"status": _status_label(pub.status)},
     ]
     if pub.post.campaign is not None:
-        lines.append(gettext("Campaign: %(name)s") % {"name": pub.post.campaign.name})
+        lines.append(
+            pgettext("calendar feed event", "Campaign: %(name)s") % {"name": pub.post.campaign.name}
+        )
     if pub.post.pillar is not None:
-        lines.append(gettext("Content pillar: %(name)s") % {"name": pub.post.pillar.name})
+        lines.append(
+            pgettext("calendar feed event", "Content pillar: %(name)s")
+            % {"name": pub.post.pillar.name}
+        )
     lines += ["", text, "", url]
     event = Event()
     event.add("uid", f"publication-{pub.idempotency_key}@{host}")

@@ -5,6 +5,7 @@ once, when it is made, and a revoked token answers 404 like one that never exist
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class FeedToken(models.Model):
@@ -18,7 +19,7 @@ class FeedToken(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="feed_tokens",
-        verbose_name=_("campaign"),
+        verbose_name=pgettext_lazy("calendar feed", "campaign"),
     )
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(max_length=16)
