@@ -151,3 +151,11 @@ def test_api_strangers_get_404(client, carol, workspace_a):
 def test_local_today_is_the_workspace_zone(workspace_a):
     berlin = timezone.localtime(timezone.now(), ZoneInfo("Europe/Berlin"))
     assert local_today(workspace_a) == berlin.date()
+
+
+def test_dashboard_and_settings_link_here(alice_client, workspace_a, planned):
+    dashboard = alice_client.get(f"/w/{workspace_a.slug}/")
+    assert dashboard.status_code == 200
+    assert "data-compliance-summary" in dashboard.content.decode()
+    settings_page = alice_client.get(f"/w/{workspace_a.slug}/settings/feeds/").content.decode()
+    assert f'href="/w/{workspace_a.slug}/settings/feeds/" aria-current="page"' in settings_page
