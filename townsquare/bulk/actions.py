@@ -18,6 +18,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from townsquare.approvals.access import settings_of
+from townsquare.approvals.actions import do_submit_for_review
 from townsquare.audit.record import record
 from townsquare.bulk import fetch as fetching
 from townsquare.bulk.messages import parse_error_message
@@ -275,7 +277,7 @@ def _import(
     locked = BulkImport.objects.select_for_update().get(pk=imp.pk)
     if locked.state == BulkImport.State.IMPORTED:
         return locked  # the same import submitted twice: the first one did it
-    counts = {"scheduled": 0, "queued": 0, "drafts": 0}
+    counts = {"scheduled": 0, "queued": 0, "drafts": 0, "in_review": 0}
     posts: list[int] = []
     refused: list[dict[str, Any]] = []
     for plan in plans:
@@ -353,15 +355,18 @@ def _import_row(
                 )
     if errors:
         raise _Refused(errors)
-    if plan.campaign or plan.pillar or plan.audience:
-        Post.objects.filter(pk=post.pk).update(
-            campaign=plan.campaign, pillar=plan.pillar, audience=plan.audience
-        )
-        post.refresh_from_db()
+    if approvals_on(membership):
+        # Nothing unapproved is scheduled: the row goes to review, its time proposed.
+        do_submit_for_review(membership, post, plan.wall, membership.workspace.time_zone)
+        return post, "in_review"
     if plan.wall is not None:
         do_schedule_post(membership, post, plan.wall, membership.workspace.time_zone)
         return post, "scheduled"
     return post, _queue_or_keep(membership, post)
+
+
+def approvals_on(membership: Membership) -> bool:
+    return bool(settings_of(membership.workspace).enabled)
 
 
 def _label(network: str, language: str) -> str:

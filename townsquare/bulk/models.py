@@ -44,7 +44,8 @@ class BulkImport(models.Model):
     valid_rows = models.PositiveIntegerField(default=0)
     state = models.CharField(max_length=16, choices=State.choices, default=State.CHECKED)
     imported_at = models.DateTimeField(null=True, blank=True)
-    # {"posts": [ids], "scheduled": n, "queued": n, "drafts": n, "skipped": [row numbers]}
+    # {"posts": [ids], "scheduled": n, "queued": n, "drafts": n, "in_review": n,
+    #  "skipped": [row numbers]}
     result = models.JSONField(default=dict, blank=True)
 
     class Meta:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
+from townsquare.approvals.access import settings_of
 from townsquare.bulk.messages import both
 from townsquare.bulk.parsing import FIELDS, REQUIRED
 from townsquare.content.actions import PostInput, clean_text
@@ -93,6 +94,9 @@ class PlannedRow:
             link_url=self.link,
             hashtags=tuple(self.hashtags),
             media_ids=media_ids,
+            campaign_id=self.campaign.pk if self.campaign else None,
+            pillar_id=self.pillar.pk if self.pillar else None,
+            audience_id=self.audience.pk if self.audience else None,
         )
 
 
@@ -133,6 +137,8 @@ class WorkspaceNames:
         self.audiences = {_norm(a.name): a for a in Audience.objects.filter(workspace=workspace)}
         self.assets = {a.pk: a for a in MediaAsset.objects.filter(workspace=workspace)}
         self.may_schedule = has_perm(membership.role, Perm.SCHEDULE_POSTS)
+        # With approvals on, every row goes to review (its time proposed), not to the queue.
+        self.approvals = bool(settings_of(workspace).enabled)
         self.slots: dict[int, set[tuple[int, Any]]] = {a.pk: set() for a in self.accounts}
         for slot in Slot.objects.filter(account__workspace=workspace):
             self.slots.setdefault(slot.account_id, set()).add((slot.weekday, slot.time))
@@ -228,7 +234,7 @@ def check_row(
     campaign = _named(number, "campaign", names.campaigns, values["campaign"], problems)
     pillar = _named(number, "pillar", names.pillars, values["pillar"], problems)
     audience = _named(number, "audience", names.audiences, values["audience"], problems)
-    if not problems and wall is None and names.may_schedule:
+    if not problems and wall is None and names.may_schedule and not names.approvals:
         _queue_slots(names, number, accounts, problems)
     if problems:
         return None, problems
@@ -260,6 +266,7 @@ def composer_problems(
         plan.post_input().master(),
         plan.accounts,
         media=media_inputs(assets),
+        campaign=plan.campaign,
     )
     return [
         variant_problem(plan.number, result.account, error)
@@ -446,7 +453,7 @@ def _time(
             )
         )
         return None
-    if not names.may_schedule:
+    if not names.may_schedule and not names.approvals:
         problems.append(
             problem(
                 number,

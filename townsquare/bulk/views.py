@@ -13,7 +13,8 @@ from django.utils.translation import ngettext
 from townsquare.bulk import actions
 from townsquare.bulk.access import access_bulk_import, access_bulk_imports
 from townsquare.bulk.example import example_csv
-from townsquare.bulk.export import export_rows, file_name, render as render_export
+from townsquare.bulk.export import export_rows, file_name
+from townsquare.bulk.export import render as render_export
 from townsquare.bulk.forms import ExportForm, MappingForm, UploadForm
 from townsquare.bulk.messages import field_labels
 from townsquare.bulk.models import BulkImport
@@ -126,7 +127,7 @@ def detail(request: HttpRequest, membership: Membership, import_id: BulkImport) 
 def _result_line(imp: BulkImport) -> str:
     result = imp.result
     count = len(result.get("posts", []))
-    return ngettext(
+    line = ngettext(
         "%(count)s post imported: %(scheduled)s scheduled, %(queued)s in the queue, "
         "%(drafts)s drafts.",
         "%(count)s posts imported: %(scheduled)s scheduled, %(queued)s in the queue, "
@@ -138,6 +139,13 @@ def _result_line(imp: BulkImport) -> str:
         "queued": result.get("queued", 0),
         "drafts": result.get("drafts", 0),
     }
+    if result.get("in_review"):
+        line += " " + ngettext(
+            "%(count)s post waits for approval.",
+            "%(count)s posts wait for approval.",
+            result["in_review"],
+        ) % {"count": result["in_review"]}
+    return line
 
 
 def _detail_context(membership: Membership, imp: BulkImport, form: MappingForm) -> dict:
@@ -166,6 +174,7 @@ def _detail_context(membership: Membership, imp: BulkImport, form: MappingForm) 
         "skipped": imp.result.get("skipped", []),
         "row_word": _("Entry") if imp.format == "json" else _("Row"),
         "can_schedule": has_perm(membership.role, Perm.SCHEDULE_POSTS),
+        "approvals": actions.approvals_on(membership),
     }
 
 

@@ -334,3 +334,23 @@ def test_an_upload_expires_and_old_ones_make_room(membership, accounts):
         access_bulk_import(membership, imp.pk)
     upload(membership, "accounts,text\n@alphakaffee,Hallo\n")
     assert not BulkImport.objects.filter(pk=imp.pk).exists()
+
+
+def test_with_approvals_on_every_row_goes_to_review_with_its_time_proposed(
+    membership, accounts, workspace_a
+):
+    from townsquare.approvals.models import ApprovalSettings, PostReview
+
+    ApprovalSettings.objects.create(workspace=workspace_a, mode="one")
+    when = future()
+    imp = upload(
+        membership, f"accounts,time,text\n@alphakaffee,{when},Mit Zeit\n@alphakaffee,,Ohne Zeit\n"
+    )
+    assert imp.problems == []
+    done = do_commit_import(membership, imp, only_valid=False)
+    assert done.result["in_review"] == 2 and done.result["scheduled"] == 0
+    reviews = {r.post.master_text: r for r in PostReview.objects.select_related("post")}
+    assert reviews["Mit Zeit"].state == "in_review"
+    assert reviews["Mit Zeit"].proposed_local == when.replace(" ", "T")
+    assert reviews["Ohne Zeit"].proposed_local == ""
+    assert not Publication.objects.filter(status="scheduled").exists()
