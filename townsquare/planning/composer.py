@@ -24,7 +24,7 @@ def add_plan_fields(form: forms.Form, workspace: Workspace) -> None:
         "audience": (_("Audience"), Audience.objects.filter(workspace=workspace)),
     }
     for name, (label, queryset) in sources.items():
-        choices = [("", _("None"))] + [(str(obj.pk), obj.name) for obj in queryset]
+        choices = [("", _("Not set"))] + [(str(obj.pk), obj.name) for obj in queryset]
         field = forms.ChoiceField(label=label, choices=choices, required=False)
         field.plan_field = True  # type: ignore[attr-defined]
         form.fields[name] = field
