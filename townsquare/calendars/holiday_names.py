@@ -68,3 +68,12 @@ def holidays_between(
             if first <= day <= last:
                 days.setdefault(day, []).extend(n.strip() for n in names.split(";"))
     return days
+
+
+def subdivision_choices(country: str) -> list[tuple[str, str]]:
+    """(code, "code – name") of each region of a country, for a form's choices."""
+    codes = subdivisions(country)
+    if not codes:
+        return []
+    aliases = holidays.country_holidays(country).get_subdivision_aliases()
+    return [(code, f"{code} – {aliases[code][0]}" if aliases.get(code) else code) for code in codes]

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from townsquare.calendars import actions, grid
 from townsquare.calendars.access import access_note
-from townsquare.calendars.holiday_names import countries, subdivisions
+from townsquare.calendars.holiday_names import countries, subdivision_choices
 from townsquare.calendars.models import MAX_NOTE_LENGTH, CalendarNote
 from townsquare.calendars.tiles import (
     Filters,
@@ -28,6 +28,7 @@ from townsquare.calendars.tiles import (
     settings_of,
     tiles_between,
 )
+from townsquare.compliance.marks import calendar_marks
 from townsquare.content.access import access_post
 from townsquare.lib.errors import ActionError
 from townsquare.lib.local_time import zone_of
@@ -117,11 +118,7 @@ def _choices(membership: Membership) -> dict[str, Any]:
 
 
 def _compliance(membership: Membership, first: date, last: date) -> Any:
-    """The plan's marks for the days shown, from the compliance check when it is there."""
-    try:
-        from townsquare.compliance.marks import calendar_marks  # type: ignore[import-not-found]
-    except ImportError:
-        return None
+    """The plan's marks (planned vs scheduled per week and network) for the days shown."""
     return calendar_marks(membership.workspace, first, last)
 
 
@@ -378,8 +375,9 @@ class CalendarSettingsForm(forms.Form):
         self.fields["country"].choices = [("", _("No country"))] + [
             (code, f"{name} ({code})") for code, name in countries().items()
         ]
-        self.fields["subdivision"].choices = [("", _("The whole country"))] + [
-            (code, code) for code in subdivisions(country)
+        self.fields["subdivision"].choices = [
+            ("", _("The whole country")),
+            *subdivision_choices(country),
         ]
         self.fields["country"].widget.attrs.update(
             {
