@@ -51,6 +51,11 @@ class ScheduleIn(Schema):
     time_zone: str | None = Field(
         None, max_length=64, description="IANA zone, e.g. Europe/Berlin; the workspace's zone"
     )
+    confirm_duplicate: bool = Field(
+        False,
+        description="Schedule even when a very similar post went (or goes) to the same "
+        "account within 30 days; without it such a post is a 409 near_duplicate",
+    )
 
 
 class SettleIn(Schema):
@@ -230,7 +235,11 @@ def schedule_post(
         # The action refuses a time in the past (checked with its seconds) and drops them.
         wall = parse_wall_time(body.at, zone)
         notes = dst_notes(wall.replace(second=0, microsecond=0), zone)
-    pubs = actions.do_schedule_post(membership, post, wall, zone)
+    from townsquare.queues.actions import do_schedule_checked  # queues build on publishing
+
+    pubs = do_schedule_checked(
+        membership, post, wall, zone, confirm_duplicate=body.confirm_duplicate
+    )
     first = pubs[0]
     return ScheduleOut(
         post_id=post.pk,

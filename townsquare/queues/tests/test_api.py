@@ -146,3 +146,18 @@ def test_evergreen_settings(alice_client, workspace_a, make_post):
     stopped = api(alice_client, "PUT", url, {"enabled": False})
     assert stopped.json()["enabled"] is False
     assert Evergreen.objects.get().state == "stopped"
+
+
+def test_the_schedule_api_warns_of_a_near_duplicate_too(alice_client, workspace_a, make_post):
+    first, second = make_post(TEXT), make_post(TEXT)
+    at = tomorrow_at(workspace_a, 9).strftime("%Y-%m-%dT%H:%M")
+    url = f"/workspaces/{workspace_a.slug}/posts/{{}}/schedule"
+    assert api(alice_client, "POST", url.format(first.pk), {"at": at}).status_code == 200
+    refused = api(alice_client, "POST", url.format(second.pk), {"at": at})
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "near_duplicate"
+    assert str(first.pk) in refused.json()["error"]["message"]
+    confirmed = api(
+        alice_client, "POST", url.format(second.pk), {"at": at, "confirm_duplicate": True}
+    )
+    assert confirmed.status_code == 200
