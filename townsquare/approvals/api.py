@@ -43,20 +43,20 @@ from townsquare.publishing.schedule import Status as PubStatus
 router = Router(tags=["approvals"])
 
 
-class SettingsIn(Schema):
+class ApprovalSettingsIn(Schema):
     mode: str = Field(max_length=8, description="none, one or two (approvers)")
     client_approval: bool = Field(False, description="The client approves too, through a link")
     link_days: int = Field(7, ge=1, le=MAX_LINK_DAYS, description="How long a client link lives")
 
 
-class SettingsOut(Schema):
+class ApprovalSettingsOut(Schema):
     mode: str
     approvers_needed: int
     client_approval: bool
     link_days: int
 
 
-class SubmitIn(Schema):
+class ReviewSubmitIn(Schema):
     at: str | None = Field(
         None,
         max_length=40,
@@ -66,22 +66,22 @@ class SubmitIn(Schema):
     time_zone: str | None = Field(None, max_length=64, description="IANA zone; the workspace's")
 
 
-class CommentIn(Schema):
+class PostCommentIn(Schema):
     body: str = Field(min_length=1, max_length=MAX_COMMENT_CHARS)
 
 
-class ChangesIn(Schema):
+class ReviewChangesIn(Schema):
     comment: str = Field(min_length=1, max_length=MAX_COMMENT_CHARS)
 
 
-class DecisionOut(Schema):
+class ReviewDecisionOut(Schema):
     by: str = Field(description="The member's e-mail address, or 'client'")
     decision: str = Field(description="approve or changes")
     comment: str
     created_at: datetime
 
 
-class ReviewOut(Schema):
+class PostReviewOut(Schema):
     post_id: int
     state: str = Field(description="draft, in_review, changes_requested, approved, on_hold")
     scheduled: bool = Field(description="An approved post whose publications are scheduled")
@@ -94,14 +94,14 @@ class ReviewOut(Schema):
     approvals: int = Field(description="Approvals by members in this round")
     approvals_needed: int
     client_approved: bool
-    decisions: list[DecisionOut] = Field(description="This round's decisions, in time order")
+    decisions: list[ReviewDecisionOut] = Field(description="This round's decisions, in time order")
 
 
-class ActionOut(ReviewOut):
+class ReviewActionOut(PostReviewOut):
     message: str = Field(description="What happened, in words")
 
 
-class CommentOut(Schema):
+class PostCommentOut(Schema):
     id: int
     author: str | None = Field(description="The member's e-mail address; null for the client")
     by_client: bool
@@ -115,11 +115,11 @@ class ClientLinkOut(Schema):
     expires_at: datetime
 
 
-class RevokedOut(Schema):
+class ClientLinkRevokedOut(Schema):
     revoked: int
 
 
-class QueueItemOut(Schema):
+class ReviewQueueItemOut(Schema):
     post_id: int
     text: str
     state: str
@@ -129,7 +129,7 @@ class QueueItemOut(Schema):
     submitted_at: datetime | None
 
 
-def _review_out(post: Post, review: PostReview | None) -> ReviewOut:
+def _review_out(post: Post, review: PostReview | None) -> PostReviewOut:
     rules = settings_of(post.workspace)
     if review is None:
         review = PostReview(post=post, workspace=post.workspace)
@@ -137,7 +137,7 @@ def _review_out(post: Post, review: PostReview | None) -> ReviewOut:
     else:
         decisions = round_decisions(review)
     scheduled = Publication.objects.filter(post=post, status=PubStatus.SCHEDULED).exists()
-    return ReviewOut(
+    return PostReviewOut(
         post_id=post.pk,
         state=review.state,
         scheduled=scheduled,
@@ -151,7 +151,7 @@ def _review_out(post: Post, review: PostReview | None) -> ReviewOut:
         approvals_needed=rules.approvers_needed,
         client_approved=any(d.by_client and d.decision == APPROVE for d in decisions),
         decisions=[
-            DecisionOut(
+            ReviewDecisionOut(
                 by="client" if d.by_client else (d.user.email if d.user else ""),
                 decision=d.decision,
                 comment=d.comment,
@@ -162,12 +162,14 @@ def _review_out(post: Post, review: PostReview | None) -> ReviewOut:
     )
 
 
-def _action_out(post: Post, outcome: actions.Outcome) -> ActionOut:
-    return ActionOut(**_review_out(post, review_of(post)).model_dump(), message=outcome.message)
+def _action_out(post: Post, outcome: actions.Outcome) -> ReviewActionOut:
+    return ReviewActionOut(
+        **_review_out(post, review_of(post)).model_dump(), message=outcome.message
+    )
 
 
-def _settings_out(rules: ApprovalSettings) -> SettingsOut:
-    return SettingsOut(
+def _settings_out(rules: ApprovalSettings) -> ApprovalSettingsOut:
+    return ApprovalSettingsOut(
         mode=rules.mode,
         approvers_needed=rules.approvers_needed,
         client_approval=rules.client_approval,
@@ -175,13 +177,15 @@ def _settings_out(rules: ApprovalSettings) -> SettingsOut:
     )
 
 
-@router.get("/workspaces/{workspace}/approvals/settings", response=SettingsOut)
-def get_settings(request: HttpRequest, workspace: str) -> SettingsOut:
+@router.get("/workspaces/{workspace}/approvals/settings", response=ApprovalSettingsOut)
+def get_settings(request: HttpRequest, workspace: str) -> ApprovalSettingsOut:
     return _settings_out(access_settings(request.membership))
 
 
-@router.put("/workspaces/{workspace}/approvals/settings", response=SettingsOut)
-def put_settings(request: HttpRequest, workspace: str, body: SettingsIn) -> SettingsOut:
+@router.put("/workspaces/{workspace}/approvals/settings", response=ApprovalSettingsOut)
+def put_settings(
+    request: HttpRequest, workspace: str, body: ApprovalSettingsIn
+) -> ApprovalSettingsOut:
     """Owners and managers. Two approvers need two members who may approve."""
     rules = actions.do_update_settings(
         request.membership,
@@ -192,8 +196,8 @@ def put_settings(request: HttpRequest, workspace: str, body: SettingsIn) -> Sett
     return _settings_out(rules)
 
 
-@router.get("/workspaces/{workspace}/approvals", response=list[QueueItemOut])
-def list_reviews(request: HttpRequest, workspace: str) -> list[QueueItemOut]:
+@router.get("/workspaces/{workspace}/approvals", response=list[ReviewQueueItemOut])
+def list_reviews(request: HttpRequest, workspace: str) -> list[ReviewQueueItemOut]:
     """Posts in the approval flow: waiting for me first, then for others, changes
     requested, on hold, and the latest approved."""
     queue = review_queue(request.membership)
@@ -206,7 +210,7 @@ def list_reviews(request: HttpRequest, workspace: str) -> list[QueueItemOut]:
         (queue.approved, False),
     ):
         items += [
-            QueueItemOut(
+            ReviewQueueItemOut(
                 post_id=row.post.pk,
                 text=str(row.post),
                 state=row.review.state,
@@ -220,18 +224,18 @@ def list_reviews(request: HttpRequest, workspace: str) -> list[QueueItemOut]:
     return items
 
 
-@router.get("/workspaces/{workspace}/posts/{post_id}/review", response=ReviewOut)
-def get_review(request: HttpRequest, workspace: str, post_id: Id) -> ReviewOut:
+@router.get("/workspaces/{workspace}/posts/{post_id}/review", response=PostReviewOut)
+def get_review(request: HttpRequest, workspace: str, post_id: Id) -> PostReviewOut:
     post = access_post(request.membership, post_id)
     return _review_out(post, review_of(post))
 
 
-@router.post("/workspaces/{workspace}/posts/{post_id}/review/submit", response=ActionOut)
+@router.post("/workspaces/{workspace}/posts/{post_id}/review/submit", response=ReviewActionOut)
 def submit(
-    request: HttpRequest, workspace: str, post_id: Id, body: SubmitIn | None = None
-) -> ActionOut:
+    request: HttpRequest, workspace: str, post_id: Id, body: ReviewSubmitIn | None = None
+) -> ReviewActionOut:
     """Submit for review with a proposed time (wall time in time_zone), or none."""
-    body = body or SubmitIn()
+    body = body or ReviewSubmitIn()
     membership = request.membership
     post = access_post(membership, post_id)
     zone = clean_zone(body.time_zone or membership.workspace.time_zone)
@@ -239,36 +243,38 @@ def submit(
     return _action_out(post, actions.do_submit_for_review(membership, post, wall, zone))
 
 
-@router.post("/workspaces/{workspace}/posts/{post_id}/review/approve", response=ActionOut)
-def approve(request: HttpRequest, workspace: str, post_id: Id) -> ActionOut:
+@router.post("/workspaces/{workspace}/posts/{post_id}/review/approve", response=ReviewActionOut)
+def approve(request: HttpRequest, workspace: str, post_id: Id) -> ReviewActionOut:
     """The last approval needed schedules the post at its proposed time (when the approver
     may schedule and the time is ahead; the message says what happened)."""
     post = access_post(request.membership, post_id)
     return _action_out(post, actions.do_approve(request.membership, post))
 
 
-@router.post("/workspaces/{workspace}/posts/{post_id}/review/request-changes", response=ActionOut)
+@router.post(
+    "/workspaces/{workspace}/posts/{post_id}/review/request-changes", response=ReviewActionOut
+)
 def request_changes(
-    request: HttpRequest, workspace: str, post_id: Id, body: ChangesIn
-) -> ActionOut:
+    request: HttpRequest, workspace: str, post_id: Id, body: ReviewChangesIn
+) -> ReviewActionOut:
     post = access_post(request.membership, post_id)
     return _action_out(post, actions.do_request_changes(request.membership, post, body.comment))
 
 
-@router.post("/workspaces/{workspace}/posts/{post_id}/review/hold", response=ActionOut)
-def hold(request: HttpRequest, workspace: str, post_id: Id) -> ActionOut:
+@router.post("/workspaces/{workspace}/posts/{post_id}/review/hold", response=ReviewActionOut)
+def hold(request: HttpRequest, workspace: str, post_id: Id) -> ReviewActionOut:
     post = access_post(request.membership, post_id)
     return _action_out(post, actions.do_hold(request.membership, post))
 
 
-@router.post("/workspaces/{workspace}/posts/{post_id}/review/release", response=ActionOut)
-def release(request: HttpRequest, workspace: str, post_id: Id) -> ActionOut:
+@router.post("/workspaces/{workspace}/posts/{post_id}/review/release", response=ReviewActionOut)
+def release(request: HttpRequest, workspace: str, post_id: Id) -> ReviewActionOut:
     post = access_post(request.membership, post_id)
     return _action_out(post, actions.do_release(request.membership, post))
 
 
-def _comment_out(comment: Comment) -> CommentOut:
-    return CommentOut(
+def _comment_out(comment: Comment) -> PostCommentOut:
+    return PostCommentOut(
         id=comment.pk,
         author=comment.author.email if comment.author else None,
         by_client=comment.by_client,
@@ -278,15 +284,15 @@ def _comment_out(comment: Comment) -> CommentOut:
     )
 
 
-@router.get("/workspaces/{workspace}/posts/{post_id}/comments", response=list[CommentOut])
-def list_comments(request: HttpRequest, workspace: str, post_id: Id) -> list[CommentOut]:
+@router.get("/workspaces/{workspace}/posts/{post_id}/comments", response=list[PostCommentOut])
+def list_comments(request: HttpRequest, workspace: str, post_id: Id) -> list[PostCommentOut]:
     """In time order."""
     post = access_post(request.membership, post_id)
     return [_comment_out(c) for c in access_comments(request.membership, post)]
 
 
-@router.post("/workspaces/{workspace}/posts/{post_id}/comments", response={201: CommentOut})
-def add_comment(request: HttpRequest, workspace: str, post_id: Id, body: CommentIn) -> Status:
+@router.post("/workspaces/{workspace}/posts/{post_id}/comments", response={201: PostCommentOut})
+def add_comment(request: HttpRequest, workspace: str, post_id: Id, body: PostCommentIn) -> Status:
     """Mention members as @name (their name or the part of their address before the @),
     @name@example.com or @[Their Name]: they are notified in the app and by e-mail."""
     post = access_post(request.membership, post_id)
@@ -304,7 +310,7 @@ def create_client_link(request: HttpRequest, workspace: str, post_id: Id) -> Sta
     )
 
 
-@router.delete("/workspaces/{workspace}/posts/{post_id}/client-link", response=RevokedOut)
-def revoke_client_link(request: HttpRequest, workspace: str, post_id: Id) -> RevokedOut:
+@router.delete("/workspaces/{workspace}/posts/{post_id}/client-link", response=ClientLinkRevokedOut)
+def revoke_client_link(request: HttpRequest, workspace: str, post_id: Id) -> ClientLinkRevokedOut:
     post = access_post(request.membership, post_id)
-    return RevokedOut(revoked=actions.do_revoke_client_links(request.membership, post))
+    return ClientLinkRevokedOut(revoked=actions.do_revoke_client_links(request.membership, post))
