@@ -702,6 +702,15 @@ def _last_time(post_ids: Sequence[int]) -> tuple[datetime | None, bool]:
     return last, waiting
 
 
+def _evergreen_url(evergreen: Evergreen) -> str:
+    from django.urls import reverse
+
+    return reverse(
+        "queues_post",
+        kwargs={"workspace": evergreen.workspace.slug, "post_id": evergreen.post_id},
+    )
+
+
 def requeue_evergreen(now: datetime | None = None) -> int:
     """Queue a copy of every active evergreen post whose last publication is older than
     its gap. A refusal (no slots, a member gone) stops it in the "needs attention" state
@@ -754,7 +763,7 @@ def requeue_evergreen(now: datetime | None = None) -> int:
                     kind="evergreen_failed",
                     title=_("An evergreen post could not be queued again"),
                     body=message,
-                    url=f"/w/{evergreen.workspace.slug}/queue/posts/{evergreen.post_id}/",
+                    url=_evergreen_url(evergreen),
                     also=[evergreen.set_by] if evergreen.set_by else (),
                 )
                 continue
@@ -771,7 +780,7 @@ def requeue_evergreen(now: datetime | None = None) -> int:
                     kind="evergreen_failed",
                     title=_("An evergreen post could not be queued again"),
                     body=evergreen.last_error,
-                    url=f"/w/{evergreen.workspace.slug}/queue/posts/{evergreen.post_id}/",
+                    url=_evergreen_url(evergreen),
                 )
                 continue
             evergreen.reposts += 1
