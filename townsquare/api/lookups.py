@@ -21,6 +21,7 @@ LOOKUPS: dict[str, str] = {
     "account_id": "townsquare.networks.access.access_account",
     "asset_id": "townsquare.media.access.access_media_asset",
     "feed_id": "townsquare.feeds.access.access_feed",
+    "import_id": "townsquare.bulk.access.access_bulk_import",
     "invitation_id": "townsquare.workspaces.access.access_invitation",
     "member_id": "townsquare.workspaces.access.access_member",
     "note_id": "townsquare.calendars.access.access_note",

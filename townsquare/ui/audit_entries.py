@@ -48,6 +48,8 @@ ACTIONS: Mapping[str, Promise] = {
     "account.remove": _("Account removed"),
     "rule_override.set": _("Network rule set for this workspace"),
     "rule_override.clear": _("Network rule back to its default"),
+    "bulk.upload": _("Import file uploaded and checked"),
+    "bulk.import": _("Posts imported from a file"),
     "post.create": _("Post created"),
     "post.update": _("Post changed"),
     "post.delete": _("Post deleted"),
