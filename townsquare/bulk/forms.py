@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from townsquare.bulk.export import ExportFilter
 from townsquare.bulk.messages import field_labels
@@ -84,10 +85,14 @@ class ExportForm(forms.Form):
         label=_("Format"), choices=[("csv", "CSV"), ("json", "JSON")], initial="csv"
     )
     start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("start of a date range", "From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     end = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("end of a date range", "To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
     campaign = forms.ChoiceField(label=_("Campaign"), required=False)
