@@ -26,7 +26,7 @@ router = Router(tags=["compliance"])
 MAX_WEEKS = 26
 
 
-class NetworkRowOut(Schema):
+class ComplianceNetworkOut(Schema):
     network: str
     label: str
     planned: int
@@ -36,17 +36,17 @@ class NetworkRowOut(Schema):
     text: str = Field(description='e.g. "2 of 3 posts on LinkedIn (page)"')
 
 
-class WeekOut(Schema):
+class ComplianceWeekOut(Schema):
     start: date
     end: date
     iso_year: int
     iso_week: int
     current: bool
     status: str
-    networks: list[NetworkRowOut]
+    networks: list[ComplianceNetworkOut]
 
 
-class PillarOut(Schema):
+class CompliancePillarOut(Schema):
     pillar: int | None
     name: str
     target: int
@@ -59,8 +59,8 @@ class ComplianceOut(Schema):
     time_zone: str
     campaign: int | None
     has_plan: bool
-    weeks: list[WeekOut]
-    pillars: list[PillarOut]
+    weeks: list[ComplianceWeekOut]
+    pillars: list[CompliancePillarOut]
 
 
 def _date(value: str | None, name: str) -> date | None:
