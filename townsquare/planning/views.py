@@ -76,11 +76,24 @@ def _plan_url(membership: Membership, plan: Plan) -> str:
     return reverse("workspace_plan", kwargs={"workspace": membership.workspace.slug})
 
 
-def _plan_of(membership: Membership, campaign_id: Any = None) -> tuple[Plan, Campaign | None]:
-    if campaign_id is None:
+def _plan_of(membership: Membership, campaign: Any = None) -> tuple[Plan, Campaign | None]:
+    """The workspace's plan, or the plan of a campaign the page's lookup already found."""
+    if campaign is None:
         return workspace_plan(membership.workspace), None
-    campaign = access_campaign(membership, campaign_id)
     return campaign_plan(campaign), campaign
+
+
+def _pair(
+    view: Callable[..., HttpResponse],
+    perm: Perm = Perm.VIEW,
+    methods: tuple[str, ...] = ("GET", "POST"),
+) -> tuple[Callable[..., HttpResponse], Callable[..., HttpResponse]]:
+    """One page for the workspace's plan and one for a campaign's plan (the campaign looked
+    up before the method is checked)."""
+    return (
+        workspace_view(perm, methods)(view),
+        workspace_view(perm, methods, lookups={"campaign_id": access_campaign})(view),
+    )
 
 
 def _form_page(
@@ -127,8 +140,7 @@ def overview(request: HttpRequest, membership: Membership) -> HttpResponse:
     )
 
 
-@workspace_view(EDIT)
-def edit_overview(
+def _edit_overview(
     request: HttpRequest, membership: Membership, campaign_id: Any = None
 ) -> HttpResponse:
     plan, campaign = _plan_of(membership, campaign_id)
@@ -147,8 +159,7 @@ def edit_overview(
     )
 
 
-@workspace_view()
-def tone(request: HttpRequest, membership: Membership, campaign_id: Any = None) -> HttpResponse:
+def _tone(request: HttpRequest, membership: Membership, campaign_id: Any = None) -> HttpResponse:
     """The plan's tone (the former style settings): readable by all, changed by few."""
     plan, campaign = _plan_of(membership, campaign_id)
     can_edit = _can_edit(membership)
@@ -180,8 +191,7 @@ def tone(request: HttpRequest, membership: Membership, campaign_id: Any = None) 
     )
 
 
-@workspace_view(EDIT)
-def network_add(
+def _network_add(
     request: HttpRequest, membership: Membership, campaign_id: Any = None
 ) -> HttpResponse:
     plan, campaign = _plan_of(membership, campaign_id)
@@ -294,8 +304,9 @@ campaign_delete = _delete_view(
 )
 
 
-@workspace_view(EDIT)
-def goal_add(request: HttpRequest, membership: Membership, campaign_id: Any = None) -> HttpResponse:
+def _goal_add(
+    request: HttpRequest, membership: Membership, campaign_id: Any = None
+) -> HttpResponse:
     plan, campaign = _plan_of(membership, campaign_id)
     return _form_page(
         request,
@@ -483,8 +494,7 @@ def _versions(membership: Membership, plan: Plan) -> list[dict[str, Any]]:
     return rows
 
 
-@workspace_view(methods=("GET",))
-def history(request: HttpRequest, membership: Membership, campaign_id: Any = None) -> HttpResponse:
+def _history(request: HttpRequest, membership: Membership, campaign_id: Any = None) -> HttpResponse:
     plan, found = _plan_of(membership, campaign_id)
     return render(
         request,
@@ -529,3 +539,10 @@ def version(request: HttpRequest, membership: Membership, version_id: Any) -> Ht
             else reverse("plan_history", kwargs={"workspace": membership.workspace.slug}),
         ),
     )
+
+
+edit_overview, campaign_edit_overview = _pair(_edit_overview, EDIT)
+tone, campaign_tone = _pair(_tone)
+network_add, campaign_network_add = _pair(_network_add, EDIT)
+goal_add, campaign_goal_add = _pair(_goal_add, EDIT)
+history, campaign_history = _pair(_history, methods=("GET",))
