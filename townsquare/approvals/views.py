@@ -226,7 +226,7 @@ def _client_page(
         status=status,
     )
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
 
@@ -234,7 +234,7 @@ def _client_page(
 def _closed(request: HttpRequest, text: str, status: int) -> HttpResponse:
     response = render(request, "approvals/client_closed.html", {"text": text}, status=status)
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
 
