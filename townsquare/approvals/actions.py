@@ -975,3 +975,33 @@ def remind_pending(now: datetime | None = None) -> int:
             _remind(review, people, max((now - (review.submitted_at or now)).days, 1))
             sent += 1
     return sent
+
+
+def inherit_approval(source: Post, copy: Post) -> bool:
+    """A copy of an approved post (a recurrence's occurrence, an evergreen repost) made by
+    Townsquare itself counts as approved when it says exactly what was approved. Returns
+    whether it does; a copy of a post not approved (or changed since) is left to review."""
+    if not settings_of(source.workspace).enabled or source.workspace_id != copy.workspace_id:
+        return False
+    review = review_of(source)
+    if review is None or review.state != APPROVED or review.fingerprint != fingerprint(source):
+        return False
+    source_text = Post.objects.filter(pk=source.pk).values_list("master_text", flat=True).get()
+    if Post.objects.filter(pk=copy.pk).values_list("master_text", flat=True).get() != source_text:
+        return False
+    copied, _created = PostReview.objects.get_or_create(
+        post=copy, defaults={"workspace": copy.workspace}
+    )
+    copied.state = APPROVED
+    copied.round = max(copied.round, 1)
+    copied.fingerprint = fingerprint(copy)
+    copied.state_changed_at = timezone.now()
+    copied.save()
+    record(
+        actor=None,
+        action="post.approval_inherited",
+        target=copy,
+        workspace=copy.workspace,
+        after={"from_post": source.pk},
+    )
+    return True

@@ -349,3 +349,39 @@ def test_queue_for_me_for_others_and_changes_requested(
     assert len(review_queue(mia).for_me) == 2
     assert badge_counts(bob_m)["changes_requested_mine"] == 1
     assert badge_counts(membership)["for_me"] == 1
+
+
+def test_a_copy_made_by_townsquare_inherits_the_approval_only_when_unchanged(
+    one_approver, membership, bob_m, write, at
+):
+    source = write(bob_m)
+    copy = write(bob_m)
+    assert not actions.inherit_approval(source, copy)  # the source is not approved
+    actions.do_submit_for_review(bob_m, source, at)
+    actions.do_approve(membership, source)
+    assert actions.inherit_approval(source, copy)
+    do_schedule_post(bob_m, copy, at + timedelta(days=7))
+    different = write(bob_m, "Etwas anderes.")
+    assert not actions.inherit_approval(source, different)
+    assert code_of(do_schedule_post, bob_m, different, at) == "approval_required"
+
+
+def test_the_gate_holds_on_the_calendar_and_the_queue(one_approver, membership, bob_m, write, at):
+    from datetime import time
+
+    from townsquare.calendars.actions import do_move_post
+    from townsquare.queues.actions import do_add_slot, do_add_to_queue
+
+    post = write(bob_m)
+    account = post.variants.get().account
+    do_add_slot(membership, account, at.weekday(), time(9, 0))
+    assert code_of(do_add_to_queue, membership, post) == "approval_required"
+    assert statuses(post) == []
+    actions.do_submit_for_review(bob_m, post, at)
+    actions.do_approve(membership, post)
+    assert statuses(post) == ["scheduled"]
+    do_move_post(membership, post, at + timedelta(hours=2))  # approved: it may move
+    # Whatever made the review lose its approval, a move is refused and nothing moves.
+    PostReview.objects.filter(post=post).update(state=IN_REVIEW)
+    assert code_of(do_move_post, membership, post, at + timedelta(hours=5)) == ("approval_required")
+    assert Publication.objects.get(post=post).local_due.endswith("11:00")
