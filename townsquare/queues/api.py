@@ -172,7 +172,7 @@ def remove_slot(request: HttpRequest, workspace: str, slot_id: Id) -> Status:
     return Status(204, None)
 
 
-@router.post("/workspaces/{workspace}/slots/fill-from-plan", response={201: list[SlotOut]})
+@router.post("/workspaces/{workspace}/queue/fill-from-plan", response={201: list[SlotOut]})
 def fill_slots(request: HttpRequest, workspace: str) -> Status:
     """A slot for each preferred day and time of the plan, for every account of a network
     the plan names; slots already there stay."""
