@@ -15,7 +15,7 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from townsquare.compliance.figures import weeks_between
-from townsquare.compliance.marks import compliance, local_today
+from townsquare.compliance.marks import FIRST_DAY, LAST_DAY, compliance, local_today
 from townsquare.compliance.views import span_around
 from townsquare.lib.bounds import Id
 from townsquare.lib.errors import ActionError
@@ -67,13 +67,21 @@ def _date(value: str | None, name: str) -> date | None:
     if value is None or value == "":
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise ActionError(
             _("%(name)s is not a date; write it as YYYY-MM-DD, e.g. 2026-12-07.") % {"name": name},
             code="invalid_date",
             status=422,
         ) from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ActionError(
+            _("%(name)s is out of range: choose a day between %(first)s and %(last)s.")
+            % {"name": name, "first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()},
+            code="invalid_date",
+            status=422,
+        )
+    return day
 
 
 @router.get("/workspaces/{workspace}/plan/compliance", response=ComplianceOut)

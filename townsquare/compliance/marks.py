@@ -45,6 +45,11 @@ SCHEDULED_STATES = (
 )
 PUBLISHED_STATES = (PubStatus.PUBLISHED.value,)
 
+# Days outside these hold no publications and would overflow in zone arithmetic; a span
+# reaching beyond them is cut to them.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+
 
 @dataclass(frozen=True)
 class CalendarMarks:
@@ -151,7 +156,9 @@ def _figures(
 ) -> tuple[list[WeekRow], dict[date, DayMark], list[tuple[date, str, str, int, int | None]], bool]:
     lang = _language()
     today = today or local_today(workspace)
-    weeks = weeks_between(first_day, last_day)
+    weeks = weeks_between(max(first_day, FIRST_DAY), min(last_day, LAST_DAY))
+    if not weeks:
+        return [], {}, [], False
     first, last = weeks[0], weeks[-1] + timedelta(days=6)
     planned, preferred, has_plan = _plan(workspace, campaign)
     pubs = _publications(workspace, first, last, campaign)

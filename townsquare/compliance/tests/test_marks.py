@@ -126,3 +126,11 @@ def test_partial_renders(workspace_a):
     assert "1 von 3 Beiträgen auf LinkedIn (Seite)" in html or "1 von 3 Beiträgen auf" in html
     assert 'data-status="gap"' in html
     assert "Geplant: " in day
+
+
+def test_days_beyond_any_calendar_give_no_weeks(workspace_a):
+    assert calendar_marks(workspace_a, date(1, 1, 1), date(1, 1, 31)).weeks == {}
+    far = calendar_marks(workspace_a, date(9999, 12, 1), date(9999, 12, 31))
+    assert far.weeks == {} and far.days == {}
+    edge = calendar_marks(workspace_a, date(2999, 12, 25), date(9999, 12, 31))
+    assert sorted(edge.weeks) == [date(2999, 12, 23), date(2999, 12, 30)]

@@ -122,6 +122,8 @@ def test_api_weeks_and_pillars(alice_client, workspace_a, workspace_b, planned):
         ({"end": "07.12.2026"}, "invalid_date"),
         ({"start": "2026-12-01\x00"}, "validation_error"),
         ({"start": "2026-12-10", "end": "2026-12-01"}, "invalid_range"),
+        ({"start": "0001-01-01", "end": "0001-01-01"}, "invalid_date"),
+        ({"end": "9999-12-31"}, "invalid_date"),
         ({"start": "2026-01-01", "end": "2026-12-31"}, "range_too_long"),
     ],
 )
