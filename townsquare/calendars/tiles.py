@@ -13,8 +13,10 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When, Window
+from django.db.models.functions import Coalesce, DenseRank, Substr
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from townsquare.calendars import grid
 from townsquare.calendars.holiday_names import holidays_between
@@ -175,6 +177,34 @@ def _bounds_utc(first: date, last: date, zone: str) -> tuple[datetime, datetime]
     return start, end
 
 
+# The columns a tile needs, read as plain values: no model objects for thousands of rows.
+COLUMNS = (
+    "pk",
+    "post_id",
+    "due_at",
+    "published_at",
+    "status",
+    "external_url",
+    "account_id",
+    "account__network",
+    "account__handle",
+    "account__display_name",
+    "account__removed_at",
+    "head",
+    "post__language",
+    "post__campaign_id",
+    "post__campaign__name",
+    "post__pillar_id",
+    "post__pillar__name",
+    "post__pillar__colour",
+    "post__created_by_id",
+    "post__created_by__name",
+    "post__created_by__email",
+)
+# How much of a post's text a tile reads (it shows the first words).
+HEAD_CHARS = 160
+
+
 def publications_between(
     workspace: Workspace, first: date, last: date, filters: Filters
 ) -> QuerySet[Publication]:
@@ -183,58 +213,129 @@ def publications_between(
         Q(due_at__gte=start, due_at__lt=end)
         | Q(due_at__isnull=True, published_at__gte=start, published_at__lt=end)
     )
-    return (
-        filters.apply(rows)
-        .select_related("account", "post", "post__campaign", "post__pillar", "post__created_by")
-        .order_by("due_at", "post_id", "account__network", "account_id")
-    )
+    return filters.apply(rows).order_by("due_at", "post_id", "account__network", "account_id")
 
 
 def tiles_between(
     workspace: Workspace, first: date, last: date, filters: Filters | None = None
 ) -> list[Tile]:
     """The tiles from `first` to `last` (inclusive days in the workspace's zone), by time."""
+    rows = publications_between(workspace, first, last, filters or Filters()).annotate(
+        head=Substr("post__master_text", 1, HEAD_CHARS)
+    )
+    return _tiles(rows.values_list(*COLUMNS), zone_of(workspace))
+
+
+def first_tiles_by_day(
+    workspace: Workspace, first: date, last: date, per_day: int, filters: Filters | None = None
+) -> tuple[list[Tile], dict[date, int]]:
+    """For a month: the first `per_day` tiles of each day, and how many each day has in all.
+
+    Three queries whatever the number of posts, and only the tiles shown are read: the
+    database puts each publication on its day (in the workspace's zone), counts the posts
+    of each day and ranks the tiles of a day by time, so a month of thousands of posts
+    reads a few hundred rows."""
     zone = zone_of(workspace)
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    # Each day's end in UTC (daylight saving included); the first edge a time is before is
+    # its day. Plain comparisons: no zone functions run in the database for each row.
+    ends = [_bounds_utc(day, day, zone)[1] for day in days]
+    when = Coalesce("due_at", "published_at")
+    bucket = Case(
+        *[When(when__lt=end, then=Value(n)) for n, end in enumerate(ends)],
+        default=Value(-1),
+        output_field=IntegerField(),
+    )
+    base = publications_between(workspace, first, last, filters or Filters()).annotate(
+        when=when, bucket=bucket
+    )
+    counts = {
+        days[row["bucket"]]: row["n"]
+        for row in base.order_by().values("bucket").annotate(n=Count("post_id", distinct=True))
+        if 0 <= row["bucket"] < len(days)
+    }
+    # The ranking reads the publications alone (and what the filters name); only the rows
+    # it keeps are read with their post, account, campaign, pillar and author.
+    shown = list(
+        base.order_by()
+        .annotate(
+            rank=Window(
+                DenseRank(),
+                partition_by=[F("bucket")],
+                order_by=[F("when").asc(), F("post_id").asc()],
+            )
+        )
+        .filter(rank__lte=per_day)
+        .values_list("pk", flat=True)
+    )
+    ranked = (
+        Publication.objects.filter(pk__in=shown)
+        .annotate(head=Substr("post__master_text", 1, HEAD_CHARS))
+        .order_by("due_at", "post_id", "account__network", "account_id")
+    )
+    tiles = _tiles(ranked.values_list(*COLUMNS), zone)
+    # A post at two times of one day counts once above, but is two tiles.
+    for day, seen in _count_by_day(tiles).items():
+        counts[day] = max(counts.get(day, 0), seen)
+    return tiles, counts
+
+
+def _count_by_day(tiles: list[Tile]) -> dict[date, int]:
+    found: dict[date, int] = {}
+    for tile in tiles:
+        found[tile.day] = found.get(tile.day, 0) + 1
+    return found
+
+
+def _tiles(rows: Any, zone: str) -> list[Tile]:
     tz = ZoneInfo(zone)
     tiles: dict[tuple[int, datetime], Tile] = {}
-    for pub in publications_between(workspace, first, last, filters or Filters()):
-        when = pub.due_at or pub.published_at
-        assert when is not None
+    labels: dict[str, str] = {}
+    removed_label = gettext("%(name)s (removed)")
+    for row in rows:
+        values = dict(zip(COLUMNS, row, strict=True))
+        when = values["due_at"] or values["published_at"]
         local = when.astimezone(tz).replace(tzinfo=None, second=0, microsecond=0)
-        key = (pub.post_id, local)
+        key = (values["post_id"], local)
         tile = tiles.get(key)
         if tile is None:
-            post = pub.post
-            author = post.created_by
+            author = values["post__created_by_id"]
             tile = tiles[key] = Tile(
-                post_id=post.pk,
+                post_id=values["post_id"],
                 local=local,
                 due_at=when,
                 zone=zone,
-                text=grid.first_words(post.master_text),
-                language=post.language,
-                campaign_id=post.campaign_id,
-                campaign=post.campaign.name if post.campaign else "",
-                pillar_id=post.pillar_id,
-                pillar=post.pillar.name if post.pillar else "",
-                pillar_colour=post.pillar.colour if post.pillar else "",
-                author_id=post.created_by_id,
-                author=(getattr(author, "display_name", "") or getattr(author, "email", ""))
+                text=grid.first_words(values["head"] or ""),
+                language=values["post__language"],
+                campaign_id=values["post__campaign_id"],
+                campaign=values["post__campaign__name"] or "",
+                pillar_id=values["post__pillar_id"],
+                pillar=values["post__pillar__name"] or "",
+                pillar_colour=values["post__pillar__colour"] or "",
+                author_id=author,
+                author=(
+                    values["post__created_by__name"]
+                    or (values["post__created_by__email"] or "").split("@")[0]
+                )
                 if author
                 else "",
             )
+        network = values["account__network"]
+        if network not in labels:
+            labels[network] = network_label(network)
+        name = values["account__display_name"] or values["account__handle"]
         tile.accounts.append(
             TileAccount(
-                id=pub.account_id,
-                network=pub.account.network,
-                network_name=network_label(pub.account.network),
-                label=pub.account.label,
-                status=pub.status,
-                publication_id=pub.pk,
-                external_url=pub.external_url,
+                id=values["account_id"],
+                network=network,
+                network_name=labels[network],
+                label=removed_label % {"name": name} if values["account__removed_at"] else name,
+                status=values["status"],
+                publication_id=values["pk"],
+                external_url=values["external_url"],
             )
         )
-        if pub.status not in MOVABLE:
+        if values["status"] not in MOVABLE:
             tile.editable = False
     return sorted(tiles.values(), key=lambda t: (t.local, t.post_id))
 

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -20,9 +21,11 @@ from townsquare.calendars import actions, grid
 from townsquare.calendars.access import access_note
 from townsquare.calendars.holiday_names import countries, subdivision_choices
 from townsquare.calendars.models import MAX_NOTE_LENGTH, CalendarNote
+from townsquare.calendars.render import TilePage, TileWords, tile_html
 from townsquare.calendars.tiles import (
     Filters,
     Tile,
+    first_tiles_by_day,
     holidays_of,
     notes_between,
     settings_of,
@@ -45,24 +48,8 @@ COLOURS = ("pillar", "network")
 # Where "write a post on this day" starts in the month view.
 DEFAULT_HOUR = 9
 PALETTE_SIZE = 8
-NETWORK_SHORT = {
-    "bluesky": "Bs",
-    "mastodon": "Ma",
-    "x": "X",
-    "threads": "Th",
-    "linkedin_profile": "in",
-    "linkedin_page": "in",
-    "facebook_page": "f",
-    "instagram": "Ig",
-    "tiktok": "Tt",
-    "youtube": "Yt",
-    "pinterest": "P",
-    "telegram_channel": "Tg",
-    "discord": "Dc",
-    "matrix_room": "[m]",
-    "reddit": "R",
-    "testnet": "T",
-}
+# A month's day shows this many tiles and "N more" (leading to the day in the week view).
+MONTH_TILES_PER_DAY = 4
 
 
 def _today(membership: Membership) -> date:
@@ -97,6 +84,12 @@ class _Day:
         self.holidays: list[str] = []
         self.compose_url = ""
         self.hours: list[dict[str, Any]] = []
+        self.more_url = ""
+        self.total = 0  # all tiles of the day, where only the first are read (month)
+
+    @property
+    def more(self) -> int:
+        return max(0, self.total - len(self.tiles))
 
 
 def _choices(membership: Membership) -> dict[str, Any]:
@@ -132,7 +125,16 @@ def _page(request: HttpRequest, membership: Membership, view: str) -> HttpRespon
     query = {**filters.as_query(), **({"colour": colour} if colour != "pillar" else {})}
     choices = _choices(membership)
     palette = {p.pk: i % PALETTE_SIZE for i, p in enumerate(choices["pillars"])}
-    tiles = tiles_between(membership.workspace, found.first, found.last, filters)
+    totals: dict[date, int] = {}
+    if view == "month":
+        tiles, totals = first_tiles_by_day(
+            membership.workspace, found.first, found.last, MONTH_TILES_PER_DAY, filters
+        )
+    else:
+        tiles = tiles_between(membership.workspace, found.first, found.last, filters)
+    post_url = reverse(
+        "content_post", kwargs={"workspace": membership.workspace.slug, "post_id": 1}
+    ).removesuffix("1/")
     calendar_settings = settings_of(membership.workspace)
     language = translation.get_language() or "en"
     holidays = holidays_of(
@@ -144,17 +146,18 @@ def _page(request: HttpRequest, membership: Membership, view: str) -> HttpRespon
     now = _now_local(membership)
     can_schedule = has_perm(membership.role, Perm.SCHEDULE_POSTS)
     can_write = has_perm(membership.role, Perm.WRITE_DRAFTS)
+    tile_page = TilePage(
+        words=TileWords.now(zone_of(membership.workspace)),
+        post_url=post_url,
+        move_url=reverse("calendar_move", kwargs={"workspace": membership.workspace.slug}),
+        csrf_token=get_token(request),
+        here=request.get_full_path(),
+        colour=colour,
+        palette=palette,
+        can_move=can_schedule,
+    )
     for tile in tiles:
-        tile.palette = palette.get(tile.pillar_id, -1) if tile.pillar_id else -1  # type: ignore[attr-defined]
-        tile.movable = can_schedule and tile.editable  # type: ignore[attr-defined]
-        tile.badges = [  # type: ignore[attr-defined]
-            (
-                n,
-                NETWORK_SHORT.get(n, n[:2]),
-                next(a.network_name for a in tile.accounts if a.network == n),
-            )
-            for n in tile.networks
-        ]
+        tile.html = tile_html(tile, tile_page)  # type: ignore[attr-defined]
         if tile.day in days:
             days[tile.day].tiles.append(tile)
     for note in notes:
@@ -163,7 +166,12 @@ def _page(request: HttpRequest, membership: Membership, view: str) -> HttpRespon
     for day, names in holidays.items():
         if day in days:
             days[day].holidays = names
+    for day, total in totals.items():
+        if day in days:
+            days[day].total = total
     for day in days.values():
+        if view == "month" and day.more:
+            day.more_url = _url(membership, "week", day.date, query) + f"#day-{day.iso}"
         if can_write and not day.past:
             start = datetime.combine(day.date, datetime.min.time()).replace(hour=DEFAULT_HOUR)
             if day.today and start <= now:
@@ -203,7 +211,6 @@ def _page(request: HttpRequest, membership: Membership, view: str) -> HttpRespon
         else [],
         "legend": [(p, palette[p.pk]) for p in choices["pillars"]],
         "list_days": [d for d in ordered if d.tiles or d.notes or d.holidays],
-        "tile_count": len(tiles),
         "time_zone": zone_of(membership.workspace),
         "filters": filters,
         "colour": colour,

@@ -129,6 +129,8 @@ def test_the_query_count_does_not_grow_with_the_number_of_posts(
     assert Publication.objects.count() == 100
     many = count()
     assert few == many, (few, many)
+    page = alice_client.get(url(workspace_a), {"day": day}).content.decode()
+    assert page.count('class="cal-tile ') == 4 and "46 more posts" in page
     for name in ("calendar_week", "calendar_list"):
         with CaptureQueriesContext(connection) as queries:
             alice_client.get(url(workspace_a, name), {"day": day})
