@@ -3,7 +3,7 @@
 import runpy
 import sys
 
-BENCHMARKS = ["bench.adapt", "bench.publish", "bench.uploads"]
+BENCHMARKS = ["bench.adapt", "bench.publish", "bench.uploads", "bench.calendar"]
 
 for module in BENCHMARKS:
     print(f"== {module} ==", flush=True)

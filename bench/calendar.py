@@ -112,9 +112,8 @@ def report(results: list[dict[str, Any]]) -> None:
         f"({results[0]['publications'] if results else 0} publications), goal p99 < "
         f"{TARGET_P99_MS:.0f} ms"
     )
-    print(
-        f"{'database':<12}{'requests':>9}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'queries':>9}  goal"
-    )
+    head = ("database", "requests", "p50 ms", "p99 ms", "max ms", "queries")
+    print(f"{head[0]:<12}" + "".join(f"{h:>9}" for h in head[1:]) + "  goal")
     for r in results:
         ok = "met" if r["p99_ms"] <= TARGET_P99_MS else "MISSED"
         print(
@@ -146,8 +145,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     for _ in range(5):
         answer = client.get(path, secure=True)
         assert answer.status_code == 200, answer.status_code
-    with CaptureQueriesContext(connection) as queries:
+    with CaptureQueriesContext(connection) as captured:
         client.get(path, secure=True)
+    # Read now: the next request empties the log the context reads from.
+    queries = len(captured)
     timings = []
     for _ in range(args.requests):
         started = time.perf_counter()
@@ -164,7 +165,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "p50_ms": percentile(timings, 0.5),
         "p99_ms": percentile(timings, 0.99),
         "max_ms": max(timings),
-        "queries": len(queries),
+        "queries": queries,
     }
 
 
