@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
@@ -115,7 +116,7 @@ def upload_import(request: HttpRequest, workspace: str, file: File[UploadedFile]
     require(membership, Perm.WRITE_DRAFTS)
     if file.size is not None and file.size > 2 * 1024 * 1024:
         raise ActionError(
-            "The file is larger than 2 MB; split it into smaller files.",
+            _("The file is larger than 2 MB; split it into smaller files."),
             code="file_too_large",
             status=413,
         )
@@ -168,37 +169,59 @@ EXPORT_RESPONSE = {
 }
 
 
+DAY = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+class ExportQuery(Schema):
+    format: Literal["csv", "json"] = "csv"
+    start: str | None = Field(
+        None, pattern=DAY, description="First day, YYYY-MM-DD, in the workspace's zone"
+    )
+    end: str | None = Field(None, pattern=DAY, description="Last day (inclusive), YYYY-MM-DD")
+    status: Literal["draft", "scheduled", "published", "failed", "unknown"] | None = None
+    campaign: Id | None = Field(None, description="The id of a campaign of the workspace")
+
+
+def _day(value: str | None, name: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ActionError(
+            _("%(value)s is not a day of the calendar (%(name)s).")
+            % {"value": value, "name": name},
+            code="invalid_date",
+            status=422,
+        ) from None
+
+
 @router.get(
     "/workspaces/{workspace}/exports/posts", openapi_extra=EXPORT_RESPONSE, response={200: None}
 )
-def export_posts(
-    request: HttpRequest,
-    workspace: str,
-    format: Query[Literal["csv", "json"]] = "csv",
-    start: Query[date | None] = None,
-    end: Query[date | None] = None,
-    status: Query[Literal["draft", "scheduled", "published", "failed", "unknown"] | None] = None,
-    campaign: Query[Id | None] = None,
-) -> HttpResponse:
+def export_posts(request: HttpRequest, workspace: str, query: Query[ExportQuery]) -> HttpResponse:
     """The workspace's posts as CSV or JSON (filters: the date range of their time in the
     workspace's zone, status, campaign id). The file imports back."""
     membership = request.membership  # type: ignore[attr-defined]
     require(membership, Perm.VIEW)
+    start, end = _day(query.start, "start"), _day(query.end, "end")
     chosen = None
-    if campaign is not None:
-        chosen = Campaign.objects.filter(workspace=membership.workspace, pk=campaign).first()
+    if query.campaign is not None:
+        chosen = Campaign.objects.filter(workspace=membership.workspace, pk=query.campaign).first()
         if chosen is None:
             raise ActionError(
-                "This workspace has no campaign with that id.", code="unknown_campaign", status=422
+                _("This workspace has no campaign with the id %(id)s.") % {"id": query.campaign},
+                code="unknown_campaign",
+                status=422,
             )
     if start and end and end < start:
-        raise ActionError("The end lies before the start.", code="invalid_range", status=422)
+        raise ActionError(_("The end lies before the start."), code="invalid_range", status=422)
     rows = export_rows(
-        membership, ExportFilter(start=start, end=end, status=status, campaign=chosen)
+        membership, ExportFilter(start=start, end=end, status=query.status, campaign=chosen)
     )
-    body, content_type = render(rows, format)
+    body, content_type = render(rows, query.format)
     response = HttpResponse(body, content_type=content_type)
     today = utc_to_local(timezone.now(), membership.workspace.time_zone).date()
-    name = file_name(membership.workspace.slug, format, today)
+    name = file_name(membership.workspace.slug, query.format, today)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
