@@ -25,6 +25,7 @@ RATE_WINDOW_SECONDS = 300
 PER_TOKEN = 30
 PER_CLIENT = 120
 
+NEW_URL_KEY = "feeds_new_url"
 NOT_FOUND = "No calendar feed at this address. It may have been revoked; ask for a new one.\n"
 TOO_MANY = "Too many requests for calendar feeds. Try again in a few minutes.\n"
 
@@ -96,7 +97,8 @@ def _campaigns(membership: Membership) -> list[Campaign]:
 def feed_settings(request: HttpRequest, membership: Membership) -> HttpResponse:
     campaigns = _campaigns(membership)
     if request.method != "POST":
-        return _page(request, membership, FeedForm(campaigns=campaigns))
+        new_url = request.session.pop(NEW_URL_KEY, "")
+        return _page(request, membership, FeedForm(campaigns=campaigns), new_url=str(new_url or ""))
     form = FeedForm(request.POST, campaigns=campaigns)
     if not form.is_valid():
         return _page(request, membership, form, status=400)
@@ -107,7 +109,9 @@ def feed_settings(request: HttpRequest, membership: Membership) -> HttpResponse:
     except ActionError as error:
         form.add_error(None, error.message)
         return _page(request, membership, form, status=error.status)
-    return _page(request, membership, FeedForm(campaigns=campaigns), new_url=feed_url(raw))
+    # Shown once, on the page the browser is sent to next: reloading it makes no second feed.
+    request.session[NEW_URL_KEY] = feed_url(raw)
+    return redirect("feeds_settings", workspace=membership.workspace.slug)
 
 
 @workspace_view(methods=("POST",), lookups={"feed_id": access_feed})
