@@ -7,13 +7,13 @@ with the same message, and saves a new version of the plan.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import get_language
 from ninja import Router, Schema, Status
-from pydantic import Field
+from pydantic import BaseModel, Field, StrictFloat, StrictInt, StrictStr
 
 from townsquare.lib.bounds import Id, Limit500
 from townsquare.planning import actions
@@ -42,85 +42,93 @@ from townsquare.planning.snapshot import (
 
 router = Router(tags=["plan"])
 
-Text = Field("", max_length=10_000)
+DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 Words = Field(default_factory=list, max_length=200)
 
 
-class ToneIn(Schema):
+class ToneIn(BaseModel):
     """A choice left empty ("") follows the plan above (a campaign's plan: the workspace's
     plan; a network: its plan)."""
 
-    address: str = Field("", max_length=8, description="any, du or sie")
-    formality: str = Field("", max_length=8, description="casual, neutral or formal")
-    emoji_policy: str = Field("", max_length=8, description="free, few or none")
-    max_emoji: int | None = Field(None, ge=0, le=50)
-    hashtag_policy: str = Field("", max_length=16, description="keep_inline, move_to_end, none")
-    call_to_action: str = Field("", max_length=200)
-    avoid_words: list[str] = Words
-    prefer_words: list[str] = Words
+    address: StrictStr = Field("", max_length=8, description="any, du or sie")
+    formality: StrictStr = Field("", max_length=8, description="casual, neutral or formal")
+    emoji_policy: StrictStr = Field("", max_length=8, description="free, few or none")
+    max_emoji: StrictInt | None = Field(None, ge=0, le=50)
+    hashtag_policy: StrictStr = Field(
+        "", max_length=16, description="keep_inline, move_to_end, none"
+    )
+    call_to_action: StrictStr = Field("", max_length=200)
+    avoid_words: list[StrictStr] = Words
+    prefer_words: list[StrictStr] = Words
 
 
 class PlanToneIn(ToneIn):
-    max_hashtags: dict[str, int] = Field(
+    max_hashtags: dict[str, StrictInt] = Field(
         default_factory=dict, description="Network key -> at most this many hashtags"
     )
 
 
 class NetworkIn(ToneIn):
-    network: str = Field(max_length=32, description="A network key, e.g. linkedin_page")
-    rationale: str = Field("", max_length=2000)
-    max_hashtags: int | None = Field(None, ge=0, le=100)
-    posts_per_week: int = Field(0, ge=0, le=100)
-    preferred_days: list[int] = Field(default_factory=list, max_length=7, description="0 Monday")
-    preferred_times: list[str] = Field(default_factory=list, max_length=24, description="HH:MM")
+    network: StrictStr = Field(max_length=32, description="A network key, e.g. linkedin_page")
+    rationale: StrictStr = Field("", max_length=2000)
+    max_hashtags: StrictInt | None = Field(None, ge=0, le=100)
+    posts_per_week: StrictInt = Field(0, ge=0, le=100)
+    preferred_days: list[StrictInt] = Field(
+        default_factory=list, max_length=7, description="0 Monday"
+    )
+    preferred_times: list[StrictStr] = Field(
+        default_factory=list, max_length=24, description="HH:MM"
+    )
 
 
-class GoalIn(Schema):
-    metric: str = Field(
+class GoalIn(BaseModel):
+    metric: StrictStr = Field(
         max_length=24,
         description="follower_growth, reach, views, engagement_rate, response_time, publications",
     )
-    network: str = Field("", max_length=32, description="Empty: all networks of the plan")
-    target: str = Field(max_length=40, description="A number, e.g. 1500 or 4.5")
-    baseline: str | None = Field(None, max_length=40)
-    starts_on: date | None = None
-    due_on: date
+    network: StrictStr = Field("", max_length=32, description="Empty: all networks of the plan")
+    target: StrictStr | StrictInt | StrictFloat = Field(
+        description="A number, e.g. 1500 or 4.5 (also as text)"
+    )
+    baseline: StrictStr | StrictInt | StrictFloat | None = None
+    starts_on: StrictStr | None = Field(None, pattern=DATE, description="YYYY-MM-DD")
+    due_on: StrictStr = Field(pattern=DATE, description="YYYY-MM-DD")
 
 
 class GoalBodyIn(GoalIn):
-    note: str = Field("", max_length=2000)
+    note: StrictStr = Field("", max_length=2000)
 
 
-class PlanIn(Schema):
+class PlanIn(BaseModel):
     """Each section given replaces the plan's; a section left out (or null) stays."""
 
-    summary: str | None = Field(None, max_length=10_000)
-    time_zone: str | None = Field(None, max_length=64)
+    summary: StrictStr | None = Field(None, max_length=10_000)
+    time_zone: StrictStr | None = Field(None, max_length=64)
     tone: PlanToneIn | None = None
     networks: list[NetworkIn] | None = Field(None, max_length=20)
     goals: list[GoalBodyIn] | None = Field(None, max_length=100)
 
 
-class PillarIn(Schema):
-    name: str = Field(max_length=80)
-    description: str = Field("", max_length=2000)
-    target_share: int = Field(0, ge=0, le=100)
-    colour: str = Field("", max_length=7, description="#rrggbb")
+class PillarIn(BaseModel):
+    name: StrictStr = Field(max_length=80)
+    description: StrictStr = Field("", max_length=2000)
+    target_share: StrictInt = Field(0, ge=0, le=100)
+    colour: StrictStr = Field("", max_length=7, description="#rrggbb")
 
 
-class AudienceIn(Schema):
-    name: str = Field(max_length=80)
-    who: str = Field("", max_length=2000)
-    cares_about: str = Field("", max_length=2000)
-    networks: list[str] = Field(default_factory=list, max_length=20)
+class AudienceIn(BaseModel):
+    name: StrictStr = Field(max_length=80)
+    who: StrictStr = Field("", max_length=2000)
+    cares_about: StrictStr = Field("", max_length=2000)
+    networks: list[StrictStr] = Field(default_factory=list, max_length=20)
 
 
-class CampaignIn(Schema):
-    name: str = Field(max_length=120)
-    description: str = Field("", max_length=2000)
-    starts_on: date
-    ends_on: date
-    colour: str = Field("", max_length=7, description="#rrggbb")
+class CampaignIn(BaseModel):
+    name: StrictStr = Field(max_length=120)
+    description: StrictStr = Field("", max_length=2000)
+    starts_on: StrictStr = Field(pattern=DATE, description="YYYY-MM-DD")
+    ends_on: StrictStr = Field(pattern=DATE, description="YYYY-MM-DD")
+    colour: StrictStr = Field("", max_length=7, description="#rrggbb")
 
 
 class PillarOut(PillarIn):
