@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from townsquare.audit.record import record, snapshot
+from townsquare.calendars import grid
 from townsquare.calendars.holiday_names import countries, subdivisions
 from townsquare.calendars.models import MAX_NOTE_LENGTH, CalendarNote, CalendarSettings
 from townsquare.content.models import Post
@@ -48,6 +49,17 @@ def _clean_text(text: str) -> str:
     return cleaned
 
 
+def _check_day(day: date) -> date:
+    if not grid.FIRST_YEAR <= day.year <= grid.LAST_YEAR:
+        raise ActionError(
+            _("Choose a day between the years %(first)s and %(last)s.")
+            % {"first": grid.FIRST_YEAR, "last": grid.LAST_YEAR},
+            code="out_of_range",
+            status=422,
+        )
+    return day
+
+
 def _may_change(membership: Membership, note: CalendarNote) -> None:
     require(membership, Perm.WRITE_DRAFTS)
     if note.author_id != membership.user_id and not has_perm(membership.role, Perm.EDIT_ANY_POST):
@@ -62,7 +74,10 @@ def _may_change(membership: Membership, note: CalendarNote) -> None:
 def do_add_note(membership: Membership, day: date, text: str) -> CalendarNote:
     require(membership, Perm.WRITE_DRAFTS)
     note = CalendarNote.objects.create(
-        workspace=membership.workspace, date=day, text=_clean_text(text), author=membership.user
+        workspace=membership.workspace,
+        date=_check_day(day),
+        text=_clean_text(text),
+        author=membership.user,
     )
     record(
         actor=membership.user,
@@ -82,7 +97,7 @@ def do_edit_note(
     note = CalendarNote.objects.select_for_update().get(pk=note.pk)
     before = snapshot(note, NOTE_FIELDS)
     if day is not None:
-        note.date = day
+        note.date = _check_day(day)
     if text is not None:
         note.text = _clean_text(text)
     note.save()

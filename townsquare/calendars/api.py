@@ -101,7 +101,7 @@ class CalendarOut(Schema):
 
 
 class NoteIn(Schema):
-    date: Day
+    date: Day = Field(description="A day between the years 1900 and 2999")
     text: str = Field(min_length=1, max_length=MAX_NOTE_LENGTH)
 
 
@@ -149,6 +149,13 @@ def _note_out(note: CalendarNote) -> NoteOut:
 
 def check_range(start: Day, end: Day) -> None:
     problem = grid.check_range(start, end)
+    if problem == "out_of_range":
+        raise ActionError(
+            _("Ask for days between the years %(first)s and %(last)s.")
+            % {"first": grid.FIRST_YEAR, "last": grid.LAST_YEAR},
+            code="out_of_range",
+            status=422,
+        )
     if problem == "end_before_start":
         raise ActionError(
             _("The end (%(end)s) is before the start (%(start)s).")
@@ -201,6 +208,7 @@ def calendar(request: HttpRequest, workspace: str, query: Query[CalendarQuery]) 
 @router.post("/workspaces/{workspace}/calendar/notes", response={201: NoteOut})
 def add_note(request: HttpRequest, workspace: str, body: NoteIn) -> Status:
     """A note on a day (contributors and above)."""
+    check_range(body.date, body.date)
     return Status(201, _note_out(actions.do_add_note(request.membership, body.date, body.text)))
 
 
@@ -209,6 +217,8 @@ def edit_note(request: HttpRequest, workspace: str, note_id: Id, body: NotePatch
     """Change a note's day or text (its author, or an editor and above)."""
     membership = request.membership
     note = access_note(membership, note_id)
+    if body.date is not None:
+        check_range(body.date, body.date)
     return _note_out(actions.do_edit_note(membership, note, day=body.date, text=body.text))
 
 

@@ -14,6 +14,10 @@ from datetime import date, datetime, timedelta
 VIEWS = ("month", "week", "list")
 # The longest range one request may ask for (API, CLI): a year, leap day included.
 MAX_RANGE_DAYS = 366
+# The years a calendar reaches: wide enough for any plan, narrow enough that a day's
+# bounds in any zone and the neighbouring months stay valid dates.
+FIRST_YEAR = 1900
+LAST_YEAR = 2999
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _AT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
@@ -25,9 +29,10 @@ def parse_day(text: str) -> date | None:
     if not isinstance(text, str) or not text.isascii() or not _DAY.fullmatch(text):
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         return None
+    return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
 
 
 def parse_time(text: str) -> tuple[int, int] | None:
@@ -118,7 +123,9 @@ def period(view: str, anchor: date) -> Period:
 
 
 def check_range(first: date, last: date) -> str | None:
-    """Why a range cannot be asked for (None: it can): the order and the length."""
+    """Why a range cannot be asked for (None: it can): the years, the order, the length."""
+    if not all(FIRST_YEAR <= d.year <= LAST_YEAR for d in (first, last)):
+        return "out_of_range"
     if last < first:
         return "end_before_start"
     if (last - first).days + 1 > MAX_RANGE_DAYS:

@@ -6,6 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from townsquare.api.actions import do_create_api_token
 from townsquare.audit.models import AuditEvent
@@ -143,3 +144,27 @@ def test_the_command_prints_the_calendar(workspace_a, schedule, next_week):
 def test_the_command_refuses_bad_days(workspace_a, start, end, says):
     with pytest.raises(CommandError, match=says):
         call_command("calendar", workspace=workspace_a.slug, start=start, end=end)
+
+
+@pytest.mark.parametrize(
+    ("start", "end"), [("0001-01-01", "0001-01-02"), ("9999-12-30", "9999-12-31")]
+)
+def test_days_at_the_ends_of_time_are_refused(client, token, workspace_a, start, end):
+    answer = client.get(base(workspace_a), {"start": start, "end": end}, **token)
+    assert answer.status_code == 422 and answer.json()["error"]["code"] == "out_of_range"
+    note = client.post(
+        f"{base(workspace_a)}/notes",
+        {"date": end, "text": "Weit weg"},
+        content_type="application/json",
+        **token,
+    )
+    assert note.status_code == 422 and not CalendarNote.objects.exists()
+
+
+def test_pages_at_the_ends_of_time_open_today(alice_client, workspace_a):
+    for day in ("9999-12-31", "0001-01-01"):
+        for name in ("workspace_calendar", "calendar_week", "calendar_list"):
+            page = alice_client.get(
+                reverse(name, kwargs={"workspace": workspace_a.slug}), {"day": day}
+            )
+            assert page.status_code == 200

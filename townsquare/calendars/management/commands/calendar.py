@@ -46,6 +46,8 @@ class Command(BaseCommand):
                 "Give the days as YYYY-MM-DD, e.g. --from 2026-12-01 --to 2026-12-31."
             )
         problem = grid.check_range(start, end)
+        if problem == "out_of_range":
+            raise CommandError(f"Ask for days between {grid.FIRST_YEAR} and {grid.LAST_YEAR}.")
         if problem == "end_before_start":
             raise CommandError("--to is before --from.")
         if problem == "range_too_long":
