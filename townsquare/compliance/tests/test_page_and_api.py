@@ -161,3 +161,13 @@ def test_dashboard_and_settings_link_here(alice_client, workspace_a, planned):
     assert "data-compliance-summary" in dashboard.content.decode()
     settings_page = alice_client.get(f"/w/{workspace_a.slug}/settings/feeds/").content.decode()
     assert f'href="/w/{workspace_a.slug}/settings/feeds/" aria-current="page"' in settings_page
+
+
+def test_calendar_shows_the_marks(alice_client, workspace_a, planned):
+    monday = this_monday(workspace_a)
+    f.plan(workspace_a, {"linkedin_page": 3}, days={"linkedin_page": [0, 2, 4]})
+    f.publication(planned, noon(monday))
+    html = alice_client.get(f"/w/{workspace_a.slug}/calendar/").content.decode()
+    assert "data-compliance-marks" in html
+    assert f'data-week="{monday.isoformat()}"' in html
+    assert html.count("townsquare/compliance.css") == 1

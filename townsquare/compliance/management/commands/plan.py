@@ -41,13 +41,13 @@ class Command(BaseCommand):
         workspace = Workspace.objects.filter(slug=slug).first()
         if workspace is None:
             raise CommandError(f"There is no workspace with the slug {slug!r}.")
-        language = options["language"] or workspace.language or settings.LANGUAGE_CODE
+        language = options.get("language") or workspace.language or settings.LANGUAGE_CODE
         with translation.override(language):
             text = check_text(workspace)
         self.stdout.write(text.title)
         self.stdout.write("")
         self.stdout.write(text.body)
-        if not options["send"]:
+        if not options.get("send"):
             return
         check = send_check(workspace)
         if check is None:
