@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 
 from townsquare.demo.accounts import seed_accounts
 from townsquare.demo.approvals import seed_approvals
+from townsquare.demo.bulk import seed_bulk
 from townsquare.demo.calendar import seed_calendar
 from townsquare.demo.composer import seed_composer
 from townsquare.demo.connections import seed_connections
@@ -44,6 +45,7 @@ class Command(BaseCommand):
         seed_calendar(workspaces)
         seed_queues(workspaces)
         seed_approvals(workspaces)
+        seed_bulk(workspaces)
         text = f"Demo login\n  Email:    {DEMO_EMAIL}\n  Password: {password}\n"
         fd = os.open(login_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
