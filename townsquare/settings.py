@@ -172,6 +172,14 @@ if PUBLISH_LEASE_SECONDS < 5:
     raise ImproperlyConfigured(
         f"PUBLISH_LEASE_SECONDS must be at least 5 (seconds); got {PUBLISH_LEASE_SECONDS}."
     )
+# At most this many publications are claimed and not yet finished at once. The rest wait,
+# still `scheduled`, until workers have room: more than the workers can start within a lease
+# would only expire in the queue and be claimed again, again and again.
+PUBLISH_MAX_IN_FLIGHT = env_int(ENV, "PUBLISH_MAX_IN_FLIGHT", 200)
+if PUBLISH_MAX_IN_FLIGHT < 1:
+    raise ImproperlyConfigured(
+        f"PUBLISH_MAX_IN_FLIGHT must be at least 1; got {PUBLISH_MAX_IN_FLIGHT}."
+    )
 # The task queue of publishing, so that a deployment can give publishing workers of its own.
 PUBLISH_TASK_QUEUE = env_str(ENV, "PUBLISH_TASK_QUEUE", "default").strip() or "default"
 TASKS = {

@@ -22,7 +22,9 @@ from townsquare.publishing.claim import (
 )
 from townsquare.publishing.connection_checks import enqueue_connection_checks
 from townsquare.publishing.connection_warnings import warn_about_connections
+from townsquare.publishing.models import Publication
 from townsquare.publishing.reminders import send_due_reminders
+from townsquare.publishing.schedule import Status
 from townsquare.publishing.tasks import publish_publication, reconcile_publication
 from townsquare.runtime.scheduler import register
 
@@ -58,20 +60,41 @@ class _Checks:
 _checks = _Checks()
 
 
+def max_in_flight() -> int:
+    return int(getattr(settings, "PUBLISH_MAX_IN_FLIGHT", CLAIM_BATCH))
+
+
+def room_for_claims() -> int:
+    """How many more rows may be handed to workers now. A row stays `publishing` from its
+    claim to its end, so the count is what the workers have been given and not finished."""
+    return max(0, max_in_flight() - Publication.objects.filter(status=Status.PUBLISHING).count())
+
+
 def enqueue_due() -> float | None:
-    """Claim what is due and hand each row to a worker; sleep until the next due time."""
+    """Claim what is due and hand each row to a worker; sleep until the next due time.
+
+    Only as many as the workers have room for (PUBLISH_MAX_IN_FLIGHT): when more is due than
+    they can take, the rest waits `scheduled` and the loop looks again shortly, instead of
+    queueing tasks whose leases would run out before a worker reaches them."""
     publish = publish_publication.using(queue_name=publish_queue())
     while True:
+        room = room_for_claims()
+        if room == 0:
+            # A worker finishing makes room; look again soon while something is due.
+            due_in = seconds_until_next_due()
+            return None if due_in is None else max(due_in, MIN_PASS_SECONDS)
         # The claim and its tasks commit together: with the database backend the task rows
         # are written in the same transaction, so a scheduler killed in between leaves
         # neither (instead of claimed rows that nobody runs until their lease runs out).
         # Celery's messages go out when it commits, never for a claim that rolled back.
         with transaction.atomic():
-            claimed = claim_due()
+            claimed = claim_due(limit=min(CLAIM_BATCH, room))
             for pub_id, token in claimed:
                 publish.enqueue(pub_id, token)
-        if len(claimed) < CLAIM_BATCH:
+        if len(claimed) < min(CLAIM_BATCH, room):
             break
+        if len(claimed) == room:
+            return MIN_PASS_SECONDS
     due_in = seconds_until_next_due()
     return None if due_in is None else max(due_in, MIN_PASS_SECONDS)
 

@@ -188,6 +188,8 @@ def fleet_env(
     env = process_env(
         TASKS_BACKEND="db" if mode == EMBEDDED else "celery",
         PUBLISH_LEASE_SECONDS=str(lease_s),
+        # As many as two workers start well within the short lease, even on a busy machine.
+        PUBLISH_MAX_IN_FLIGHT=str(max(20, lease_s * 5)),
         PUBLISH_TASK_QUEUE=queue,
         CELERY_REMOTE_CONTROL="0",
         PUBLISH_RECONCILE_GRACE_SECONDS=str(grace_s),

@@ -110,3 +110,22 @@ def test_an_unknown_outcome_wakes_the_loop_when_its_grace_is_over(membership, ma
     Publication.objects.update(sending_started_at=timezone.now() - timedelta(seconds=11))
     jobs.reconcile_unknown()
     assert DBTaskResult.objects.get().args_kwargs["args"][0] == Publication.objects.get().pk
+
+
+def test_no_more_is_handed_to_workers_than_they_have_room_for(membership, make_post, settings):
+    settings.PUBLISH_MAX_IN_FLIGHT = 3
+    schedule(membership, make_post, 5)
+    # Three go to the workers; the other two wait their turn, still scheduled, and the loop
+    # comes back shortly since they are due.
+    assert jobs.enqueue_due() == jobs.MIN_PASS_SECONDS
+    assert DBTaskResult.objects.count() == 3
+    statuses = list(Publication.objects.order_by("id").values_list("status", flat=True))
+    assert statuses.count("publishing") == 3 and statuses.count("scheduled") == 2
+    assert jobs.enqueue_due() == jobs.MIN_PASS_SECONDS, "no room: nothing claimed"
+    assert DBTaskResult.objects.count() == 3
+    # A worker finishes one: one more goes out.
+    finished = Publication.objects.filter(status="publishing").order_by("id")[0]
+    Publication.objects.filter(pk=finished.pk).update(status="published")
+    jobs.enqueue_due()
+    assert DBTaskResult.objects.count() == 4
+    assert Publication.objects.filter(status="scheduled").count() == 1
