@@ -119,9 +119,22 @@ def waiting_for(membership: Membership, review: PostReview) -> bool:
     )
 
 
+def _planned_post_ids(workspace: Workspace) -> set[int]:
+    """Posts with a publication on its way or out: an approved one of these needs nobody."""
+    from townsquare.publishing.models import Publication
+
+    return set(
+        Publication.objects.filter(workspace=workspace, post__review__state=APPROVED)
+        .exclude(status__in=["draft", "cancelled"])
+        .values_list("post_id", flat=True)
+    )
+
+
 def review_queue(membership: Membership, *, approved_limit: int = 50) -> Queue:
+    """`approved` holds approved posts that are not scheduled yet (someone has to)."""
     rules = settings_of(membership.workspace)
     queue = Queue([], [], [], [], [])
+    planned = _planned_post_ids(membership.workspace) if approved_limit else set()
     for review in _reviews(membership.workspace):
         decisions = [d for d in review.decisions.all() if d.round == review.round]
         row = QueueRow(
@@ -139,7 +152,11 @@ def review_queue(membership: Membership, *, approved_limit: int = 50) -> Queue:
             queue.changes_requested.append(row)
         elif review.state == ON_HOLD:
             queue.on_hold.append(row)
-        elif review.state == APPROVED and len(queue.approved) < approved_limit:
+        elif (
+            review.state == APPROVED
+            and review.post_id not in planned
+            and len(queue.approved) < approved_limit
+        ):
             queue.approved.append(row)
     return queue
 

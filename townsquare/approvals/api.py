@@ -199,7 +199,7 @@ def put_settings(
 @router.get("/workspaces/{workspace}/approvals", response=list[ReviewQueueItemOut])
 def list_reviews(request: HttpRequest, workspace: str) -> list[ReviewQueueItemOut]:
     """Posts in the approval flow: waiting for me first, then for others, changes
-    requested, on hold, and the latest approved."""
+    requested, on hold, and approved posts not scheduled yet."""
     queue = review_queue(request.membership)
     items = []
     for rows, mine in (

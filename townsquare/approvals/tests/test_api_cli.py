@@ -157,6 +157,13 @@ def test_cli_lists_the_posts_in_review(one_approver, workspace_a, bob_m, conrad,
         "approvals", "list", "--workspace", workspace_a.slug, "--state", "approved", stdout=out
     )
     assert "No posts" in out.getvalue()
+    actions.do_approve(one_approver.workspace.memberships.get(role="owner"), post)
+    out = StringIO()
+    call_command("approvals", "list", "--workspace", workspace_a.slug, stdout=out)
+    assert "No posts" in out.getvalue()
+    out = StringIO()
+    call_command("approvals", "list", "--workspace", workspace_a.slug, "--all", stdout=out)
+    assert "approved" in out.getvalue()
     with pytest.raises(CommandError, match="no workspace"):
         call_command("approvals", "list", "--workspace", "gibt-es-nicht")
     assert PostReview.objects.count() == 1

@@ -177,3 +177,18 @@ def test_a_stranger_sees_nothing(client, carol, workspace_b, one_approver, bob_m
         == 404
     )
     assert PostReview.objects.count() == 0
+
+
+def test_the_queue_lists_approved_posts_only_until_they_are_scheduled(
+    one_approver, membership, bob_m, write, at
+):
+    from townsquare.approvals.access import review_queue
+
+    post = write(bob_m)
+    actions.do_submit_for_review(bob_m, post, None)
+    actions.do_approve(membership, post)
+    assert [r.post for r in review_queue(membership).approved] == [post]
+    from townsquare.publishing.actions import do_schedule_post
+
+    do_schedule_post(membership, post, at)
+    assert review_queue(membership).approved == []

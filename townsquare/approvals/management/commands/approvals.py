@@ -22,6 +22,9 @@ class Command(BaseCommand):
         listing = sub.add_parser("list", help="List the posts in the approval flow")
         listing.add_argument("--workspace", required=True, help="The workspace's slug")
         listing.add_argument("--state", choices=STATES, help="Only posts in this state")
+        listing.add_argument(
+            "--all", action="store_true", help="Approved posts too (left out by default)"
+        )
         listing.add_argument("--json", action="store_true", help="One JSON document")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -37,6 +40,8 @@ class Command(BaseCommand):
         )
         if options.get("state"):
             rows = rows.filter(state=options["state"])
+        elif not options.get("all"):
+            rows = rows.exclude(state="approved")
         items = [
             {
                 "post_id": r.post_id,
