@@ -152,3 +152,29 @@ def test_the_client_page_is_rate_limited(client):
     answers = [client.get(url).status_code for _ in range(RATE_LIMIT + 1)]
     assert answers[:RATE_LIMIT] == [404] * RATE_LIMIT
     assert answers[-1] == 429
+
+
+def test_the_link_shows_the_pictures_of_its_post_and_no_other(
+    client, settings, tmp_path, with_client, membership, bob_m, account, at
+):
+    from django.core.files.base import ContentFile
+
+    from townsquare.content.actions import PostInput, do_save_post
+    from townsquare.media.actions import do_upload_media
+    from townsquare.media.tests import samples
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    picture, _ = do_upload_media(membership, ContentFile(samples.png(), name="bohnen.png"))
+    other, _ = do_upload_media(membership, ContentFile(samples.noisy_jpeg(), name="intern.jpg"))
+    post = do_save_post(bob_m, PostInput(text="Mit Bild.", media_ids=(picture.pk,)), [account.pk])
+    actions.do_submit_for_review(bob_m, post, at)
+    _link, token = actions.do_create_client_link(membership, post)
+    page = client.get(reverse("approvals_client", kwargs={"token": token})).content.decode()
+    shown = reverse("approvals_client_media", kwargs={"token": token, "asset_id": picture.pk})
+    assert shown in page
+    answer = client.get(shown)
+    assert answer.status_code == 200 and answer["Content-Type"] == "image/webp"
+    hidden = reverse("approvals_client_media", kwargs={"token": token, "asset_id": other.pk})
+    assert client.get(hidden).status_code == 404
+    wrong = reverse("approvals_client_media", kwargs={"token": "x" + token, "asset_id": picture.pk})
+    assert client.get(wrong).status_code == 404
