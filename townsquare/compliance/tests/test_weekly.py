@@ -96,7 +96,7 @@ def test_command_prints_and_sends(managed, alice):
     assert not Notification.objects.exists()
     sent = StringIO()
     call_command("plan", "check", "--workspace", managed.slug, "--send", stdout=sent)
-    assert "Sent to 2 owner(s) and manager(s)" in sent.getvalue()
+    assert "Sent to 2 people (the owners and managers)" in sent.getvalue()
     assert "KW" in sent.getvalue()  # the workspace's language: German
     again = StringIO()
     call_command("plan", "check", "--workspace", managed.slug, "--send", stdout=again)

@@ -26,7 +26,7 @@ class Command(BaseCommand):
         check.add_argument(
             "--send",
             action="store_true",
-            help="Send it in the app and by e-mail (once per week and workspace).",
+            help="Send it in the app and by email (once per week and workspace).",
         )
         check.add_argument(
             "--language",
@@ -56,6 +56,8 @@ class Command(BaseCommand):
             when = f" at {sent.sent_at:%Y-%m-%d %H:%M} UTC" if sent else ""
             self.stdout.write(f"\nThis week's check was sent already{when}; not sent again.")
             return
+        people = "person" if check.recipients == 1 else "people"
         self.stdout.write(
-            f"\nSent to {check.recipients} owner(s) and manager(s), in the app and by e-mail."
+            f"\nSent to {check.recipients} {people} (the owners and managers), in the app and "
+            "by email."
         )
