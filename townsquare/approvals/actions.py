@@ -270,15 +270,34 @@ def do_update_settings(
     rules.save()
     if turning_on:
         _approve_what_is_already_planned(workspace)
+    completed = _complete_what_now_suffices(membership) if rules.enabled else 0
     record(
         actor=membership.user,
         action="approvals.settings",
         target=rules,
         workspace=workspace,
         before=before,
-        after={"mode": mode, "client_approval": client_approval, "link_days": link_days},
+        after={
+            "mode": mode,
+            "client_approval": client_approval,
+            "link_days": link_days,
+            "approved_now": completed,
+        },
     )
     return rules
+
+
+def _complete_what_now_suffices(membership: Membership) -> int:
+    """With fewer approvals needed than before, posts in review that have them all are
+    approved (and scheduled at their proposed time, with the rights of who changed it)."""
+    done = 0
+    for review in PostReview.objects.select_for_update().filter(
+        workspace=membership.workspace, state=IN_REVIEW
+    ):
+        if review.fingerprint == fingerprint(review.post) and _complete(review):
+            _approved(membership, review)
+            done += 1
+    return done
 
 
 def _approve_what_is_already_planned(workspace: Workspace) -> None:

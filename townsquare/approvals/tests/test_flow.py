@@ -385,3 +385,17 @@ def test_the_gate_holds_on_the_calendar_and_the_queue(one_approver, membership, 
     PostReview.objects.filter(post=post).update(state=IN_REVIEW)
     assert code_of(do_move_post, membership, post, at + timedelta(hours=5)) == ("approval_required")
     assert Publication.objects.get(post=post).local_due.endswith("11:00")
+
+
+def test_fewer_approvers_needed_approves_what_already_has_enough(
+    two_approvers, membership, mia, bob_m, write, at
+):
+    post = write(bob_m)
+    actions.do_submit_for_review(bob_m, post, at)
+    actions.do_approve(mia, post)
+    waiting = write(bob_m, "Noch ohne Freigabe.")
+    actions.do_submit_for_review(bob_m, waiting, at)
+    actions.do_update_settings(membership, mode="one", client_approval=False, link_days=7)
+    assert PostReview.objects.get(post=post).state == APPROVED
+    assert statuses(post) == ["scheduled"]
+    assert PostReview.objects.get(post=waiting).state == IN_REVIEW
