@@ -27,7 +27,7 @@ def next_week_at(workspace, weekday: int, hour: str) -> str:
 
 
 def test_the_compliance_counter_follows_a_newly_scheduled_post(
-    page, sign_in, alice, membership, workspace_a, unlabelled_controls
+    page, sign_in, alice, membership, workspace_a, unlabelled_controls, tmp_path
 ):
     f.plan(workspace_a, {"mastodon": 3})
     mastodon = f.account(workspace_a, "mastodon")
@@ -61,6 +61,7 @@ def test_the_compliance_counter_follows_a_newly_scheduled_post(
     expect(row.locator("[data-compliance-text]")).to_have_text("2 of 3 posts on Mastodon")
     expect(row.locator("[data-scheduled]")).to_have_text("2")
     expect(row).to_have_attribute("data-status", "open")
+    page.screenshot(path=tmp_path / "compliance.png", full_page=True)
     page.log.assert_clean()
 
 
