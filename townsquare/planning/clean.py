@@ -178,7 +178,7 @@ def days(values: Any) -> list[int]:
 
 def times(values: Any) -> list[str]:
     if isinstance(values, str):
-        values = [v for v in re.split(r"[\s,;]+", values) if v]
+        values = [v.strip() for v in re.split(r"[,;\n]+", values) if v.strip()]
     if not isinstance(values, list | tuple):
         raise ActionError(_("Preferred times: give a list like 09:00, 17:30."), "invalid_times")
     found = set()
