@@ -105,21 +105,67 @@ def _bounds(workspace: Workspace, first: date, last: date) -> tuple[datetime, da
     return start, end
 
 
-def _plan(
-    workspace: Workspace, campaign: Campaign | None
-) -> tuple[dict[str, int], dict[str, list[int]], bool]:
-    """Posts per week and preferred days per network, from the workspace's plan or the
-    campaign's (one query)."""
-    rows = NetworkPlan.objects.filter(plan__workspace=workspace)
-    rows = rows.filter(plan__campaign=campaign) if campaign else rows.filter(plan__campaign=None)
-    planned: dict[str, int] = {}
-    preferred: dict[str, list[int]] = {}
-    found = False
-    for network, per_week, days in rows.values_list("network", "posts_per_week", "preferred_days"):
-        found = True
-        planned[network] = int(per_week or 0)
-        preferred[network] = [d for d in (days or []) if isinstance(d, int)]
-    return planned, preferred, found
+@dataclass(frozen=True)
+class _Cadence:
+    """The plan's cadence rows: the workspace's, and each running campaign's with its
+    dates (a campaign's entry replaces the workspace's for that network while it runs)."""
+
+    base: dict[str, tuple[int, list[int]]]
+    campaigns: list[tuple[int, date, date, dict[str, tuple[int, list[int]]]]]
+
+    def for_week(
+        self, monday: date, campaign: Campaign | None
+    ) -> tuple[dict[str, int], dict[str, list[int]]]:
+        sunday = monday + timedelta(days=6)
+        entries: dict[str, tuple[int, list[int]]] = {}
+        if campaign is None:
+            entries.update(self.base)
+        overrides: dict[str, tuple[int, list[int]]] = {}
+        for pk, starts, ends, rows in self.campaigns:
+            if campaign is not None and pk != campaign.pk:
+                continue
+            if starts > sunday or ends < monday:
+                continue
+            for network, (per_week, days) in rows.items():
+                # Two campaigns at once: the larger cadence of the two.
+                if network not in overrides or per_week > overrides[network][0]:
+                    overrides[network] = (per_week, days)
+        entries.update(overrides)
+        return (
+            {network: per_week for network, (per_week, _d) in entries.items()},
+            {network: days for network, (_n, days) in entries.items()},
+        )
+
+
+def _plan(workspace: Workspace, campaign: Campaign | None) -> tuple[_Cadence, bool]:
+    """The cadence of the workspace's plan and its campaigns' plans (one query); whether
+    the plan asked for (the workspace's, or the campaign's) names any network."""
+    rows = NetworkPlan.objects.filter(plan__workspace=workspace).filter(
+        Q(plan__campaign=None) | Q(plan__campaign__archived_at=None)
+    )
+    if campaign is not None:
+        rows = rows.filter(plan__campaign=campaign)
+    base: dict[str, tuple[int, list[int]]] = {}
+    by_campaign: dict[int, tuple[date, date, dict[str, tuple[int, list[int]]]]] = {}
+    for network, per_week, days, pk, starts, ends in rows.values_list(
+        "network",
+        "posts_per_week",
+        "preferred_days",
+        "plan__campaign_id",
+        "plan__campaign__starts_on",
+        "plan__campaign__ends_on",
+    ):
+        entry = (int(per_week or 0), [d for d in (days or []) if isinstance(d, int)])
+        if pk is None:
+            base[network] = entry
+        else:
+            by_campaign.setdefault(pk, (starts, ends, {}))[2][network] = entry
+    cadence = _Cadence(
+        base=base,
+        campaigns=[(pk, starts, ends, rows) for pk, (starts, ends, rows) in by_campaign.items()],
+    )
+    found = bool(by_campaign) if campaign is not None else bool(base)
+    return cadence, found
 
 
 def _publications(
@@ -160,7 +206,7 @@ def _figures(
     if not weeks:
         return [], {}, [], False
     first, last = weeks[0], weeks[-1] + timedelta(days=6)
-    planned, preferred, has_plan = _plan(workspace, campaign)
+    cadence, has_plan = _plan(workspace, campaign)
     pubs = _publications(workspace, first, last, campaign)
     counts: dict[tuple[date, str], list[int]] = defaultdict(lambda: [0, 0])
     posted: dict[str, set[date]] = defaultdict(set)
@@ -169,17 +215,15 @@ def _figures(
         counts[(monday, network)][1 if status in PUBLISHED_STATES else 0] += 1
         posted[network].add(day)
     frozen = {key: Counts(scheduled=s, published=p) for key, (s, p) in counts.items()}
-    if campaign is not None:
+    labels = _labels()
+    rows: list[WeekRow] = []
+    marks: dict[date, DayMark] = {}
+    for monday in weeks:
         # A campaign's cadence applies only while it runs.
-        rows = []
-        for week in week_rows(weeks, planned, frozen, _labels(), today, lang):
-            in_campaign = week.start <= campaign.ends_on and week.end >= campaign.starts_on
-            if not in_campaign:
-                week = week_rows([week.start], {}, frozen, _labels(), today, lang)[0]
-            rows.append(week)
-    else:
-        rows = week_rows(weeks, planned, frozen, _labels(), today, lang)
-    marks = day_marks(rows, preferred, posted, today, lang)
+        planned, preferred = cadence.for_week(monday, campaign)
+        row = week_rows([monday], planned, frozen, labels, today, lang)[0]
+        rows.append(row)
+        marks.update(day_marks([row], preferred, posted, today, lang))
     return rows, marks, pubs, has_plan
 
 

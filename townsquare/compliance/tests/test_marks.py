@@ -134,3 +134,38 @@ def test_days_beyond_any_calendar_give_no_weeks(workspace_a):
     assert far.weeks == {} and far.days == {}
     edge = calendar_marks(workspace_a, date(2999, 12, 25), date(9999, 12, 31))
     assert sorted(edge.weeks) == [date(2999, 12, 23), date(2999, 12, 30)]
+
+
+def test_a_running_campaigns_cadence_replaces_the_workspaces(workspace_a):
+    from django.utils import timezone
+
+    launch = Campaign.objects.create(
+        workspace=workspace_a,
+        name="Jahresauftakt",
+        starts_on=MONDAY + timedelta(days=10),
+        ends_on=MONDAY + timedelta(days=12),
+    )
+    old = Campaign.objects.create(
+        workspace=workspace_a,
+        name="Sommer",
+        starts_on=MONDAY,
+        ends_on=MONDAY + timedelta(days=30),
+        archived_at=timezone.now(),
+    )
+    f.plan(workspace_a, {"linkedin_page": 2, "mastodon": 3})
+    f.plan(workspace_a, {"linkedin_page": 5}, campaign=launch)
+    f.plan(workspace_a, {"mastodon": 9}, campaign=old)  # archived: no longer in force
+    marks = calendar_marks(workspace_a, MONDAY, MONDAY + timedelta(days=20), today=MONDAY)
+    planned = {w.start: {r.network: r.planned for r in w.rows} for w in marks.week_list}
+    assert planned[MONDAY] == {"linkedin_page": 2, "mastodon": 3}
+    assert planned[MONDAY + timedelta(days=7)] == {"linkedin_page": 5, "mastodon": 3}
+    assert planned[MONDAY + timedelta(days=14)] == {"linkedin_page": 2, "mastodon": 3}
+    only = calendar_marks(
+        workspace_a, MONDAY, MONDAY + timedelta(days=20), campaign=launch, today=MONDAY
+    )
+    assert {w.start: [r.planned for r in w.rows] for w in only.week_list} == {
+        MONDAY: [],
+        MONDAY + timedelta(days=7): [5],
+        MONDAY + timedelta(days=14): [],
+    }
+    assert only.has_plan
