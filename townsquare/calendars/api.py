@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, StrictBool, StrictStr
 
 from townsquare.calendars import actions, grid
 from townsquare.calendars.access import access_note
@@ -35,11 +35,17 @@ from townsquare.workspaces.access import require
 from townsquare.workspaces.roles import Perm
 
 router = Router(tags=["calendar"])
+DAY_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 
 
 class CalendarQuery(Schema):
-    start: Day = Field(description="First day, YYYY-MM-DD, in the workspace's zone")
-    end: Day = Field(description="Last day (inclusive), YYYY-MM-DD; at most 366 days in all")
+    start: str = Field(
+        pattern=DAY_PATTERN, description="First day, YYYY-MM-DD, in the workspace's zone"
+    )
+    end: str = Field(
+        pattern=DAY_PATTERN,
+        description="Last day (inclusive), YYYY-MM-DD; at most 366 days in all",
+    )
     network: str | None = Field(None, max_length=32, description="A network key, e.g. bluesky")
     account: Id | None = None
     campaign: Id | None = None
@@ -101,19 +107,41 @@ class CalendarOut(Schema):
 
 
 class NoteIn(Schema):
-    date: Day = Field(description="A day between the years 1900 and 2999")
-    text: str = Field(min_length=1, max_length=MAX_NOTE_LENGTH)
+    date: StrictStr = Field(
+        pattern=DAY_PATTERN, description="YYYY-MM-DD, a day between the years 1900 and 2999"
+    )
+    text: StrictStr = Field(min_length=1, max_length=MAX_NOTE_LENGTH)
 
 
 class NotePatch(Schema):
-    date: Day | None = None
-    text: str | None = Field(None, min_length=1, max_length=MAX_NOTE_LENGTH)
+    date: StrictStr | None = Field(None, pattern=DAY_PATTERN, description="YYYY-MM-DD")
+    text: StrictStr | None = Field(None, min_length=1, max_length=MAX_NOTE_LENGTH)
+
+
+def _day(text: str) -> Day:
+    """A day of a note's body; 422 naming the field for a date that does not exist."""
+    day = grid.parse_day(text)
+    if day is None and grid.parse_day(f"2000{text[4:]}") is not None and text[:4].isdigit():
+        raise ActionError(
+            _("Ask for days between the years %(first)s and %(last)s.")
+            % {"first": grid.FIRST_YEAR, "last": grid.LAST_YEAR},
+            code="out_of_range",
+            status=422,
+        )
+    if day is None:
+        raise ActionError(
+            _("%(value)s is no day between the years %(first)s and %(last)s (YYYY-MM-DD).")
+            % {"value": repr(text[:12]), "first": grid.FIRST_YEAR, "last": grid.LAST_YEAR},
+            code="invalid_date",
+            status=422,
+        )
+    return day
 
 
 class SettingsIO(Schema):
-    show_holidays: bool = True
-    country: str = Field("", max_length=2, description="ISO 3166-1 code, e.g. DE; empty: none")
-    subdivision: str = Field("", max_length=40, description="A region of it, e.g. BY")
+    show_holidays: StrictBool = True
+    country: StrictStr = Field("", max_length=2, description="ISO 3166-1 code (DE); empty: none")
+    subdivision: StrictStr = Field("", max_length=40, description="A region of it, e.g. BY")
 
 
 def tile_out(tile: Tile) -> TileOut:
@@ -175,7 +203,8 @@ def check_range(start: Day, end: Day) -> None:
 def calendar(request: HttpRequest, workspace: str, query: Query[CalendarQuery]) -> CalendarOut:
     """The tiles (one per post and time), notes and public holidays from `start` to `end`."""
     membership = request.membership
-    check_range(query.start, query.end)
+    start, end = _day(query.start), _day(query.end)
+    check_range(start, end)
     if query.status and query.status not in STATUSES:
         raise ActionError(
             _("Unknown status %(status)s; use one of %(choices)s.")
@@ -192,15 +221,15 @@ def calendar(request: HttpRequest, workspace: str, query: Query[CalendarQuery]) 
         author=query.author,
     )
     ws = membership.workspace
-    tiles = tiles_between(ws, query.start, query.end, filters)
+    tiles = tiles_between(ws, start, end, filters)
     language = translation.get_language() or "en"
-    days = holidays_of(ws, query.start, query.end, language)
+    days = holidays_of(ws, start, end, language)
     return CalendarOut(
         time_zone=zone_of(ws),
-        start=query.start,
-        end=query.end,
+        start=start,
+        end=end,
         tiles=[tile_out(t) for t in tiles],
-        notes=[_note_out(n) for n in notes_between(ws, query.start, query.end)],
+        notes=[_note_out(n) for n in notes_between(ws, start, end)],
         holidays=[HolidayOut(date=d, name=n) for d, names in sorted(days.items()) for n in names],
     )
 
@@ -208,8 +237,8 @@ def calendar(request: HttpRequest, workspace: str, query: Query[CalendarQuery]) 
 @router.post("/workspaces/{workspace}/calendar/notes", response={201: NoteOut})
 def add_note(request: HttpRequest, workspace: str, body: NoteIn) -> Status:
     """A note on a day (contributors and above)."""
-    check_range(body.date, body.date)
-    return Status(201, _note_out(actions.do_add_note(request.membership, body.date, body.text)))
+    day = _day(body.date)
+    return Status(201, _note_out(actions.do_add_note(request.membership, day, body.text)))
 
 
 @router.patch("/workspaces/{workspace}/calendar/notes/{note_id}", response=NoteOut)
@@ -217,9 +246,8 @@ def edit_note(request: HttpRequest, workspace: str, note_id: Id, body: NotePatch
     """Change a note's day or text (its author, or an editor and above)."""
     membership = request.membership
     note = access_note(membership, note_id)
-    if body.date is not None:
-        check_range(body.date, body.date)
-    return _note_out(actions.do_edit_note(membership, note, day=body.date, text=body.text))
+    day = _day(body.date) if body.date is not None else None
+    return _note_out(actions.do_edit_note(membership, note, day=day, text=body.text))
 
 
 @router.delete("/workspaces/{workspace}/calendar/notes/{note_id}", response={204: None})

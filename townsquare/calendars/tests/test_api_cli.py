@@ -55,7 +55,8 @@ def test_the_api_returns_one_tile_per_post_with_its_accounts(
 @pytest.mark.parametrize(
     ("params", "code"),
     [
-        ({"start": "2026-02-30", "end": "2026-03-01"}, "validation_error"),
+        ({"start": "2026-02-30", "end": "2026-03-01"}, "invalid_date"),
+        ({"start": "0", "end": "2026-03-01"}, "validation_error"),
         ({"start": "gestern", "end": "2026-03-01"}, "validation_error"),
         ({"start": "2026-03-01"}, "validation_error"),
         ({"start": "2026-03-02", "end": "2026-03-01"}, "end_before_start"),
