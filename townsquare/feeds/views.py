@@ -8,9 +8,15 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods
 
-from townsquare.feeds.access import access_feed, access_feeds, feed_for_token, hash_feed_token
+from townsquare.feeds.access import (
+    TOKEN_PATTERN,
+    access_feed,
+    access_feeds,
+    feed_for_token,
+    hash_feed_token,
+)
 from townsquare.feeds.actions import can_revoke, do_create_feed, do_revoke_feed, feed_url
 from townsquare.feeds.forms import FeedForm
 from townsquare.feeds.ical import render_feed
@@ -48,12 +54,14 @@ def _plain(text: str, status: int) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_http_methods(["GET", "HEAD"])
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     client = request.META.get("REMOTE_ADDR", "")
-    if _over_limit(f"feeds:client:{client}", PER_CLIENT) or _over_limit(
-        f"feeds:token:{hash_feed_token(token)[:32]}", PER_TOKEN
-    ):
+    if _over_limit(f"feeds:client:{client}", PER_CLIENT):
+        return _plain(TOO_MANY, 429)
+    if not TOKEN_PATTERN.fullmatch(token):
+        return _plain(NOT_FOUND, 404)
+    if _over_limit(f"feeds:token:{hash_feed_token(token)[:32]}", PER_TOKEN):
         return _plain(TOO_MANY, 429)
     found = feed_for_token(token)
     if found is None:

@@ -153,6 +153,21 @@ def test_rate_limited(client, owner, settings):
     answers = [fetch(client, raw).status_code for _ in range(31)]
     assert answers[:30] == [200] * 30
     assert answers[30] == 429
+    limited = fetch(client, raw)
+    assert limited["Retry-After"] == "300" and limited["Content-Type"].startswith("text/plain")
+
+
+def test_guessing_is_rate_limited_per_client(client, owner):
+    _feed, raw = do_create_feed(owner, name="Polling")
+    guesses = [fetch(client, f"tsf_{'a' * 30}{i:04d}").status_code for i in range(120)]
+    assert set(guesses) == {404}
+    assert fetch(client, raw).status_code == 429
+
+
+def test_head_and_other_methods(client, owner):
+    _feed, raw = do_create_feed(owner, name="Outlook")
+    assert client.head(f"/feeds/{raw}.ics").status_code == 200
+    assert client.post(f"/feeds/{raw}.ics").status_code == 405
 
 
 def test_settings_page_shows_the_address_once_and_revokes(alice_client, workspace_a):
