@@ -61,13 +61,16 @@ def test_a_manager_approves_a_contributors_post_from_the_review_queue(
     page.log.assert_clean()
 
 
-def test_the_client_approves_through_the_link_without_an_account(page, membership, workspace_a):
+def test_the_client_approves_through_the_link_without_an_account(
+    page, membership, workspace_a, unlabelled_controls
+):
     post, _at = _setup(workspace_a, membership, client_approval=True)
     do_approve(membership, post)  # the team first; the client's approval completes it
     _link, token = do_create_client_link(membership, post)
     page.goto(f"/review/{token}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Please approve this post")
     expect(page.get_by_text(TEXT)).to_be_visible()
+    assert unlabelled_controls(page) == []
     page.get_by_role("button", name="Approve").click()
     expect(page.get_by_text("Thank you. The post is approved.")).to_be_visible()
     assert PostReview.objects.get(post=post).state == "approved"

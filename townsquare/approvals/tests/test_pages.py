@@ -192,3 +192,23 @@ def test_the_queue_lists_approved_posts_only_until_they_are_scheduled(
 
     do_schedule_post(membership, post, at)
     assert review_queue(membership).approved == []
+
+
+def test_a_mention_shows_in_the_notifications_and_leads_to_the_post(client, mia, bob_m, write):
+    post = write(bob_m)
+    actions.do_add_comment(bob_m, post, "@mia Bitte einmal lesen.")
+    client.force_login(mia.user)
+    page = client.get(reverse("notifications", kwargs={"workspace": post.workspace.slug}))
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "Bob" in body and "Bitte einmal lesen." in body
+    note = mia.user.notifications.get()
+    assert note.url == post_url(post)
+    followed = client.post(
+        reverse(
+            "notification_read",
+            kwargs={"workspace": post.workspace.slug, "notification_id": note.pk},
+        ),
+        {"open": "1"},
+    )
+    assert followed.status_code == 302 and followed["Location"] == post_url(post)
