@@ -172,7 +172,11 @@ def _check_shares(shares: Mapping[str, int]) -> None:
 
 
 def _locked(plan: Plan) -> Plan:
-    return Plan.objects.select_for_update().select_related("campaign", "workspace").get(pk=plan.pk)
+    return (
+        Plan.objects.select_for_update(of=("self",))
+        .select_related("campaign", "workspace")
+        .get(pk=plan.pk)
+    )
 
 
 def _new_version(membership: Membership, plan: Plan) -> PlanVersion:
