@@ -24,7 +24,7 @@ from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from townsquare.content.access import access_post
 from townsquare.lib.bounds import Id, Limit500
@@ -51,7 +51,7 @@ class ScheduleIn(Schema):
     time_zone: str | None = Field(
         None, max_length=64, description="IANA zone, e.g. Europe/Berlin; the workspace's zone"
     )
-    confirm_duplicate: bool = Field(
+    confirm_duplicate: StrictBool = Field(
         False,
         description="Schedule even when a very similar post went (or goes) to the same "
         "account within 30 days; without it such a post is a 409 near_duplicate",

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from townsquare.content.access import access_post
 from townsquare.lib.bounds import Id
@@ -52,7 +52,7 @@ class SlotOut(Schema):
 
 
 class QueueIn(Schema):
-    confirm_duplicate: bool = Field(
+    confirm_duplicate: StrictBool = Field(
         False, description="Schedule even when a very similar post went to the same account"
     )
 
@@ -79,7 +79,7 @@ class SeriesIn(Schema):
         None, max_length=500, description="An RFC 5545 RRULE with COUNT or UNTIL"
     )
     repeat: RepeatIn | None = Field(None, description="Or the rule in fields")
-    confirm_duplicate: bool = False
+    confirm_duplicate: StrictBool = False
 
 
 class OccurrenceOut(Schema):
@@ -103,19 +103,19 @@ class SeriesOut(Schema):
 class OccurrenceEditIn(Schema):
     text: str | None = Field(None, max_length=100_000)
     at: str | None = Field(None, max_length=40, description="A new wall time")
-    skip: bool | None = Field(None, description="true: skip; false: take the skip back")
-    following: bool = Field(False, description="Also every following occurrence")
+    skip: StrictBool | None = Field(None, description="true: skip; false: take the skip back")
+    following: StrictBool = Field(False, description="Also every following occurrence")
 
 
 class EvergreenIn(Schema):
-    enabled: bool = True
+    enabled: StrictBool = True
     min_gap_days: int = Field(30, ge=1, le=actions.MAX_GAP_DAYS)
     max_reposts: int = Field(3, ge=1, le=actions.MAX_REPOSTS)
 
 
 class EvergreenOut(Schema):
     post_id: int
-    enabled: bool
+    enabled: StrictBool
     state: str
     min_gap_days: int
     max_reposts: int
