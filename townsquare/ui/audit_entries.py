@@ -21,6 +21,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from townsquare.approvals.models import MODE_CHOICES as APPROVAL_MODE_CHOICES
+from townsquare.approvals.models import STATE_CHOICES as REVIEW_STATE_CHOICES
 from townsquare.audit.models import AuditEvent
 from townsquare.content.models import ADDRESS_CHOICES, EMOJI_CHOICES, HASHTAG_POLICY_CHOICES
 from townsquare.lib.local_time import in_zone
@@ -67,6 +69,20 @@ ACTIONS: Mapping[str, Promise] = {
     "media.folder_create": _("Media folder created"),
     "media.usage": _("Media use counted"),
     "style.update": _("Style changed"),
+    "plan.update": _("Plan changed"),
+    "plan.tone": _("Tone of the plan changed"),
+    "plan.replace": _("Plan replaced"),
+    "plan.import": _("Plan imported"),
+    "plan.network.save": _("Network of the plan saved"),
+    "plan.network.remove": _("Network removed from the plan"),
+    "plan.goal.save": _("Goal saved"),
+    "plan.goal.delete": _("Goal deleted"),
+    "plan.pillar.save": _("Content pillar saved"),
+    "plan.pillar.delete": _("Content pillar deleted"),
+    "plan.audience.save": _("Audience saved"),
+    "plan.audience.delete": _("Audience deleted"),
+    "plan.campaign.save": _("Campaign saved"),
+    "plan.campaign.delete": _("Campaign deleted"),
     "template.create": _("Template created"),
     "template.update": _("Template changed"),
     "template.delete": _("Template deleted"),
@@ -79,6 +95,19 @@ ACTIONS: Mapping[str, Promise] = {
     "contact.create": _("Contact created"),
     "contact.update": _("Contact changed"),
     "contact.delete": _("Contact deleted"),
+    "approvals.settings": _("Approval settings changed"),
+    "post.submit_review": _("Submitted for review"),
+    "post.approve": _("Post approved"),
+    "post.request_changes": _("Changes requested"),
+    "post.hold": _("Post put on hold"),
+    "post.release": _("Post released"),
+    "post.back_to_review": _("Changed after approval: back to review"),
+    "post.comment": _("Comment added"),
+    "post.client_link": _("Link for the client made"),
+    "post.client_link_revoke": _("Link for the client withdrawn"),
+    "post.client_approve": _("Approved by the client"),
+    "post.client_request_changes": _("Changes requested by the client"),
+    "post.approval_inherited": _("Approval taken over from the original post"),
 }
 FIELDS: Mapping[str, Promise] = {
     "name": _("Name"),
@@ -132,6 +161,20 @@ FIELDS: Mapping[str, Promise] = {
     "late_after_minutes": _("Late after (minutes)"),
     "notify_by_email": _("Notify by e-mail"),
     "webhook_url": _("Webhook"),
+    "state": _("Approval"),
+    "round": _("Review round"),
+    "proposed": _("Proposed time"),
+    "mode": _("Approvers"),
+    "client_approval": _("Client approves too"),
+    "link_days": _("Client links valid (days)"),
+    "expires_at": _("Valid until"),
+    "revoked": _("Links withdrawn"),
+    "unscheduled": _("Publications suspended"),
+    "comment": _("Comment"),
+    "mentioned": _("Mentioned"),
+    "scheduled": _("Scheduled"),
+    "approved_now": _("Approved now"),
+    "from_post": _("From post"),
 }
 TARGETS: Mapping[str, Promise] = {
     "workspaces.workspace": _("Workspace"),
@@ -144,6 +187,12 @@ TARGETS: Mapping[str, Promise] = {
     "content.post": _("Post"),
     "content.variant": _("Network version"),
     "content.stylesettings": _("Style"),
+    "planning.plan": _("Plan"),
+    "planning.networkplan": _("Network of the plan"),
+    "planning.goal": _("Goal"),
+    "planning.pillar": _("Content pillar"),
+    "planning.audience": _("Audience"),
+    "planning.campaign": _("Campaign"),
     "content.posttemplate": _("Template"),
     "content.snippet": _("Snippet"),
     "content.hashtagset": _("Hashtag set"),
@@ -152,6 +201,7 @@ TARGETS: Mapping[str, Promise] = {
     "publishing.publishingsettings": _("Publishing settings"),
     "media.mediaasset": _("Media"),
     "media.mediafolder": _("Folder"),
+    "approvals.approvalsettings": _("Approval settings"),
 }
 CHOICES: Mapping[str, Mapping[str, Any]] = {
     "role": dict(ROLE_CHOICES),
@@ -161,11 +211,13 @@ CHOICES: Mapping[str, Mapping[str, Any]] = {
     "emoji_policy": dict(EMOJI_CHOICES),
     "hashtag_policy": dict(HASHTAG_POLICY_CHOICES),
     "language": dict(settings.LANGUAGES),
+    "state": dict(REVIEW_STATE_CHOICES),
+    "mode": dict(APPROVAL_MODE_CHOICES),
 }
 # Values that are times, stored as ISO text; shown in the workspace's zone.
-TIMES = frozenset({"connected_at", "removed_at", "due_at"})
+TIMES = frozenset({"connected_at", "removed_at", "due_at", "expires_at"})
 # Kept with a scheduled time (the wall time chosen); the due time says the same, in words.
-HIDDEN = frozenset({"local"})
+HIDDEN = frozenset({"local", "by"})
 TEXT_LIMIT = 160
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 

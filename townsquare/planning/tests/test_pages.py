@@ -4,6 +4,7 @@ import pytest
 
 from townsquare.planning.actions import do_save_network, do_save_pillar
 from townsquare.planning.models import Campaign, Goal, NetworkPlan, Pillar, Plan, PlanVersion
+from townsquare.planning.tests.conftest import NETWORK
 from townsquare.workspaces.models import Membership
 
 pytestmark = pytest.mark.django_db
@@ -201,3 +202,11 @@ def test_the_plan_speaks_german(client, alice, workspace_a, membership):
     assert "LinkedIn (Seite): Veröffentlichungen pro Woche 2 → 3" in history
     page = client.get(_url(workspace_a)).content.decode()
     assert "Social-Media-Plan" in page and "Social media plan" not in page
+
+
+def test_the_audit_log_names_plan_changes_in_words(alice_client, membership, workspace_a):
+    do_save_network(membership, Plan.objects.get_or_create(workspace=workspace_a)[0], NETWORK)
+    do_save_pillar(membership, {"name": "Röstkunst", "target_share": 30})
+    page = alice_client.get(f"/w/{workspace_a.slug}/settings/audit/").content.decode()
+    assert "Network of the plan saved" in page and "Content pillar saved" in page
+    assert "Other change" not in page
