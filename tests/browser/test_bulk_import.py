@@ -16,8 +16,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_csv_with_one_bad_row_imports_only_the_valid_rows(
-    page, sign_in, alice, workspace_a, unlabelled_controls
+    page, sign_in, alice, workspace_a, unlabelled_controls, settings
 ):
+    # The import runs as a background task; here in the web process, at once.
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     for network, handle in (("x", "@alphakaffee"), ("bluesky", "alpha.bsky.social")):
         account = SocialAccount.objects.create(
             workspace=workspace_a, network=network, handle=handle

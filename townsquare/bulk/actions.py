@@ -182,6 +182,48 @@ def _errors_refusal(imp: BulkImport) -> ActionError:
     )
 
 
+# An import that has not finished after this long died with its worker: it may start again.
+STALE_AFTER = timedelta(minutes=20)
+
+
+def do_start_import(membership: Membership, imp: BulkImport, *, only_valid: bool) -> BulkImport:
+    """Start the import in the background (a page or an API request would not live long
+    enough for a thousand rows). Refused at once when the report already says so; a second
+    start while one runs, or after it finished, changes nothing."""
+    require(membership, Perm.WRITE_DRAFTS)
+    imp.refresh_from_db()
+    now = timezone.now()
+    if imp.state == BulkImport.State.IMPORTED:
+        return imp
+    running = imp.state == BulkImport.State.IMPORTING
+    if running and imp.started_at and imp.started_at > now - STALE_AFTER:
+        return imp
+    if imp.file_problems or (imp.error_rows and not only_valid):
+        raise _errors_refusal(imp)
+    if not imp.valid_rows:
+        raise ActionError(
+            _("No row of this file can be imported; correct the rows shown."),
+            code="nothing_to_import",
+            status=422,
+        )
+    claimed = BulkImport.objects.filter(
+        pk=imp.pk, state=imp.state, started_at=imp.started_at
+    ).update(
+        state=BulkImport.State.IMPORTING,
+        started_at=now,
+        started_by=membership,
+        only_valid=only_valid,
+        language=(translation.get_language() or "")[:8],
+        refusal="",
+    )
+    if claimed:
+        from townsquare.bulk.tasks import run_import
+
+        transaction.on_commit(lambda: run_import.enqueue(imp.pk))
+    imp.refresh_from_db()
+    return imp
+
+
 def do_commit_import(membership: Membership, imp: BulkImport, *, only_valid: bool) -> BulkImport:
     """Create the posts: a row with a time is scheduled, a row without one goes to the
     queue (a member who may not schedule imports it as a draft). Rows are checked again

@@ -50,13 +50,14 @@ class ImportOut(Schema):
     id: int
     filename: str
     format: str
-    state: Literal["checked", "imported"]
+    state: Literal["checked", "importing", "imported"]
     rows: int
     valid_rows: int
     headers: list[str]
     mapping: dict[str, Column]
     problems: list[ImportProblemOut]
     result: ImportResultOut | None = None
+    refusal: str = Field("", description="Why the last import was refused (nothing imported)")
     expires_at: datetime
 
 
@@ -103,6 +104,7 @@ def _out(imp: BulkImport) -> ImportOut:
             for p in imp.problems
         ],
         result=ImportResultOut(**imp.result) if imp.result else None,
+        refusal=imp.refusal,
         expires_at=imp.expires_at,
     )
 
@@ -141,14 +143,19 @@ def set_mapping(request: HttpRequest, workspace: str, import_id: Id, body: Mappi
     return _out(actions.do_set_mapping(membership, imp, mapping))
 
 
-@router.post("/workspaces/{workspace}/imports/{import_id}/commit", response=ImportOut)
-def commit_import(request: HttpRequest, workspace: str, import_id: Id, body: CommitIn) -> ImportOut:
-    """Import the posts. Rows with errors refuse the whole import (422, rows_invalid)
-    unless only_valid is true. Rows with a time are scheduled, rows without one go to the
-    queue. Committing an imported file again returns the same result."""
+@router.post(
+    "/workspaces/{workspace}/imports/{import_id}/commit", response={200: ImportOut, 202: ImportOut}
+)
+def commit_import(request: HttpRequest, workspace: str, import_id: Id, body: CommitIn) -> Status:
+    """Start the import: 202 with state `importing`; read the import again until its state
+    is `imported` (with the result) or back to `checked` (with `refusal`: nothing was
+    imported). Rows with errors refuse the whole import at once (422, rows_invalid) unless
+    only_valid is true. Rows with a time are scheduled, rows without one go to the queue.
+    Committing again while it runs or after it finished changes nothing (200 once done)."""
     membership = request.membership  # type: ignore[attr-defined]
     imp = access_bulk_import(membership, import_id)
-    return _out(actions.do_commit_import(membership, imp, only_valid=body.only_valid))
+    imp = actions.do_start_import(membership, imp, only_valid=body.only_valid)
+    return Status(200 if imp.state == BulkImport.State.IMPORTED else 202, _out(imp))
 
 
 EXPORT_RESPONSE = {

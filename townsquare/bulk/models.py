@@ -22,6 +22,7 @@ def expiry() -> datetime:
 class BulkImport(models.Model):
     class State(models.TextChoices):
         CHECKED = "checked", _("Checked")
+        IMPORTING = "importing", _("Importing")
         IMPORTED = "imported", _("Imported")
 
     workspace = models.ForeignKey(
@@ -44,6 +45,15 @@ class BulkImport(models.Model):
     valid_rows = models.PositiveIntegerField(default=0)
     state = models.CharField(max_length=16, choices=State.choices, default=State.CHECKED)
     imported_at = models.DateTimeField(null=True, blank=True)
+    # The import runs as a background task: when it started, which rows it takes, and why
+    # it was refused (in the language of the person who started it).
+    started_at = models.DateTimeField(null=True, blank=True)
+    started_by = models.ForeignKey(
+        "workspaces.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    only_valid = models.BooleanField(default=False)
+    language = models.CharField(max_length=8, blank=True)
+    refusal = models.TextField(blank=True)
     # {"posts": [ids], "scheduled": n, "queued": n, "drafts": n, "in_review": n,
     #  "skipped": [row numbers]}
     result = models.JSONField(default=dict, blank=True)

@@ -90,6 +90,16 @@ def _field_help() -> list[tuple[str, str, str]]:
 def detail(request: HttpRequest, membership: Membership, import_id: BulkImport) -> HttpResponse:
     imp = import_id
     slug = membership.workspace.slug
+    if getattr(request, "htmx", False) and request.method == "GET":
+        # The page asks while the import runs: the same fragment until it is done, then
+        # the whole page again.
+        if imp.state == BulkImport.State.IMPORTING:
+            return render(
+                request, "bulk/_importing.html", {"workspace": membership.workspace, "imp": imp}
+            )
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
     form = MappingForm(bulk_import=imp)
     status = 200
     if request.method == "POST":
@@ -103,10 +113,7 @@ def detail(request: HttpRequest, membership: Membership, import_id: BulkImport) 
                     return redirect("bulk_import_detail", workspace=slug, import_id=imp.pk)
                 status = 400
             elif action in ("import_all", "import_valid"):
-                done = actions.do_commit_import(
-                    membership, imp, only_valid=action == "import_valid"
-                )
-                messages.success(request, _result_line(done))
+                actions.do_start_import(membership, imp, only_valid=action == "import_valid")
                 return redirect("bulk_import_detail", workspace=slug, import_id=imp.pk)
             else:
                 messages.error(request, _("Choose what to do: save the columns, or import."))
@@ -170,6 +177,7 @@ def _detail_context(membership: Membership, imp: BulkImport, form: MappingForm) 
         "error_rows": error_rows,
         "file_problems": bool(imp.file_problems),
         "imported": imp.state == BulkImport.State.IMPORTED,
+        "importing": imp.state == BulkImport.State.IMPORTING,
         "result_line": _result_line(imp) if imp.state == BulkImport.State.IMPORTED else "",
         "skipped": imp.result.get("skipped", []),
         "row_word": _("Entry") if imp.format == "json" else _("Row"),

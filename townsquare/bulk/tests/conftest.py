@@ -37,3 +37,14 @@ def campaign(workspace_a):
 @pytest.fixture
 def pillar(workspace_a):
     return Pillar.objects.create(workspace=workspace_a, name="Hinter der Theke", target_share=30)
+
+
+IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def run_tasks(settings, django_capture_on_commit_callbacks):
+    """`with run_tasks():` runs the background tasks enqueued inside, as a worker would
+    once the request's transaction committed."""
+    settings.TASKS = IMMEDIATE
+    return lambda: django_capture_on_commit_callbacks(execute=True)

@@ -106,7 +106,7 @@ def api(workspace, path=""):
     return f"/api/v1/workspaces/{workspace.slug}{path}"
 
 
-def test_api_upload_report_mapping_and_commit(alice_client, workspace_a, accounts):
+def test_api_upload_report_mapping_and_commit(alice_client, workspace_a, accounts, run_tasks):
     body = b"Konten,Nachricht\n@alphakaffee,Hallo\n@niemand,Weg\n"
     response = alice_client.post(
         api(workspace_a, "/imports"), {"file": SimpleUploadedFile("p.csv", body, "text/csv")}
@@ -127,13 +127,17 @@ def test_api_upload_report_mapping_and_commit(alice_client, workspace_a, account
     )
     assert mapped.status_code == 200 and mapped.json()["valid_rows"] == 0
     alice_client.put(f"{url}/mapping", {"text": 1, "accounts": 0}, content_type="application/json")
-    done = alice_client.post(f"{url}/commit", {"only_valid": True}, content_type="application/json")
-    assert done.status_code == 200
-    assert done.json()["state"] == "imported" and done.json()["result"]["skipped"] == [3]
+    with run_tasks():
+        started = alice_client.post(
+            f"{url}/commit", {"only_valid": True}, content_type="application/json"
+        )
+        assert started.status_code == 202 and started.json()["state"] == "importing"
+    done = alice_client.get(url).json()
+    assert done["state"] == "imported" and done["result"]["skipped"] == [3]
     twice = alice_client.post(
         f"{url}/commit", {"only_valid": True}, content_type="application/json"
     )
-    assert twice.json()["result"] == done.json()["result"]
+    assert twice.status_code == 200 and twice.json()["result"] == done["result"]
     assert Post.objects.count() == 1
 
 

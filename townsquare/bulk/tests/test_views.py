@@ -27,7 +27,7 @@ def test_the_posts_list_and_the_calendar_link_to_the_import(alice_client, worksp
         assert target in page.content.decode(), name
 
 
-def test_upload_report_and_only_the_valid_rows(alice_client, workspace_a, accounts):
+def test_upload_report_and_only_the_valid_rows(alice_client, workspace_a, accounts, run_tasks):
     page = upload(
         alice_client,
         workspace_a,
@@ -42,13 +42,36 @@ def test_upload_report_and_only_the_valid_rows(alice_client, workspace_a, accoun
     url = reverse("bulk_import_detail", args=[workspace_a.slug, imp.pk])
     refused = alice_client.post(url, {"action": "import_all"})
     assert refused.status_code == 422 and Post.objects.count() == 0
-    done = alice_client.post(url, {"action": "import_valid"})
-    assert done.status_code == 302
-    again = alice_client.post(url, {"action": "import_valid"})  # a double submit
-    assert again.status_code == 302
+    with run_tasks():
+        done = alice_client.post(url, {"action": "import_valid"})
+        assert done.status_code == 302
+        assert "Importing 1 post." in alice_client.get(url).content.decode()
+        again = alice_client.post(url, {"action": "import_valid"})  # a double submit
+        assert again.status_code == 302
     assert Post.objects.count() == 1
     page = alice_client.get(url)
     assert "1 post imported" in page.content.decode()
+    # While it ran, the page asked with htmx; once done, it is told to load itself again.
+    asked = alice_client.get(url, HTTP_HX_REQUEST="true")
+    assert asked.status_code == 204 and asked["HX-Refresh"] == "true"
+
+
+def test_a_refusal_in_the_background_is_shown_on_the_page(
+    alice_client, workspace_a, accounts, run_tasks
+):
+    from townsquare.networks.models import SocialAccount
+
+    upload(alice_client, workspace_a, "accounts,text\n@alphakaffee,Hallo\n")
+    imp = BulkImport.objects.get()
+    url = reverse("bulk_import_detail", args=[workspace_a.slug, imp.pk])
+    with run_tasks():
+        alice_client.post(url, {"action": "import_all"})
+        SocialAccount.objects.filter(handle="@alphakaffee").delete()  # gone before the worker ran
+    imp.refresh_from_db()
+    assert imp.state == "checked" and Post.objects.count() == 0, imp.refusal
+    page = alice_client.get(url).content.decode().replace("&quot;", '"')
+    assert "Nothing was imported: 1 row has errors." in page
+    assert '"@alphakaffee" is not an account of this workspace.' in page
 
 
 def test_the_columns_can_be_chosen_by_hand(alice_client, workspace_a, accounts):
