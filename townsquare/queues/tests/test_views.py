@@ -151,3 +151,20 @@ def test_a_viewer_sees_but_cannot_change(client, workspace_a, carol, masto, memb
     assert 'name="do" value="add"' not in client.get(url).content.decode()
     client.post(url, {"do": "add", "account": masto.pk, "weekday": "0", "time": "09:30"})
     assert not Slot.objects.exists()
+
+
+def test_the_pages_speak_german(alice, alice_client, workspace_a, masto, membership, make_post):
+    alice.language = "de"
+    alice.save()
+    settings_page = alice_client.get(f"/w/{workspace_a.slug}/settings/queue/").content.decode()
+    assert "Sendeplätze sind wöchentliche Uhrzeiten" in settings_page
+    assert "Sendeplatz hinzufügen" in settings_page and "Montag" in settings_page
+    compose = alice_client.get(f"/w/{workspace_a.slug}/compose/").content.decode()
+    assert "In die Warteschlange" in compose and "Keine Wiederholung" in compose
+    post = make_post(TEXT)
+    page = alice_client.get(f"/w/{workspace_a.slug}/queue/posts/{post.pk}/").content.decode()
+    assert "Wiederholung und Evergreen" in page and "Mindestabstand (Tage)" in page
+    refused = alice_client.post(
+        f"/w/{workspace_a.slug}/compose/", form([masto], action="queue")
+    ).content.decode()
+    assert "hat keine Sendeplätze" in refused
