@@ -212,3 +212,23 @@ def test_a_mention_shows_in_the_notifications_and_leads_to_the_post(client, mia,
         {"open": "1"},
     )
     assert followed.status_code == 302 and followed["Location"] == post_url(post)
+
+
+def test_the_audit_log_tells_the_approval_steps_in_words(
+    client, one_approver, alice, bob_m, write, at
+):
+    alice.language = "de"
+    alice.save(update_fields=["language"])
+    post = write(bob_m)
+    actions.do_submit_for_review(bob_m, post, at)
+    actions.do_approve(actions.Membership.objects.get(user=alice, workspace=post.workspace), post)
+    client.force_login(alice)
+    page = client.get(reverse("workspace_audit", kwargs={"workspace": post.workspace.slug}))
+    body = page.content.decode()
+    for words in (
+        "Zur Prüfung eingereicht",
+        "Beitrag freigegeben",
+        "Freigabe-Einstellungen geändert",
+    ):
+        assert words in body
+    assert "in_review" not in body and "post.approve" not in body
