@@ -73,3 +73,62 @@ def test_a_plan_is_made_in_the_browser_and_its_history_shows_each_change(
     assert str(Goal.objects.get().target) == "1500.00"
     assert PlanVersion.objects.count() == 3
     page.log.assert_clean()
+
+
+def test_the_plan_pages_in_german_have_no_codes_and_no_english(page, sign_in, alice, membership):
+    from test_german_pages import problems_on
+
+    from townsquare.planning.access import campaign_plan, workspace_plan
+    from townsquare.planning.actions import (
+        do_replace_plan,
+        do_save_campaign,
+        do_save_network,
+    )
+
+    alice.language = "de"
+    alice.save(update_fields=["language"])
+    workspace = membership.workspace
+    plan = do_replace_plan(
+        membership,
+        workspace_plan(workspace),
+        {
+            "summary": "Leipzig soll uns kennen.",
+            "tone": {"address": "du", "emoji_policy": "few", "max_emoji": 2},
+            "networks": [
+                {
+                    "network": "linkedin_page",
+                    "posts_per_week": 2,
+                    "preferred_days": [1, 2],
+                    "preferred_times": ["09:00"],
+                    "address": "sie",
+                }
+            ],
+            "goals": [{"metric": "reach", "target": "50000", "due_on": "2027-06-30"}],
+            "pillars": [{"name": "Röstkunst", "target_share": 40}],
+            "audiences": [{"name": "Kaffeeliebhaber", "networks": ["instagram"]}],
+        },
+    )
+    entry = plan.networks.get()
+    do_save_network(membership, plan, {"network": "linkedin_page", "posts_per_week": 3}, entry)
+    campaign = do_save_campaign(
+        membership, {"name": "Frühjahrsaktion", "starts_on": "2027-03-01", "ends_on": "2027-03-31"}
+    )
+    do_replace_plan(membership, campaign_plan(campaign), {"networks": [{"network": "instagram"}]})
+    version = plan.versions.order_by("-number").first()
+    slug = workspace.slug
+    sign_in(page, "alice@example.com", "alice-pass-123")
+    paths = [
+        f"/w/{slug}/plan/",
+        f"/w/{slug}/plan/tone/",
+        f"/w/{slug}/plan/networks/{entry.pk}/",
+        f"/w/{slug}/plan/campaigns/",
+        f"/w/{slug}/plan/campaigns/{campaign.pk}/",
+        f"/w/{slug}/plan/history/",
+        f"/w/{slug}/plan/versions/{version.pk}/",
+    ]
+    found = [problem for path in paths for problem in problems_on(page, path)]
+    assert found == [], "\n".join(found)
+    page.goto(f"/w/{slug}/plan/history/")
+    expect(page.locator("ol.plan-history")).to_contain_text(
+        "LinkedIn (Seite): Veröffentlichungen pro Woche 2 → 3"
+    )
