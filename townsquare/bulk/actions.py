@@ -110,6 +110,12 @@ def do_upload_import(membership: Membership, data: bytes, filename: str = "") ->
 
 
 def _refuse_imported(imp: BulkImport) -> None:
+    if imp.state == BulkImport.State.IMPORTING:
+        raise ActionError(
+            _("This file is being imported right now; its columns cannot change."),
+            code="importing",
+            status=409,
+        )
     if imp.state == BulkImport.State.IMPORTED:
         raise ActionError(
             _("This file has already been imported. Upload it again to import it once more."),

@@ -354,3 +354,16 @@ def test_with_approvals_on_every_row_goes_to_review_with_its_time_proposed(
     assert reviews["Mit Zeit"].proposed_local == when.replace(" ", "T")
     assert reviews["Ohne Zeit"].proposed_local == ""
     assert not Publication.objects.filter(status="scheduled").exists()
+
+
+def test_the_columns_cannot_change_while_the_file_is_imported(membership, accounts):
+    from townsquare.bulk.actions import do_start_import
+
+    imp = upload(membership, "accounts,text\n@alphakaffee,Hallo\n")
+    started = do_start_import(membership, imp, only_valid=False)
+    assert started.state == "importing" and started.started_by == membership
+    again = do_start_import(membership, imp, only_valid=True)
+    assert again.started_at == started.started_at and not again.only_valid
+    with pytest.raises(ActionError) as refused:
+        do_set_mapping(membership, imp, {"text": 0, "accounts": 1})
+    assert refused.value.code == "importing"
