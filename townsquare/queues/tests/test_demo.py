@@ -36,3 +36,15 @@ def test_the_demo_queues_are_seeded_once(settings, tmp_path):
     texts = set(SeriesOccurrence.objects.values_list("post__master_text", flat=True))
     assert any(t.startswith("Montagsfrage") for t in texts)
     assert any(t.startswith("Monday question") for t in texts)
+
+
+def test_the_demo_evergreen_post_comes_back_into_the_queue(settings, tmp_path):
+    from townsquare.queues.actions import requeue_evergreen
+
+    settings.MEDIA_ROOT = tmp_path
+    _user, workspaces = seed_people("demo-pass-123456")
+    seed_accounts(workspaces)
+    seed_plan(workspaces)
+    seed_queues(workspaces)
+    assert requeue_evergreen() == len(workspaces)
+    assert set(Evergreen.objects.values_list("state", "reposts")) == {("active", 1)}
