@@ -86,6 +86,7 @@ class _Day:
         self.hours: list[dict[str, Any]] = []
         self.more_url = ""
         self.total = 0  # all tiles of the day, where only the first are read (month)
+        self.mark: Any = None
 
     @property
     def more(self) -> int:
@@ -193,6 +194,12 @@ def _page(request: HttpRequest, membership: Membership, view: str) -> HttpRespon
                         "label": slot,
                     }
                 )
+    marks = _compliance(membership, found.first, found.last) if view != "list" else None
+    if marks is not None:
+        for day in days.values():
+            # The plan's mark of the day (a preferred day still without its post), read
+            # here rather than by a loop over every day in each day's cell.
+            day.mark = marks.day(day.date)
     ordered = [days[d] for d in found.days]
     context = {
         "membership": membership,
@@ -236,9 +243,7 @@ def _page(request: HttpRequest, membership: Membership, view: str) -> HttpRespon
         "can_configure": has_perm(membership.role, Perm.EDIT_PLAN),
         "calendar_settings": calendar_settings,
         "note_max": MAX_NOTE_LENGTH,
-        "compliance_marks": _compliance(membership, found.first, found.last)
-        if view != "list"
-        else None,
+        "compliance_marks": marks,
         **choices,
     }
     return render(request, f"calendars/{view}.html", context)
