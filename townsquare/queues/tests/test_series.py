@@ -113,3 +113,40 @@ def test_a_post_repeats_only_once(membership, make_post, workspace_a):
     with pytest.raises(ActionError) as refused:
         do_create_series(membership, post, "FREQ=DAILY;COUNT=2", tomorrow_at(workspace_a, days=3))
     assert refused.value.code == "already_repeating"
+
+
+def test_occurrences_copy_media_and_the_plan_fields(membership, make_post, workspace_a, alice):
+    from townsquare.content.models import PostMedia
+    from townsquare.media.models import MediaAsset
+    from townsquare.planning.models import Audience, Campaign, Pillar
+
+    post = make_post(TEXT_WITH_PICTURE)
+    asset = MediaAsset.objects.create(
+        workspace=workspace_a,
+        file=f"{workspace_a.pk}/q/cup.png",
+        original_name="cup.png",
+        kind="image",
+        mime_type="image/png",
+        size_bytes=1,
+        sha256="a" * 64,
+        uploaded_by=alice,
+    )
+    PostMedia.objects.create(post=post, asset=asset, position=0)
+    post.pillar = Pillar.objects.create(workspace=workspace_a, name="Röstkunst")
+    post.audience = Audience.objects.create(workspace=workspace_a, name="Stammkundschaft")
+    day = tomorrow_at(workspace_a).date()
+    post.campaign = Campaign.objects.create(
+        workspace=workspace_a, name="Frühling", starts_on=day, ends_on=day
+    )
+    post.save()
+    series = do_create_series(membership, post, "FREQ=DAILY;COUNT=2", tomorrow_at(workspace_a))
+    copy = series.occurrences.get(index=1).post
+    assert list(copy.attachments.values_list("asset_id", flat=True)) == [asset.pk]
+    assert (copy.pillar_id, copy.audience_id, copy.campaign_id) == (
+        post.pillar_id,
+        post.audience_id,
+        post.campaign_id,
+    )
+
+
+TEXT_WITH_PICTURE = "Unsere neue Tasse ist da: handgetöpfert in Höhr-Grenzhausen."
