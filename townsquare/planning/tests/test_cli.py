@@ -101,3 +101,9 @@ def test_messages_follow_the_workspace_language(tmp_path, workspace_a):
         CommandError, match=r"Unbekanntes Netzwerk: myspace.*Es wurde nichts importiert"
     ):
         _run("import", "--workspace", workspace_a.slug, str(file))
+
+
+def test_plan_check_still_reaches_the_weekly_plan_check(membership, workspace_a):
+    do_replace_plan(membership, workspace_plan(workspace_a), PLAN)
+    text = _run("check", "--workspace", workspace_a.slug, "--language", "en")
+    assert text.strip(), "the compliance check printed its title and body"
