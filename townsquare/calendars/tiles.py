@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When, Window
 from django.db.models.functions import Coalesce, DenseRank, Substr
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -241,11 +242,7 @@ def first_tiles_by_day(
     # its day. Plain comparisons: no zone functions run in the database for each row.
     ends = [_bounds_utc(day, day, zone)[1] for day in days]
     when = Coalesce("due_at", "published_at")
-    bucket = Case(
-        *[When(when__lt=end, then=Value(n)) for n, end in enumerate(ends)],
-        default=Value(-1),
-        output_field=IntegerField(),
-    )
+    bucket = _day_of(when, ends, 0, len(ends))
     base = publications_between(workspace, first, last, filters or Filters()).annotate(
         when=when, bucket=bucket
     )
@@ -278,6 +275,19 @@ def first_tiles_by_day(
     for day, seen in _count_by_day(tiles).items():
         counts[day] = max(counts.get(day, 0), seen)
     return tiles, counts
+
+
+def _day_of(when: Any, ends: list[datetime], low: int, high: int) -> Any:
+    """The index of the day a time falls on, as a CASE that halves the days at each step
+    (about six comparisons for a month's 42 days instead of one per day)."""
+    if high - low == 1:
+        return Value(low, output_field=IntegerField())
+    middle = (low + high) // 2
+    return Case(
+        When(GreaterThanOrEqual(when, ends[middle - 1]), then=_day_of(when, ends, middle, high)),
+        default=_day_of(when, ends, low, middle),
+        output_field=IntegerField(),
+    )
 
 
 def _count_by_day(tiles: list[Tile]) -> dict[date, int]:

@@ -298,3 +298,19 @@ def test_calendar_settings_form_validates_country_and_region(alice_client, works
     saved.refresh_from_db()
     assert saved.subdivision == "BY", "a region of another country is refused"
     assert AuditEvent.objects.filter(action="calendar.settings").count() == 1
+
+
+def test_a_post_late_at_night_is_on_its_own_day_in_the_month(
+    alice_client, workspace_a, schedule, next_week
+):
+    # A Wednesday and the Thursday after it: one row of the month, whatever the month.
+    wednesday = next_week + timedelta(days=(2 - next_week.weekday()) % 7)
+    late = wednesday.replace(hour=23, minute=45)
+    early = (wednesday + timedelta(days=1)).replace(hour=0, minute=15)
+    schedule(late, text="Spät am Abend")
+    schedule(early, text="Kurz nach Mitternacht")
+    page = alice_client.get(url(workspace_a), {"day": late.date().isoformat()}).content.decode()
+    cell = page.split(f'data-date="{late.date().isoformat()}"', 1)[1].split("</td>")[0]
+    following = page.split(f'data-date="{early.date().isoformat()}"', 1)[1].split("</td>")[0]
+    assert "Spät am Abend" in cell and "Kurz nach Mitternacht" not in cell
+    assert "Kurz nach Mitternacht" in following
