@@ -210,3 +210,21 @@ def test_the_audit_log_names_plan_changes_in_words(alice_client, membership, wor
     page = alice_client.get(f"/w/{workspace_a.slug}/settings/audit/").content.decode()
     assert "Network of the plan saved" in page and "Content pillar saved" in page
     assert "Other change" not in page
+
+
+def test_removing_a_network_and_deleting_a_pillar_are_new_versions(
+    alice_client, membership, workspace_a
+):
+    plan = Plan.objects.get_or_create(workspace=workspace_a)[0]
+    entry = do_save_network(membership, plan, NETWORK)
+    pillar = do_save_pillar(membership, {"name": "Röstkunst", "target_share": 30})
+    assert alice_client.get(_url(workspace_a, f"networks/{entry.pk}/remove/")).status_code == 405
+    response = alice_client.post(_url(workspace_a, f"networks/{entry.pk}/remove/"))
+    assert response.status_code == 302 and not NetworkPlan.objects.exists()
+    alice_client.post(_url(workspace_a, f"pillars/{pillar.pk}/delete/"))
+    assert not Pillar.objects.exists()
+    plan.refresh_from_db()
+    assert plan.version == 4
+    history = alice_client.get(_url(workspace_a, "history/")).content.decode()
+    assert "LinkedIn (page) removed from the plan" in history
+    assert "Pillar removed: Röstkunst" in history
