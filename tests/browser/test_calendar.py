@@ -5,8 +5,10 @@ both are stored and shown, and a refused move leaves the post where it was."""
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
+from test_german_pages import german_workspace, problems_on  # noqa: F401 (a fixture)
 
 from townsquare.content.actions import PostInput, do_save_post
 from townsquare.networks.models import SocialAccount
@@ -101,3 +103,24 @@ def test_move_a_post_with_the_keyboard(page, sign_in, workspace_a, planned, unla
     expect(slot.locator("time")).to_have_text("16:45")
     assert _local_dues(post) == {f"{thursday.isoformat()}T16:45"}
     page.log.assert_clean()
+
+
+def test_the_calendar_pages_in_german_have_no_codes_no_english_and_no_sideways_scrolling(
+    page,
+    sign_in,
+    german_workspace,  # noqa: F811 (the fixture imported above)
+    membership,
+    planned,
+):
+    workspace, _post = german_workspace
+    slug = workspace.slug
+    _planned, day = planned
+    sign_in(page, "alice@example.com", "alice-pass-123")
+    pages = [
+        reverse("workspace_calendar", args=[slug]) + f"?day={day.isoformat()}",
+        reverse("calendar_week", args=[slug]) + f"?day={day.isoformat()}",
+        reverse("calendar_list", args=[slug]) + f"?day={day.isoformat()}&colour=network",
+        reverse("calendar_settings", args=[slug]),
+    ]
+    found = [problem for path in pages for problem in problems_on(page, path)]
+    assert found == [], "\n".join(found)
