@@ -382,7 +382,7 @@ def day_marks(
     out: dict[date, DayMark] = {}
     for day, labels in marks.items():
         names = ", ".join(sorted(labels))
-        text = f"Geplant: {names}" if lang.startswith("de") else f"Planned: {names}"
+        text = f"Laut Plan: {names}" if lang.startswith("de") else f"Planned: {names}"
         out[day] = DayMark(
             day=day,
             status=Status.GAP if day < today else Status.OPEN,

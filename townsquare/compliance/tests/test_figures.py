@@ -192,4 +192,4 @@ def test_day_marks_on_preferred_days_of_short_networks():
     assert friday.status is Status.OPEN
     assert friday.networks == ("LinkedIn (page)", "Mastodon")
     de = day_marks(weeks, {"mastodon": [4]}, {}, MONDAY, "de")
-    assert de[MONDAY + timedelta(days=4)].text == "Geplant: Mastodon"
+    assert de[MONDAY + timedelta(days=4)].text == "Laut Plan: Mastodon"

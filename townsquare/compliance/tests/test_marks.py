@@ -125,7 +125,7 @@ def test_partial_renders(workspace_a):
         )
     assert "1 von 3 Beiträgen auf LinkedIn (Seite)" in html or "1 von 3 Beiträgen auf" in html
     assert 'data-status="gap"' in html
-    assert "Geplant: " in day
+    assert "Laut Plan: " in day
 
 
 def test_days_beyond_any_calendar_give_no_weeks(workspace_a):
