@@ -44,6 +44,11 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=5000)
     parser.add_argument("--accounts", type=int, default=20)
     parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument(
+        "--without-marks",
+        action="store_true",
+        help="leave out the plan's compliance marks, to see what they cost",
+    )
     parser.add_argument("--run", choices=["sqlite", "postgresql"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run:
@@ -84,6 +89,7 @@ def in_own_process(backend: str, args: argparse.Namespace, database_url: str | N
             str(args.accounts),
             "--requests",
             str(args.requests),
+            *(["--without-marks"] if args.without_marks else []),
         ]
         done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
         if done.returncode != 0:
@@ -140,6 +146,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     from django.test.utils import CaptureQueriesContext
 
     settings.ALLOWED_HOSTS = ["*"]
+    if args.without_marks:
+        from townsquare.calendars import views
+
+        views._compliance = lambda *_args: None  # type: ignore[assignment]
     call_command("migrate", verbosity=0)
     owner, workspace, month = fill(args.posts, args.accounts)
     client = Client()
