@@ -149,7 +149,7 @@ def test_unknown_campaign_pillar_audience_language_link_and_media(membership, ac
 
 def test_german_messages_are_stored_with_the_english_ones(membership, accounts):
     imp = upload(membership, "Konten;Text\n@niemand;Hallo\n")
-    assert imp.problems[0]["de"] == "„@niemand“ ist kein Konto dieses Arbeitsbereichs."
+    assert imp.problems[0]["de"] == "„@niemand“ ist kein Konto dieses Workspaces."
 
 
 def test_accounts_and_campaigns_of_another_workspace_are_unknown(membership, accounts, workspace_b):

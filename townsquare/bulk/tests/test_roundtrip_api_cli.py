@@ -117,7 +117,7 @@ def test_api_upload_report_mapping_and_commit(alice_client, workspace_a, account
     assert report["valid_rows"] == 1
     (problem,) = report["problems"]
     assert problem["row"] == 3 and problem["field"] == "accounts"
-    assert problem["message_de"] == "„@niemand“ ist kein Konto dieses Arbeitsbereichs."
+    assert problem["message_de"] == "„@niemand“ ist kein Konto dieses Workspaces."
     url = api(workspace_a, f"/imports/{report['id']}")
     assert alice_client.get(url).json()["id"] == report["id"]
     refused = alice_client.post(f"{url}/commit", {}, content_type="application/json")
@@ -207,7 +207,7 @@ def test_cli_reports_in_german_and_refuses_bad_input(tmp_path, workspace_a, acco
     path = tmp_path / "posts.csv"
     path.write_bytes(b"accounts,text\n@niemand,Hallo\n")
     code, out = run("import", "--workspace", workspace_a.slug, path, "--language", "de")
-    assert code == 1 and "ist kein Konto dieses Arbeitsbereichs" in out
+    assert code == 1 and "ist kein Konto dieses Workspaces" in out
     code, out = run("import", "--workspace", "nirgends", path)
     assert code != 0 and "no workspace 'nirgends'" in out
     code, out = run("import", "--workspace", workspace_a.slug, tmp_path / "fehlt.csv")
