@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -439,6 +439,11 @@ def copy_post(membership: Membership | None, post: Post, author: Any = None) -> 
     for attachment in post.attachments.select_related("asset"):
         PostMedia.objects.create(post=copy, asset=attachment.asset, position=attachment.position)
         do_record_usage(membership, attachment.asset, delta=1)
+    # With approvals on, a copy that says exactly what was approved is approved too;
+    # anything else goes through review like any post.
+    from townsquare.approvals.actions import inherit_approval
+
+    inherit_approval(post, copy)
     return copy
 
 
@@ -711,13 +716,38 @@ def _evergreen_url(evergreen: Evergreen) -> str:
     )
 
 
+def _queue_or_submit(membership: Membership, copy: Post) -> None:
+    """Queue an evergreen repost; where the workspace wants approval and the copy has none
+    of its own (the original was never approved as it is), it goes to review with its
+    slot proposed, so an approver decides instead of the repost failing."""
+    from townsquare.approvals.actions import do_submit_for_review
+    from townsquare.approvals.gate import approval_missing
+
+    if approval_missing(copy) is None:
+        do_add_to_queue(membership, copy, confirm_duplicate=True)
+        return
+    wall, _due = next_free_slot(copy)
+    do_submit_for_review(membership, copy, wall, membership.workspace.time_zone)
+
+
 def requeue_evergreen(now: datetime | None = None) -> int:
     """Queue a copy of every active evergreen post whose last publication is older than
     its gap. A refusal (no slots, a member gone) stops it in the "needs attention" state
     with a notification, never a silent retry. Returns how many copies were queued."""
+    now = now or timezone.now()
+    language = translation.get_language()
+    try:
+        return _requeue_each(now)
+    finally:
+        if language:
+            translation.activate(language)
+        else:
+            translation.deactivate()
+
+
+def _requeue_each(now: datetime) -> int:
     from townsquare.notifications.notify import notify
 
-    now = now or timezone.now()
     queued = 0
     for evergreen_id in Evergreen.objects.filter(state="active").values_list("pk", flat=True):
         with transaction.atomic():
@@ -729,6 +759,8 @@ def requeue_evergreen(now: datetime | None = None) -> int:
             )
             if evergreen is None:
                 continue
+            # What the job says (refusals, notifications) is in the workspace's language.
+            translation.activate(evergreen.workspace.language)
             family = [evergreen.post_id, *evergreen.copies.values_list("post_id", flat=True)]
             last, waiting = _last_time(family)
             if waiting or last is None or now - last < timedelta(days=evergreen.min_gap_days):
@@ -751,7 +783,7 @@ def requeue_evergreen(now: datetime | None = None) -> int:
                             code="evergreen_owner_gone",
                         )
                     copy = copy_post(membership, evergreen.post, membership.user)
-                    do_add_to_queue(membership, copy, confirm_duplicate=True)
+                    _queue_or_submit(membership, copy)
                     EvergreenRepost.objects.create(evergreen=evergreen, post=copy)
             except (ActionError, PermissionError) as error:
                 message = getattr(error, "message", str(error))

@@ -19,6 +19,7 @@ from townsquare.queues.actions import (
 )
 from townsquare.queues.models import Evergreen, EvergreenRepost
 from townsquare.queues.tests.conftest import tomorrow_at
+from townsquare.workspaces.models import Membership
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +106,7 @@ def test_an_evergreen_that_cannot_be_queued_ends_in_a_visible_state(membership, 
     _published(post, days_ago=3)
     assert requeue_evergreen() == 0
     evergreen = Evergreen.objects.get()
-    assert evergreen.state == "error" and "slot" in evergreen.last_error
+    assert evergreen.state == "error" and "Sendepl" in evergreen.last_error  # in German
     assert not EvergreenRepost.objects.exists()
     assert Notification.objects.filter(recipient=alice, kind="evergreen_failed").exists()
     assert requeue_evergreen() == 0, "no silent retry"
@@ -119,3 +120,40 @@ def test_evergreen_settings_are_checked(membership, make_post):
     assert refused.value.code == "invalid_gap"
     with pytest.raises(ActionError):
         do_set_evergreen(membership, post, enabled=True, max_reposts=1000)
+
+
+def test_with_approvals_on_an_evergreen_repost_goes_to_review_at_its_slot(
+    membership, make_post, masto, workspace_a, bob
+):
+    from townsquare.approvals.access import review_of
+    from townsquare.approvals.actions import do_update_settings
+
+    Membership.objects.filter(workspace=workspace_a, user=bob).update(role="manager")
+    do_update_settings(membership, mode="one", client_approval=False, link_days=7)
+    for day in range(7):
+        do_add_slot(membership, masto, day, time(9, 0))
+    post = make_post(TEXT)  # never approved: approvals came after it went out
+    do_set_evergreen(membership, post, enabled=True, min_gap_days=10, max_reposts=2)
+    _published(post, days_ago=11)
+    assert requeue_evergreen() == 1
+    copy = EvergreenRepost.objects.get().post
+    review = review_of(copy)
+    assert review is not None and review.state == "in_review"
+    assert not copy.publications.filter(status="scheduled").exists(), "nothing unapproved goes"
+    assert Evergreen.objects.get().state == "active"
+    assert not Notification.objects.filter(kind="evergreen_failed").exists()
+
+
+def test_an_evergreen_refusal_is_told_in_the_workspace_language(membership, make_post, alice):
+    from django.utils import translation
+
+    membership.workspace.language = "de"
+    membership.workspace.save()
+    post = make_post(TEXT)  # the account has no slots
+    do_set_evergreen(membership, post, enabled=True, min_gap_days=1, max_reposts=3)
+    _published(post, days_ago=3)
+    with translation.override("en"):
+        requeue_evergreen()
+        assert translation.get_language() == "en"
+    note = Notification.objects.get(kind="evergreen_failed", recipient=alice)
+    assert "Sendeplatz" in note.body or "Sendeplätze" in note.body, note.body
