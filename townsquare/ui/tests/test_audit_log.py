@@ -102,3 +102,31 @@ def test_every_action_the_code_records_has_a_name_in_words():
         for verb in ("create", "update", "delete")
     )
     assert recorded - set(ACTIONS) == set()
+
+
+def test_the_log_is_read_page_by_page_newest_first(alice_client, membership, workspace_a):
+    from townsquare.audit.record import record
+    from townsquare.ui.views.workspace_settings import AUDIT_PER_PAGE
+
+    AuditEvent.objects.filter(workspace=workspace_a).delete()
+    for number in range(AUDIT_PER_PAGE + 5):
+        record(
+            actor=membership.user,
+            action="workspace.update",
+            target=workspace_a,
+            workspace=workspace_a,
+            after={"name": f"Name {number}"},
+        )
+
+    first = audit_page(alice_client, workspace_a)
+    assert table_of(first).count("Workspace settings changed") == AUDIT_PER_PAGE
+    names = set(re.findall(r"Name \d+\b", table_of(first)))
+    assert "Name 54" in names and "Name 5" in names and "Name 4" not in names
+    second = alice_client.get(reverse("workspace_audit", args=[workspace_a.slug]), {"page": 2})
+    assert table_of(second.content.decode()).count("Workspace settings changed") == 5
+    assert set(re.findall(r"Name \d+\b", table_of(second.content.decode()))) == {
+        f"Name {n}" for n in range(5)
+    }
+    # A page that does not exist shows the last one, never an error.
+    beyond = alice_client.get(reverse("workspace_audit", args=[workspace_a.slug]), {"page": 99})
+    assert beyond.status_code == 200

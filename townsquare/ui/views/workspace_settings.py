@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -180,15 +181,23 @@ def invitation_resend(
     return redirect("workspace_members", workspace=membership.workspace.slug)
 
 
+# A page of the audit log fits a few screens; older entries are on the following pages.
+AUDIT_PER_PAGE = 50
+
+
 @workspace_view(Perm.VIEW_AUDIT)
 def audit_log(request: HttpRequest, membership: Membership) -> HttpResponse:
+    page = Paginator(access_audit_events(membership), AUDIT_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "ui/audit.html",
         {
             "membership": membership,
             "workspace": membership.workspace,
-            "entries": audit_entries(access_audit_events(membership)[:200], membership.workspace),
+            "entries": audit_entries(page.object_list, membership.workspace),
+            "page": page,
             "settings_tab": "audit",
         },
     )
