@@ -43,6 +43,7 @@ class TileWords:
     move_post: str
     new_time: str
     no_text: str
+    repeats: str
 
     @classmethod
     def now(cls, zone: str) -> TileWords:
@@ -61,6 +62,7 @@ class TileWords:
             move_post=_("Move post"),
             new_time=_("New date and time (%(time_zone)s)") % {"time_zone": zone},
             no_text=_("(no text)"),
+            repeats=_("Repeats"),
         )
 
 
@@ -116,6 +118,11 @@ def tile_html(tile: Tile, page: TilePage) -> SafeString:
         for s in tile.statuses
     )
     meta = statuses
+    if tile.repeats:
+        meta += (
+            f' <span class="cal-repeats" title="{e(page.words.repeats)}">'
+            f'<span aria-hidden="true">↻</span> {e(page.words.repeats)}</span>'
+        )
     if tile.pillar:
         meta += f' <span class="cal-pillar">{e(tile.pillar)}</span>'
     if tile.campaign:

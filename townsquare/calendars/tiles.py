@@ -136,6 +136,7 @@ class Tile:
     author: str
     accounts: list[TileAccount] = field(default_factory=list)
     editable: bool = True
+    repeats: bool = False  # an occurrence of a recurring series
 
     @property
     def day(self) -> date:
@@ -224,7 +225,17 @@ def tiles_between(
     rows = publications_between(workspace, first, last, filters or Filters()).annotate(
         head=Substr("post__master_text", 1, HEAD_CHARS)
     )
-    return _tiles(rows.values_list(*COLUMNS), zone_of(workspace))
+    return _mark_repeating(workspace, _tiles(rows.values_list(*COLUMNS), zone_of(workspace)))
+
+
+def _mark_repeating(workspace: Workspace, tiles: list[Tile]) -> list[Tile]:
+    """Marks the tiles of recurring posts (one query for all of them)."""
+    from townsquare.queues.access import series_post_ids
+
+    repeating = series_post_ids(workspace, {tile.post_id for tile in tiles})
+    for tile in tiles:
+        tile.repeats = tile.post_id in repeating
+    return tiles
 
 
 def first_tiles_by_day(
@@ -270,7 +281,7 @@ def first_tiles_by_day(
         .annotate(head=Substr("post__master_text", 1, HEAD_CHARS))
         .order_by("due_at", "post_id", "account__network", "account_id")
     )
-    tiles = _tiles(ranked.values_list(*COLUMNS), zone)
+    tiles = _mark_repeating(workspace, _tiles(ranked.values_list(*COLUMNS), zone))
     # A post at two times of one day counts once above, but is two tiles.
     for day, seen in _count_by_day(tiles).items():
         counts[day] = max(counts.get(day, 0), seen)

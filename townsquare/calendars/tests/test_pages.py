@@ -314,3 +314,33 @@ def test_a_post_late_at_night_is_on_its_own_day_in_the_month(
     following = page.split(f'data-date="{early.date().isoformat()}"', 1)[1].split("</td>")[0]
     assert "Spät am Abend" in cell and "Kurz nach Mitternacht" not in cell
     assert "Kurz nach Mitternacht" in following
+
+
+def test_a_recurring_post_is_marked_on_its_tiles(
+    alice_client, membership, accounts, workspace_a, next_week
+):
+    from townsquare.content.actions import PostInput, do_save_post
+    from townsquare.queues.actions import do_create_series
+
+    post = do_save_post(
+        membership,
+        PostInput(text="Montagsfrage: Filter oder Espresso?", language="de"),
+        [a.pk for a in accounts],
+    )
+    do_create_series(membership, post, "FREQ=WEEKLY;COUNT=3", next_week)
+    one_off = do_save_post(
+        membership,
+        PostInput(text="Einmalig: Tag der offenen Tür", language="de"),
+        [accounts[0].pk],
+    )
+    from townsquare.publishing.actions import do_schedule_post
+
+    do_schedule_post(membership, one_off, next_week + timedelta(hours=2))
+    html = alice_client.get(
+        url(workspace_a, "calendar_list"), {"day": next_week.date().isoformat()}
+    ).content.decode()
+    tiles = html.split('class="cal-tile ')
+    one_off_tile = next(t for t in tiles if "Tag der offenen Tür" in t)
+    assert "cal-repeats" not in one_off_tile.split("</article>")[0]
+    recurring = [t.split("</article>")[0] for t in tiles if "Montagsfrage" in t]
+    assert recurring and all("cal-repeats" in t for t in recurring)
