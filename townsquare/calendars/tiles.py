@@ -288,6 +288,13 @@ def first_tiles_by_day(
     return tiles, counts
 
 
+def day_index(when: Any, ends: list[datetime]) -> Any:
+    """An expression for the index of the day a time falls on, given each day's end in UTC
+    (the first end a time is before is its day): plain comparisons, no zone functions run
+    in the database for each row."""
+    return _day_of(when, ends, 0, len(ends))
+
+
 def _day_of(when: Any, ends: list[datetime], low: int, high: int) -> Any:
     """The index of the day a time falls on, as a CASE that halves the days at each step
     (about six comparisons for a month's 42 days instead of one per day)."""

@@ -169,3 +169,29 @@ def test_a_running_campaigns_cadence_replaces_the_workspaces(workspace_a):
         MONDAY + timedelta(days=14): [],
     }
     assert only.has_plan
+
+
+def test_the_calendar_counted_by_the_database_agrees_with_the_page(workspace_a):
+    """The calendar's marks count per day in the database; the page reads every post (it
+    needs their pillars). Across the spring change of clocks, late evenings and every
+    status, both say the same."""
+    f.plan(workspace_a, {"mastodon": 3, "bluesky": 2})
+    masto = f.account(workspace_a, "mastodon")
+    bsky = f.account(workspace_a, "bluesky")
+    first = date(2027, 3, 22)  # the Monday before Berlin's clocks go forward (28 March)
+    statuses = ["scheduled", "published", "failed", "by_hand", "cancelled", "unknown"]
+    for n in range(40):
+        day = first + timedelta(days=n % 14)
+        when = datetime(day.year, day.month, day.day, (n * 5) % 24, (n * 7) % 60, tzinfo=UTC)
+        f.publication(masto if n % 3 else bsky, when, statuses[n % len(statuses)])
+    last = first + timedelta(days=13)
+    with translation.override("de"):
+        marks = calendar_marks(workspace_a, first, last, today=first)
+        page = compliance(workspace_a, first, last, today=first)
+    assert [
+        (w.start, [(r.network, r.scheduled, r.published) for r in w.rows]) for w in page.weeks
+    ] == [
+        (w.start, [(r.network, r.scheduled, r.published) for r in w.rows]) for w in marks.week_list
+    ]
+    assert sum(r.count for w in marks.week_list for r in w.rows) == 27, "40 less failed/cancelled"
+    assert {d: m for d, m in page.days.items() if first <= d <= last} == marks.days
