@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Case, Count, F, Q, When
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import pgettext
 
+from townsquare.compliance.day_counts import PUBLISHED_STATES, SCHEDULED_STATES, day_counts
 from townsquare.compliance.figures import (
     Counts,
     DayMark,
@@ -32,18 +33,7 @@ from townsquare.lib.local_time import zone_of
 from townsquare.networks.catalog import NETWORK_CHOICES, network_label
 from townsquare.planning.models import Campaign, NetworkPlan, Pillar
 from townsquare.publishing.models import Publication
-from townsquare.publishing.schedule import Status as PubStatus
 from townsquare.workspaces.models import Workspace
-
-# Counted as scheduled: on its way out (or waiting for a person to post it by hand, or
-# sent with an outcome still to be checked). Drafts, failed and cancelled count nowhere.
-SCHEDULED_STATES = (
-    PubStatus.SCHEDULED.value,
-    PubStatus.PUBLISHING.value,
-    PubStatus.BY_HAND.value,
-    PubStatus.UNKNOWN.value,
-)
-PUBLISHED_STATES = (PubStatus.PUBLISHED.value,)
 
 # Days outside these hold no publications and would overflow in zone arithmetic; a span
 # reaching beyond them is cut to them.
@@ -193,42 +183,6 @@ def _publications(
     return out
 
 
-def _day_counts(
-    workspace: Workspace, first: date, last: date, campaign: Campaign | None
-) -> list[tuple[date, str, str, int]]:
-    """(local day, network, status, how many) of the counted publications in the span,
-    counted by the database (one query, a few hundred rows whatever the number of posts).
-    Each day's end in UTC is computed here, so the database only compares times."""
-    from townsquare.calendars.tiles import day_index
-
-    start, end = _bounds(workspace, first, last)
-    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-    ends = [_bounds(workspace, day, day)[1] for day in days]
-    when = Case(
-        When(status__in=PUBLISHED_STATES, published_at__isnull=False, then=F("published_at")),
-        default=F("due_at"),
-    )
-    rows = (
-        Publication.objects.filter(
-            workspace=workspace, status__in=SCHEDULED_STATES + PUBLISHED_STATES
-        )
-        .filter(
-            Q(due_at__gte=start, due_at__lt=end) | Q(published_at__gte=start, published_at__lt=end)
-        )
-        .annotate(when=when)
-        .filter(when__gte=start, when__lt=end)
-    )
-    if campaign is not None:
-        rows = rows.filter(post__campaign=campaign)
-    counted = (
-        rows.annotate(day=day_index(F("when"), ends))
-        .order_by()
-        .values_list("day", "account__network", "status")
-        .annotate(n=Count("id"))
-    )
-    return [(days[day], network, status, n) for day, network, status, n in counted]
-
-
 def _figures(
     workspace: Workspace,
     first_day: date,
@@ -253,7 +207,7 @@ def _figures(
         pubs = _publications(workspace, first, last, campaign)
         counted = [(day, network, status, 1) for day, network, status, _p, _q in pubs]
     else:
-        counted = _day_counts(workspace, first, last, campaign)
+        counted = day_counts(workspace, _bounds, first, last, campaign)
     counts: dict[tuple[date, str], list[int]] = defaultdict(lambda: [0, 0])
     posted: dict[str, set[date]] = defaultdict(set)
     for day, network, status, n in counted:
