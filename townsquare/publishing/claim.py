@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -28,6 +29,25 @@ LEASE_SECONDS = 90
 CLAIM_BATCH = 200
 
 
+def _picked(select: str) -> tuple[str, str]:
+    """The rows a claim takes: (what the UPDATE's `id IN (...)` reads, a WITH clause to put
+    before the UPDATE). On PostgreSQL they are picked once, locked and skipping rows other
+    claimers hold, in a materialized CTE: as a plain subquery of the UPDATE, the planner may
+    run the LIMIT more than once and take more rows than asked. SQLite serialises claimers
+    (an IMMEDIATE transaction) and needs neither."""
+    if connection.vendor == "postgresql":
+        pick = f"WITH picked AS MATERIALIZED ({select} FOR UPDATE SKIP LOCKED) "
+        return "SELECT id FROM picked", pick
+    return select, ""
+
+
+def _in_order(pick: str, selection: list[Any], update: list[Any], guard: list[Any]) -> list[Any]:
+    """The parameters in the order their placeholders appear in the statement."""
+    if pick:
+        return [*selection, *update, *guard]
+    return [*update, *selection, *guard]
+
+
 def lease_seconds() -> float:
     """The lease in force (settings.PUBLISH_LEASE_SECONDS, 90 s unless configured). It must
     stay longer than the connectors' HTTP timeouts; longer calls renew it (lease_keeper)."""
@@ -43,28 +63,22 @@ def claim_due(now: datetime | None = None, limit: int = CLAIM_BATCH) -> list[tup
     accounts = SocialAccount._meta.db_table
     automatic = automatic_networks()
     networks = ", ".join(["%s"] * len(automatic)) or "NULL"
-    lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
-    # Only table names, placeholders and a fixed locking clause are formatted in; values
-    # are parameters.
-    sql = (
-        f"UPDATE {table} SET status = %s, lease_token = %s || ':' || id, "
-        f"lease_expires_at = %s, claimed_at = %s "
-        f"WHERE id IN (SELECT id FROM {table} WHERE status = %s AND run_at <= %s "
+    # Only table names, placeholders and fixed clauses are formatted in; values are
+    # parameters.
+    picked, pick = _picked(
+        f"SELECT id FROM {table} WHERE status = %s AND run_at <= %s "
         f"AND account_id IN (SELECT id FROM {accounts} WHERE network IN ({networks})) "
-        f"ORDER BY run_at LIMIT %s{lock}) AND status = %s "
+        f"ORDER BY run_at LIMIT %s"
+    )
+    sql = (
+        f"{pick}UPDATE {table} SET status = %s, lease_token = %s || ':' || id, "
+        f"lease_expires_at = %s, claimed_at = %s "
+        f"WHERE id IN ({picked}) AND status = %s "
         f"RETURNING id, lease_token"
     )
-    params = [
-        Status.PUBLISHING.value,
-        batch,
-        now + timedelta(seconds=lease_seconds()),
-        now,
-        Status.SCHEDULED.value,
-        now,
-        *automatic,
-        limit,
-        Status.SCHEDULED.value,
-    ]
+    selection = [Status.SCHEDULED.value, now, *automatic, limit]
+    update = [Status.PUBLISHING.value, batch, now + timedelta(seconds=lease_seconds()), now]
+    params = _in_order(pick, selection, update, [Status.SCHEDULED.value])
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(int(row[0]), str(row[1])) for row in cursor.fetchall()]
@@ -134,25 +148,26 @@ def claim_unknown(
     now = now or timezone.now()
     batch = uuid.uuid4().hex
     table = Publication._meta.db_table
-    lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
-    sql = (
-        f"UPDATE {table} SET lease_token = %s || ':' || id, lease_expires_at = %s "
-        f"WHERE id IN (SELECT id FROM {table} WHERE status = %s AND needs_person = %s "
+    picked, pick = _picked(
+        f"SELECT id FROM {table} WHERE status = %s AND needs_person = %s "
         f"AND (lease_expires_at IS NULL OR lease_expires_at < %s) "
         f"AND (sending_started_at IS NULL OR sending_started_at < %s) "
-        f"ORDER BY id LIMIT %s{lock}) AND status = %s "
+        f"ORDER BY id LIMIT %s"
+    )
+    sql = (
+        f"{pick}UPDATE {table} SET lease_token = %s || ':' || id, lease_expires_at = %s "
+        f"WHERE id IN ({picked}) AND status = %s "
         f"RETURNING id, lease_token"
     )
-    params = [
-        batch,
-        now + timedelta(seconds=lease_seconds()),
+    selection = [
         Status.UNKNOWN.value,
         False,
         now,
         now - timedelta(seconds=grace_seconds),
         limit,
-        Status.UNKNOWN.value,
     ]
+    update = [batch, now + timedelta(seconds=lease_seconds())]
+    params = _in_order(pick, selection, update, [Status.UNKNOWN.value])
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(int(row[0]), str(row[1])) for row in cursor.fetchall()]

@@ -129,3 +129,10 @@ def test_no_more_is_handed_to_workers_than_they_have_room_for(membership, make_p
     jobs.enqueue_due()
     assert DBTaskResult.objects.count() == 4
     assert Publication.objects.filter(status="scheduled").count() == 1
+
+
+def test_a_claim_takes_no_more_rows_than_its_limit(membership, make_post):
+    schedule(membership, make_post, 5)
+    assert len(claim_due(limit=3)) == 3
+    assert Publication.objects.filter(status="publishing").count() == 3
+    assert Publication.objects.filter(status="scheduled").count() == 2
