@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "townsquare.bulk",
     "townsquare.compliance",
     "townsquare.feeds",
+    "townsquare.inbox",
     "townsquare.publishing",
     "townsquare.notifications",
     "townsquare.runtime",
