@@ -196,8 +196,14 @@ class InboxCursor(models.Model):
     last_success_at = models.DateTimeField(null=True, blank=True)
     next_poll_at = models.DateTimeField(null=True, blank=True)
     failures = models.PositiveSmallIntegerField(default=0)
+    # Set when polling stopped after repeated failures (or a login the network refused): no
+    # retry loop runs on its own; a person reconnects the account or asks to try again.
+    paused_at = models.DateTimeField(null=True, blank=True)
     # Shown on the accounts page and the inbox: a person can see why no messages arrive.
     last_error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["next_poll_at"], name="inbox_cursor_due")]
 
     def __str__(self) -> str:
         return f"cursor of {self.account_id}"
