@@ -22,6 +22,10 @@ from townsquare.inbox.models.routing import (
     ForwardStatus,
     InboxSettings,
     Rule,
+    RuleMatch,
+    SlaBreach,
+    SlaKind,
+    StormAlarm,
     Team,
 )
 
@@ -43,7 +47,11 @@ __all__ = [
     "Reply",
     "ReplyStatus",
     "Rule",
+    "RuleMatch",
     "SavedReply",
+    "SlaBreach",
+    "SlaKind",
+    "StormAlarm",
     "Team",
     "TopicStatus",
     "TriageCorrection",

@@ -144,3 +144,97 @@ class Forward(models.Model):
 
     def __str__(self) -> str:
         return f"forward {self.conversation_id} -> {self.department_id}"
+
+
+class RuleMatch(models.Model):
+    """A rule that applied to an inbound message: which conditions held (the explanation
+    shown on the conversation), what it did, and what it could not do ("hiding is not
+    possible on Mastodon")."""
+
+    workspace = models.ForeignKey(
+        "workspaces.Workspace", on_delete=models.CASCADE, related_name="inbox_rule_matches"
+    )
+    conversation = models.ForeignKey(
+        "inbox.Conversation", on_delete=models.CASCADE, related_name="rule_matches"
+    )
+    message = models.ForeignKey(
+        "inbox.Message", on_delete=models.CASCADE, related_name="rule_matches"
+    )
+    rule = models.ForeignKey(
+        Rule, null=True, blank=True, on_delete=models.SET_NULL, related_name="matches"
+    )
+    # Kept so the explanation survives the rule's deletion or renaming.
+    rule_name = models.CharField(max_length=120)
+    # [{"key": "keywords", "wanted": [...], "seen": "refund"}, ...]
+    checks = models.JSONField(default=list, blank=True)
+    # [{"action": "assign_user", "user": 3}, {"action": "labels", "labels": [...]}, ...]
+    done = models.JSONField(default=list, blank=True)
+    # [{"action": "hide", "problem": "not_supported", "network": "mastodon"}, ...]
+    problems = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["conversation", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.rule_name} on {self.message_id}"
+
+
+class SlaKind(models.TextChoices):
+    FIRST_RESPONSE = "first_response", pgettext_lazy("sla", "First response")
+    RESOLUTION = "resolution", pgettext_lazy("sla", "Resolution")
+
+
+class SlaBreach(models.Model):
+    """A conversation that missed an SLA target; one row per target, so people are told
+    once per breach however often the job runs and however many schedulers run it."""
+
+    workspace = models.ForeignKey(
+        "workspaces.Workspace", on_delete=models.CASCADE, related_name="inbox_sla_breaches"
+    )
+    conversation = models.ForeignKey(
+        "inbox.Conversation", on_delete=models.CASCADE, related_name="sla_breaches"
+    )
+    kind = models.CharField(max_length=16, choices=SlaKind)
+    due_at = models.DateTimeField()
+    notified_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "kind", "due_at"], name="inbox_sla_breach_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.conversation_id} due {self.due_at}"
+
+
+class StormAlarm(models.Model):
+    """A brewing storm: far more unanswered or negative messages in an hour than usual.
+    Open while `ended_at` is null; managers are told once when it starts."""
+
+    workspace = models.ForeignKey(
+        "workspaces.Workspace", on_delete=models.CASCADE, related_name="inbox_storms"
+    )
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    # Messages in the hour that raised it (and the most seen while it lasted).
+    count = models.PositiveIntegerField()
+    peak_count = models.PositiveIntegerField()
+    normal_per_hour = models.FloatField()
+    factor = models.FloatField()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace"],
+                condition=models.Q(ended_at__isnull=True),
+                name="inbox_one_open_storm",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"storm in {self.workspace_id} since {self.started_at}"
