@@ -19,7 +19,8 @@ For each target, in this order:
    are left out, lowest priority first. A thread longer than the network allows keeps
    all its text; the validator reports it as too long;
 5. tone: form of address, emoji and words to avoid, read from what the author wrote
-   (`adapting.tone`).
+   (`adapting.tone`); formality, words to prefer and the plan's call to action as hints
+   (`adapting.wording`).
 Every change lands in `changes`, everything the author should look at in `warnings`,
 each in English and German. A variant edited by hand is never rewritten: it comes back
 exactly as it was, only checked again.
@@ -73,6 +74,7 @@ from townsquare.content.adapting.threads import (
 )
 from townsquare.content.adapting.tokens import HASHTAG_RE, find_urls
 from townsquare.content.adapting.tone import ToneReader, check_tone
+from townsquare.content.adapting.wording import check_call_to_action, check_wording
 
 __all__ = [
     "MENTION_RE",
@@ -128,7 +130,7 @@ def adapt_post(
         # The tone reads the master, so one check serves every network with the same style.
         tone = tone_by_style.get(id(network_style))
         if tone is None:
-            tone = check_tone(master.text, master.language, network_style, reader)
+            tone = _tone(master.text, master.language, network_style, reader)
             tone_by_style[id(network_style)] = tone
         variants.append(_adapt(master, parsed, target, network_style, contacts, tone, plans))
     return tuple(variants)
@@ -145,7 +147,7 @@ def adapt_variant(
     network_style = style.for_network(target.network)
     if previous is not None and previous.edited_by_hand:
         return recheck_variant(previous, master, target, network_style)
-    tone = check_tone(master.text, master.language, network_style)
+    tone = _tone(master.text, master.language, network_style)
     return _adapt(master, parse_master(master.text), target, network_style, contacts, tone)
 
 
@@ -212,10 +214,13 @@ def _adapt(
     warnings += _parts_too_long(lengths, target)
 
     warnings += tone
+    text = rejoin_thread(parts, joints)
+    has_link = bool(links.card_url or links.bio_url)
+    warnings += check_call_to_action(text, master.language, style, target.network, has_link)
     return AdaptedVariant(
         network=target.network,
         account_label=target.account_label,
-        text=rejoin_thread(parts, joints),
+        text=text,
         parts=parts,
         changes=tuple(changes),
         warnings=tuple(warnings),
@@ -373,8 +378,10 @@ def recheck_variant(
         warnings.append(
             notes.hashtags_too_many(count_hashtags(text), target.hashtag_cap, target.network)
         )
-    warnings += check_tone(text, master.language, style)
+    warnings += _tone(text, master.language, style)
     main_url = master.link_url or (urls[0] if urls else None)
+    has_link = main_url is not None and target.link_mode != "inline"
+    warnings += check_call_to_action(text, master.language, style, target.network, has_link)
     return AdaptedVariant(
         network=target.network,
         account_label=target.account_label,
@@ -388,6 +395,15 @@ def recheck_variant(
         link_card_url=main_url if target.link_mode == "card" else None,
         bio_link_url=main_url if target.link_mode == "bio" else None,
     )
+
+
+def _tone(
+    text: str, language: Language, style: StyleSettings, reader: ToneReader | None = None
+) -> tuple[Change, ...]:
+    """The plan's tone rules (warnings) and its wording hints for what the author wrote."""
+    if reader is None or reader.text != text or reader.language != language:
+        reader = ToneReader(text, language)
+    return check_tone(text, language, style, reader) + check_wording(reader, style)
 
 
 def _parts_too_long(lengths: tuple[int, ...], target: TargetProfile) -> list[Change]:

@@ -32,6 +32,7 @@ from townsquare.content.adapt import (
     StyleSettings as EngineStyle,
 )
 from townsquare.content.models import Contact, Variant
+from townsquare.content.plan_wording import with_plan_wording
 from townsquare.content.profiles import target_profile
 from townsquare.content.validate import MediaInput, Problem, VariantInput, validate_variant
 from townsquare.networks.models import RuleOverride, SocialAccount
@@ -59,8 +60,9 @@ class VariantResult:
 
 
 def engine_style(workspace: Workspace, campaign: Campaign | None = None) -> EngineStyle:
-    """The tone and hashtag rules of the workspace's plan (and the campaign's plan)."""
-    return plan_style(workspace, campaign)
+    """The tone and hashtag rules of the workspace's plan (and the campaign's plan), with
+    its wording settings (formality, call to action, words to prefer)."""
+    return with_plan_wording(plan_style(workspace, campaign), workspace, campaign)
 
 
 def contact_book(workspace: Workspace) -> ContactBook:

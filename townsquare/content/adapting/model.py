@@ -17,6 +17,7 @@ LinkMode = Literal["inline", "card", "bio"]
 HashtagPolicy = Literal["keep_inline", "move_to_end", "none"]
 EmojiPolicy = Literal["none", "few", "free"]
 Address = Literal["du", "sie", "any"]
+Formality = Literal["casual", "neutral", "formal"]
 
 THREAD_NUMBERING_SEPARATOR = " "
 """Numbering is appended to each part of a thread as `" 2/5"`: separator, index, slash, total."""
@@ -27,12 +28,14 @@ class Change:
     """One thing the engine did (or one thing the author should look at), in both UI languages.
 
     `code` is stable and machine-readable (tests, API clients, filtering in the UI); the
-    messages are complete sentences ready to show.
+    messages are complete sentences ready to show. `suggestion` is text the author may add
+    to the message with one click (the plan's call to action); empty for most notes.
     """
 
     code: str
     message_en: str
     message_de: str
+    suggestion: str = ""
 
     def message(self, language: Language) -> str:
         return self.message_de if language == "de" else self.message_en
@@ -108,9 +111,14 @@ class StyleSettings:
     formal on LinkedIn and informal on Instagram); `for_network` picks the one that
     applies. Hashtag sets belong to the workspace, not to a network's tone: a network
     style without sets of its own uses the top-level ones.
+    `formality`, `call_to_action` and `prefer_words` only ever produce hints
+    (`adapting.wording`): the wording stays the author's.
     """
 
     address: Address = "any"
+    formality: Formality = "neutral"
+    call_to_action: str = ""
+    prefer_words: tuple[str, ...] = ()
     emoji_policy: EmojiPolicy = "free"
     max_emoji: int = 3
     banned_words: tuple[str, ...] = ()

@@ -431,3 +431,77 @@ def banned_word(found: list[str]) -> Change:
         f"The plan says to avoid these words: {_words_en(found)}.",
         f"Diese Wörter sollen laut Plan vermieden werden: {_words_de(found)}.",
     )
+
+
+# Wording: the plan's formality, call to action and words to prefer (hints only)
+
+
+def formality_informal_address(informal: list[str]) -> Change:
+    return Change(
+        "formality_informal_address",
+        f"The plan's tone is formal and sets no form of address; formal German copy says "
+        f"“Sie”, but the text uses {_words_en(informal)}. If “du” is meant, set the form of "
+        "address in the plan.",
+        f"Der Plan sieht einen förmlichen Ton vor und legt keine Anrede fest; förmliche Texte "
+        f"siezen, der Text verwendet aber {_words_de(informal)}. Ist „du“ gewollt, legen Sie "
+        "die Anrede im Plan fest.",
+    )
+
+
+def formality_formal_address(formal: list[str]) -> Change:
+    return Change(
+        "formality_formal_address",
+        f"The plan's tone is casual and sets no form of address; casual German copy usually "
+        f"says “du”, but the text uses {_words_en(formal)}. If “Sie” is meant, set the form "
+        "of address in the plan.",
+        f"Der Plan sieht einen lockeren Ton vor und legt keine Anrede fest; lockere Texte "
+        f"duzen meist, der Text verwendet aber {_words_de(formal)}. Ist „Sie“ gewollt, legen "
+        "Sie die Anrede im Plan fest.",
+    )
+
+
+def formality_colloquial(found: list[str]) -> Change:
+    return Change(
+        "formality_colloquial",
+        f"The plan's tone is formal, but the text uses colloquial words: {_words_en(found)}.",
+        f"Der Plan sieht einen förmlichen Ton vor, der Text verwendet aber umgangssprachliche "
+        f"Wörter: {_words_de(found)}.",
+    )
+
+
+def formality_contractions(found: list[str]) -> Change:
+    return Change(
+        "formality_contractions",
+        f"The plan's tone is formal; contractions and slang such as {_words_en(found)} read "
+        "as casual. Consider writing them out.",
+        f"Der Plan sieht einen förmlichen Ton vor; Kurzformen und Umgangssprache wie "
+        f"{_words_de(found)} wirken locker. Schreiben Sie sie eventuell aus.",
+    )
+
+
+def call_to_action_missing(call_to_action: str, network: str) -> Change:
+    where = network_name(network)
+    return Change(
+        "call_to_action_missing",
+        f"The plan's call to action for {where} is “{call_to_action}”, but the text has none "
+        "(no link and no request to act). Add it at the end?",
+        f"Der Plan sieht für {where} die Handlungsaufforderung „{call_to_action}“ vor, der "
+        "Text enthält aber keine (keinen Link und keine Aufforderung). Am Ende ergänzen?",
+        suggestion=call_to_action,
+    )
+
+
+def prefer_word_instead(found: str, preferred: str) -> Change:
+    return Change(
+        "prefer_word_instead",
+        f"The plan prefers “{preferred}” to “{found}”.",
+        f"Der Plan bevorzugt „{preferred}“ statt „{found}“.",
+    )
+
+
+def prefer_words_unused(words: list[str]) -> Change:
+    return Change(
+        "prefer_words_unused",
+        f"The plan lists words to prefer ({_words_en(words)}); the text uses none of them.",
+        f"Der Plan nennt bevorzugte Wörter ({_words_de(words)}); der Text verwendet keines davon.",
+    )

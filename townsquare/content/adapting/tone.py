@@ -219,7 +219,8 @@ def find_banned_words(text: str, banned: tuple[str, ...]) -> list[str]:
     return list(dict.fromkeys(match.group() for match in pattern.finditer(normalised)))
 
 
-def _spelled(word: str) -> str:
+def spelled(word: str) -> str:
+    """A pattern for `word` (lowercase, NFC) that also accepts its other spellings."""
     pieces: list[str] = []
     index = 0
     while index < len(word):
@@ -258,7 +259,7 @@ def _banned_pattern(banned: tuple[str, ...]) -> re.Pattern[str] | None:
         cleaned = unicodedata.normalize("NFC", word.strip()).lower()
         if not cleaned:
             continue
-        alternatives.append(_spelled(cleaned))
+        alternatives.append(spelled(cleaned))
     if not alternatives:
         return None
     alternatives.sort(key=len, reverse=True)
