@@ -133,7 +133,11 @@ class Forward(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     note = models.TextField(blank=True)
+    # One forward per way of reaching the department, so a retried webhook never sends the
+    # e-mail twice: "email" or "webhook".
+    channel = models.CharField(max_length=8, default="email")
     status = models.CharField(max_length=16, choices=ForwardStatus, default=ForwardStatus.PENDING)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
