@@ -12,6 +12,7 @@ from townsquare.inbox.models import (
     Department,
     FeedbackTopic,
     Message,
+    Reply,
     Rule,
     SavedReply,
     Team,
@@ -76,3 +77,21 @@ def access_saved_replies(membership: Membership) -> QuerySet[SavedReply]:
 
 def access_topics(membership: Membership) -> QuerySet[FeedbackTopic]:
     return FeedbackTopic.objects.filter(workspace=membership.workspace)
+
+
+def access_saved_reply(membership: Membership, saved_reply_id: int) -> SavedReply:
+    found = access_saved_replies(membership).filter(pk=saved_reply_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def access_replies(membership: Membership) -> QuerySet[Reply]:
+    return Reply.objects.filter(workspace=membership.workspace)
+
+
+def access_reply(membership: Membership, reply_id: int) -> Reply:
+    found = access_replies(membership).select_related("conversation").filter(pk=reply_id).first()
+    if found is None:
+        raise Http404
+    return found
