@@ -1,0 +1,374 @@
+"""Routing: the workspace's rules applied to each new inbound message, in rule order.
+
+A rule whose conditions hold (rule_conditions.evaluate) acts on the message's conversation:
+assignment (to a person, or to a team by round robin or by open load; the first assignment
+wins, and a conversation someone already has keeps its assignee), labels, priority, hiding
+or deleting on the network where its connector can, forwarding to a department, and the SLA
+clock. `stop_after` ends the pass. Each rule that applied leaves a RuleMatch: the
+conversation shows which conditions held and what was done or could not be done.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Count
+from django.tasks import task
+from django.utils import timezone
+
+from townsquare.inbox import business_hours, sla
+from townsquare.inbox.models import (
+    Conversation,
+    ConversationStatus,
+    Department,
+    InboxSettings,
+    Message,
+    Rule,
+    RuleMatch,
+    Team,
+)
+from townsquare.inbox.rule_conditions import Check, MessageFacts, evaluate
+from townsquare.workspaces.models import Membership, Workspace
+
+logger = logging.getLogger(__name__)
+
+OPEN_STATUSES = (ConversationStatus.OPEN, ConversationStatus.WAITING)
+ASSIGN_MODES = ("round_robin", "open_load")
+# Connector methods for moderation; a connector without them cannot hide or delete.
+NETWORK_METHODS = {"hide": "hide_inbox_message", "delete": "delete_inbox_message"}
+
+
+@dataclass
+class WorkspaceRouting:
+    """What routing needs of one workspace, read once per batch."""
+
+    workspace: Workspace
+    rules: list[Rule]
+    schedule: dict[str, Any]
+    time_zone: str
+    departments: dict[int, Department] = field(default_factory=dict)
+    member_ids: set[int] = field(default_factory=set)
+
+
+def settings_of(workspace: Workspace) -> InboxSettings:
+    """The workspace's inbox settings, made with the defaults on first use."""
+    found, _ = InboxSettings.objects.get_or_create(workspace=workspace)
+    return found
+
+
+def schedule_of(inbox_settings: InboxSettings) -> dict[str, Any]:
+    try:
+        return business_hours.parse(inbox_settings.business_hours)
+    except ValueError:
+        # Saved hours are checked by the form; old or hand-edited ones must not stop routing.
+        logger.warning("business hours of workspace %s unreadable", inbox_settings.workspace_id)
+        return {}
+
+
+def load_routing(workspace: Workspace) -> WorkspaceRouting:
+    inbox_settings = settings_of(workspace)
+    return WorkspaceRouting(
+        workspace=workspace,
+        rules=list(
+            Rule.objects.filter(workspace=workspace, active=True).order_by("position", "id")
+        ),
+        schedule=schedule_of(inbox_settings),
+        time_zone=workspace.time_zone,
+        departments={d.pk: d for d in Department.objects.filter(workspace=workspace)},
+        member_ids=set(
+            Membership.objects.filter(workspace=workspace).values_list("user_id", flat=True)
+        ),
+    )
+
+
+def facts_of(message: Message, routing: WorkspaceRouting) -> MessageFacts:
+    contact = message.contact
+    return MessageFacts(
+        text=message.text,
+        category=message.category,
+        sentiment=message.sentiment,
+        urgency=message.urgency,
+        language=message.language,
+        network=message.account.network,
+        account_id=message.account_id,
+        author_handle=message.author_handle,
+        follower_count=contact.follower_count if contact is not None else None,
+        inside_business_hours=business_hours.is_open(
+            routing.schedule, routing.time_zone, message.created_at
+        ),
+    )
+
+
+def route_new(messages: Sequence[Message]) -> None:
+    """Apply the rules to each new inbound message (our own answers are left alone).
+    Called by ingest once the messages are stored and triaged; each message is routed in a
+    transaction of its own, so one that fails leaves the others routed."""
+    ids = [m.pk for m in messages if m.inbound and m.pk is not None]
+    if not ids:
+        return
+    fresh = (
+        Message.objects.filter(pk__in=ids)
+        .select_related("account", "contact", "workspace")
+        .order_by("created_at", "id")
+    )
+    by_workspace: dict[int, list[Message]] = defaultdict(list)
+    for message in fresh:
+        by_workspace[message.workspace_id].append(message)
+    for group in by_workspace.values():
+        routing = load_routing(group[0].workspace)
+        for message in group:
+            try:
+                route_message(routing, message)
+            except Exception:
+                logger.exception("routing message %s failed", message.pk)
+
+
+def route_message(routing: WorkspaceRouting, message: Message) -> list[RuleMatch]:
+    facts = facts_of(message, routing)
+    with transaction.atomic():
+        conversation = Conversation.objects.select_for_update().get(pk=message.conversation_id)
+        outcome = _Outcome(conversation)
+        matches = []
+        for rule in routing.rules:
+            evaluation = evaluate(rule.conditions, facts)
+            if not evaluation.matched:
+                continue
+            done, problems = _apply(routing, rule, message, outcome)
+            matches.append(
+                RuleMatch(
+                    workspace_id=message.workspace_id,
+                    conversation=conversation,
+                    message=message,
+                    rule=rule,
+                    rule_name=rule.name,
+                    checks=[_check_json(check) for check in evaluation.checks],
+                    done=done,
+                    problems=problems,
+                )
+            )
+            if rule.stop_after:
+                break
+        _start_sla(routing, conversation, message, outcome)
+        if outcome.changed:
+            conversation.save(update_fields=sorted(outcome.changed))
+        RuleMatch.objects.bulk_create(matches)
+    return matches
+
+
+@dataclass
+class _Outcome:
+    conversation: Conversation
+    changed: set[str] = field(default_factory=set)
+    assigned: bool = False
+    first_rule: Rule | None = None
+
+
+def _check_json(check: Check) -> dict[str, Any]:
+    wanted = list(check.wanted) if isinstance(check.wanted, tuple) else check.wanted
+    return {"key": check.key, "wanted": wanted, "seen": check.seen}
+
+
+def _apply(
+    routing: WorkspaceRouting, rule: Rule, message: Message, outcome: _Outcome
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    conversation = outcome.conversation
+    actions = rule.actions or {}
+    done: list[dict[str, Any]] = []
+    problems: list[dict[str, Any]] = []
+    if outcome.first_rule is None:
+        outcome.first_rule = rule
+    if actions.get("assign_user") or actions.get("assign_team"):
+        _assign(routing, actions, outcome, done, problems)
+    labels = [str(label) for label in actions.get("labels") or []]
+    new_labels = [label for label in labels if label not in conversation.labels]
+    if new_labels:
+        conversation.labels = [*conversation.labels, *new_labels]
+        outcome.changed.add("labels")
+        done.append({"action": "labels", "labels": new_labels})
+    priority = actions.get("priority")
+    if priority is not None and int(priority) > conversation.priority:
+        conversation.priority = int(priority)
+        outcome.changed.add("priority")
+        done.append({"action": "priority", "priority": int(priority)})
+    for action in ("hide", "delete"):
+        if actions.get(action):
+            _moderate(action, message, done, problems)
+    department_id = actions.get("forward_department")
+    if department_id:
+        department = routing.departments.get(int(department_id))
+        if department is None:
+            problems.append({"action": "forward", "problem": "department_gone"})
+        else:
+            from townsquare.inbox.forwarding import forward_conversation
+
+            forward_conversation(conversation, department, rule=rule)
+            done.append({"action": "forward", "department": department.name})
+    return done, problems
+
+
+def _assign(
+    routing: WorkspaceRouting,
+    actions: dict[str, Any],
+    outcome: _Outcome,
+    done: list[dict[str, Any]],
+    problems: list[dict[str, Any]],
+) -> None:
+    conversation = outcome.conversation
+    if outcome.assigned or conversation.assignee_id is not None:
+        return  # the first assignment wins; someone who has the conversation keeps it
+    user_id = actions.get("assign_user")
+    if user_id:
+        if int(user_id) not in routing.member_ids:
+            problems.append({"action": "assign", "problem": "not_a_member"})
+            return
+        conversation.assignee_id = int(user_id)
+        outcome.changed.add("assignee")
+        outcome.assigned = True
+        done.append({"action": "assign_user", "user": int(user_id)})
+        return
+    team = (
+        Team.objects.select_for_update()
+        .filter(pk=actions.get("assign_team"), workspace=routing.workspace)
+        .first()
+    )
+    if team is None:
+        problems.append({"action": "assign", "problem": "team_gone"})
+        return
+    conversation.team = team
+    outcome.changed.add("team")
+    outcome.assigned = True
+    mode = actions.get("assign_mode") or "round_robin"
+    chosen = pick_member(routing, team, mode)
+    if chosen is None:
+        problems.append({"action": "assign", "problem": "team_empty", "team": team.name})
+        done.append({"action": "assign_team", "team": team.name})
+        return
+    conversation.assignee_id = chosen
+    outcome.changed.add("assignee")
+    done.append({"action": "assign_team", "team": team.name, "user": chosen, "mode": mode})
+
+
+def pick_member(routing: WorkspaceRouting, team: Team, mode: str) -> int | None:
+    """The member of `team` (still a member of the workspace) who gets the next
+    conversation: the one after the last assigned (round robin), or the one with the
+    fewest open conversations (open load; ties go round robin). The team row is locked
+    by the caller, so two routers never hand out the same turn."""
+    members = sorted(
+        user_id
+        for user_id in team.members.values_list("pk", flat=True)
+        if user_id in routing.member_ids
+    )
+    if not members:
+        return None
+    last = team.last_assigned_id
+    order = [m for m in members if last is not None and m > last] + [
+        m for m in members if last is None or m <= last
+    ]
+    if mode == "open_load":
+        loads = dict(
+            Conversation.objects.filter(
+                workspace=routing.workspace, assignee_id__in=members, status__in=OPEN_STATUSES
+            )
+            .values_list("assignee_id")
+            .annotate(open=Count("id"))
+            .values_list("assignee_id", "open")
+        )
+        chosen = min(order, key=lambda user_id: loads.get(user_id, 0))
+    else:
+        chosen = order[0]
+    Team.objects.filter(pk=team.pk).update(last_assigned_id=chosen)
+    team.last_assigned_id = chosen
+    return chosen
+
+
+def network_can(network: str, action: str) -> bool:
+    """Whether the network's connector can hide or delete a message someone else wrote."""
+    from townsquare.networks.registry import UnknownNetwork, get_publisher
+
+    try:
+        connector = get_publisher(network)
+    except (UnknownNetwork, ImportError):
+        return False
+    return callable(getattr(connector, NETWORK_METHODS[action], None))
+
+
+def _moderate(
+    action: str, message: Message, done: list[dict[str, Any]], problems: list[dict[str, Any]]
+) -> None:
+    """Hidden in Townsquare at once; on the network only where its connector can do it,
+    otherwise the conversation says so (never a silent no-op)."""
+    if message.hidden_at is None:
+        message.hidden_at = timezone.now()
+        Message.objects.filter(pk=message.pk).update(hidden_at=message.hidden_at)
+    network = message.account.network
+    if network_can(network, action):
+        transaction.on_commit(lambda: moderate_on_network.enqueue(message.pk, action))
+        done.append({"action": action, "network": network})
+    else:
+        done.append({"action": "hide_in_townsquare"})
+        problems.append({"action": action, "problem": "not_supported", "network": network})
+
+
+@task
+def moderate_on_network(message_id: int, action: str) -> str:
+    """Hide or delete the message on its network; the outcome is kept with the match."""
+    from townsquare.networks.credentials import credentials_for
+    from townsquare.networks.registry import get_publisher
+
+    message = Message.objects.select_related("account").filter(pk=message_id).first()
+    if message is None:
+        return "gone"
+    connector = get_publisher(message.account.network)
+    try:
+        getattr(connector, NETWORK_METHODS[action])(
+            credentials_for(message.account), message.network_message_id
+        )
+    except Exception as error:  # the network's refusal is shown, not raised into the queue
+        match = message.rule_matches.order_by("-id").first()
+        if match is not None:
+            match.problems = [
+                *match.problems,
+                {"action": action, "problem": "failed", "error": str(error)[:300]},
+            ]
+            match.save(update_fields=["problems"])
+        return "failed"
+    return "done"
+
+
+def _start_sla(
+    routing: WorkspaceRouting, conversation: Conversation, message: Message, outcome: _Outcome
+) -> None:
+    """The first rule that applied becomes the conversation's rule; its targets start the
+    SLA clock from the message's time, counted in business minutes."""
+    rule = outcome.first_rule
+    if rule is None or conversation.rule_id is not None:
+        return
+    conversation.rule = rule
+    outcome.changed.add("rule")
+    first_due, resolution_due = sla.due_times(
+        routing.schedule, routing.time_zone, rule, message.created_at
+    )
+    if first_due is not None and conversation.first_responded_at is None:
+        conversation.first_response_due_at = first_due
+        outcome.changed.add("first_response_due_at")
+    if resolution_due is not None and conversation.closed_at is None:
+        conversation.resolution_due_at = resolution_due
+        outcome.changed.add("resolution_due_at")
+
+
+def user_names(ids: set[int]) -> dict[int, str]:
+    """Names of the people a match mentions, for its explanation."""
+    users = get_user_model().objects.filter(pk__in=ids)
+    return {user.pk: (getattr(user, "name", "") or user.email) for user in users}
+
+
+def explain(conversation: Conversation) -> list[RuleMatch]:
+    """The rules that applied to the conversation's messages, oldest first (the UI renders
+    them with rule_words.describe_match)."""
+    return list(conversation.rule_matches.select_related("rule").order_by("created_at", "id"))
