@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -59,7 +60,7 @@ def parse(raw: Mapping[str, Any] | None) -> dict[str, tuple[Interval, ...]]:
                 raise ValueError("end_before_start")
             intervals.append(Interval(start, end))
         intervals.sort(key=lambda interval: interval.start)
-        for before, after in zip(intervals, intervals[1:], strict=False):
+        for before, after in pairwise(intervals):
             if before.end is None or before.end > after.start:
                 raise ValueError("overlapping")
         schedule[day] = tuple(intervals)

@@ -43,7 +43,7 @@ from townsquare.notifications.webhooks import masked, redact
 
 logger = logging.getLogger(__name__)
 
-SECRET_PREFIX = "whsec_"
+SECRET_PREFIX = "whsec_"  # noqa: S105 (the format of the secret, not one)
 EVENT_TYPE = "inbox.conversation.forwarded"
 # Pauses before the 2nd, 3rd... try; the forward fails after the last.
 RETRY_DELAYS = (

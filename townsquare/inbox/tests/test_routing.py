@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from townsquare.inbox.models import Conversation, ConversationStatus, Priority, RuleMatch
 from townsquare.inbox.routing import route_new
-from townsquare.inbox.tests.test_routing_support import (  # noqa: F401
-    inbox_account,
-    make_message,
-    make_rule,
-    make_team,
-    member,
-)
+from townsquare.inbox.tests import test_routing_support as support
+from townsquare.inbox.tests.test_routing_support import make_message, make_rule, make_team, member
+
+inbox_account = support.inbox_account
 
 
 def _conv(message) -> Conversation:
