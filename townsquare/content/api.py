@@ -65,6 +65,12 @@ class Message(Schema):
     message_de: str
 
 
+class Hint(Message):
+    suggestion: str = Field(
+        "", description="Text the author may add to the message, e.g. the plan's call to action"
+    )
+
+
 class ProblemOut(Message):
     severity: str
     span: list[int] | None = None
@@ -84,7 +90,7 @@ class VariantOut(Schema):
     parts: list[str]
     edited_by_hand: bool
     changes: list[Message]
-    warnings: list[Message]
+    warnings: list[Hint]
     problems: list[ProblemOut]
     link_card_url: str | None = None
 

@@ -11,3 +11,16 @@ document.addEventListener("htmx:afterSwap", (event) => {
     note.focus({ preventScroll: false });
   }
 });
+
+// A hint's one-click fix (the plan's call to action): added at the end of the message; the
+// input event brings the previews up to date, which drops the hint.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-append-text]");
+  const field = document.getElementById("master-text");
+  if (!button || !field) return;
+  const addition = button.dataset.appendText;
+  const text = field.value.replace(/\s+$/, "");
+  field.value = text ? `${text}\n\n${addition}` : addition;
+  field.focus();
+  field.dispatchEvent(new Event("input", { bubbles: true }));
+});
