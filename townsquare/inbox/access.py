@@ -63,12 +63,33 @@ def access_teams(membership: Membership) -> QuerySet[Team]:
     return Team.objects.filter(workspace=membership.workspace)
 
 
+def access_team(membership: Membership, team_id: int) -> Team:
+    found = access_teams(membership).filter(pk=team_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
 def access_departments(membership: Membership) -> QuerySet[Department]:
     return Department.objects.filter(workspace=membership.workspace)
 
 
+def access_department(membership: Membership, department_id: int) -> Department:
+    found = access_departments(membership).filter(pk=department_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
 def access_rules(membership: Membership) -> QuerySet[Rule]:
     return Rule.objects.filter(workspace=membership.workspace)
+
+
+def access_rule(membership: Membership, rule_id: int) -> Rule:
+    found = access_rules(membership).filter(pk=rule_id).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def access_saved_replies(membership: Membership) -> QuerySet[SavedReply]:
