@@ -36,6 +36,9 @@ LOOKUPS: dict[str, str] = {
     "slot_id": "townsquare.queues.access.access_slot",
     "series_id": "townsquare.queues.access.access_series",
     "occurrence_id": "townsquare.queues.access.access_occurrence",
+    "team_id": "townsquare.inbox.access.access_team",
+    "department_id": "townsquare.inbox.access.access_department",
+    "rule_id": "townsquare.inbox.access.access_rule",
 }
 
 
