@@ -7,16 +7,18 @@ from datetime import datetime
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from townsquare.content.access import access_post
 from townsquare.content.models import Post
 from townsquare.lib.errors import ActionError
+from townsquare.lib.local_time import in_zone
 from townsquare.publishing import actions
 from townsquare.publishing.access import access_publication
 from townsquare.publishing.models import Publication
+from townsquare.queues.actions import NearDuplicate, do_schedule_checked
 from townsquare.workspaces.models import Membership
 from townsquare.workspaces.roles import Perm
 from townsquare.workspaces.views import workspace_view
@@ -60,7 +62,13 @@ def schedule(request: HttpRequest, membership: Membership, post_id: Post) -> Htt
                 messages.error(request, _("Enter a date and time, e.g. 2026-12-01 09:30."))
                 return _back(membership, post_id.pk)
             wall: datetime = form.cleaned_data["when"].replace(tzinfo=None)
-            pubs = actions.do_schedule_post(membership, post_id, wall)
+            # The composer's check: a post very like another to the same account within
+            # 30 days is scheduled only once the person has confirmed it.
+            confirmed = request.POST.get("confirm_duplicate") in ("on", "1", "true")
+            try:
+                pubs = do_schedule_checked(membership, post_id, wall, confirm_duplicate=confirmed)
+            except NearDuplicate as refused:
+                return _confirm_near_duplicate(request, membership, post_id, wall, refused)
             messages.success(
                 request,
                 _("Scheduled for %(time)s (%(zone)s).")
@@ -69,6 +77,36 @@ def schedule(request: HttpRequest, membership: Membership, post_id: Post) -> Htt
     except ActionError as error:
         messages.error(request, error.message)
     return _back(membership, post_id.pk)
+
+
+def _confirm_near_duplicate(
+    request: HttpRequest,
+    membership: Membership,
+    post: Post,
+    wall: datetime,
+    refused: NearDuplicate,
+) -> HttpResponse:
+    """Nothing was scheduled: the similar posts, and a button that schedules anyway."""
+    workspace = membership.workspace
+    duplicates = [
+        {
+            "post_id": d.post_id,
+            "account": d.account,
+            "published": d.published,
+            "when": in_zone(d.when, workspace),
+        }
+        for d in refused.duplicates
+    ]
+    context = {
+        "membership": membership,
+        "workspace": workspace,
+        "post": post,
+        "duplicates": duplicates,
+        "when": wall.strftime("%Y-%m-%dT%H:%M"),
+        "when_shown": wall.strftime("%Y-%m-%d %H:%M"),
+        "time_zone": workspace.time_zone,
+    }
+    return render(request, "publishing/schedule_confirm.html", context, status=refused.status)
 
 
 @workspace_view(
