@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("townsquare.bulk.urls")),
     path("", include("townsquare.compliance.urls")),
     path("", include("townsquare.feeds.urls")),
+    path("", include("townsquare.inbox.urls")),
     path("", include("townsquare.networks.bluesky.urls")),
     path("", include("townsquare.networks.mastodon.urls")),
     path("", include("townsquare.networks.matrix.urls")),
