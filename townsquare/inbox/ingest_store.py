@@ -33,6 +33,7 @@ from townsquare.inbox.models import (
     InboxCursor,
     Message,
 )
+from townsquare.inbox.routing import route_new
 from townsquare.inbox.triage import MessageContext, TriageResult, triage_texts
 from townsquare.networks.base import InboxMessage
 from townsquare.networks.models import SocialAccount
@@ -217,8 +218,8 @@ def write(prepared: Prepared, *, after_write: Callable[[], None] | None = None) 
         if rows:
             outcome.stored = _write_rows(account, rows)
             outcome.truncated = sum(1 for row in rows if row[3])
-            # ROUTING: route_new(outcome.stored) from townsquare.inbox.routing, called here
-            # (inside the transaction) as soon as that module lands.
+            # In the same transaction: a message is stored routed, or not at all.
+            route_new(outcome.stored)
         if after_write is not None:
             after_write()
     return outcome

@@ -248,3 +248,13 @@ def test_the_cursor_moves_only_once_the_messages_are_stored(account, monkeypatch
     assert source.asked == [None, "c1", "c1"]
     assert cursor.cursor == "c2" and cursor.failures == 0 and cursor.last_error == ""
     assert Message.objects.filter(account=account).count() == 2
+
+
+def test_new_messages_go_to_routing_once_stored(account, monkeypatch):
+    routed = []
+    monkeypatch.setattr(ingest_store, "route_new", lambda messages: routed.append(list(messages)))
+    page = [said("x1", "Wo finde ich eure Preise?"), said("x2", "Danke euch!", minutes=1)]
+    store_messages(account, page)
+    store_messages(account, page)
+    assert [[m.network_message_id for m in batch] for batch in routed] == [["x1", "x2"]]
+    assert all(m.pk for m in routed[0]), "routing gets stored rows"
