@@ -39,6 +39,9 @@ LOOKUPS: dict[str, str] = {
     "team_id": "townsquare.inbox.access.access_team",
     "department_id": "townsquare.inbox.access.access_department",
     "rule_id": "townsquare.inbox.access.access_rule",
+    "conversation_id": "townsquare.inbox.access.access_conversation",
+    "reply_id": "townsquare.inbox.access.access_reply",
+    "saved_reply_id": "townsquare.inbox.access.access_saved_reply",
 }
 
 
