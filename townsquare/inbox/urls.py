@@ -1,6 +1,6 @@
 """Pages of the inbox: the list, one conversation and what is done on it, saved replies."""
 
-from django.urls import path
+from django.urls import include, path
 
 from townsquare.inbox import views, views_conversation, views_saved
 
@@ -10,6 +10,7 @@ C = W + "<int:conversation_id>/"
 urlpatterns = [
     path(W, views.inbox, name="workspace_inbox"),
     path(W + "bulk/", views.bulk, name="inbox_bulk"),
+    path(W + "settings/", include("townsquare.inbox.settings_urls")),
     path(
         W + "accounts/<int:account_id>/retry/", views.retry_polling, name="inbox_retry_polling"
     ),
