@@ -14,6 +14,7 @@ from townsquare.demo.composer import seed_composer
 from townsquare.demo.connections import seed_connections
 from townsquare.demo.content import seed_content
 from townsquare.demo.failures import seed_failures
+from townsquare.demo.inbox import seed_inbox
 from townsquare.demo.media import seed_media
 from townsquare.demo.people import DEMO_EMAIL, seed_people
 from townsquare.demo.planning import seed_plan
@@ -46,6 +47,7 @@ class Command(BaseCommand):
         seed_queues(workspaces)
         seed_approvals(workspaces)
         seed_bulk(workspaces)
+        seed_inbox(workspaces)
         text = f"Demo login\n  Email:    {DEMO_EMAIL}\n  Password: {password}\n"
         fd = os.open(login_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
