@@ -9,13 +9,10 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from townsquare.approvals.actions import (
-    do_approve,
-    do_create_client_link,
-    do_submit_for_review,
-    do_update_settings,
-)
+from townsquare.approvals.client_link_actions import do_create_client_link
 from townsquare.approvals.models import PostReview
+from townsquare.approvals.review_actions import do_approve, do_submit_for_review
+from townsquare.approvals.settings_actions import do_update_settings
 from townsquare.content.actions import PostInput, do_save_post
 from townsquare.networks.models import SocialAccount
 from townsquare.publishing.models import Publication

@@ -15,7 +15,13 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from townsquare.approvals import actions
+from townsquare.approvals import (
+    client_link_actions,
+    comment_actions,
+    review_actions,
+    review_state,
+    settings_actions,
+)
 from townsquare.approvals.access import (
     access_comments,
     access_settings,
@@ -162,7 +168,7 @@ def _review_out(post: Post, review: PostReview | None) -> PostReviewOut:
     )
 
 
-def _action_out(post: Post, outcome: actions.Outcome) -> ReviewActionOut:
+def _action_out(post: Post, outcome: review_state.Outcome) -> ReviewActionOut:
     return ReviewActionOut(
         **_review_out(post, review_of(post)).model_dump(), message=outcome.message
     )
@@ -187,7 +193,7 @@ def put_settings(
     request: HttpRequest, workspace: str, body: ApprovalSettingsIn
 ) -> ApprovalSettingsOut:
     """Owners and managers. Two approvers need two members who may approve."""
-    rules = actions.do_update_settings(
+    rules = settings_actions.do_update_settings(
         request.membership,
         mode=body.mode,
         client_approval=body.client_approval,
@@ -240,7 +246,7 @@ def submit(
     post = access_post(membership, post_id)
     zone = clean_zone(body.time_zone or membership.workspace.time_zone)
     wall = parse_wall_time(body.at, zone) if body.at is not None else None
-    return _action_out(post, actions.do_submit_for_review(membership, post, wall, zone))
+    return _action_out(post, review_actions.do_submit_for_review(membership, post, wall, zone))
 
 
 @router.post("/workspaces/{workspace}/posts/{post_id}/review/approve", response=ReviewActionOut)
@@ -248,7 +254,7 @@ def approve(request: HttpRequest, workspace: str, post_id: Id) -> ReviewActionOu
     """The last approval needed schedules the post at its proposed time (when the approver
     may schedule and the time is ahead; the message says what happened)."""
     post = access_post(request.membership, post_id)
-    return _action_out(post, actions.do_approve(request.membership, post))
+    return _action_out(post, review_actions.do_approve(request.membership, post))
 
 
 @router.post(
@@ -258,19 +264,21 @@ def request_changes(
     request: HttpRequest, workspace: str, post_id: Id, body: ReviewChangesIn
 ) -> ReviewActionOut:
     post = access_post(request.membership, post_id)
-    return _action_out(post, actions.do_request_changes(request.membership, post, body.comment))
+    return _action_out(
+        post, review_actions.do_request_changes(request.membership, post, body.comment)
+    )
 
 
 @router.post("/workspaces/{workspace}/posts/{post_id}/review/hold", response=ReviewActionOut)
 def hold(request: HttpRequest, workspace: str, post_id: Id) -> ReviewActionOut:
     post = access_post(request.membership, post_id)
-    return _action_out(post, actions.do_hold(request.membership, post))
+    return _action_out(post, review_actions.do_hold(request.membership, post))
 
 
 @router.post("/workspaces/{workspace}/posts/{post_id}/review/release", response=ReviewActionOut)
 def release(request: HttpRequest, workspace: str, post_id: Id) -> ReviewActionOut:
     post = access_post(request.membership, post_id)
-    return _action_out(post, actions.do_release(request.membership, post))
+    return _action_out(post, review_actions.do_release(request.membership, post))
 
 
 def _comment_out(comment: Comment) -> PostCommentOut:
@@ -296,7 +304,9 @@ def add_comment(request: HttpRequest, workspace: str, post_id: Id, body: PostCom
     """Mention members as @name (their name or the part of their address before the @),
     @name@example.com or @[Their Name]: they are notified in the app and by e-mail."""
     post = access_post(request.membership, post_id)
-    return Status(201, _comment_out(actions.do_add_comment(request.membership, post, body.body)))
+    return Status(
+        201, _comment_out(comment_actions.do_add_comment(request.membership, post, body.body))
+    )
 
 
 @router.post("/workspaces/{workspace}/posts/{post_id}/client-link", response={201: ClientLinkOut})
@@ -304,13 +314,16 @@ def create_client_link(request: HttpRequest, workspace: str, post_id: Id) -> Sta
     """A link for the client (no account needed); earlier open links of the post stop
     working. The address is returned once."""
     post = access_post(request.membership, post_id)
-    link, token = actions.do_create_client_link(request.membership, post)
+    link, token = client_link_actions.do_create_client_link(request.membership, post)
     return Status(
-        201, ClientLinkOut(url=actions.client_link_url(token), expires_at=link.expires_at)
+        201,
+        ClientLinkOut(url=client_link_actions.client_link_url(token), expires_at=link.expires_at),
     )
 
 
 @router.delete("/workspaces/{workspace}/posts/{post_id}/client-link", response=ClientLinkRevokedOut)
 def revoke_client_link(request: HttpRequest, workspace: str, post_id: Id) -> ClientLinkRevokedOut:
     post = access_post(request.membership, post_id)
-    return ClientLinkRevokedOut(revoked=actions.do_revoke_client_links(request.membership, post))
+    return ClientLinkRevokedOut(
+        revoked=client_link_actions.do_revoke_client_links(request.membership, post)
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from townsquare.approvals.actions import remind_pending
+from townsquare.approvals.reminders import remind_pending
 from townsquare.runtime.scheduler import register
 
 CHECK_EVERY_SECONDS = 600.0

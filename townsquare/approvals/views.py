@@ -16,7 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 
-from townsquare.approvals import actions
+from townsquare.approvals import (
+    client_link_actions,
+    comment_actions,
+    review_actions,
+    settings_actions,
+)
 from townsquare.approvals.access import access_settings, review_queue
 from townsquare.approvals.forms import ApprovalSettingsForm, ClientDecisionForm, CommentForm
 from townsquare.approvals.models import ClientLink
@@ -48,7 +53,7 @@ def approval_settings(request: HttpRequest, membership: Membership) -> HttpRespo
         form = ApprovalSettingsForm(request.POST)
         if form.is_valid():
             try:
-                actions.do_update_settings(membership, **form.cleaned_data)
+                settings_actions.do_update_settings(membership, **form.cleaned_data)
             except ActionError as error:
                 form.add_error(None, error.message)
             else:
@@ -99,21 +104,23 @@ def decide(request: HttpRequest, membership: Membership, post_id: Post) -> HttpR
         return back
     try:
         if action == "approve":
-            outcome = actions.do_approve(membership, post)
+            outcome = review_actions.do_approve(membership, post)
         elif action == "changes":
-            outcome = actions.do_request_changes(membership, post, request.POST.get("comment", ""))
+            outcome = review_actions.do_request_changes(
+                membership, post, request.POST.get("comment", "")
+            )
         elif action == "hold":
-            outcome = actions.do_hold(membership, post)
+            outcome = review_actions.do_hold(membership, post)
         elif action == "release":
-            outcome = actions.do_release(membership, post)
+            outcome = review_actions.do_release(membership, post)
         elif action == "client_link":
-            _link, token = actions.do_create_client_link(membership, post)
+            _link, token = client_link_actions.do_create_client_link(membership, post)
             # The link is shown once, on the next page only; only its hash is kept.
-            request.session[f"client_link_{post.pk}"] = actions.client_link_url(token)
+            request.session[f"client_link_{post.pk}"] = client_link_actions.client_link_url(token)
             messages.success(request, _("A new link for the client is ready below."))
             return back
         else:
-            revoked = actions.do_revoke_client_links(membership, post)
+            revoked = client_link_actions.do_revoke_client_links(membership, post)
             done = _("The client's link no longer works.")
             messages.success(request, done if revoked else _("There was no open link."))
             return back
@@ -132,7 +139,7 @@ def comment(request: HttpRequest, membership: Membership, post_id: Post) -> Http
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     else:
         try:
-            actions.do_add_comment(membership, post, form.cleaned_data["body"])
+            comment_actions.do_add_comment(membership, post, form.cleaned_data["body"])
         except ActionError as error:
             messages.error(request, error.message)
         else:
@@ -181,17 +188,19 @@ def _rate_limited(request: HttpRequest) -> bool:
 
 
 PROBLEM_TEXTS = {
-    actions.LINK_UNKNOWN: gettext_noop(
+    client_link_actions.LINK_UNKNOWN: gettext_noop(
         "This link is not valid. Please check that you copied all of it, or ask for a new one."
     ),
-    actions.LINK_EXPIRED: gettext_noop("This link has expired. Please ask the team for a new one."),
-    actions.LINK_REVOKED: gettext_noop(
+    client_link_actions.LINK_EXPIRED: gettext_noop(
+        "This link has expired. Please ask the team for a new one."
+    ),
+    client_link_actions.LINK_REVOKED: gettext_noop(
         "This link was withdrawn by the team. Please ask for a new one."
     ),
-    actions.LINK_USED: gettext_noop(
+    client_link_actions.LINK_USED: gettext_noop(
         "This link has already been used: your answer was recorded. Thank you."
     ),
-    actions.LINK_OUTDATED: gettext_noop(
+    client_link_actions.LINK_OUTDATED: gettext_noop(
         "This post is no longer waiting for your approval (it changed or was decided in the "
         "meantime). The team will send you a new link if needed."
     ),
@@ -199,7 +208,7 @@ PROBLEM_TEXTS = {
 
 
 def _problem_text(problem: str) -> str:
-    return _(PROBLEM_TEXTS.get(problem, PROBLEM_TEXTS[actions.LINK_UNKNOWN]))
+    return _(PROBLEM_TEXTS.get(problem, PROBLEM_TEXTS[client_link_actions.LINK_UNKNOWN]))
 
 
 def _client_page(
@@ -245,10 +254,10 @@ def client_review(request: HttpRequest, token: str) -> HttpResponse:
         return HttpResponse(status=405, headers={"Allow": "GET, POST"})
     if _rate_limited(request):
         return _closed(request, _("Too many attempts. Please wait a few minutes."), 429)
-    link = actions.find_client_link(token)
-    problem = actions.link_problem(link)
+    link = client_link_actions.find_client_link(token)
+    problem = client_link_actions.link_problem(link)
     if problem is not None or link is None:
-        text = _problem_text(problem or actions.LINK_UNKNOWN)
+        text = _problem_text(problem or client_link_actions.LINK_UNKNOWN)
         return _closed(request, text, 410 if link else 404)
     if request.method == "GET":
         return _client_page(request, link, ClientDecisionForm())
@@ -268,10 +277,10 @@ def client_review(request: HttpRequest, token: str) -> HttpResponse:
             form.add_error(None, _("Choose: approve, or ask for changes."))
         return _client_page(request, link, form, status=400)
     try:
-        outcome = actions.do_client_decide(
+        outcome = client_link_actions.do_client_decide(
             token, approve=decision == "approve", comment=form.cleaned_data["comment"]
         )
-    except actions.LinkRefused as refused:
+    except client_link_actions.LinkRefused as refused:
         return _closed(request, _problem_text(refused.problem), 410)
     except ActionError as error:
         form.add_error("comment", error.message)
@@ -286,8 +295,8 @@ def client_media(request: HttpRequest, token: str, asset_id: int) -> HttpRespons
         return HttpResponse(status=405, headers={"Allow": "GET"})
     if _rate_limited(request):
         return HttpResponse(status=429)
-    link = actions.find_client_link(token)
-    if link is None or actions.link_problem(link) is not None:
+    link = client_link_actions.find_client_link(token)
+    if link is None or client_link_actions.link_problem(link) is not None:
         raise Http404
     attachment = link.review.post.attachments.select_related("asset").filter(asset_id=asset_id)
     found: Any = attachment.first()

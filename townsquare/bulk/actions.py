@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from townsquare.approvals.access import settings_of
-from townsquare.approvals.actions import do_submit_for_review
+from townsquare.approvals.review_actions import do_submit_for_review
 from townsquare.audit.record import record
 from townsquare.bulk import fetch as fetching
 from townsquare.bulk.messages import parse_error_message

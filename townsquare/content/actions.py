@@ -114,7 +114,8 @@ def _workspace_accounts(membership: Membership, account_ids: Sequence[int]) -> l
 def _content_changed(membership: Membership, post: Post) -> None:
     """A post approved (or in review) whose text, variants or media changed goes back to
     review; the approvals app decides (nothing happens while approvals are off)."""
-    from townsquare.approvals.actions import after_content_saved  # approvals builds on content
+    # Imported here: approvals builds on content.
+    from townsquare.approvals.review_actions import after_content_saved
 
     after_content_saved(membership, post)
 

@@ -305,7 +305,7 @@ def _save(membership: Membership, form: ComposeForm, post: Post | None, action: 
             elif action == "now":
                 publishing_actions.do_schedule_post(membership, saved, None)
             elif action == "review":
-                from townsquare.approvals.actions import do_submit_for_review
+                from townsquare.approvals.review_actions import do_submit_for_review
 
                 do_submit_for_review(membership, saved, form.cleaned_data["when"])
     except ActionError as error:

@@ -10,13 +10,10 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from townsquare.approvals.actions import (
-    do_add_comment,
-    do_request_changes,
-    do_submit_for_review,
-    do_update_settings,
-)
+from townsquare.approvals.comment_actions import do_add_comment
 from townsquare.approvals.models import ApprovalSettings, PostReview
+from townsquare.approvals.review_actions import do_request_changes, do_submit_for_review
+from townsquare.approvals.settings_actions import do_update_settings
 from townsquare.content.actions import PostInput, do_save_post
 from townsquare.content.models import Post
 from townsquare.networks.models import SocialAccount

@@ -441,7 +441,7 @@ def copy_post(membership: Membership | None, post: Post, author: Any = None) -> 
         do_record_usage(membership, attachment.asset, delta=1)
     # With approvals on, a copy that says exactly what was approved is approved too;
     # anything else goes through review like any post.
-    from townsquare.approvals.actions import inherit_approval
+    from townsquare.approvals.review_actions import inherit_approval
 
     inherit_approval(post, copy)
     return copy
@@ -720,8 +720,8 @@ def _queue_or_submit(membership: Membership, copy: Post) -> None:
     """Queue an evergreen repost; where the workspace wants approval and the copy has none
     of its own (the original was never approved as it is), it goes to review with its
     slot proposed, so an approver decides instead of the repost failing."""
-    from townsquare.approvals.actions import do_submit_for_review
     from townsquare.approvals.gate import approval_missing
+    from townsquare.approvals.review_actions import do_submit_for_review
 
     if approval_missing(copy) is None:
         do_add_to_queue(membership, copy, confirm_duplicate=True)

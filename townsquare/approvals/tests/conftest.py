@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from townsquare.approvals.actions import do_update_settings
+from townsquare.approvals.settings_actions import do_update_settings
 from townsquare.content.actions import PostInput, do_save_post
 from townsquare.networks.models import SocialAccount
 from townsquare.publishing.schedule import utc_to_local

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from townsquare.api.actions import do_create_api_token
-from townsquare.approvals import actions
+from townsquare.approvals import review_actions
 from townsquare.approvals.models import PostReview
 
 pytestmark = pytest.mark.django_db
@@ -130,7 +130,7 @@ def test_client_links_through_the_api(client, with_client, workspace_a, bob_m, w
     path = f"{workspace_a.slug}/posts/{post.pk}/client-link"
     early = call(client, "POST", path, token=tokens["alice"])
     assert early.status_code == 409 and early.json()["error"]["code"] == "not_in_review"
-    actions.do_submit_for_review(bob_m, post, at)
+    review_actions.do_submit_for_review(bob_m, post, at)
     assert call(client, "POST", path, token=tokens["bob"]).status_code == 403
     made = call(client, "POST", path, token=tokens["alice"])
     assert made.status_code == 201 and "/review/" in made.json()["url"]
@@ -142,7 +142,7 @@ def test_client_links_through_the_api(client, with_client, workspace_a, bob_m, w
 
 def test_cli_lists_the_posts_in_review(one_approver, workspace_a, bob_m, conrad, write, at):
     post = write(conrad, "Von Conrad.")
-    actions.do_submit_for_review(conrad, post, at)
+    review_actions.do_submit_for_review(conrad, post, at)
     out = StringIO()
     call_command("approvals", "list", "--workspace", workspace_a.slug, stdout=out)
     text = out.getvalue()
@@ -157,7 +157,7 @@ def test_cli_lists_the_posts_in_review(one_approver, workspace_a, bob_m, conrad,
         "approvals", "list", "--workspace", workspace_a.slug, "--state", "approved", stdout=out
     )
     assert "No posts" in out.getvalue()
-    actions.do_approve(one_approver.workspace.memberships.get(role="owner"), post)
+    review_actions.do_approve(one_approver.workspace.memberships.get(role="owner"), post)
     out = StringIO()
     call_command("approvals", "list", "--workspace", workspace_a.slug, stdout=out)
     assert "No posts" in out.getvalue()

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from townsquare.approvals import actions
+from townsquare.approvals import client_link_actions, review_actions
 from townsquare.approvals.models import APPROVED, CHANGES_REQUESTED, IN_REVIEW, ClientLink
 from townsquare.approvals.views import RATE_LIMIT
 from townsquare.audit.models import AuditEvent
@@ -29,7 +29,7 @@ def fresh_rate_limit():
 @pytest.fixture
 def submitted(with_client, bob_m, write, at):
     post = write(bob_m, "Neue Bohnen aus Äthiopien.")
-    actions.do_submit_for_review(bob_m, post, at)
+    review_actions.do_submit_for_review(bob_m, post, at)
     return post
 
 
@@ -40,71 +40,78 @@ def token_of(url):
 def test_links_need_client_approval_on_and_a_post_in_review(one_approver, membership, bob_m, write):
     post = write(bob_m)
     with pytest.raises(ActionError) as caught:
-        actions.do_create_client_link(membership, post)
+        client_link_actions.do_create_client_link(membership, post)
     assert caught.value.code == "client_approval_off"
 
 
 def test_the_client_approves_after_the_team_and_it_is_scheduled(submitted, membership):
     post = submitted
-    outcome = actions.do_approve(membership, post)
+    outcome = review_actions.do_approve(membership, post)
     assert outcome.review.state == IN_REVIEW
     assert "client" in outcome.message
-    link, token = actions.do_create_client_link(membership, post)
+    link, token = client_link_actions.do_create_client_link(membership, post)
     assert link.token_hash != token and len(token) >= 40
     assert link.expires_at > timezone.now() + timedelta(days=6)
-    decided = actions.do_client_decide(token, approve=True)
+    decided = client_link_actions.do_client_decide(token, approve=True)
     assert decided.review.state == APPROVED
     assert Publication.objects.get(post=post).status == "scheduled"
     assert AuditEvent.objects.filter(action="post.client_approve").exists()
-    with pytest.raises(actions.LinkRefused) as caught:
-        actions.do_client_decide(token, approve=True)
-    assert caught.value.problem == actions.LINK_USED
+    with pytest.raises(client_link_actions.LinkRefused) as caught:
+        client_link_actions.do_client_decide(token, approve=True)
+    assert caught.value.problem == client_link_actions.LINK_USED
 
 
 def test_the_client_first_then_the_team(submitted, membership):
-    _link, token = actions.do_create_client_link(membership, submitted)
-    assert actions.do_client_decide(token, approve=True).review.state == IN_REVIEW
-    assert actions.do_approve(membership, submitted).scheduled
+    _link, token = client_link_actions.do_create_client_link(membership, submitted)
+    assert client_link_actions.do_client_decide(token, approve=True).review.state == IN_REVIEW
+    assert review_actions.do_approve(membership, submitted).scheduled
 
 
 def test_the_client_asks_for_changes_with_a_comment(submitted, membership, bob_m):
-    _link, token = actions.do_create_client_link(membership, submitted)
+    _link, token = client_link_actions.do_create_client_link(membership, submitted)
     with pytest.raises(ActionError) as caught:
-        actions.do_client_decide(token, approve=False, comment="")
+        client_link_actions.do_client_decide(token, approve=False, comment="")
     assert caught.value.code == "comment_required"
-    outcome = actions.do_client_decide(token, approve=False, comment="Bitte ohne Emoji.")
+    outcome = client_link_actions.do_client_decide(
+        token, approve=False, comment="Bitte ohne Emoji."
+    )
     assert outcome.review.state == CHANGES_REQUESTED
     comment = submitted.comments.get()
     assert comment.by_client and comment.author is None and comment.body == "Bitte ohne Emoji."
 
 
 def test_expired_revoked_outdated_and_tampered_links(submitted, membership, bob_m, write):
-    link, token = actions.do_create_client_link(membership, submitted)
-    assert actions.link_problem(link) is None
-    assert actions.find_client_link(token + "x") is None
-    assert actions.find_client_link(token[:-1]) is None
+    link, token = client_link_actions.do_create_client_link(membership, submitted)
+    assert client_link_actions.link_problem(link) is None
+    assert client_link_actions.find_client_link(token + "x") is None
+    assert client_link_actions.find_client_link(token[:-1]) is None
     ClientLink.objects.filter(pk=link.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
-    with pytest.raises(actions.LinkRefused) as caught:
-        actions.do_client_decide(token, approve=True)
-    assert caught.value.problem == actions.LINK_EXPIRED
+    with pytest.raises(client_link_actions.LinkRefused) as caught:
+        client_link_actions.do_client_decide(token, approve=True)
+    assert caught.value.problem == client_link_actions.LINK_EXPIRED
 
-    _link, second = actions.do_create_client_link(membership, submitted)
-    assert actions.do_revoke_client_links(membership, submitted) == 1
-    with pytest.raises(actions.LinkRefused) as caught:
-        actions.do_client_decide(second, approve=True)
-    assert caught.value.problem == actions.LINK_REVOKED
+    _link, second = client_link_actions.do_create_client_link(membership, submitted)
+    assert client_link_actions.do_revoke_client_links(membership, submitted) == 1
+    with pytest.raises(client_link_actions.LinkRefused) as caught:
+        client_link_actions.do_client_decide(second, approve=True)
+    assert caught.value.problem == client_link_actions.LINK_REVOKED
 
-    _link, third = actions.do_create_client_link(membership, submitted)
-    _link, fourth = actions.do_create_client_link(membership, submitted)  # replaces the third
-    assert actions.link_problem(actions.find_client_link(third)) == actions.LINK_REVOKED
+    _link, third = client_link_actions.do_create_client_link(membership, submitted)
+    _link, fourth = client_link_actions.do_create_client_link(
+        membership, submitted
+    )  # replaces the third
+    assert (
+        client_link_actions.link_problem(client_link_actions.find_client_link(third))
+        == client_link_actions.LINK_REVOKED
+    )
     write(bob_m, "Jetzt anders.", post=submitted)  # a new round: the link is outdated
-    with pytest.raises(actions.LinkRefused) as caught:
-        actions.do_client_decide(fourth, approve=True)
-    assert caught.value.problem == actions.LINK_OUTDATED
+    with pytest.raises(client_link_actions.LinkRefused) as caught:
+        client_link_actions.do_client_decide(fourth, approve=True)
+    assert caught.value.problem == client_link_actions.LINK_OUTDATED
 
 
 def test_the_public_page_shows_the_post_and_takes_a_decision(client, submitted, membership):
-    _link, token = actions.do_create_client_link(membership, submitted)
+    _link, token = client_link_actions.do_create_client_link(membership, submitted)
     url = reverse("approvals_client", kwargs={"token": token})
     page = client.get(url)
     assert page.status_code == 200
@@ -140,7 +147,7 @@ def test_unknown_links_say_so_and_leak_nothing(client, submitted):
 def test_the_client_page_needs_the_csrf_token_too(submitted, membership):
     from django.test import Client
 
-    _link, token = actions.do_create_client_link(membership, submitted)
+    _link, token = client_link_actions.do_create_client_link(membership, submitted)
     strict = Client(enforce_csrf_checks=True)
     url = reverse("approvals_client", kwargs={"token": token})
     answer = strict.post(url, {"decision": "approve"})
@@ -167,8 +174,8 @@ def test_the_link_shows_the_pictures_of_its_post_and_no_other(
     picture, _ = do_upload_media(membership, ContentFile(samples.png(), name="bohnen.png"))
     other, _ = do_upload_media(membership, ContentFile(samples.noisy_jpeg(), name="intern.jpg"))
     post = do_save_post(bob_m, PostInput(text="Mit Bild.", media_ids=(picture.pk,)), [account.pk])
-    actions.do_submit_for_review(bob_m, post, at)
-    _link, token = actions.do_create_client_link(membership, post)
+    review_actions.do_submit_for_review(bob_m, post, at)
+    _link, token = client_link_actions.do_create_client_link(membership, post)
     page = client.get(reverse("approvals_client", kwargs={"token": token})).content.decode()
     shown = reverse("approvals_client_media", kwargs={"token": token, "asset_id": picture.pk})
     assert shown in page

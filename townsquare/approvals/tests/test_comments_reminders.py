@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from townsquare.approvals import actions
+from townsquare.approvals import comment_actions, reminders, review_actions
 from townsquare.approvals.jobs import remind_pending_approvals
 from townsquare.approvals.mentions import Person, mentioned
 from townsquare.approvals.models import PostReview
@@ -41,7 +41,7 @@ def test_mentions(text, keys):
 def test_a_comment_notifies_the_members_it_mentions(membership, mia, bob_m, write):
     post = write(membership)
     mail.outbox.clear()
-    comment = actions.do_add_comment(
+    comment = comment_actions.do_add_comment(
         membership, post, "@mia bitte prüfen, @bob auch. @alice bin ich selbst. @carol ist fremd."
     )
     assert {u.email for u in comment.mentioned.all()} == {"mia@example.com", "bob@example.com"}
@@ -59,7 +59,7 @@ def test_mention_emails_go_out_after_commit(
     post = write(membership)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        actions.do_add_comment(membership, post, "Schau mal, @mia.")
+        comment_actions.do_add_comment(membership, post, "Schau mal, @mia.")
     assert [m.to for m in mail.outbox] == [["mia@example.com"]]
     assert "Schau mal" in mail.outbox[0].body
 
@@ -68,7 +68,7 @@ def test_comments_refuse_empty_and_oversized_text(membership, write):
     post = write(membership)
     for text, code in (("   ", "comment_required"), ("x" * 5001, "comment_too_long")):
         with pytest.raises(ActionError) as caught:
-            actions.do_add_comment(membership, post, text)
+            comment_actions.do_add_comment(membership, post, text)
         assert caught.value.code == code
     assert post.comments.count() == 0
 
@@ -83,25 +83,25 @@ def test_viewers_do_not_comment(workspace_a, write, membership):
     viewer = Membership.objects.create(workspace=workspace_a, user=user, role="viewer")
     post = write(membership)
     with pytest.raises(PermissionDenied):
-        actions.do_add_comment(viewer, post, "Hallo")
+        comment_actions.do_add_comment(viewer, post, "Hallo")
 
 
 def test_approvers_are_reminded_once_a_day_of_posts_waiting_over_a_day(
     one_approver, membership, mia, conrad, write, at
 ):
     post = write(conrad)
-    actions.do_submit_for_review(conrad, post, at)
+    review_actions.do_submit_for_review(conrad, post, at)
     now = timezone.now()
-    assert actions.remind_pending(now) == 0  # not yet a day
+    assert reminders.remind_pending(now) == 0  # not yet a day
     PostReview.objects.filter(post=post).update(submitted_at=now - timedelta(hours=25))
-    assert actions.remind_pending(now) == 1
+    assert reminders.remind_pending(now) == 1
     reminded = Notification.objects.filter(kind="approval_reminder")
     assert {n.recipient.email for n in reminded} == {"alice@example.com", "mia@example.com"}
-    assert actions.remind_pending(now + timedelta(hours=2)) == 0  # once a day
-    assert actions.remind_pending(now + timedelta(hours=25)) == 1
+    assert reminders.remind_pending(now + timedelta(hours=2)) == 0  # once a day
+    assert reminders.remind_pending(now + timedelta(hours=25)) == 1
     # An approver who approved this round is not reminded; a decided post not at all.
-    actions.do_approve(mia, post)
-    assert actions.remind_pending(now + timedelta(hours=50)) == 0
+    review_actions.do_approve(mia, post)
+    assert reminders.remind_pending(now + timedelta(hours=50)) == 0
 
 
 def test_the_reminder_is_a_registered_scheduler_job():

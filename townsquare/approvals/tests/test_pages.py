@@ -7,9 +7,10 @@ import re
 import pytest
 from django.urls import reverse
 
-from townsquare.approvals import actions
+from townsquare.approvals import comment_actions, review_actions
 from townsquare.approvals.models import APPROVED, CHANGES_REQUESTED, IN_REVIEW, PostReview
 from townsquare.publishing.models import Publication
+from townsquare.workspaces.models import Membership
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +122,7 @@ def test_request_changes_hold_release_and_client_link_from_the_post_page(
     client, with_client, alice, bob_m, write, at
 ):
     post = write(bob_m)
-    actions.do_submit_for_review(bob_m, post, at)
+    review_actions.do_submit_for_review(bob_m, post, at)
     client.force_login(alice)
     client.post(decide_url(post), {"action": "changes", "comment": ""})
     assert PostReview.objects.get().state == IN_REVIEW
@@ -156,7 +157,7 @@ def test_comments_on_the_post_page_in_time_order(client, alice, bob_m, write):
 
 def test_queue_page_and_dashboard_badge(client, one_approver, alice, conrad, write, at):
     post = write(conrad, "Wartet auf Alice.")
-    actions.do_submit_for_review(conrad, post, at)
+    review_actions.do_submit_for_review(conrad, post, at)
     client.force_login(alice)
     workspace = post.workspace
     queue = client.get(reverse("approvals_queue", kwargs={"workspace": workspace.slug}))
@@ -185,8 +186,8 @@ def test_the_queue_lists_approved_posts_only_until_they_are_scheduled(
     from townsquare.approvals.access import review_queue
 
     post = write(bob_m)
-    actions.do_submit_for_review(bob_m, post, None)
-    actions.do_approve(membership, post)
+    review_actions.do_submit_for_review(bob_m, post, None)
+    review_actions.do_approve(membership, post)
     assert [r.post for r in review_queue(membership).approved] == [post]
     from townsquare.publishing.actions import do_schedule_post
 
@@ -196,7 +197,7 @@ def test_the_queue_lists_approved_posts_only_until_they_are_scheduled(
 
 def test_a_mention_shows_in_the_notifications_and_leads_to_the_post(client, mia, bob_m, write):
     post = write(bob_m)
-    actions.do_add_comment(bob_m, post, "@mia Bitte einmal lesen.")
+    comment_actions.do_add_comment(bob_m, post, "@mia Bitte einmal lesen.")
     client.force_login(mia.user)
     page = client.get(reverse("notifications", kwargs={"workspace": post.workspace.slug}))
     body = page.content.decode()
@@ -220,8 +221,8 @@ def test_the_audit_log_tells_the_approval_steps_in_words(
     alice.language = "de"
     alice.save(update_fields=["language"])
     post = write(bob_m)
-    actions.do_submit_for_review(bob_m, post, at)
-    actions.do_approve(actions.Membership.objects.get(user=alice, workspace=post.workspace), post)
+    review_actions.do_submit_for_review(bob_m, post, at)
+    review_actions.do_approve(Membership.objects.get(user=alice, workspace=post.workspace), post)
     client.force_login(alice)
     page = client.get(reverse("workspace_audit", kwargs={"workspace": post.workspace.slug}))
     body = page.content.decode()

@@ -126,7 +126,7 @@ def test_with_approvals_on_an_evergreen_repost_goes_to_review_at_its_slot(
     membership, make_post, masto, workspace_a, bob
 ):
     from townsquare.approvals.access import review_of
-    from townsquare.approvals.actions import do_update_settings
+    from townsquare.approvals.settings_actions import do_update_settings
 
     Membership.objects.filter(workspace=workspace_a, user=bob).update(role="manager")
     do_update_settings(membership, mode="one", client_approval=False, link_days=7)
