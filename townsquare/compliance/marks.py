@@ -95,22 +95,29 @@ def _bounds(workspace: Workspace, first: date, last: date) -> tuple[datetime, da
     return start, end
 
 
+Entries = dict[str, tuple[int, list[int]]]
+
+
 @dataclass(frozen=True)
 class _Cadence:
     """The plan's cadence rows: the workspace's, and each running campaign's with its
-    dates (a campaign's entry replaces the workspace's for that network while it runs)."""
+    dates (a campaign's entry replaces the workspace's for that network while it runs).
 
-    base: dict[str, tuple[int, list[int]]]
-    campaigns: list[tuple[int, date, date, dict[str, tuple[int, list[int]]]]]
+    Each plan asks for its cadence only from the week it starts in: before it there was no
+    plan to follow, so those weeks show what was published, without gaps."""
+
+    base: Entries
+    campaigns: list[tuple[int, date, date, Entries]]
+    base_starts: date | None = None
 
     def for_week(
         self, monday: date, campaign: Campaign | None
     ) -> tuple[dict[str, int], dict[str, list[int]]]:
         sunday = monday + timedelta(days=6)
-        entries: dict[str, tuple[int, list[int]]] = {}
-        if campaign is None:
+        entries: Entries = {}
+        if campaign is None and _started(self.base_starts, sunday):
             entries.update(self.base)
-        overrides: dict[str, tuple[int, list[int]]] = {}
+        overrides: Entries = {}
         for pk, starts, ends, rows in self.campaigns:
             if campaign is not None and pk != campaign.pk:
                 continue
@@ -127,6 +134,12 @@ class _Cadence:
         )
 
 
+def _started(plan_starts: date | None, sunday: date) -> bool:
+    """Whether a plan starting on `plan_starts` applies to the week ending `sunday`: the
+    week it starts in counts in full."""
+    return plan_starts is None or plan_starts <= sunday
+
+
 def _plan(workspace: Workspace, campaign: Campaign | None) -> tuple[_Cadence, bool]:
     """The cadence of the workspace's plan and its campaigns' plans (one query); whether
     the plan asked for (the workspace's, or the campaign's) names any network."""
@@ -135,24 +148,34 @@ def _plan(workspace: Workspace, campaign: Campaign | None) -> tuple[_Cadence, bo
     )
     if campaign is not None:
         rows = rows.filter(plan__campaign=campaign)
-    base: dict[str, tuple[int, list[int]]] = {}
-    by_campaign: dict[int, tuple[date, date, dict[str, tuple[int, list[int]]]]] = {}
-    for network, per_week, days, pk, starts, ends in rows.values_list(
+    base: Entries = {}
+    base_starts: date | None = None
+    by_campaign: dict[int, tuple[date, date, Entries]] = {}
+    for network, per_week, days, pk, starts, ends, plan_starts in rows.values_list(
         "network",
         "posts_per_week",
         "preferred_days",
         "plan__campaign_id",
         "plan__campaign__starts_on",
         "plan__campaign__ends_on",
+        "plan__starts_on",
     ):
         entry = (int(per_week or 0), [d for d in (days or []) if isinstance(d, int)])
         if pk is None:
             base[network] = entry
+            base_starts = plan_starts
         else:
-            by_campaign.setdefault(pk, (starts, ends, {}))[2][network] = entry
+            # A campaign's plan made after the campaign began: its cadence from its start.
+            begins = max(starts, plan_starts - timedelta(days=plan_starts.weekday()))
+            by_campaign.setdefault(pk, (begins, ends, {}))[2][network] = entry
     cadence = _Cadence(
         base=base,
-        campaigns=[(pk, starts, ends, rows) for pk, (starts, ends, rows) in by_campaign.items()],
+        campaigns=[
+            (pk, starts, ends, rows)
+            for pk, (starts, ends, rows) in by_campaign.items()
+            if starts <= ends
+        ],
+        base_starts=base_starts,
     )
     found = bool(by_campaign) if campaign is not None else bool(base)
     return cadence, found

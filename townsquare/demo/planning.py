@@ -44,6 +44,9 @@ PILLARS = {
     ),
 }
 CAMPAIGNS = {MORGENROT: "Jahresauftakt", NORTHWIND: "New Year launch"}
+# The demo plans start on a Monday this many weeks back (calendar.py publishes six weeks
+# of history).
+HISTORY_WEEKS = 8
 
 
 def _plan(workspace: Workspace, start: datetime.date) -> dict[str, Any]:
@@ -209,6 +212,11 @@ def _plan(workspace: Workspace, start: datetime.date) -> dict[str, Any]:
         campaign_summary = "Launch of the new winter jacket, a trail challenge in January."
     return {
         "summary": summary,
+        # Before the six weeks of published history the calendar demo makes, so compliance
+        # measures that history against the plan.
+        "starts_on": (
+            start - datetime.timedelta(days=start.weekday(), weeks=HISTORY_WEEKS)
+        ).isoformat(),
         "networks": networks,
         "goals": [
             {
@@ -292,6 +300,7 @@ def seed_plan(workspaces: list[Workspace]) -> None:
             campaign_plan(campaign),
             {
                 "summary": data["campaigns"][0]["description"],
+                "starts_on": data["campaigns"][0]["starts_on"],
                 "networks": [
                     {
                         **data["networks"][0],

@@ -7,7 +7,9 @@ with the same message, and saves a new version of the plan.
 
 from __future__ import annotations
 
-from datetime import datetime
+import inspect
+from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -39,6 +41,7 @@ from townsquare.planning.snapshot import (
     pillar_dict,
     plan_snapshot,
 )
+from townsquare.workspaces.models import Membership
 
 router = Router(tags=["plan"])
 
@@ -104,6 +107,9 @@ class PlanIn(BaseModel):
 
     summary: StrictStr | None = Field(None, max_length=10_000)
     time_zone: StrictStr | None = Field(None, max_length=64)
+    starts_on: StrictStr | None = Field(
+        None, pattern=DATE, description="YYYY-MM-DD; compliance counts weeks from its week on"
+    )
     tone: PlanToneIn | None = None
     networks: list[NetworkIn] | None = Field(None, max_length=20)
     goals: list[GoalBodyIn] | None = Field(None, max_length=100)
@@ -153,6 +159,7 @@ class PlanOut(Schema):
     campaign: CampaignOut | None
     summary: str
     time_zone: str
+    starts_on: date
     tone: dict[str, Any]
     networks: list[dict[str, Any]]
     goals: list[GoalOut]
@@ -267,97 +274,106 @@ def campaign_plan_versions(
     return _versions(campaign_plan(access_campaign(request.membership, campaign_id)), limit)
 
 
-# Campaigns
+# Campaigns, pillars and audiences: the same five routes each
 
 
-@router.get("/workspaces/{workspace}/campaigns", response=list[CampaignOut])
-def list_campaigns(request: HttpRequest, workspace: str) -> list[Any]:
-    return [campaign_dict(c) for c in access_campaigns(request.membership)[:500]]
+_POSITIONAL = inspect.Parameter.POSITIONAL_OR_KEYWORD
 
 
-@router.post("/workspaces/{workspace}/campaigns", response={201: CampaignOut})
-def create_campaign(request: HttpRequest, workspace: str, body: CampaignIn) -> Status:
-    campaign = actions.do_save_campaign(request.membership, body.model_dump())
-    return Status(201, campaign_dict(campaign))
+def _route(name: str, run: Callable[..., Any], **params: Any) -> Callable[..., Any]:
+    """A route function named as the operation (its OpenAPI id and URL name) whose
+    signature tells django-ninja the path's parameters and the body."""
+
+    def view(request: HttpRequest, workspace: str, **values: Any) -> Any:
+        return run(request.membership, **values)
+
+    view.__name__ = view.__qualname__ = name
+    view.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter("request", _POSITIONAL, annotation=HttpRequest),
+            inspect.Parameter("workspace", _POSITIONAL, annotation=str),
+            *(inspect.Parameter(k, _POSITIONAL, annotation=v) for k, v in params.items()),
+        ]
+    )
+    return view
 
 
-@router.get("/workspaces/{workspace}/campaigns/{campaign_id}", response=CampaignOut)
-def get_campaign(request: HttpRequest, workspace: str, campaign_id: Id) -> Any:
-    return campaign_dict(access_campaign(request.membership, campaign_id))
+def _item_routes(
+    singular: str,
+    plural: str,
+    *,
+    body: type[BaseModel],
+    out: type[BaseModel],
+    many: Callable[[Membership], Any],
+    one: Callable[[Membership, int], Any],
+    as_dict: Callable[[Any], dict[str, Any]],
+    save: Callable[..., Any],
+    delete: Callable[[Membership, Any], None],
+) -> None:
+    """List, create, read, change and delete one kind of the workspace's plan, every write
+    through its action."""
+    param = f"{singular}_id"
+    base = f"/workspaces/{{workspace}}/{plural}"
+    item = f"{base}/{{{param}}}"
+
+    def list_all(membership: Membership) -> list[Any]:
+        return [as_dict(found) for found in many(membership)[:500]]
+
+    def create(membership: Membership, body: BaseModel) -> Status:
+        return Status(201, as_dict(save(membership, body.model_dump())))
+
+    def read(membership: Membership, **ids: int) -> Any:
+        return as_dict(one(membership, ids[param]))
+
+    def update(membership: Membership, body: BaseModel, **ids: int) -> Any:
+        return as_dict(save(membership, body.model_dump(), one(membership, ids[param])))
+
+    def remove(membership: Membership, **ids: int) -> Status:
+        delete(membership, one(membership, ids[param]))
+        return Status(204, None)
+
+    router.get(base, response=list[out])(_route(f"list_{plural}", list_all))
+    router.post(base, response={201: out})(_route(f"create_{singular}", create, body=body))
+    router.get(item, response=out)(_route(f"get_{singular}", read, **{param: Id}))
+    router.put(item, response=out)(
+        _route(f"update_{singular}", update, **{param: Id, "body": body})
+    )
+    router.delete(item, response={204: None})(_route(f"delete_{singular}", remove, **{param: Id}))
 
 
-@router.put("/workspaces/{workspace}/campaigns/{campaign_id}", response=CampaignOut)
-def update_campaign(request: HttpRequest, workspace: str, campaign_id: Id, body: CampaignIn) -> Any:
-    campaign = access_campaign(request.membership, campaign_id)
-    return campaign_dict(actions.do_save_campaign(request.membership, body.model_dump(), campaign))
-
-
-@router.delete("/workspaces/{workspace}/campaigns/{campaign_id}", response={204: None})
-def delete_campaign(request: HttpRequest, workspace: str, campaign_id: Id) -> Status:
-    actions.do_delete_campaign(request.membership, access_campaign(request.membership, campaign_id))
-    return Status(204, None)
-
-
-# Pillars
-
-
-@router.get("/workspaces/{workspace}/pillars", response=list[PillarOut])
-def list_pillars(request: HttpRequest, workspace: str) -> list[Any]:
-    return [pillar_dict(p) for p in access_pillars(request.membership)[:500]]
-
-
-@router.post("/workspaces/{workspace}/pillars", response={201: PillarOut})
-def create_pillar(request: HttpRequest, workspace: str, body: PillarIn) -> Status:
-    return Status(201, pillar_dict(actions.do_save_pillar(request.membership, body.model_dump())))
-
-
-@router.get("/workspaces/{workspace}/pillars/{pillar_id}", response=PillarOut)
-def get_pillar(request: HttpRequest, workspace: str, pillar_id: Id) -> Any:
-    return pillar_dict(access_pillar(request.membership, pillar_id))
-
-
-@router.put("/workspaces/{workspace}/pillars/{pillar_id}", response=PillarOut)
-def update_pillar(request: HttpRequest, workspace: str, pillar_id: Id, body: PillarIn) -> Any:
-    pillar = access_pillar(request.membership, pillar_id)
-    return pillar_dict(actions.do_save_pillar(request.membership, body.model_dump(), pillar))
-
-
-@router.delete("/workspaces/{workspace}/pillars/{pillar_id}", response={204: None})
-def delete_pillar(request: HttpRequest, workspace: str, pillar_id: Id) -> Status:
-    actions.do_delete_pillar(request.membership, access_pillar(request.membership, pillar_id))
-    return Status(204, None)
-
-
-# Audiences
-
-
-@router.get("/workspaces/{workspace}/audiences", response=list[AudienceOut])
-def list_audiences(request: HttpRequest, workspace: str) -> list[Any]:
-    return [audience_dict(a) for a in access_audiences(request.membership)[:500]]
-
-
-@router.post("/workspaces/{workspace}/audiences", response={201: AudienceOut})
-def create_audience(request: HttpRequest, workspace: str, body: AudienceIn) -> Status:
-    audience = actions.do_save_audience(request.membership, body.model_dump())
-    return Status(201, audience_dict(audience))
-
-
-@router.get("/workspaces/{workspace}/audiences/{audience_id}", response=AudienceOut)
-def get_audience(request: HttpRequest, workspace: str, audience_id: Id) -> Any:
-    return audience_dict(access_audience(request.membership, audience_id))
-
-
-@router.put("/workspaces/{workspace}/audiences/{audience_id}", response=AudienceOut)
-def update_audience(request: HttpRequest, workspace: str, audience_id: Id, body: AudienceIn) -> Any:
-    audience = access_audience(request.membership, audience_id)
-    return audience_dict(actions.do_save_audience(request.membership, body.model_dump(), audience))
-
-
-@router.delete("/workspaces/{workspace}/audiences/{audience_id}", response={204: None})
-def delete_audience(request: HttpRequest, workspace: str, audience_id: Id) -> Status:
-    audience = access_audience(request.membership, audience_id)
-    actions.do_delete_audience(request.membership, audience)
-    return Status(204, None)
+_item_routes(
+    "campaign",
+    "campaigns",
+    body=CampaignIn,
+    out=CampaignOut,
+    many=access_campaigns,
+    one=access_campaign,
+    as_dict=campaign_dict,
+    save=actions.do_save_campaign,
+    delete=actions.do_delete_campaign,
+)
+_item_routes(
+    "pillar",
+    "pillars",
+    body=PillarIn,
+    out=PillarOut,
+    many=access_pillars,
+    one=access_pillar,
+    as_dict=pillar_dict,
+    save=actions.do_save_pillar,
+    delete=actions.do_delete_pillar,
+)
+_item_routes(
+    "audience",
+    "audiences",
+    body=AudienceIn,
+    out=AudienceOut,
+    many=access_audiences,
+    one=access_audience,
+    as_dict=audience_dict,
+    save=actions.do_save_audience,
+    delete=actions.do_delete_audience,
+)
 
 
 # Goals of the workspace's plan (a campaign's goals: PUT its plan)

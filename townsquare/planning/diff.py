@@ -217,6 +217,12 @@ def diff_plans(
                 lines[-1].message_en[:1].upper() + lines[-1].message_en[1:],
                 lines[-1].message_de[:1].upper() + lines[-1].message_de[1:],
             )
+    # Versions saved before plans had a start hold none: a start appearing is no change.
+    if "starts_on" in old and old.get("starts_on") != new.get("starts_on"):
+        before, after = old.get("starts_on") or "–", new.get("starts_on") or "–"
+        lines.append(
+            DiffLine(f"The plan starts on {before} → {after}", f"Planbeginn {before} → {after}")
+        )
     lines += _fields(("Tone: ", "Tonalität: "), old.get("tone") or {}, new.get("tone") or {}, names)
     old_networks = _keyed(old.get("networks") or [], "network")
     new_networks = _keyed(new.get("networks") or [], "network")

@@ -40,6 +40,13 @@ def hashtag_field_name(network: str) -> str:
     return f"hashtags_{network}"
 
 
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+
 class OverviewForm(forms.Form):
     summary = forms.CharField(
         label=_("What the plan is for"), required=False, max_length=20_000, widget=TEXTAREA
@@ -50,6 +57,14 @@ class OverviewForm(forms.Form):
         max_length=200,
         help_text=_("Empty: the workspace's time zone. For example Europe/Berlin."),
     )
+    starts_on = forms.DateField(
+        label=_("The plan starts on"),
+        widget=DateInput(),
+        help_text=_("Plan compliance counts the weeks from this day's week on."),
+    )
+
+    def values(self) -> dict[str, Any]:
+        return {name: self.cleaned_data.get(name) for name in ("summary", "time_zone", "starts_on")}
 
 
 class ToneFields(forms.Form):
@@ -227,13 +242,6 @@ class NetworkForm(ToneFields):
             "preferred_days": [str(day) for day in entry.preferred_days],
             "preferred_times": ", ".join(entry.preferred_times),
         }
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
 
 
 class GoalForm(forms.Form):

@@ -11,6 +11,7 @@ analytics read.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from townsquare.networks.catalog import NETWORK_CHOICES
@@ -131,6 +132,9 @@ class Plan(models.Model):
     summary = models.TextField(_("what the plan is for"), blank=True)
     # Empty: the workspace's time zone.
     time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    # Compliance counts weeks from the one this day is in: before it there was no plan to
+    # follow, so those weeks are no gaps. Made on the day the plan is first saved or read.
+    starts_on = models.DateField(_("the plan starts on"), default=timezone.localdate)
     # The plan's tone for every network that has none of its own. A campaign's plan may
     # leave a choice empty (or max_emoji None): then the workspace's plan decides.
     address = models.CharField(

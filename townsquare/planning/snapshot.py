@@ -117,6 +117,7 @@ def plan_snapshot(plan: Plan) -> dict[str, Any]:
     snapshot: dict[str, Any] = {
         "summary": plan.summary,
         "time_zone": plan.time_zone,
+        "starts_on": _date(plan.starts_on),
         "campaign": campaign_dict(campaign) if campaign is not None else None,
         "tone": tone_dict(plan),
         "networks": [network_dict(entry) for entry in plan.networks.order_by("network")],

@@ -8,12 +8,14 @@ form and nothing is saved.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -145,7 +147,8 @@ def _edit_overview(
 ) -> HttpResponse:
     plan, campaign = _plan_of(membership, campaign_id)
     form = OverviewForm(
-        request.POST or None, initial={"summary": plan.summary, "time_zone": plan.time_zone}
+        request.POST or None,
+        initial={"summary": plan.summary, "time_zone": plan.time_zone, "starts_on": plan.starts_on},
     )
     return _form_page(
         request,
@@ -191,68 +194,29 @@ def _tone(request: HttpRequest, membership: Membership, campaign_id: Any = None)
     )
 
 
-def _network_add(
-    request: HttpRequest, membership: Membership, campaign_id: Any = None
-) -> HttpResponse:
-    plan, campaign = _plan_of(membership, campaign_id)
-    form = NetworkForm(request.POST or None)
-    return _form_page(
-        request,
-        membership,
-        form=form,
-        save=lambda v: actions.do_save_network(membership, plan, v),
-        title=_("Add a network to the plan"),
-        back=_plan_url(membership, plan),
-        done=_("The network is in the plan."),
-        template="planning/network_form.html",
-        campaign=campaign,
-    )
+@dataclass(frozen=True)
+class ItemPages:
+    """The pages of one kind of thing a plan lists: its form, its lookup, and where each
+    page leads back to."""
 
-
-@workspace_view(EDIT, lookups={"entry_id": access_network_entry})
-def network_edit(request: HttpRequest, membership: Membership, entry_id: Any) -> HttpResponse:
-    entry = entry_id
-    form = NetworkForm(request.POST or None, initial=NetworkForm.initial_for(entry))
-    return _form_page(
-        request,
-        membership,
-        form=form,
-        save=lambda v: actions.do_save_network(membership, entry.plan, v, entry),
-        title=_("Network in the plan"),
-        back=_plan_url(membership, entry.plan),
-        done=_("The network's entry is saved."),
-        template="planning/network_form.html",
-        campaign=entry.plan.campaign,
-        delete_url=reverse(
-            "plan_network_remove",
-            kwargs={"workspace": membership.workspace.slug, "entry_id": entry.pk},
-        ),
-        delete_label=_("Remove from the plan"),
-    )
-
-
-def _delete_view(
-    name: str,
-    lookup: Callable[[Membership, Any], Any],
-    remove: Callable[[Membership, Any], None],
-    done: Any,
-    back: Callable[[Membership, Any], str],
-) -> Callable[..., HttpResponse]:
-    """A POST that removes one object of the plan, then back to where it was listed."""
-
-    @workspace_view(EDIT, methods=("POST",), lookups={name: lookup})
-    def view(request: HttpRequest, membership: Membership, **kwargs: Any) -> HttpResponse:
-        found = kwargs[name]
-        url = back(membership, found)
-        try:
-            remove(membership, found)
-        except ActionError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, done)
-        return redirect(url)
-
-    return view
+    param: str  # the URL's name for the object's id
+    lookup: Callable[[Membership, Any], Any]
+    form: Any
+    save: Callable[[Membership, Any, dict[str, Any]], Any]  # (membership, found, values)
+    title: Promise
+    done: Promise
+    deleted: Promise
+    delete_url: str
+    delete_label: Promise
+    back: Callable[[Membership, Any], str]
+    back_after_delete: Callable[[Membership, Any], str]
+    remove: Callable[[Membership, Any], None]
+    # Adding one: to a plan (networks, goals) or to the workspace (None: not on a page
+    # of its own; campaigns are added on the list of campaigns).
+    create: Callable[[Membership, Plan, dict[str, Any]], Any] | None = None
+    add_title: Promise | None = None
+    template: str = "planning/form.html"
+    of_plan: bool = False  # the page names the campaign whose plan it is
 
 
 def _back_to_plan_of_entry(membership: Membership, obj: Any) -> str:
@@ -267,141 +231,172 @@ def _back_to_campaigns(membership: Membership, obj: Any) -> str:
     return reverse("plan_campaigns", kwargs={"workspace": membership.workspace.slug})
 
 
-network_remove = _delete_view(
-    "entry_id",
-    access_network_entry,
-    actions.do_remove_network,
-    gettext_lazy("The network is no longer in the plan."),
-    _back_to_plan_of_entry,
+def _back_to_campaign(membership: Membership, obj: Any) -> str:
+    return reverse(
+        "plan_campaign", kwargs={"workspace": membership.workspace.slug, "campaign_id": obj.pk}
+    )
+
+
+NETWORK_PAGES = ItemPages(
+    param="entry_id",
+    lookup=access_network_entry,
+    form=NetworkForm,
+    save=lambda m, entry, v: actions.do_save_network(m, entry.plan, v, entry),
+    title=gettext_lazy("Network in the plan"),
+    done=gettext_lazy("The network's entry is saved."),
+    deleted=gettext_lazy("The network is no longer in the plan."),
+    delete_url="plan_network_remove",
+    delete_label=gettext_lazy("Remove from the plan"),
+    back=_back_to_plan_of_entry,
+    back_after_delete=_back_to_plan_of_entry,
+    remove=actions.do_remove_network,
+    create=actions.do_save_network,
+    add_title=gettext_lazy("Add a network to the plan"),
+    template="planning/network_form.html",
+    of_plan=True,
 )
-goal_delete = _delete_view(
-    "goal_id",
-    access_goal,
-    actions.do_delete_goal,
-    gettext_lazy("The goal is deleted."),
-    _back_to_plan_of_entry,
+GOAL_PAGES = ItemPages(
+    param="goal_id",
+    lookup=access_goal,
+    form=GoalForm,
+    save=lambda m, goal, v: actions.do_save_goal(m, goal.plan, v, goal),
+    title=gettext_lazy("Goal"),
+    done=gettext_lazy("The goal is saved."),
+    deleted=gettext_lazy("The goal is deleted."),
+    delete_url="plan_goal_delete",
+    delete_label=gettext_lazy("Delete the goal"),
+    back=_back_to_plan_of_entry,
+    back_after_delete=_back_to_plan_of_entry,
+    remove=actions.do_delete_goal,
+    create=actions.do_save_goal,
+    add_title=gettext_lazy("Add a goal"),
+    of_plan=True,
 )
-pillar_delete = _delete_view(
-    "pillar_id",
-    access_pillar,
-    actions.do_delete_pillar,
-    gettext_lazy("The pillar is deleted."),
-    _back_to_plan,
+PILLAR_PAGES = ItemPages(
+    param="pillar_id",
+    lookup=access_pillar,
+    form=PillarForm,
+    save=lambda m, pillar, v: actions.do_save_pillar(m, v, pillar),
+    title=gettext_lazy("Content pillar"),
+    done=gettext_lazy("The pillar is saved."),
+    deleted=gettext_lazy("The pillar is deleted."),
+    delete_url="plan_pillar_delete",
+    delete_label=gettext_lazy("Delete the pillar (its posts keep their text)"),
+    back=_back_to_plan,
+    back_after_delete=_back_to_plan,
+    remove=actions.do_delete_pillar,
+    create=lambda m, _plan, v: actions.do_save_pillar(m, v),
+    add_title=gettext_lazy("Add a content pillar"),
 )
-audience_delete = _delete_view(
-    "audience_id",
-    access_audience,
-    actions.do_delete_audience,
-    gettext_lazy("The audience is deleted."),
-    _back_to_plan,
+AUDIENCE_PAGES = ItemPages(
+    param="audience_id",
+    lookup=access_audience,
+    form=AudienceForm,
+    save=lambda m, audience, v: actions.do_save_audience(m, v, audience),
+    title=gettext_lazy("Audience"),
+    done=gettext_lazy("The audience is saved."),
+    deleted=gettext_lazy("The audience is deleted."),
+    delete_url="plan_audience_delete",
+    delete_label=gettext_lazy("Delete the audience"),
+    back=_back_to_plan,
+    back_after_delete=_back_to_plan,
+    remove=actions.do_delete_audience,
+    create=lambda m, _plan, v: actions.do_save_audience(m, v),
+    add_title=gettext_lazy("Add an audience"),
 )
-campaign_delete = _delete_view(
-    "campaign_id",
-    access_campaign,
-    actions.do_delete_campaign,
-    gettext_lazy("The campaign is deleted."),
-    _back_to_campaigns,
+CAMPAIGN_PAGES = ItemPages(
+    param="campaign_id",
+    lookup=access_campaign,
+    form=CampaignForm,
+    save=lambda m, campaign, v: actions.do_save_campaign(m, v, campaign),
+    title=gettext_lazy("Campaign"),
+    done=gettext_lazy("The campaign is saved."),
+    deleted=gettext_lazy("The campaign is deleted."),
+    delete_url="plan_campaign_delete",
+    delete_label=gettext_lazy("Delete the campaign (its posts stay, without a campaign)"),
+    back=_back_to_campaign,
+    back_after_delete=_back_to_campaigns,
+    remove=actions.do_delete_campaign,
 )
 
 
-def _goal_add(
-    request: HttpRequest, membership: Membership, campaign_id: Any = None
-) -> HttpResponse:
-    plan, campaign = _plan_of(membership, campaign_id)
-    return _form_page(
-        request,
-        membership,
-        form=GoalForm(request.POST or None),
-        save=lambda v: actions.do_save_goal(membership, plan, v),
-        title=_("Add a goal"),
-        back=_plan_url(membership, plan),
-        done=_("The goal is saved."),
-        campaign=campaign,
-    )
+def _add_page(pages: ItemPages) -> Callable[..., HttpResponse]:
+    """Adding one to the workspace's plan (or, paired, to a campaign's plan)."""
+    create = pages.create
+    assert create is not None and pages.add_title is not None
+
+    def view(request: HttpRequest, membership: Membership, campaign_id: Any = None) -> HttpResponse:
+        plan, campaign = _plan_of(membership, campaign_id)
+        return _form_page(
+            request,
+            membership,
+            form=pages.form(request.POST or None),
+            save=lambda v: create(membership, plan, v),
+            title=str(pages.add_title),
+            back=_plan_url(membership, plan),
+            done=str(pages.done),
+            template=pages.template,
+            campaign=campaign,
+        )
+
+    return view
 
 
-@workspace_view(EDIT, lookups={"goal_id": access_goal})
-def goal_edit(request: HttpRequest, membership: Membership, goal_id: Any) -> HttpResponse:
-    goal = goal_id
-    return _form_page(
-        request,
-        membership,
-        form=GoalForm(request.POST or None, initial=GoalForm.initial_for(goal)),
-        save=lambda v: actions.do_save_goal(membership, goal.plan, v, goal),
-        title=_("Goal"),
-        back=_plan_url(membership, goal.plan),
-        done=_("The goal is saved."),
-        campaign=goal.plan.campaign,
-        delete_url=reverse(
-            "plan_goal_delete",
-            kwargs={"workspace": membership.workspace.slug, "goal_id": goal.pk},
-        ),
-        delete_label=_("Delete the goal"),
-    )
+def _edit_page(pages: ItemPages) -> Callable[..., HttpResponse]:
+    @workspace_view(EDIT, lookups={pages.param: pages.lookup})
+    def view(request: HttpRequest, membership: Membership, **kwargs: Any) -> HttpResponse:
+        found = kwargs[pages.param]
+        extra = {"campaign": found.plan.campaign} if pages.of_plan else {}
+        return _form_page(
+            request,
+            membership,
+            form=pages.form(request.POST or None, initial=pages.form.initial_for(found)),
+            save=lambda v: pages.save(membership, found, v),
+            title=str(pages.title),
+            back=pages.back(membership, found),
+            done=str(pages.done),
+            template=pages.template,
+            delete_url=reverse(
+                pages.delete_url,
+                kwargs={"workspace": membership.workspace.slug, pages.param: found.pk},
+            ),
+            delete_label=pages.delete_label,
+            **extra,
+        )
+
+    return view
 
 
-@workspace_view(EDIT)
-def pillar_add(request: HttpRequest, membership: Membership) -> HttpResponse:
-    return _form_page(
-        request,
-        membership,
-        form=PillarForm(request.POST or None),
-        save=lambda v: actions.do_save_pillar(membership, v),
-        title=_("Add a content pillar"),
-        back=_back_to_plan(membership, None),
-        done=_("The pillar is saved."),
-    )
+def _delete_view(pages: ItemPages) -> Callable[..., HttpResponse]:
+    """A POST that removes one object of the plan, then back to where it was listed."""
+
+    @workspace_view(EDIT, methods=("POST",), lookups={pages.param: pages.lookup})
+    def view(request: HttpRequest, membership: Membership, **kwargs: Any) -> HttpResponse:
+        found = kwargs[pages.param]
+        url = pages.back_after_delete(membership, found)
+        try:
+            pages.remove(membership, found)
+        except ActionError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, pages.deleted)
+        return redirect(url)
+
+    return view
 
 
-@workspace_view(EDIT, lookups={"pillar_id": access_pillar})
-def pillar_edit(request: HttpRequest, membership: Membership, pillar_id: Any) -> HttpResponse:
-    pillar = pillar_id
-    return _form_page(
-        request,
-        membership,
-        form=PillarForm(request.POST or None, initial=PillarForm.initial_for(pillar)),
-        save=lambda v: actions.do_save_pillar(membership, v, pillar),
-        title=_("Content pillar"),
-        back=_back_to_plan(membership, None),
-        done=_("The pillar is saved."),
-        delete_url=reverse(
-            "plan_pillar_delete",
-            kwargs={"workspace": membership.workspace.slug, "pillar_id": pillar.pk},
-        ),
-        delete_label=_("Delete the pillar (its posts keep their text)"),
-    )
-
-
-@workspace_view(EDIT)
-def audience_add(request: HttpRequest, membership: Membership) -> HttpResponse:
-    return _form_page(
-        request,
-        membership,
-        form=AudienceForm(request.POST or None),
-        save=lambda v: actions.do_save_audience(membership, v),
-        title=_("Add an audience"),
-        back=_back_to_plan(membership, None),
-        done=_("The audience is saved."),
-    )
-
-
-@workspace_view(EDIT, lookups={"audience_id": access_audience})
-def audience_edit(request: HttpRequest, membership: Membership, audience_id: Any) -> HttpResponse:
-    audience = audience_id
-    return _form_page(
-        request,
-        membership,
-        form=AudienceForm(request.POST or None, initial=AudienceForm.initial_for(audience)),
-        save=lambda v: actions.do_save_audience(membership, v, audience),
-        title=_("Audience"),
-        back=_back_to_plan(membership, None),
-        done=_("The audience is saved."),
-        delete_url=reverse(
-            "plan_audience_delete",
-            kwargs={"workspace": membership.workspace.slug, "audience_id": audience.pk},
-        ),
-        delete_label=_("Delete the audience"),
-    )
+network_edit = _edit_page(NETWORK_PAGES)
+network_remove = _delete_view(NETWORK_PAGES)
+goal_edit = _edit_page(GOAL_PAGES)
+goal_delete = _delete_view(GOAL_PAGES)
+pillar_add = workspace_view(EDIT)(_add_page(PILLAR_PAGES))
+pillar_edit = _edit_page(PILLAR_PAGES)
+pillar_delete = _delete_view(PILLAR_PAGES)
+audience_add = workspace_view(EDIT)(_add_page(AUDIENCE_PAGES))
+audience_edit = _edit_page(AUDIENCE_PAGES)
+audience_delete = _delete_view(AUDIENCE_PAGES)
+campaign_edit = _edit_page(CAMPAIGN_PAGES)
+campaign_delete = _delete_view(CAMPAIGN_PAGES)
 
 
 @workspace_view()
@@ -446,28 +441,6 @@ def campaign(request: HttpRequest, membership: Membership, campaign_id: Any) -> 
             view=plan_view(plan),
             base=plan_view(workspace_plan(membership.workspace)),
         ),
-    )
-
-
-@workspace_view(EDIT, lookups={"campaign_id": access_campaign})
-def campaign_edit(request: HttpRequest, membership: Membership, campaign_id: Any) -> HttpResponse:
-    found: Campaign = campaign_id
-    return _form_page(
-        request,
-        membership,
-        form=CampaignForm(request.POST or None, initial=CampaignForm.initial_for(found)),
-        save=lambda v: actions.do_save_campaign(membership, v, found),
-        title=_("Campaign"),
-        back=reverse(
-            "plan_campaign",
-            kwargs={"workspace": membership.workspace.slug, "campaign_id": found.pk},
-        ),
-        done=_("The campaign is saved."),
-        delete_url=reverse(
-            "plan_campaign_delete",
-            kwargs={"workspace": membership.workspace.slug, "campaign_id": found.pk},
-        ),
-        delete_label=_("Delete the campaign (its posts stay, without a campaign)"),
     )
 
 
@@ -543,6 +516,6 @@ def version(request: HttpRequest, membership: Membership, version_id: Any) -> Ht
 
 edit_overview, campaign_edit_overview = _pair(_edit_overview, EDIT)
 tone, campaign_tone = _pair(_tone)
-network_add, campaign_network_add = _pair(_network_add, EDIT)
-goal_add, campaign_goal_add = _pair(_goal_add, EDIT)
+network_add, campaign_network_add = _pair(_add_page(NETWORK_PAGES), EDIT)
+goal_add, campaign_goal_add = _pair(_add_page(GOAL_PAGES), EDIT)
 history, campaign_history = _pair(_history, methods=("GET",))

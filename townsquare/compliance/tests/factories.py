@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from townsquare.content.models import Post
 from townsquare.networks.models import SocialAccount
 from townsquare.planning.models import Campaign, NetworkPlan, Pillar, Plan
 from townsquare.publishing.models import Publication
 from townsquare.workspaces.models import Workspace
+
+LONG_AGO = date(2020, 1, 6)
 
 
 def account(
@@ -25,8 +27,13 @@ def plan(
     *,
     campaign: Campaign | None = None,
     days: dict[str, list[int]] | None = None,
+    starts_on: date = LONG_AGO,
 ) -> Plan:
+    """A plan with the cadence given; it starts long before the weeks the tests look at
+    unless `starts_on` says otherwise."""
     the_plan, _ = Plan.objects.get_or_create(workspace=workspace, campaign=campaign)
+    Plan.objects.filter(pk=the_plan.pk).update(starts_on=starts_on)
+    the_plan.starts_on = starts_on
     for network, per_week in cadence.items():
         NetworkPlan.objects.update_or_create(
             plan=the_plan,

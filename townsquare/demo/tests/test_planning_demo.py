@@ -35,5 +35,9 @@ def test_the_demo_plans_are_complete_and_twice_is_once():
         campaign = Campaign.objects.get(workspace=workspace, name=CAMPAIGNS[workspace.name])
         assert campaign.starts_on <= today <= campaign.ends_on
         assert campaign.plan.networks.exists()
+        # The plans start before the calendar demo's six weeks of history.
+        assert plan.starts_on.weekday() == 0
+        assert (today - plan.starts_on).days >= 7 * 7
+        assert campaign.plan.starts_on == campaign.starts_on
     german = Plan.objects.get(workspace__name="Morgenrot Kaffeerösterei", campaign=None)
     assert german.address == "du" and german.networks.get(network="linkedin_page").address == "sie"
