@@ -1,7 +1,8 @@
-"""`townsquare plan show|export|import|check`: the social media plan from the command line.
+"""`townsquare plan show|export|import|start|check`: the social media plan from the command
+line.
 
-`check` is the weekly plan check of plan compliance (townsquare/compliance), offered here
-too since both live under the one command name `plan`.
+Django runs one command per name, so this is the only `plan` command: `check` (the weekly
+plan check) is compliance's, printed by townsquare/compliance/check_command.py.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from townsquare.compliance.check_command import run_check
 from townsquare.lib.errors import ActionError
 from townsquare.planning.access import workspace_plan
-from townsquare.planning.actions import do_import_plan, export_plan
+from townsquare.planning.actions import do_import_plan, do_save_overview, export_plan
 from townsquare.planning.presenting import cadence_text, plan_view
 from townsquare.planning.snapshot import plan_snapshot
 from townsquare.workspaces.models import Membership, Workspace
@@ -29,7 +31,8 @@ class Command(BaseCommand):
     help = (
         "The social media plan of a workspace: `plan show --workspace SLUG [--json]`, "
         "`plan export --workspace SLUG FILE.json`, `plan import --workspace SLUG FILE.json` "
-        "(checked in full, saved as a new version, nothing saved when anything is wrong) and "
+        "(checked in full, saved as a new version, nothing saved when anything is wrong), "
+        "`plan start --workspace SLUG YYYY-MM-DD` (compliance counts weeks from then) and "
         "`plan check --workspace SLUG [--send]` (this week against the plan)."
     )
 
@@ -44,6 +47,14 @@ class Command(BaseCommand):
                 help="Language of the output (the workspace's by default).",
             )
 
+        def as_member(p: Any) -> None:
+            p.add_argument(
+                "--as",
+                dest="actor",
+                default="",
+                help="E-mail of the member making the change (default: the first owner).",
+            )
+
         show = sub.add_parser("show", help="Print the plan.")
         common(show)
         show.add_argument("--json", action="store_true", help="As JSON (as the API gives it).")
@@ -53,12 +64,13 @@ class Command(BaseCommand):
         load = sub.add_parser("import", help="Read a plan from a JSON file made by export.")
         common(load)
         load.add_argument("file", help="The file to read.")
-        load.add_argument(
-            "--as",
-            dest="actor",
-            default="",
-            help="E-mail of the member importing (default: the workspace's first owner).",
+        as_member(load)
+        start = sub.add_parser(
+            "start", help="Set the day the plan starts (compliance counts from its week)."
         )
+        common(start)
+        start.add_argument("day", help="The day, as YYYY-MM-DD.")
+        as_member(start)
         check = sub.add_parser(
             "check", help="Last week against the plan, and what is missing this week."
         )
@@ -76,18 +88,19 @@ class Command(BaseCommand):
         return workspace
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["action"] == "check":
-            from townsquare.compliance.management.commands.plan import Command as Check
-
-            Check(stdout=self.stdout, stderr=self.stderr).handle(**options)
-            return
         workspace = self._workspace(options["workspace"])
         language = options.get("language") or workspace.language or settings.LANGUAGE_CODE
+        action = options["action"]
+        if action == "check":
+            run_check(workspace, language=language, send=options["send"], write=self.stdout.write)
+            return
         with translation.override(language):
-            if options["action"] == "show":
+            if action == "show":
                 self._show(workspace, as_json=options["json"])
-            elif options["action"] == "export":
+            elif action == "export":
                 self._export(workspace, options["file"])
+            elif action == "start":
+                self._start(workspace, options["day"], options.get("actor") or "")
             else:
                 self._import(workspace, options["file"], options.get("actor") or "")
 
@@ -99,6 +112,7 @@ class Command(BaseCommand):
             return
         view = plan_view(plan)
         out = [f"{workspace.name} · {translation.gettext('Social media plan')} v{plan.version}"]
+        out.append(f"{translation.gettext('The plan starts on')} {plan.starts_on.isoformat()}")
         if plan.summary:
             out += ["", plan.summary]
         out += ["", translation.gettext("Networks")]
@@ -150,6 +164,22 @@ class Command(BaseCommand):
         if found is None:
             raise CommandError(f"{workspace.slug} has no owner; name a member with --as.")
         return found
+
+    def _start(self, workspace: Workspace, day: str, actor: str) -> None:
+        plan = workspace_plan(workspace)
+        membership = self._membership(workspace, actor)
+        try:
+            saved = do_save_overview(
+                membership, plan, summary=plan.summary, time_zone=plan.time_zone, starts_on=day
+            )
+        except ActionError as error:
+            raise CommandError(error.message) from None
+        except PermissionDenied:
+            raise CommandError("Only owners and managers may change the plan.") from None
+        self.stdout.write(
+            f"The plan of {workspace.slug} starts on {saved.starts_on.isoformat()} "
+            f"(version {saved.version})."
+        )
 
     def _import(self, workspace: Workspace, file: str, actor: str) -> None:
         path = Path(file)
