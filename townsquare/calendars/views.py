@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from townsquare.calendars import actions, grid
 from townsquare.calendars.access import access_note
+from townsquare.calendars.country_names import localized_countries
 from townsquare.calendars.holiday_names import countries, subdivision_choices
 from townsquare.calendars.models import MAX_NOTE_LENGTH, CalendarNote
 from townsquare.calendars.render import TilePage, TileWords, tile_html
@@ -385,7 +386,7 @@ class CalendarSettingsForm(forms.Form):
     def __init__(self, *args: Any, country: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", _("No country"))] + [
-            (code, f"{name} ({code})") for code, name in countries().items()
+            (code, f"{name} ({code})") for code, name in localized_countries().items()
         ]
         self.fields["subdivision"].choices = [
             ("", _("The whole country")),
