@@ -94,6 +94,7 @@ def facts_of(message: Message, routing: WorkspaceRouting) -> MessageFacts:
         category=message.category,
         sentiment=message.sentiment,
         urgency=message.urgency,
+        spam=message.spam,
         language=message.language,
         network=message.account.network,
         account_id=message.account_id,

@@ -17,12 +17,14 @@ import emoji
 
 CATEGORIES = ("question", "complaint", "suggestion", "praise", "other")
 SENTIMENTS = ("negative", "neutral", "positive", "undefined")
+SPAM_LABELS = ("ok", "spam", "abuse")
 BUSINESS_HOURS_CHOICES = ("inside", "outside")
 # The order in which conditions are checked and explained.
 CONDITION_KEYS = (
     "category",
     "sentiment",
     "min_urgency",
+    "spam",
     "language",
     "keywords",
     "emoji_only",
@@ -51,6 +53,7 @@ class MessageFacts:
     category: str = ""
     sentiment: str = ""
     urgency: int = 0
+    spam: str = ""  # ok | spam | abuse
     language: str = ""
     network: str = ""
     account_id: int | None = None
@@ -113,6 +116,8 @@ def _check(key: str, wanted: Any, facts: MessageFacts) -> Check:
         return Check(key, facts.sentiment in set(wanted), tuple(wanted), facts.sentiment)
     if key == "min_urgency":
         return Check(key, facts.urgency >= int(wanted), int(wanted), facts.urgency)
+    if key == "spam":
+        return Check(key, facts.spam in set(wanted), tuple(wanted), facts.spam)
     if key == "language":
         seen = facts.language.casefold()
         return Check(key, seen in _lower_set(wanted), tuple(wanted), facts.language)
@@ -193,8 +198,8 @@ def _texts(value: Any) -> list[str]:
 
 
 def _clean_one(key: str, value: Any) -> Any:
-    if key in ("category", "sentiment"):
-        allowed = CATEGORIES if key == "category" else SENTIMENTS
+    if key in ("category", "sentiment", "spam"):
+        allowed = {"category": CATEGORIES, "sentiment": SENTIMENTS, "spam": SPAM_LABELS}[key]
         choices = _texts(value)
         if any(choice not in allowed for choice in choices):
             raise ValueError("unknown_choice")

@@ -25,10 +25,13 @@ def _value(key: str, value: str) -> str:
         "neutral": pgettext("sentiment", "neutral"),
         "positive": pgettext("sentiment", "positive"),
         "undefined": pgettext("sentiment", "undefined"),
+        "spam": pgettext("inbox spam", "spam"),
+        "abuse": pgettext("inbox spam", "abuse"),
+        "ok": pgettext("inbox spam", "neither spam nor abuse"),
     }
     if key == "network":
         return network_label(value)
-    return names.get(value, value) if key in ("category", "sentiment") else value
+    return names.get(value, value) if key in ("category", "sentiment", "spam") else value
 
 
 def _list(key: str, values: Any) -> str:
@@ -44,6 +47,8 @@ def condition_text(key: str, wanted: Any, accounts: Mapping[int, str] | None = N
         return _("Sentiment is %(values)s") % {"values": _list(key, wanted)}
     if key == "min_urgency":
         return _("Urgency at least %(value)s") % {"value": wanted}
+    if key == "spam":
+        return _("Marked as %(values)s") % {"values": _list(key, wanted)}
     if key == "language":
         return _("Language is %(values)s") % {"values": _list(key, wanted)}
     if key == "keywords":

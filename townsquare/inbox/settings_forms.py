@@ -37,6 +37,11 @@ SENTIMENT_CHOICES = [
     ("positive", pgettext_lazy("sentiment", "positive")),
     ("undefined", pgettext_lazy("sentiment", "undefined")),
 ]
+SPAM_CHOICES = [
+    ("spam", pgettext_lazy("inbox spam", "spam")),
+    ("abuse", pgettext_lazy("inbox spam", "abuse")),
+    ("ok", pgettext_lazy("inbox spam", "neither spam nor abuse")),
+]
 TRISTATE = [("", _("Either")), ("yes", _("Yes")), ("no", _("No"))]
 
 
@@ -155,6 +160,12 @@ class RuleForm(forms.Form):
     min_urgency = forms.IntegerField(
         label=_("Urgency at least"), required=False, min_value=0, max_value=100
     )
+    spam = forms.MultipleChoiceField(
+        label=_("Spam or abuse"),
+        choices=SPAM_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     language = forms.CharField(
         label=_("Language"), required=False, max_length=200, help_text=_("e.g. de, en")
     )
@@ -253,6 +264,7 @@ class RuleForm(forms.Form):
             "category": data.get("category") or [],
             "sentiment": data.get("sentiment") or [],
             "min_urgency": data.get("min_urgency"),
+            "spam": data.get("spam") or [],
             "language": data.get("language") or "",
             "keywords": data.get("keywords") or "",
             "emoji_only": tristate.get(data.get("emoji_only") or ""),
@@ -302,6 +314,7 @@ def rule_initial(rule: Any) -> dict[str, Any]:
         "category": conditions.get("category", []),
         "sentiment": conditions.get("sentiment", []),
         "min_urgency": conditions.get("min_urgency"),
+        "spam": conditions.get("spam", []),
         "language": ", ".join(conditions.get("language", [])),
         "keywords": ", ".join(conditions.get("keywords", [])),
         "emoji_only": tristate.get(conditions.get("emoji_only"), ""),

@@ -78,7 +78,8 @@ class Department(models.Model):
 class Rule(models.Model):
     """Conditions -> actions, applied in `position` order to each new inbound message.
 
-    `conditions`: {"category": [...], "sentiment": [...], "min_urgency": 50, "language": [...],
+    `conditions`: {"category": [...], "sentiment": [...], "min_urgency": 50, "spam": [...],
+    "language": [...],
     "keywords": [...], "emoji_only": true, "has_link": true, "network": [...], "account": [ids],
     "author": [...], "min_followers": 1000, "business_hours": "inside"|"outside"}; all given
     conditions must hold. `actions`: {"assign_team": id, "assign_user": id,
