@@ -35,7 +35,7 @@ router = Router(tags=["inbox"])
 BASE = "/workspaces/{workspace}/inbox"
 
 
-class ConversationOut(Schema):
+class InboxConversationOut(Schema):
     id: int
     network: str
     account_id: int
@@ -60,12 +60,12 @@ class ConversationOut(Schema):
     overdue: bool
 
 
-class ConversationPageOut(Schema):
-    items: list[ConversationOut]
+class InboxConversationPageOut(Schema):
+    items: list[InboxConversationOut]
     next_cursor: str = Field(description="Pass as `after` for the next page; empty at the end")
 
 
-class LabelOut(Schema):
+class InboxLabelOut(Schema):
     task: str
     value: str
     label: str
@@ -75,7 +75,7 @@ class LabelOut(Schema):
     corrected: bool
 
 
-class MessageOut(Schema):
+class InboxMessageOut(Schema):
     id: int
     kind: str = Field(description="mention, comment, reply, direct or outbound")
     author_handle: str
@@ -84,12 +84,12 @@ class MessageOut(Schema):
     url: str
     created_at: datetime
     language: str
-    labels: list[LabelOut] = Field(description="Inbound messages: the triage, explained")
+    labels: list[InboxLabelOut] = Field(description="Inbound messages: the triage, explained")
     urgency: int
     urgency_parts: list[tuple[str, int]] = Field(description="(reason in words, points)")
 
 
-class ReplyOut(Schema):
+class InboxReplyOut(Schema):
     id: int
     status: str = Field(
         description="draft, pending_approval, sending, sent, failed or rejected"
@@ -103,7 +103,7 @@ class ReplyOut(Schema):
     sent_at: datetime | None
 
 
-class NoteOut(Schema):
+class InboxNoteOut(Schema):
     id: int
     author: str | None
     text: str
@@ -111,61 +111,61 @@ class NoteOut(Schema):
     created_at: datetime
 
 
-class ConversationDetailOut(ConversationOut):
-    messages: list[MessageOut]
-    replies: list[ReplyOut]
-    notes: list[NoteOut]
+class InboxConversationDetailOut(InboxConversationOut):
+    messages: list[InboxMessageOut]
+    replies: list[InboxReplyOut]
+    notes: list[InboxNoteOut]
 
 
-class ReplyIn(Schema):
+class InboxReplyIn(Schema):
     text: str = Field(min_length=1, max_length=reply_actions.MAX_REPLY_CHARS)
     in_reply_to: Id | None = Field(None, description="A message id; the latest inbound if left out")
     confirmed: bool = Field(False, description="Send even though another member is answering")
 
 
-class ReplyDecisionIn(Schema):
+class InboxReplyDecisionIn(Schema):
     action: str = Field(max_length=10, description="approve, reject, retry or send (a draft)")
     reason: str = Field("", max_length=2000)
 
 
-class AssignIn(Schema):
+class InboxAssignIn(Schema):
     user_id: Id | None = None
     team_id: Id | None = None
 
 
-class StatusIn(Schema):
+class InboxStatusIn(Schema):
     status: str = Field(max_length=16, description="open, waiting or closed")
 
 
-class DetailsIn(Schema):
+class InboxDetailsIn(Schema):
     labels: list[str] | None = Field(None, max_length=triage_actions.MAX_LABELS)
     priority: int | None = Field(None, ge=0, le=2)
 
 
-class CorrectionIn(Schema):
+class InboxCorrectionIn(Schema):
     message_id: Id
     task: str = Field(max_length=16, description="category, sentiment or spam")
     value: str = Field(max_length=16)
 
 
-class NoteIn(Schema):
+class InboxNoteIn(Schema):
     text: str = Field(min_length=1, max_length=note_actions.MAX_NOTE_CHARS)
 
 
-class SavedReplyIn(Schema):
+class InboxSavedReplyIn(Schema):
     title: str = Field(min_length=1, max_length=saved_reply_actions.MAX_TITLE_CHARS)
     language: str = Field(min_length=2, max_length=8)
     text: str = Field(min_length=1, max_length=saved_reply_actions.MAX_TEXT_CHARS)
 
 
-class SavedReplyOut(Schema):
+class InboxSavedReplyOut(Schema):
     id: int
     title: str
     language: str
     text: str
 
 
-class ConversationFilters(Schema):
+class InboxConversationFilters(Schema):
     category: str = Field("", max_length=16)
     status: str = Field("", max_length=16)
     network: str = Field("", max_length=32)
@@ -269,9 +269,9 @@ def _detail(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
     return out
 
 
-@router.get(f"{BASE}/conversations", response=ConversationPageOut)
+@router.get(f"{BASE}/conversations", response=InboxConversationPageOut)
 def list_conversations(
-    request: HttpRequest, workspace: str, filters: Query[ConversationFilters]
+    request: HttpRequest, workspace: str, filters: Query[InboxConversationFilters]
 ) -> dict[str, Any]:
     """Newest first, 50 a page; the same filters as the inbox page."""
     values = filters.model_dump()
@@ -285,13 +285,13 @@ def list_conversations(
     }
 
 
-@router.get(f"{BASE}/conversations/{{conversation_id}}", response=ConversationDetailOut)
+@router.get(f"{BASE}/conversations/{{conversation_id}}", response=InboxConversationDetailOut)
 def get_conversation(request: HttpRequest, workspace: str, conversation_id: Id) -> dict[str, Any]:
     return _detail(request, conversation_id)
 
 
-@router.post(f"{BASE}/conversations/{{conversation_id}}/replies", response={202: ReplyOut})
-def reply(request: HttpRequest, workspace: str, conversation_id: Id, body: ReplyIn) -> Status:
+@router.post(f"{BASE}/conversations/{{conversation_id}}/replies", response={202: InboxReplyOut})
+def reply(request: HttpRequest, workspace: str, conversation_id: Id, body: InboxReplyIn) -> Status:
     """Checked against the network's rules (422 reply_invalid, nothing stored); waits for
     approval where the workspace wants it, else is sent in the background."""
     membership = request.membership  # type: ignore[attr-defined]
@@ -304,10 +304,10 @@ def reply(request: HttpRequest, workspace: str, conversation_id: Id, body: Reply
 
 
 @router.post(
-    f"{BASE}/conversations/{{conversation_id}}/replies/{{reply_id}}/decision", response=ReplyOut
+    f"{BASE}/conversations/{{conversation_id}}/replies/{{reply_id}}/decision", response=InboxReplyOut
 )
 def decide_reply(
-    request: HttpRequest, workspace: str, conversation_id: Id, reply_id: Id, body: ReplyDecisionIn
+    request: HttpRequest, workspace: str, conversation_id: Id, reply_id: Id, body: InboxReplyDecisionIn
 ) -> dict[str, Any]:
     membership = request.membership  # type: ignore[attr-defined]
     found = access_reply(membership, reply_id)
@@ -324,8 +324,8 @@ def decide_reply(
     return _reply_out(calls[body.action]().reply)
 
 
-@router.put(f"{BASE}/conversations/{{conversation_id}}/assignment", response=ConversationDetailOut)
-def assign(request: HttpRequest, workspace: str, conversation_id: Id, body: AssignIn) -> dict[str, Any]:
+@router.put(f"{BASE}/conversations/{{conversation_id}}/assignment", response=InboxConversationDetailOut)
+def assign(request: HttpRequest, workspace: str, conversation_id: Id, body: InboxAssignIn) -> dict[str, Any]:
     """Both empty: unassigned."""
     membership = request.membership  # type: ignore[attr-defined]
     conversation = access_conversation(membership, conversation_id)
@@ -333,16 +333,16 @@ def assign(request: HttpRequest, workspace: str, conversation_id: Id, body: Assi
     return _detail(request, conversation_id)
 
 
-@router.put(f"{BASE}/conversations/{{conversation_id}}/status", response=ConversationDetailOut)
-def set_status(request: HttpRequest, workspace: str, conversation_id: Id, body: StatusIn) -> dict[str, Any]:
+@router.put(f"{BASE}/conversations/{{conversation_id}}/status", response=InboxConversationDetailOut)
+def set_status(request: HttpRequest, workspace: str, conversation_id: Id, body: InboxStatusIn) -> dict[str, Any]:
     membership = request.membership  # type: ignore[attr-defined]
     conversation = access_conversation(membership, conversation_id)
     triage_actions.do_set_status(membership, [conversation], body.status)
     return _detail(request, conversation_id)
 
 
-@router.patch(f"{BASE}/conversations/{{conversation_id}}", response=ConversationDetailOut)
-def set_details(request: HttpRequest, workspace: str, conversation_id: Id, body: DetailsIn) -> dict[str, Any]:
+@router.patch(f"{BASE}/conversations/{{conversation_id}}", response=InboxConversationDetailOut)
+def set_details(request: HttpRequest, workspace: str, conversation_id: Id, body: InboxDetailsIn) -> dict[str, Any]:
     """Labels and/or priority."""
     membership = request.membership  # type: ignore[attr-defined]
     conversation = access_conversation(membership, conversation_id)
@@ -353,9 +353,9 @@ def set_details(request: HttpRequest, workspace: str, conversation_id: Id, body:
     return _detail(request, conversation_id)
 
 
-@router.post(f"{BASE}/conversations/{{conversation_id}}/corrections", response=ConversationDetailOut)
+@router.post(f"{BASE}/conversations/{{conversation_id}}/corrections", response=InboxConversationDetailOut)
 def correct_label(
-    request: HttpRequest, workspace: str, conversation_id: Id, body: CorrectionIn
+    request: HttpRequest, workspace: str, conversation_id: Id, body: InboxCorrectionIn
 ) -> dict[str, Any]:
     """A person's label for one message: it wins over the model's and is learnt from."""
     membership = request.membership  # type: ignore[attr-defined]
@@ -367,8 +367,8 @@ def correct_label(
     return _detail(request, conversation_id)
 
 
-@router.post(f"{BASE}/conversations/{{conversation_id}}/notes", response={201: NoteOut})
-def add_note(request: HttpRequest, workspace: str, conversation_id: Id, body: NoteIn) -> Status:
+@router.post(f"{BASE}/conversations/{{conversation_id}}/notes", response={201: InboxNoteOut})
+def add_note(request: HttpRequest, workspace: str, conversation_id: Id, body: InboxNoteIn) -> Status:
     """Mention members as @name, @name@example.com or @[Their Name]: they are notified."""
     membership = request.membership  # type: ignore[attr-defined]
     conversation = access_conversation(membership, conversation_id)
@@ -379,26 +379,26 @@ def _saved_out(s: SavedReply) -> dict[str, Any]:
     return {"id": s.pk, "title": s.title, "language": s.language, "text": s.text}
 
 
-@router.get(f"{BASE}/saved-replies", response=list[SavedReplyOut])
+@router.get(f"{BASE}/saved-replies", response=list[InboxSavedReplyOut])
 def list_saved_replies(request: HttpRequest, workspace: str) -> list[dict[str, Any]]:
     return [_saved_out(s) for s in access_saved_replies(request.membership)]  # type: ignore[attr-defined]
 
 
-@router.post(f"{BASE}/saved-replies", response={201: SavedReplyOut})
-def create_saved_reply(request: HttpRequest, workspace: str, body: SavedReplyIn) -> Status:
+@router.post(f"{BASE}/saved-replies", response={201: InboxSavedReplyOut})
+def create_saved_reply(request: HttpRequest, workspace: str, body: InboxSavedReplyIn) -> Status:
     """Variables: {name}, {handle}, {account}."""
     saved = saved_reply_actions.do_save_saved_reply(request.membership, **body.model_dump())  # type: ignore[attr-defined]
     return Status(201, _saved_out(saved))
 
 
-@router.get(f"{BASE}/saved-replies/{{saved_reply_id}}", response=SavedReplyOut)
+@router.get(f"{BASE}/saved-replies/{{saved_reply_id}}", response=InboxSavedReplyOut)
 def get_saved_reply(request: HttpRequest, workspace: str, saved_reply_id: Id) -> dict[str, Any]:
     return _saved_out(access_saved_reply(request.membership, saved_reply_id))  # type: ignore[attr-defined]
 
 
-@router.put(f"{BASE}/saved-replies/{{saved_reply_id}}", response=SavedReplyOut)
+@router.put(f"{BASE}/saved-replies/{{saved_reply_id}}", response=InboxSavedReplyOut)
 def update_saved_reply(
-    request: HttpRequest, workspace: str, saved_reply_id: Id, body: SavedReplyIn
+    request: HttpRequest, workspace: str, saved_reply_id: Id, body: InboxSavedReplyIn
 ) -> dict[str, Any]:
     membership = request.membership  # type: ignore[attr-defined]
     saved = access_saved_reply(membership, saved_reply_id)

@@ -67,3 +67,27 @@ def foreign_saved_reply(world):
         workspace=world.foreign, title="Nur für B", defaults={"language": "en", "text": "Hi"}
     )
     return saved.pk
+
+
+@probe_kwarg("team_id")
+def foreign_team(world):
+    from townsquare.inbox.models import Team
+
+    team, _ = Team.objects.get_or_create(workspace=world.foreign, name="Nur B")
+    return team.pk
+
+
+@probe_kwarg("department_id")
+def foreign_department(world):
+    from townsquare.inbox.models import Department
+
+    department, _ = Department.objects.get_or_create(workspace=world.foreign, name="Nur B")
+    return department.pk
+
+
+@probe_kwarg("rule_id")
+def foreign_rule(world):
+    from townsquare.inbox.models import Rule
+
+    rule, _ = Rule.objects.get_or_create(workspace=world.foreign, name="Nur B")
+    return rule.pk
