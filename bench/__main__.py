@@ -3,7 +3,13 @@
 import runpy
 import sys
 
-BENCHMARKS = ["bench.adapt", "bench.publish", "bench.uploads", "bench.calendar"]
+BENCHMARKS = [
+    "bench.adapt",
+    "bench.publish",
+    "bench.uploads",
+    "bench.calendar",
+    "bench.triage",
+]
 
 for module in BENCHMARKS:
     print(f"== {module} ==", flush=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from townsquare.inbox.triage.features import EMBEDDING_SIZE, TextFeatures, word_terms
+from townsquare.inbox.triage.features import EMBEDDING_SIZE, TextFeatures
 from townsquare.inbox.triage.model import Head
 from townsquare.inbox.triage.rules import FLAG_CODES, FLAG_REASONS
 
@@ -40,7 +40,7 @@ def reasons_for(
     if len(indices):
         coef = head.word_coef[indices]
         push = values * (coef[:, class_index] - coef.mean(axis=1))
-        terms = word_terms(features.texts[row])
+        terms = features.terms_of(row)
         chosen: list[str] = []
         for position in np.argsort(-push):
             term = terms.get(int(indices[position]))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -67,13 +67,20 @@ def _get_encoder() -> Any:
     return _encoder
 
 
+# The sentence meaning is in the opening; the n-grams still read up to MAX_TRIAGE_CHARS.
+# Embedding cost grows with every token, and a few long posts would otherwise dominate a batch.
+MAX_EMBEDDED_CHARS = 500
+
+
 def embed(texts: Sequence[str]) -> np.ndarray:
     """L2-normalised 512-dimension sentence embeddings, one row per text."""
     if not texts:
         return np.zeros((0, EMBEDDING_SIZE), dtype=np.float32)
     with _encoder_lock, threadpool_limits(limits=1):
         # Empty strings would be embedded as padding only; a blank stands in for them.
-        vectors = _get_encoder().encode([text if text.strip() else "." for text in texts])
+        vectors = _get_encoder().encode(
+            [text[:MAX_EMBEDDED_CHARS] if text.strip() else "." for text in texts]
+        )
     return np.asarray(vectors, dtype=np.float32).reshape(len(texts), EMBEDDING_SIZE)
 
 
@@ -91,12 +98,32 @@ class TextFeatures:
     fired: tuple[tuple[str, ...], ...]
     word_counts: sp.csr_matrix  # (n, WORD_FEATURES)
     char_counts: sp.csr_matrix  # (n, CHAR_FEATURES)
+    # Row -> its word features' terms, filled on demand: three heads explain the same row.
+    _terms: dict[int, dict[int, str]] = field(default_factory=dict, repr=False, compare=False)
+
+    def terms_of(self, row: int) -> dict[int, str]:
+        terms = self._terms.get(row)
+        if terms is None:
+            terms = self._terms[row] = word_terms(self.texts[row])
+        return terms
 
     def __len__(self) -> int:
         return len(self.texts)
 
     def dense(self) -> np.ndarray:
         return np.hstack([self.embeddings, self.flags]).astype(np.float32)
+
+    def take(self, rows: Sequence[int] | np.ndarray) -> TextFeatures:
+        """The features of some rows only (folds of a cross-validation reuse one extraction)."""
+        rows = np.asarray(rows, dtype=np.intp)
+        return TextFeatures(
+            texts=tuple(self.texts[i] for i in rows),
+            embeddings=self.embeddings[rows],
+            flags=self.flags[rows],
+            fired=tuple(self.fired[i] for i in rows),
+            word_counts=self.word_counts[rows],
+            char_counts=self.char_counts[rows],
+        )
 
 
 def extract(texts: Sequence[str], embeddings: np.ndarray | None = None) -> TextFeatures:
