@@ -3,9 +3,11 @@ triage; our own posts never become items."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection, connections
 from django.utils import timezone
 
 from townsquare.content.models import Post, Variant
@@ -241,7 +243,7 @@ def test_the_cursor_moves_only_once_the_messages_are_stored(account, monkeypatch
     failed = ingest_account(account, source=source)
     cursor = InboxCursor.objects.get(account=account)
     assert failed.error and cursor.cursor == "c1" and cursor.failures == 1
-    assert "could not store" in cursor.last_error
+    assert "nicht speichern" in cursor.last_error, "in the workspace's language"
     monkeypatch.undo()
     assert ingest_account(account, source=source).stored == 1
     cursor.refresh_from_db()
@@ -258,3 +260,31 @@ def test_new_messages_go_to_routing_once_stored(account, monkeypatch):
     store_messages(account, page)
     assert [[m.network_message_id for m in batch] for batch in routed] == [["x1", "x2"]]
     assert all(m.pk for m in routed[0]), "routing gets stored rows"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_storing_the_same_page_at_the_same_moment_store_it_once(account):
+    # Two processes' row locks only exist on a server database; SQLite runs one writer at
+    # a time by design (its IMMEDIATE transactions), which the test above covers.
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL")
+    page = [said(f"race-{n}", f"Frage Nummer {n}: wann liefert ihr?") for n in range(20)]
+    prepared = [prepare(account, page), prepare(account, page)]
+    start = threading.Barrier(2)
+    stored: list[int] = []
+
+    def worker(mine):
+        try:
+            start.wait()
+            stored.append(len(write(mine).stored))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(p,)) for p in prepared]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(stored) == [0, 20]
+    assert Message.objects.filter(account=account).count() == 20
+    assert Conversation.objects.filter(account=account).count() == 20
