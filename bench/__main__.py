@@ -9,6 +9,7 @@ BENCHMARKS = [
     "bench.uploads",
     "bench.calendar",
     "bench.triage",
+    "bench.inbox",
 ]
 
 for module in BENCHMARKS:
