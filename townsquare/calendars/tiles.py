@@ -13,15 +13,15 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When, Window
-from django.db.models.functions import Coalesce, DenseRank, Substr
-from django.db.models.lookups import GreaterThanOrEqual
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from townsquare.calendars import grid
 from townsquare.calendars.holiday_names import holidays_between
 from townsquare.calendars.models import CalendarNote, CalendarSettings
+from townsquare.calendars.month_tiles import ranked_rows
 from townsquare.lib.bounds import id_from_text
 from townsquare.lib.local_time import zone_of
 from townsquare.networks.catalog import network_label
@@ -89,6 +89,38 @@ class Filters:
             "author": self.author,
         }
         return {k: str(v) for k, v in values.items() if v}
+
+    def sql(self) -> tuple[list[str], list[object], set[str]]:
+        """What `apply` asks, as SQL conditions on the publication (`pub`), its account
+        (`acc`) and its post (`post`) for month_tiles.py: every value a parameter. Also
+        the tables they name."""
+        conditions: list[str] = []
+        params: list[object] = []
+        tables: set[str] = set()
+        if self.network:
+            conditions.append("acc.network = %s")
+            params.append(self.network)
+            tables.add("acc")
+        if self.account:
+            conditions.append("pub.account_id = %s")
+            params.append(self.account)
+        for column, value in (
+            ("campaign_id", self.campaign),
+            ("pillar_id", self.pillar),
+            ("created_by_id", self.author),
+        ):
+            if value:
+                conditions.append(f"post.{column} = %s")
+                params.append(value)
+                tables.add("post")
+        if self.status:
+            conditions.append("pub.status = %s")
+            params.append(self.status)
+        else:
+            hidden = sorted(HIDDEN_UNLESS_ASKED)
+            conditions.append(f"pub.status NOT IN ({', '.join(['%s'] * len(hidden))})")
+            params.extend(hidden)
+        return conditions, params, tables
 
     def apply(self, rows: QuerySet[Publication]) -> QuerySet[Publication]:
         if self.network:
@@ -241,71 +273,31 @@ def _mark_repeating(workspace: Workspace, tiles: list[Tile]) -> list[Tile]:
 def first_tiles_by_day(
     workspace: Workspace, first: date, last: date, per_day: int, filters: Filters | None = None
 ) -> tuple[list[Tile], dict[date, int]]:
-    """For a month: the first `per_day` tiles of each day, and how many each day has in all.
+    """For a month: the first `per_day` tiles of each day, and how many tiles each day has
+    in all.
 
-    Three queries whatever the number of posts, and only the tiles shown are read: the
-    database puts each publication on its day (in the workspace's zone), counts the posts
-    of each day and ranks the tiles of a day by time, so a month of thousands of posts
-    reads a few hundred rows."""
+    One query whatever the number of posts (and one for the recurring marks), and only the
+    tiles shown are read: the database puts each publication on its day (in the
+    workspace's zone), ranks the tiles (a post at a time) of each day by time and counts
+    them, so a month of thousands of posts reads a few hundred rows. The SQL is in
+    month_tiles.py; tests hold it to `tiles_between`, which reads every tile."""
     zone = zone_of(workspace)
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-    # Each day's end in UTC (daylight saving included); the first edge a time is before is
+    start, end = _bounds_utc(first, last, zone)
+    # Each day's end in UTC (daylight saving included); the first end a time is before is
     # its day. Plain comparisons: no zone functions run in the database for each row.
     ends = [_bounds_utc(day, day, zone)[1] for day in days]
-    when = Coalesce("due_at", "published_at")
-    bucket = _day_of(when, ends, 0, len(ends))
-    base = publications_between(workspace, first, last, filters or Filters()).annotate(
-        when=when, bucket=bucket
+    conditions, params, tables = (filters or Filters()).sql()
+    rows, totals = ranked_rows(
+        workspace.pk, start, end, ends, per_day, HEAD_CHARS, conditions, params, tables
     )
-    counts = {
-        days[row["bucket"]]: row["n"]
-        for row in base.order_by().values("bucket").annotate(n=Count("post_id", distinct=True))
-        if 0 <= row["bucket"] < len(days)
-    }
-    # The ranking reads the publications alone (and what the filters name); only the rows
-    # it keeps are read with their post, account, campaign, pillar and author.
-    shown = list(
-        base.order_by()
-        .annotate(
-            rank=Window(
-                DenseRank(),
-                partition_by=[F("bucket")],
-                order_by=[F("when").asc(), F("post_id").asc()],
-            )
-        )
-        .filter(rank__lte=per_day)
-        .values_list("pk", flat=True)
-    )
-    ranked = (
-        Publication.objects.filter(pk__in=shown)
-        .annotate(head=Substr("post__master_text", 1, HEAD_CHARS))
-        .order_by("due_at", "post_id", "account__network", "account_id")
-    )
-    tiles = _mark_repeating(workspace, _tiles(ranked.values_list(*COLUMNS), zone))
-    # A post at two times of one day counts once above, but is two tiles.
+    tiles = _mark_repeating(workspace, _tiles(rows, zone))
+    counts = {days[index]: total for index, total in totals.items() if 0 <= index < len(days)}
+    # A tile's publications a few seconds apart rank apart but are one tile: never fewer
+    # in all than shown.
     for day, seen in _count_by_day(tiles).items():
         counts[day] = max(counts.get(day, 0), seen)
     return tiles, counts
-
-
-def day_index(when: Any, ends: list[datetime]) -> Any:
-    """An expression for the index of the day a time falls on, given each day's end in UTC
-    (the first end a time is before is its day): plain comparisons, no zone functions run
-    in the database for each row."""
-    return _day_of(when, ends, 0, len(ends))
-
-
-def _day_of(when: Any, ends: list[datetime], low: int, high: int) -> Any:
-    """The index of the day a time falls on, as a CASE that halves the days at each step
-    (about six comparisons for a month's 42 days instead of one per day)."""
-    if high - low == 1:
-        return Value(low, output_field=IntegerField())
-    middle = (low + high) // 2
-    return Case(
-        When(GreaterThanOrEqual(when, ends[middle - 1]), then=_day_of(when, ends, middle, high)),
-        default=_day_of(when, ends, low, middle),
-        output_field=IntegerField(),
-    )
 
 
 def _count_by_day(tiles: list[Tile]) -> dict[date, int]:
