@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from townsquare.content.models import Post
 from townsquare.networks.models import SocialAccount
 from townsquare.publishing.models import Publication
-from townsquare.queues.actions import do_add_slot
+from townsquare.queues.slot_actions import do_add_slot
 
 pytestmark = pytest.mark.browser
 

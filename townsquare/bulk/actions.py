@@ -30,7 +30,7 @@ from townsquare.content.actions import do_save_post
 from townsquare.content.models import Post
 from townsquare.lib.errors import ActionError
 from townsquare.publishing.actions import do_schedule_post
-from townsquare.queues.actions import do_add_to_queue
+from townsquare.queues.queue_actions import do_add_to_queue
 from townsquare.workspaces.access import require
 from townsquare.workspaces.models import Membership
 from townsquare.workspaces.roles import Perm, has_perm

@@ -16,13 +16,10 @@ from townsquare.lib.errors import ActionError
 from townsquare.networks.models import SocialAccount
 from townsquare.publishing.models import Publication
 from townsquare.publishing.schedule import Status, utc_to_local
-from townsquare.queues.actions import (
-    do_add_slot,
-    do_create_series,
-    do_fill_slots_from_plan,
-    do_set_evergreen,
-)
+from townsquare.queues.evergreen_actions import do_set_evergreen
 from townsquare.queues.models import Evergreen, SeriesOccurrence, Slot
+from townsquare.queues.series_actions import do_create_series
+from townsquare.queues.slot_actions import do_add_slot, do_fill_slots_from_plan
 from townsquare.workspaces.models import Membership, Workspace
 
 FALLBACK_SLOTS = ((0, time(9, 0)), (2, time(9, 0)), (4, time(9, 0)))

@@ -235,7 +235,7 @@ def schedule_post(
         # The action refuses a time in the past (checked with its seconds) and drops them.
         wall = parse_wall_time(body.at, zone)
         notes = dst_notes(wall.replace(second=0, microsecond=0), zone)
-    from townsquare.queues.actions import do_schedule_checked  # queues build on publishing
+    from townsquare.queues.queue_actions import do_schedule_checked  # queues build on publishing
 
     pubs = do_schedule_checked(
         membership, post, wall, zone, confirm_duplicate=body.confirm_duplicate

@@ -18,7 +18,8 @@ from townsquare.lib.local_time import in_zone
 from townsquare.publishing import actions
 from townsquare.publishing.access import access_publication
 from townsquare.publishing.models import Publication
-from townsquare.queues.actions import NearDuplicate, do_schedule_checked
+from townsquare.queues.near_duplicates import NearDuplicate
+from townsquare.queues.queue_actions import do_schedule_checked
 from townsquare.workspaces.models import Membership
 from townsquare.workspaces.roles import Perm
 from townsquare.workspaces.views import workspace_view

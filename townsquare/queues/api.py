@@ -22,7 +22,13 @@ from townsquare.lib.bounds import Id
 from townsquare.lib.errors import ActionError
 from townsquare.publishing.api import parse_wall_time
 from townsquare.publishing.models import Publication
-from townsquare.queues import actions
+from townsquare.queues import (
+    evergreen_actions,
+    near_duplicates,
+    queue_actions,
+    series_actions,
+    slot_actions,
+)
 from townsquare.queues.access import (
     access_evergreen,
     access_occurrence,
@@ -109,8 +115,8 @@ class OccurrenceEditIn(Schema):
 
 class EvergreenIn(Schema):
     enabled: StrictBool = True
-    min_gap_days: int = Field(30, ge=1, le=actions.MAX_GAP_DAYS)
-    max_reposts: int = Field(3, ge=1, le=actions.MAX_REPOSTS)
+    min_gap_days: int = Field(30, ge=1, le=evergreen_actions.MAX_GAP_DAYS)
+    max_reposts: int = Field(3, ge=1, le=evergreen_actions.MAX_REPOSTS)
 
 
 class EvergreenOut(Schema):
@@ -133,7 +139,7 @@ def _slot_out(slot: Slot) -> SlotOut:
     )
 
 
-def _duplicate_answer(error: actions.NearDuplicate) -> JsonResponse:
+def _duplicate_answer(error: near_duplicates.NearDuplicate) -> JsonResponse:
     details = [
         {
             "post_id": d.post_id,
@@ -162,13 +168,13 @@ def add_slot(request: HttpRequest, workspace: str, account_id: Id, body: SlotIn)
     """Add a weekly slot (weekday and time in the workspace's zone)."""
     account = access_queue_account(request.membership, account_id)
     at = datetime.strptime(body.time, "%H:%M").time()
-    slot = actions.do_add_slot(request.membership, account, body.weekday, at)
+    slot = slot_actions.do_add_slot(request.membership, account, body.weekday, at)
     return Status(201, _slot_out(slot))
 
 
 @router.delete("/workspaces/{workspace}/slots/{slot_id}", response={204: None})
 def remove_slot(request: HttpRequest, workspace: str, slot_id: Id) -> Status:
-    actions.do_remove_slot(request.membership, access_slot(request.membership, slot_id))
+    slot_actions.do_remove_slot(request.membership, access_slot(request.membership, slot_id))
     return Status(204, None)
 
 
@@ -176,7 +182,7 @@ def remove_slot(request: HttpRequest, workspace: str, slot_id: Id) -> Status:
 def fill_slots(request: HttpRequest, workspace: str) -> Status:
     """A slot for each preferred day and time of the plan, for every account of a network
     the plan names; slots already there stay."""
-    created = actions.do_fill_slots_from_plan(request.membership)
+    created = slot_actions.do_fill_slots_from_plan(request.membership)
     return Status(201, [_slot_out(s) for s in created])
 
 
@@ -192,8 +198,10 @@ def add_to_queue(
     membership = request.membership
     post = access_post(membership, post_id)
     try:
-        pubs = actions.do_add_to_queue(membership, post, confirm_duplicate=body.confirm_duplicate)
-    except actions.NearDuplicate as error:
+        pubs = queue_actions.do_add_to_queue(
+            membership, post, confirm_duplicate=body.confirm_duplicate
+        )
+    except near_duplicates.NearDuplicate as error:
         return _duplicate_answer(error)
     first = pubs[0]
     assert first.due_at is not None
@@ -260,7 +268,7 @@ def _rule(body: SeriesIn) -> str:
         ).rule()
     except RecurrenceError as error:
         raise ActionError(
-            actions.recurrence_message(error), code="invalid_rrule", status=422
+            series_actions.recurrence_message(error), code="invalid_rrule", status=422
         ) from None
 
 
@@ -277,10 +285,10 @@ def create_series(request: HttpRequest, workspace: str, post_id: Id, body: Serie
     rule = _rule(body)
     first = parse_wall_time(body.first, membership.workspace.time_zone)
     try:
-        series = actions.do_create_series(
+        series = series_actions.do_create_series(
             membership, post, rule, first, confirm_duplicate=body.confirm_duplicate
         )
-    except actions.NearDuplicate as error:
+    except near_duplicates.NearDuplicate as error:
         return _duplicate_answer(error)
     return Status(201, _series_out(series))
 
@@ -300,7 +308,7 @@ def edit_occurrence(
     membership = request.membership
     occurrence = access_occurrence(membership, occurrence_id)
     wall = parse_wall_time(body.at, occurrence.series.time_zone) if body.at is not None else None
-    changed = actions.do_edit_occurrence(
+    changed = series_actions.do_edit_occurrence(
         membership,
         occurrence,
         text=body.text,
@@ -353,7 +361,7 @@ def set_evergreen(
     """Mark the post as evergreen (a copy queued once the last one is older than the gap,
     until the maximum of reposts), or stop it with enabled: false."""
     post = access_post(request.membership, post_id)
-    evergreen = actions.do_set_evergreen(
+    evergreen = evergreen_actions.do_set_evergreen(
         request.membership,
         post,
         enabled=body.enabled,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from townsquare.content.models import Post
 from townsquare.lib.errors import ActionError
-from townsquare.queues import actions
+from townsquare.queues import near_duplicates, queue_actions, series_actions
 from townsquare.queues.recurrence import RecurrenceError, Repeat
 from townsquare.workspaces.models import Membership
 
@@ -67,7 +67,7 @@ def repeat_rule(data: Any) -> str | None:
         return Repeat(frequency, interval, tuple(weekdays), count, until).rule()
     except RecurrenceError as error:
         raise ActionError(
-            actions.recurrence_message(error), code="invalid_rrule", status=422
+            series_actions.recurrence_message(error), code="invalid_rrule", status=422
         ) from None
 
 
@@ -81,10 +81,12 @@ def schedule_from_composer(membership: Membership, post: Post, action: str, form
         rule = repeat_rule(data)
         if action == "queue":
             if rule:
-                first, _due = actions.next_free_slot(post)
-                actions.do_create_series(membership, post, rule, first, confirm_duplicate=confirm)
+                first, _due = queue_actions.next_free_slot(post)
+                series_actions.do_create_series(
+                    membership, post, rule, first, confirm_duplicate=confirm
+                )
             else:
-                actions.do_add_to_queue(membership, post, confirm_duplicate=confirm)
+                queue_actions.do_add_to_queue(membership, post, confirm_duplicate=confirm)
             return
         when: datetime | None = form.cleaned_data.get("when")
         if rule:
@@ -92,11 +94,11 @@ def schedule_from_composer(membership: Membership, post: Post, action: str, form
                 raise ActionError(
                     _("Choose the time of the first post."), code="when_required", status=422
                 )
-            actions.do_create_series(
+            series_actions.do_create_series(
                 membership, post, rule, when.replace(tzinfo=None), confirm_duplicate=confirm
             )
         else:
-            actions.do_schedule_checked(membership, post, when, confirm_duplicate=confirm)
-    except actions.NearDuplicate as error:
+            queue_actions.do_schedule_checked(membership, post, when, confirm_duplicate=confirm)
+    except near_duplicates.NearDuplicate as error:
         form.near_duplicates = error.duplicates
         raise

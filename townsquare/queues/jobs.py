@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from townsquare.queues.actions import requeue_evergreen
+from townsquare.queues.evergreen_actions import requeue_evergreen
 from townsquare.runtime.scheduler import register
 
 # Gaps are days long: looking every ten minutes is often enough, and a busy loop that

@@ -18,7 +18,8 @@ from townsquare.lib.bounds import id_from_text
 from townsquare.lib.errors import ActionError
 from townsquare.networks.models import SocialAccount
 from townsquare.publishing.models import Publication
-from townsquare.queues import actions
+from townsquare.publishing.schedule import EDITABLE
+from townsquare.queues import evergreen_actions, series_actions, slot_actions
 from townsquare.queues.access import access_evergreen, access_slots
 from townsquare.queues.models import WEEKDAYS, SeriesOccurrence
 from townsquare.workspaces.models import Membership
@@ -53,7 +54,7 @@ def queue_settings(request: HttpRequest, membership: Membership) -> HttpResponse
             "rows": [(a, slots.get(a.pk, [])) for a in accounts],
             "weekdays": WEEKDAYS,
             "can_edit": has_perm(membership.role, Perm.SCHEDULE_POSTS),
-            "cadence": actions.plan_cadence(membership),
+            "cadence": slot_actions.plan_cadence(membership),
         },
     )
 
@@ -76,17 +77,17 @@ def _settings_post(request: HttpRequest, membership: Membership) -> HttpResponse
                 raise ActionError(_("Give the time as HH:MM, e.g. 09:30.")) from None
             if weekday is None:
                 raise ActionError(_("Choose a weekday (Monday to Sunday)."))
-            slot = actions.do_add_slot(membership, account, weekday, at)
+            slot = slot_actions.do_add_slot(membership, account, weekday, at)
             messages.success(request, _("Slot added: %(slot)s.") % {"slot": slot})
         elif what == "remove":
             slot_id = id_from_text(_field(request, "slot"))
             slot = access_slots(membership).filter(pk=slot_id or 0).first()
             if slot is None:
                 raise ActionError(_("That slot no longer exists."))
-            actions.do_remove_slot(membership, slot)
+            slot_actions.do_remove_slot(membership, slot)
             messages.success(request, _("Slot removed."))
         elif what == "fill":
-            created = actions.do_fill_slots_from_plan(membership)
+            created = slot_actions.do_fill_slots_from_plan(membership)
             messages.success(
                 request,
                 _("%(count)s slots added from the plan.") % {"count": len(created)}
@@ -129,7 +130,7 @@ def queue_post(request: HttpRequest, membership: Membership, post_id: Post) -> H
                     "status": ", ".join(
                         str(labels.get(s, s)) for s in sorted(statuses.get(o.post_id, ()))
                     ),
-                    "editable": not (statuses.get(o.post_id, set()) - set(actions.EDITABLE)),
+                    "editable": not (statuses.get(o.post_id, set()) - set(EDITABLE)),
                     "current": o.post_id == post.pk,
                 }
             )
@@ -159,7 +160,7 @@ def _queue_post_post(request: HttpRequest, membership: Membership, post: Post) -
                 most = int(_field(request, "max_reposts") or "3")
             except ValueError:
                 raise ActionError(_("Give the gap and the reposts as whole numbers.")) from None
-            actions.do_set_evergreen(
+            evergreen_actions.do_set_evergreen(
                 membership, post, enabled=enabled, min_gap_days=gap, max_reposts=most
             )
             messages.success(
@@ -183,17 +184,23 @@ def _queue_post_post(request: HttpRequest, membership: Membership, post: Post) -
             following = _field(request, "scope") == "following"
             text = request.POST.get("text")
             if change == "skip":
-                actions.do_edit_occurrence(membership, occurrence, skip=True, following=following)
+                series_actions.do_edit_occurrence(
+                    membership, occurrence, skip=True, following=following
+                )
             elif change == "unskip":
-                actions.do_edit_occurrence(membership, occurrence, skip=False, following=following)
+                series_actions.do_edit_occurrence(
+                    membership, occurrence, skip=False, following=following
+                )
             elif change == "text" and isinstance(text, str):
-                actions.do_edit_occurrence(membership, occurrence, text=text, following=following)
+                series_actions.do_edit_occurrence(
+                    membership, occurrence, text=text, following=following
+                )
             elif change == "time":
                 try:
                     wall = datetime.strptime(_field(request, "when"), "%Y-%m-%dT%H:%M")
                 except ValueError:
                     raise ActionError(_("Choose a date and time.")) from None
-                actions.do_edit_occurrence(
+                series_actions.do_edit_occurrence(
                     membership, occurrence, wall_time=wall, following=following
                 )
             else:

@@ -388,7 +388,8 @@ def test_the_gate_holds_on_the_calendar_and_the_queue(one_approver, membership, 
     from datetime import time
 
     from townsquare.calendars.actions import do_move_post
-    from townsquare.queues.actions import do_add_slot, do_add_to_queue
+    from townsquare.queues.queue_actions import do_add_to_queue
+    from townsquare.queues.slot_actions import do_add_slot
 
     post = write(bob_m)
     account = post.variants.get().account

@@ -320,7 +320,7 @@ def test_a_recurring_post_is_marked_on_its_tiles(
     alice_client, membership, accounts, workspace_a, next_week
 ):
     from townsquare.content.actions import PostInput, do_save_post
-    from townsquare.queues.actions import do_create_series
+    from townsquare.queues.series_actions import do_create_series
 
     post = do_save_post(
         membership,

@@ -39,7 +39,7 @@ def test_the_demo_queues_are_seeded_once(settings, tmp_path):
 
 
 def test_the_demo_evergreen_post_comes_back_into_the_queue(settings, tmp_path):
-    from townsquare.queues.actions import requeue_evergreen
+    from townsquare.queues.evergreen_actions import requeue_evergreen
 
     settings.MEDIA_ROOT = tmp_path
     _user, workspaces = seed_people("demo-pass-123456")

@@ -9,15 +9,11 @@ from townsquare.lib.errors import ActionError
 from townsquare.notifications.models import Notification
 from townsquare.publishing.actions import do_schedule_post
 from townsquare.publishing.models import Publication
-from townsquare.queues.actions import (
-    NearDuplicate,
-    do_add_slot,
-    do_add_to_queue,
-    do_schedule_checked,
-    do_set_evergreen,
-    requeue_evergreen,
-)
+from townsquare.queues.evergreen_actions import do_set_evergreen, requeue_evergreen
 from townsquare.queues.models import Evergreen, EvergreenRepost
+from townsquare.queues.near_duplicates import NearDuplicate
+from townsquare.queues.queue_actions import do_add_to_queue, do_schedule_checked
+from townsquare.queues.slot_actions import do_add_slot
 from townsquare.queues.tests.conftest import tomorrow_at
 from townsquare.workspaces.models import Membership
 

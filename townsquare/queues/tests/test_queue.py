@@ -8,7 +8,8 @@ from django.utils import timezone, translation
 from townsquare.lib.errors import ActionError
 from townsquare.publishing.actions import do_schedule_post
 from townsquare.publishing.models import Publication
-from townsquare.queues.actions import do_add_slot, do_add_to_queue
+from townsquare.queues.queue_actions import do_add_to_queue
+from townsquare.queues.slot_actions import do_add_slot
 from townsquare.queues.tests.conftest import local_now
 
 pytestmark = pytest.mark.django_db

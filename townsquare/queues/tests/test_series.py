@@ -7,8 +7,8 @@ import pytest
 from townsquare.lib.errors import ActionError
 from townsquare.publishing.models import Publication
 from townsquare.queues.access import series_post_ids
-from townsquare.queues.actions import do_create_series, do_edit_occurrence
 from townsquare.queues.models import SeriesOccurrence
+from townsquare.queues.series_actions import do_create_series, do_edit_occurrence
 from townsquare.queues.tests.conftest import tomorrow_at
 
 pytestmark = pytest.mark.django_db

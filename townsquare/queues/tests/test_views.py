@@ -7,8 +7,9 @@ import pytest
 
 from townsquare.content.models import Post
 from townsquare.publishing.models import Publication
-from townsquare.queues.actions import do_add_slot, do_create_series
 from townsquare.queues.models import Evergreen, SeriesOccurrence, Slot
+from townsquare.queues.series_actions import do_create_series
+from townsquare.queues.slot_actions import do_add_slot
 from townsquare.queues.tests.conftest import tomorrow_at
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from townsquare.content.models import Post
 from townsquare.lib.bounds import id_from_text
 from townsquare.lib.errors import ActionError
 from townsquare.networks.models import SocialAccount
-from townsquare.queues import actions
+from townsquare.queues import queue_actions, slot_actions
 from townsquare.queues.models import Slot
 from townsquare.workspaces.models import Membership, Workspace
 
@@ -114,7 +114,7 @@ class Command(BaseCommand):
         ).first()
         if post is None:
             raise CommandError(f"No post {options['post']} in {membership.workspace.slug}.")
-        pubs = actions.do_add_to_queue(
+        pubs = queue_actions.do_add_to_queue(
             membership, post, confirm_duplicate=options["confirm_duplicate"]
         )
         first = pubs[0]
@@ -147,7 +147,7 @@ class Command(BaseCommand):
                 at = datetime.strptime(options["time"], "%H:%M").time()
             except ValueError:
                 raise CommandError(f"--time: give HH:MM, not {options['time']!r}.") from None
-            slot = actions.do_add_slot(membership, account, _weekday(options["weekday"]), at)
+            slot = slot_actions.do_add_slot(membership, account, _weekday(options["weekday"]), at)
             self.stdout.write(f"Slot {slot.pk} added: {account} {DAYS[slot.weekday]} {at:%H:%M}.")
         elif action == "remove":
             slot = Slot.objects.filter(
@@ -155,8 +155,8 @@ class Command(BaseCommand):
             ).first()
             if slot is None:
                 raise CommandError(f"No slot {options['slot']} in {membership.workspace.slug}.")
-            actions.do_remove_slot(membership, slot)
+            slot_actions.do_remove_slot(membership, slot)
             self.stdout.write(f"Slot {options['slot']} removed.")
         else:
-            created = actions.do_fill_slots_from_plan(membership)
+            created = slot_actions.do_fill_slots_from_plan(membership)
             self.stdout.write(f"{len(created)} slot(s) added from the plan.")
