@@ -215,6 +215,7 @@ class ItemPages:
     # of its own; campaigns are added on the list of campaigns).
     create: Callable[[Membership, Plan, dict[str, Any]], Any] | None = None
     add_title: Promise | None = None
+    added: Promise | None = None  # the message after adding, when it differs from `done`
     template: str = "planning/form.html"
     of_plan: bool = False  # the page names the campaign whose plan it is
 
@@ -252,6 +253,7 @@ NETWORK_PAGES = ItemPages(
     remove=actions.do_remove_network,
     create=actions.do_save_network,
     add_title=gettext_lazy("Add a network to the plan"),
+    added=gettext_lazy("The network is in the plan."),
     template="planning/network_form.html",
     of_plan=True,
 )
@@ -334,7 +336,7 @@ def _add_page(pages: ItemPages) -> Callable[..., HttpResponse]:
             save=lambda v: create(membership, plan, v),
             title=str(pages.add_title),
             back=_plan_url(membership, plan),
-            done=str(pages.done),
+            done=str(pages.added or pages.done),
             template=pages.template,
             campaign=campaign,
         )

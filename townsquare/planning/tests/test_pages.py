@@ -228,3 +228,23 @@ def test_removing_a_network_and_deleting_a_pillar_are_new_versions(
     history = alice_client.get(_url(workspace_a, "history/")).content.decode()
     assert "LinkedIn (page) removed from the plan" in history
     assert "Pillar removed: Röstkunst" in history
+
+
+def test_adding_and_changing_each_kind_says_what_happened(alice_client, workspace_a):
+    def said(url, data):
+        page = alice_client.post(_url(workspace_a, url), data, follow=True).content.decode()
+        return page.split('class="messages"', 1)[1].split("</ul>", 1)[0].replace("&#x27;", "'")
+
+    network = {"network": "mastodon", "posts_per_week": "1"}
+    assert "The network is in the plan." in said("networks/add/", network)
+    entry = NetworkPlan.objects.get(network="mastodon")
+    assert "The network's entry is saved." in said(f"networks/{entry.pk}/", network)
+    assert "The pillar is saved." in said("pillars/add/", {"name": "Wissen", "target_share": "10"})
+    pillar = Pillar.objects.get(name="Wissen")
+    assert "The pillar is deleted." in said(f"pillars/{pillar.pk}/delete/", {})
+    assert "The audience is saved." in said("audiences/add/", {"name": "Cafés"})
+    goal = {"metric": "reach", "target": "100", "due_on": "2027-01-01"}
+    assert "The goal is saved." in said("goals/add/", goal)
+    assert "The goal is deleted." in said(f"goals/{Goal.objects.get().pk}/delete/", {})
+    assert "The network is no longer in the plan." in said(f"networks/{entry.pk}/remove/", {})
+    assert PlanVersion.objects.filter(plan__workspace=workspace_a).count() == 8
