@@ -22,6 +22,7 @@ from townsquare.lib.crypto import KeyRing, SecretsUnavailable
 ENCRYPTED_FIELDS: list[tuple[str, str]] = [
     ("networks.SocialAccount", "credentials_encrypted"),
     ("networks.MastodonApp", "client_secret_encrypted"),
+    ("inbox.Department", "webhook_secret_encrypted"),
 ]
 
 BATCH_SIZE = 500
