@@ -122,6 +122,13 @@ def period(view: str, anchor: date) -> Period:
     return Period("month", anchor, first, last, previous_month(anchor), next_month(anchor))
 
 
+def day_period(anchor: date) -> Period:
+    """One day in the list (where a day's "and N more" leads); prev/next go day by day."""
+    return Period(
+        "list", anchor, anchor, anchor, anchor - timedelta(days=1), anchor + timedelta(days=1)
+    )
+
+
 def check_range(first: date, last: date) -> str | None:
     """Why a range cannot be asked for (None: it can): the years, the order, the length."""
     if not all(FIRST_YEAR <= d.year <= LAST_YEAR for d in (first, last)):

@@ -141,13 +141,12 @@ def _aware(value: Any) -> datetime | None:
     time, PostgreSQL an aware one)."""
     if value is None:
         return None
-    if not isinstance(value, datetime):
-        value = parse_datetime(str(value))
-        if value is None:
-            return None
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+    moment = value if isinstance(value, datetime) else parse_datetime(str(value))
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 def _day_case(low: int, high: int, ends: list[object]) -> tuple[str, list[object]]:

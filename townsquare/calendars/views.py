@@ -51,6 +51,9 @@ DEFAULT_HOUR = 9
 PALETTE_SIZE = 8
 # A month's day shows this many tiles and "N more" (leading to the day in the week view).
 MONTH_TILES_PER_DAY = 4
+# The list shows this many posts of a day and "and N more" (leading to that day's list,
+# which shows them all): a day of hundreds of posts would make a page nobody reads.
+LIST_TILES_PER_DAY = 20
 
 
 def _today(membership: Membership) -> date:
@@ -120,7 +123,9 @@ def _compliance(membership: Membership, first: date, last: date) -> Any:
 def _page(request: HttpRequest, membership: Membership, view: str) -> HttpResponse:
     today = _today(membership)
     anchor = grid.parse_day(request.GET.get("day", "")) or today
-    found = grid.period(view, anchor)
+    # The list of one day (where a day's "and N more" leads): every post of that day.
+    one_day = view == "list" and request.GET.get("span") == "day"
+    found = grid.day_period(anchor) if one_day else grid.period(view, anchor)
     filters = Filters.from_query(request.GET)
     colour = request.GET.get("colour", "")
     colour = colour if colour in COLOURS else "pillar"
@@ -128,9 +133,10 @@ def _page(request: HttpRequest, membership: Membership, view: str) -> HttpRespon
     choices = _choices(membership)
     palette = {p.pk: i % PALETTE_SIZE for i, p in enumerate(choices["pillars"])}
     totals: dict[date, int] = {}
-    if view == "month":
+    capped = {"month": MONTH_TILES_PER_DAY, "list": LIST_TILES_PER_DAY}.get(view)
+    if capped and not one_day:
         tiles, totals = first_tiles_by_day(
-            membership.workspace, found.first, found.last, MONTH_TILES_PER_DAY, filters
+            membership.workspace, found.first, found.last, capped, filters
         )
     else:
         tiles = tiles_between(membership.workspace, found.first, found.last, filters)
@@ -174,6 +180,8 @@ def _page(request: HttpRequest, membership: Membership, view: str) -> HttpRespon
     for day in days.values():
         if view == "month" and day.more:
             day.more_url = _url(membership, "week", day.date, query) + f"#day-{day.iso}"
+        elif view == "list" and day.more:
+            day.more_url = _url(membership, "list", day.date, {**query, "span": "day"})
         if can_write and not day.past:
             start = datetime.combine(day.date, datetime.min.time()).replace(hour=DEFAULT_HOUR)
             if day.today and start <= now:
@@ -202,6 +210,7 @@ def _page(request: HttpRequest, membership: Membership, view: str) -> HttpRespon
             # here rather than by a loop over every day in each day's cell.
             day.mark = marks.day(day.date)
     ordered = [days[d] for d in found.days]
+    span_query = {**query, "span": "day"} if one_day else query
     context = {
         "membership": membership,
         "workspace": membership.workspace,
@@ -219,14 +228,16 @@ def _page(request: HttpRequest, membership: Membership, view: str) -> HttpRespon
         else [],
         "legend": [(p, palette[p.pk]) for p in choices["pillars"]],
         "list_days": [d for d in ordered if d.tiles or d.notes or d.holidays],
+        "one_day": one_day,
         "time_zone": zone_of(membership.workspace),
         "filters": filters,
         "colour": colour,
         "query": urlencode(query),
         "links": {
-            "previous": _url(membership, view, found.previous, query),
-            "next": _url(membership, view, found.next, query),
-            "today": _url(membership, view, today, query),
+            "previous": _url(membership, view, found.previous, span_query),
+            "next": _url(membership, view, found.next, span_query),
+            "today": _url(membership, view, today, span_query),
+            "whole_month": _url(membership, "list", anchor, query),
             "month": _url(membership, "month", anchor, query),
             "week": _url(membership, "week", anchor, query),
             "list": _url(membership, "list", anchor, query),
