@@ -208,3 +208,13 @@ def describe_match(match: RuleMatch, names: Mapping[str, Mapping[int, str]]) -> 
         or [_("Every new message")],
         "problems": [problem_text(problem) for problem in match.problems],
     }
+
+
+def explained_matches(conversation: Any) -> list[dict[str, Any]]:
+    """Why the conversation was routed as it was, oldest first, for its page: each rule that
+    applied with the conditions that held and what it could not do."""
+    matches = list(conversation.rule_matches.order_by("created_at", "id"))
+    if not matches:
+        return []
+    names = workspace_names(conversation.workspace)
+    return [describe_match(match, names) for match in matches]

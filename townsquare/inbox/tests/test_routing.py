@@ -129,3 +129,15 @@ def test_inactive_rules_and_other_workspaces_rules_do_not_apply(
     message = make_message(inbox_account, "Hallo")
     route_new([message])
     assert _conv(message).labels == []
+
+
+def test_the_conversation_explains_in_words_why_it_was_routed(workspace_a, inbox_account):
+    from townsquare.inbox.rule_words import explained_matches
+
+    make_rule(workspace_a, "Spam", {"keywords": ["gratis"], "has_link": True}, {"hide": True})
+    message = make_message(inbox_account, "Gratis Follower: https://spam.example/x")
+    route_new([message])
+    [why] = explained_matches(_conv(message))
+    assert why["rule"] == "Spam"
+    assert why["because"] == ["Contains one of the words: gratis", "Contains a link"]
+    assert why["problems"] == ["Hiding is not possible on Mastodon; hidden in Townsquare only."]
