@@ -50,6 +50,7 @@ __all__ = [
     "do_delete_campaign",
     "do_delete_goal",
     "do_delete_pillar",
+    "do_delete_workspace_item",
     "do_import_plan",
     "do_remove_network",
     "do_replace_plan",
@@ -60,6 +61,7 @@ __all__ = [
     "do_save_overview",
     "do_save_pillar",
     "do_save_tone",
+    "do_save_workspace_item",
     "export_plan",
 ]
 
@@ -77,7 +79,7 @@ def do_save_overview(
 ) -> Plan:
     """What the plan is for, its zone and its start (left out: the start stays)."""
     plan = own(membership, plan)
-    values = {
+    values: dict[str, Any] = {
         "summary": clean.text(summary, _("What the plan is for")),
         "time_zone": clean.time_zone(time_zone),
     }
@@ -236,6 +238,22 @@ def _remove_item[Item: models.Model](
     new_version(membership, plan)
 
 
+@transaction.atomic
+def do_save_workspace_item[Item: models.Model](
+    membership: Membership, kind: ItemKind[Item], values: Mapping[str, Any], found: Item | None
+) -> Item:
+    """Create or change a pillar, an audience or a campaign (they belong to the
+    workspace's plan)."""
+    return _save_item(membership, own_workspace_plan(membership), kind, values, found)
+
+
+@transaction.atomic
+def do_delete_workspace_item[Item: models.Model](
+    membership: Membership, kind: ItemKind[Item], item: Item
+) -> None:
+    _remove_item(membership, own_workspace_plan(membership), kind, item)
+
+
 class _Saver[Item: models.Model](Protocol):
     def __call__(
         self, membership: Membership, values: Mapping[str, Any], found: Item | None = None
@@ -243,11 +261,10 @@ class _Saver[Item: models.Model](Protocol):
 
 
 def _workspace_item_saver[Item: models.Model](kind: ItemKind[Item]) -> _Saver[Item]:
-    """do_save_pillar and its kin: the object belongs to the workspace's plan."""
+    """do_save_pillar and its kin, named for the callers that know their kind."""
 
-    @transaction.atomic
     def save(membership: Membership, values: Mapping[str, Any], found: Item | None = None) -> Item:
-        return _save_item(membership, own_workspace_plan(membership), kind, values, found)
+        return do_save_workspace_item(membership, kind, values, found)
 
     return save
 
@@ -255,9 +272,8 @@ def _workspace_item_saver[Item: models.Model](kind: ItemKind[Item]) -> _Saver[It
 def _workspace_item_remover[Item: models.Model](
     kind: ItemKind[Item],
 ) -> Callable[[Membership, Item], None]:
-    @transaction.atomic
     def remove(membership: Membership, item: Item) -> None:
-        _remove_item(membership, own_workspace_plan(membership), kind, item)
+        do_delete_workspace_item(membership, kind, item)
 
     return remove
 

@@ -31,14 +31,12 @@ from townsquare.planning.access import (
     campaign_plan,
     workspace_plan,
 )
+from townsquare.planning.actions import ItemKind
 from townsquare.planning.diff import diff_plans
 from townsquare.planning.models import Plan, PlanVersion
 from townsquare.planning.names import network_names
 from townsquare.planning.snapshot import (
-    audience_dict,
-    campaign_dict,
     goal_dict,
-    pillar_dict,
     plan_snapshot,
 )
 from townsquare.workspaces.models import Membership
@@ -299,37 +297,38 @@ def _route(name: str, run: Callable[..., Any], **params: Any) -> Callable[..., A
 
 
 def _item_routes(
+    kind: ItemKind[Any],
     singular: str,
-    plural: str,
-    *,
     body: type[BaseModel],
     out: type[BaseModel],
     many: Callable[[Membership], Any],
     one: Callable[[Membership, int], Any],
-    as_dict: Callable[[Any], dict[str, Any]],
-    save: Callable[..., Any],
-    delete: Callable[[Membership, Any], None],
 ) -> None:
     """List, create, read, change and delete one kind of the workspace's plan, every write
     through its action."""
+    plural = f"{singular}s"
     param = f"{singular}_id"
     base = f"/workspaces/{{workspace}}/{plural}"
     item = f"{base}/{{{param}}}"
 
     def list_all(membership: Membership) -> list[Any]:
-        return [as_dict(found) for found in many(membership)[:500]]
+        return [kind.as_dict(found) for found in many(membership)[:500]]
+
+    def save(membership: Membership, body: BaseModel, found: Any = None) -> Any:
+        values = body.model_dump()
+        return kind.as_dict(actions.do_save_workspace_item(membership, kind, values, found))
 
     def create(membership: Membership, body: BaseModel) -> Status:
-        return Status(201, as_dict(save(membership, body.model_dump())))
+        return Status(201, save(membership, body))
 
     def read(membership: Membership, **ids: int) -> Any:
-        return as_dict(one(membership, ids[param]))
+        return kind.as_dict(one(membership, ids[param]))
 
     def update(membership: Membership, body: BaseModel, **ids: int) -> Any:
-        return as_dict(save(membership, body.model_dump(), one(membership, ids[param])))
+        return save(membership, body, one(membership, ids[param]))
 
     def remove(membership: Membership, **ids: int) -> Status:
-        delete(membership, one(membership, ids[param]))
+        actions.do_delete_workspace_item(membership, kind, one(membership, ids[param]))
         return Status(204, None)
 
     router.get(base, response=list[out])(_route(f"list_{plural}", list_all))
@@ -341,39 +340,12 @@ def _item_routes(
     router.delete(item, response={204: None})(_route(f"delete_{singular}", remove, **{param: Id}))
 
 
-_item_routes(
-    "campaign",
-    "campaigns",
-    body=CampaignIn,
-    out=CampaignOut,
-    many=access_campaigns,
-    one=access_campaign,
-    as_dict=campaign_dict,
-    save=actions.do_save_campaign,
-    delete=actions.do_delete_campaign,
-)
-_item_routes(
-    "pillar",
-    "pillars",
-    body=PillarIn,
-    out=PillarOut,
-    many=access_pillars,
-    one=access_pillar,
-    as_dict=pillar_dict,
-    save=actions.do_save_pillar,
-    delete=actions.do_delete_pillar,
-)
-_item_routes(
-    "audience",
-    "audiences",
-    body=AudienceIn,
-    out=AudienceOut,
-    many=access_audiences,
-    one=access_audience,
-    as_dict=audience_dict,
-    save=actions.do_save_audience,
-    delete=actions.do_delete_audience,
-)
+for _kind, *_routes in (
+    (actions.CAMPAIGN, "campaign", CampaignIn, CampaignOut, access_campaigns, access_campaign),
+    (actions.PILLAR, "pillar", PillarIn, PillarOut, access_pillars, access_pillar),
+    (actions.AUDIENCE, "audience", AudienceIn, AudienceOut, access_audiences, access_audience),
+):
+    _item_routes(_kind, *_routes)
 
 
 # Goals of the workspace's plan (a campaign's goals: PUT its plan)
