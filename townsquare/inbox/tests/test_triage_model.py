@@ -3,6 +3,8 @@ edge cases, training on top of a base, saving and loading, and a deterministic r
 
 The messages here are not in the training examples (a test checks that too)."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from townsquare.inbox.triage import (
@@ -182,3 +184,11 @@ def test_rebuilding_the_default_model_gives_the_same_predictions():
     texts = [text for text, _, _ in CLEAR_MESSAGES] + ["Schönen Tag noch", "Follow me!!"]
     assert rebuilt.version == shipped.version
     assert triage_texts(texts, model=rebuilt) == triage_texts(texts, model=shipped)
+
+
+def test_triage_from_several_threads_at_once_gives_the_same_results():
+    texts = [text for text, _, _ in CLEAR_MESSAGES]
+    expected = triage_texts(texts)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _: triage_texts(texts), range(8)))
+    assert all(result == expected for result in results)
