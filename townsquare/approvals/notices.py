@@ -48,7 +48,10 @@ def tell(
 
 
 def approver_users(workspace: Workspace, *, besides: tuple[Any, ...] = ()) -> list[Any]:
-    excluded = {u for u in besides if u is not None}
+    """Members who may approve, apart from the users in `besides` (an author or submitter
+    cannot approve their own post, so they are not asked to)."""
+    # Compared by id: a user object never equals a user id.
+    excluded = {u.pk for u in besides if u is not None}
     return [
         m.user
         for m in Membership.objects.filter(workspace=workspace).select_related("user")

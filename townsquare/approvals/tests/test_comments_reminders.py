@@ -107,3 +107,17 @@ def test_approvers_are_reminded_once_a_day_of_posts_waiting_over_a_day(
 def test_the_reminder_is_a_registered_scheduler_job():
     assert remind_pending_approvals in registered_jobs()
     assert remind_pending_approvals() is not None
+
+
+def test_an_approver_who_submits_a_post_is_neither_asked_nor_reminded_to_approve_it(
+    one_approver, membership, mia, write, at
+):
+    post = write(mia)
+    review_actions.do_submit_for_review(mia, post, at)
+    asked = Notification.objects.filter(kind="approval_requested")
+    assert {n.recipient.email for n in asked} == {"alice@example.com"}
+    now = timezone.now()
+    PostReview.objects.filter(post=post).update(submitted_at=now - timedelta(hours=25))
+    assert reminders.remind_pending(now) == 1
+    reminded = Notification.objects.filter(kind="approval_reminder")
+    assert {n.recipient.email for n in reminded} == {"alice@example.com"}
