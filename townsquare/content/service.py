@@ -121,6 +121,38 @@ def media_inputs(assets: Iterable[Any]) -> tuple[MediaInput, ...]:
     )
 
 
+@dataclass
+class ComposeReads:
+    """What compose reads from one workspace (rule overrides, each account's rules, the
+    plan's tone per campaign, contacts), kept for many posts composed in one go, such as
+    the rows of one bulk import check, instead of read again for each. Made for one
+    workspace and one such call only: nothing is kept beyond it."""
+
+    workspace: Workspace
+    _overrides: dict[str, dict[str, object]] | None = None
+    _rules: dict[int, tuple[NetworkRules, tuple[str, ...]]] = field(default_factory=dict)
+    _styles: dict[int | None, EngineStyle] = field(default_factory=dict)
+    _contacts: ContactBook | None = None
+
+    def rules(self, account: SocialAccount) -> tuple[NetworkRules, tuple[str, ...]]:
+        if self._overrides is None:
+            self._overrides = workspace_overrides(self.workspace)
+        if account.pk not in self._rules:
+            self._rules[account.pk] = account_rules(account, self._overrides)
+        return self._rules[account.pk]
+
+    def style(self, campaign: Campaign | None) -> EngineStyle:
+        key = campaign.pk if campaign is not None else None
+        if key not in self._styles:
+            self._styles[key] = engine_style(self.workspace, campaign)
+        return self._styles[key]
+
+    def contacts(self) -> ContactBook:
+        if self._contacts is None:
+            self._contacts = contact_book(self.workspace)
+        return self._contacts
+
+
 def compose(
     workspace: Workspace,
     master: MasterPost,
@@ -130,9 +162,11 @@ def compose(
     media: Sequence[MediaInput] = (),
     previous: Iterable[PreviousVariant] = (),
     campaign: Campaign | None = None,
+    reads: ComposeReads | None = None,
 ) -> list[VariantResult]:
-    overrides = workspace_overrides(workspace)
-    ruled = [(account, *account_rules(account, overrides)) for account in accounts]
+    if reads is None or reads.workspace.pk != workspace.pk:
+        reads = ComposeReads(workspace)
+    ruled = [(account, *reads.rules(account)) for account in accounts]
     targets = [
         target_profile(
             rules,
@@ -142,9 +176,7 @@ def compose(
         )
         for account, rules, _notes in ruled
     ]
-    adapted = adapt_post(
-        master, targets, engine_style(workspace, campaign), contact_book(workspace), tuple(previous)
-    )
+    adapted = adapt_post(master, targets, reads.style(campaign), reads.contacts(), tuple(previous))
     results = []
     for (account, rules, notes), variant in zip(ruled, adapted, strict=True):
         problems = validate_variant(
