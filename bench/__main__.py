@@ -8,6 +8,7 @@ BENCHMARKS = [
     "bench.publish",
     "bench.uploads",
     "bench.calendar",
+    "bench.bulk_check",
     "bench.triage",
     "bench.inbox",
 ]
