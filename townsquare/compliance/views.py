@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from townsquare.compliance.figures import week_start
 from townsquare.compliance.marks import compliance, local_today
 from townsquare.lib.bounds import id_from_text
+from townsquare.planning.access import workspace_plan
 from townsquare.planning.models import Campaign
 from townsquare.workspaces.models import Membership
 from townsquare.workspaces.views import workspace_view
@@ -58,6 +59,7 @@ def compliance_page(request: HttpRequest, membership: Membership) -> HttpRespons
             "error": error,
             "first": first,
             "last": last,
+            "plan_starts_on": workspace_plan(workspace).starts_on,
         },
         status=status,
     )

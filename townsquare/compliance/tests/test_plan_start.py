@@ -70,3 +70,15 @@ def test_a_campaign_plan_made_after_the_campaign_began_counts_from_its_start(wor
 
 def test_a_new_plan_starts_on_the_day_it_is_made(workspace_a):
     assert workspace_plan(workspace_a).starts_on == timezone.localdate()
+
+
+def test_the_compliance_page_says_when_the_plan_starts(alice_client, workspace_a):
+    starts = week_start(date.today()) - timedelta(weeks=2)
+    f.plan(workspace_a, {"linkedin_page": 2}, starts_on=starts)
+    url = f"/w/{workspace_a.slug}/plan/compliance/"
+    german = alice_client.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Die Wochen vor seiner Woche werden an keinem Plan gemessen." in german
+    english = alice_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "the weeks before its week are measured against no plan" in english
+    f.plan(workspace_a, {"linkedin_page": 2})  # long ago: nothing to say
+    assert "data-plan-start" not in alice_client.get(url).content.decode()
