@@ -61,6 +61,19 @@ FLAGS: tuple[Flag, ...] = (
         ),
     ),
     Flag(
+        "feature_request",
+        "asks for a capability (option to, support for, Möglichkeit...)",
+        _words(
+            "ability to|option to|possibility to|a way to|support for|allow us to|allow users to",
+            "allow me to|make it possible|would like|would love to see|there should be",
+            "it would be|it'd be|needs to be|need a|want to be able|be able to|please provide",
+            "please allow|please support|please enable|please make|please include|add support",
+            "add a|add an|add the|missing feature|möglichkeit|option|wäre es möglich|hätte gern",
+            "hätte ich gern|bräuchte|es fehlt|fehlt noch|fehlt mir|ermöglichen|sollte es geben",
+            "es sollte|gäbe|einbauen|anbieten|nachrüsten|unterstützen",
+        ),
+    ),
+    Flag(
         "expectation_breach",
         "an expectation broken again (schon wieder, still not, seit Tagen...)",
         _words(
