@@ -207,9 +207,11 @@ def has_call_to_action(text: str, language: Language, wanted: str = "") -> bool:
     own = _flat(wanted).strip(" .,!?…:;-–—")
     if own and own in flat:
         return True
-    if _ACTION_PHRASES[language].search(_masked(text)):
+    # A language without lists of its own (none today) is read with the English ones.
+    phrases = _ACTION_PHRASES.get(language, _ACTION_PHRASES["en"])
+    if phrases.search(_masked(text)):
         return True
-    imperatives = _IMPERATIVES[language]
+    imperatives = _IMPERATIVES.get(language, _IMPERATIVES_EN)
     for sentence in _SENTENCE_BREAK_RE.split(_masked(text)):
         first = _FIRST_WORD_RE.match(sentence)
         if first and first.group(1).casefold() in imperatives:
