@@ -8,7 +8,12 @@ from townsquare.inbox.models.core import (
     Priority,
 )
 from townsquare.inbox.models.learning import TriageCorrection, TriageModelVersion
-from townsquare.inbox.models.register import FeedbackItem, FeedbackTopic, TopicStatus
+from townsquare.inbox.models.register import (
+    FeedbackItem,
+    FeedbackTopic,
+    RegisterDigest,
+    TopicStatus,
+)
 from townsquare.inbox.models.replies import (
     InternalNote,
     Reply,
@@ -44,6 +49,7 @@ __all__ = [
     "Message",
     "MessageKind",
     "Priority",
+    "RegisterDigest",
     "Reply",
     "ReplyStatus",
     "Rule",

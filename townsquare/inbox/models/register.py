@@ -31,6 +31,8 @@ class FeedbackTopic(models.Model):
     )
     # The company's answer, recorded by a person; replies to every user are drafted from it.
     company_answer = models.TextField(_("the company's answer"), blank=True)
+    # The answer per language ({"de": "...", "en": "..."}): each user is told it in theirs.
+    company_answers = models.JSONField(default=dict, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -59,8 +61,14 @@ class FeedbackItem(models.Model):
     topic = models.ForeignKey(
         FeedbackTopic, null=True, blank=True, on_delete=models.SET_NULL, related_name="items"
     )
+    # Null once the message was deleted on the user's request: the item stays, naming no one,
+    # so the topic's counts and trend keep their history.
     message = models.OneToOneField(
-        "inbox.Message", on_delete=models.CASCADE, related_name="feedback_item"
+        "inbox.Message",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="feedback_item",
     )
     category = models.CharField(_("category"), max_length=16)
     language = models.CharField(_("language"), max_length=8, blank=True)
@@ -71,6 +79,8 @@ class FeedbackItem(models.Model):
         "inbox.Reply", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField()
+    # Anonymised or deleted on request: the item stays counted in its topic, naming no one.
+    anonymised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -81,3 +91,23 @@ class FeedbackItem(models.Model):
 
     def __str__(self) -> str:
         return f"feedback {self.pk}"
+
+
+class RegisterDigest(models.Model):
+    """The weekly digest of a workspace's register, one row per ISO week it went out: the
+    job sends each week's digest once, also when it runs often or twice at the same time."""
+
+    workspace = models.ForeignKey(
+        "workspaces.Workspace", on_delete=models.CASCADE, related_name="+"
+    )
+    week = models.CharField(max_length=10)  # ISO year and week, "2026-W49"
+    sent_at = models.DateTimeField(auto_now_add=True)
+    recipients = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "week"], name="inbox_digest_once_a_week")
+        ]
+
+    def __str__(self) -> str:
+        return f"digest {self.workspace_id} {self.week}"
