@@ -4,11 +4,12 @@ every value is escaped, and the words are translated once per page."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from html import escape as _escape
 
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from townsquare.calendars.tiles import Tile
@@ -78,6 +79,8 @@ class TilePage:
     colour: str  # "pillar" or "network"
     palette: dict[int, int]
     can_move: bool
+    # One moment for the whole page: which tiles are past (not a clock read per tile).
+    now: datetime = field(default_factory=timezone.now)
 
 
 def escape(text: object) -> str:
@@ -86,14 +89,22 @@ def escape(text: object) -> str:
     return _escape(str(text), quote=True)
 
 
+def _short(text: str, limit: int = 30) -> str:
+    """The text cut to `limit` characters with an ellipsis (what Truncator.chars does for
+    plain text, without building its lazy object for every tile)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def tile_html(tile: Tile, page: TilePage) -> SafeString:
     e = escape
-    classes = ["cal-tile", f"cal-st-{tile.status}"]
-    if page.colour == "network" and tile.networks:
-        classes.append(f"cal-net-{tile.networks[0]}")
+    networks = tile.networks
+    statuses_found = tile.statuses
+    classes = ["cal-tile", f"cal-st-{statuses_found[0] if statuses_found else 'draft'}"]
+    if page.colour == "network" and networks:
+        classes.append(f"cal-net-{networks[0]}")
     elif tile.pillar_id in page.palette:
         classes.append(f"cal-pal-{page.palette[tile.pillar_id]}")
-    if tile.past:
+    if tile.due_at < page.now:
         classes.append("cal-tile-past")
     movable = page.can_move and tile.editable
     wall = tile.local
@@ -111,11 +122,11 @@ def tile_html(tile: Tile, page: TilePage) -> SafeString:
         f'<abbr class="cal-badge cal-net-{e(n)}" title="{e(names[n])}">'
         f"{e(NETWORK_SHORT.get(n, n[:2]))}</abbr>"
         f'<span class="visually-hidden">{e(names[n])}</span>'
-        for n in tile.networks
+        for n in networks
     )
     statuses = " ".join(
         f'<span class="status status-{e(s)}">{e(page.words.statuses.get(s, s))}</span>'
-        for s in tile.statuses
+        for s in statuses_found
     )
     meta = statuses
     if tile.repeats:
@@ -139,7 +150,7 @@ def tile_html(tile: Tile, page: TilePage) -> SafeString:
         field = f"move-{tile.post_id}-{wall:%Y%m%d%H%M}"
         move = (
             f'<details class="cal-move"><summary>{e(page.words.move)}'
-            f'<span class="visually-hidden"> {e(Truncator(tile.text).chars(30))}</span></summary>'
+            f'<span class="visually-hidden"> {e(_short(tile.text))}</span></summary>'
             f'<form method="post" action="{e(page.move_url)}">'
             f'<input type="hidden" name="csrfmiddlewaretoken" value="{e(page.csrf_token)}">'
             f'<input type="hidden" name="post" value="{tile.post_id}">'

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import dateformat, timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -69,8 +69,8 @@ def _url(membership: Membership, view: str, anchor: date, query: dict[str, str])
     return base + "?" + urlencode({"day": anchor.isoformat(), **query})
 
 
-def _compose_url(membership: Membership, at: datetime) -> str:
-    base = reverse("workspace_compose", kwargs={"workspace": membership.workspace.slug})
+def _compose_url(membership: Membership, at: datetime, base: str = "") -> str:
+    base = base or reverse("workspace_compose", kwargs={"workspace": membership.workspace.slug})
     return base + "?" + urlencode({"at": at.strftime("%Y-%m-%dT%H:%M")})
 
 
@@ -89,12 +89,30 @@ class _Day:
         self.compose_url = ""
         self.hours: list[dict[str, Any]] = []
         self.more_url = ""
+        # The words of the month's cell, made once in the view (see _label_days).
+        self.number = day.day
+        self.month_name = ""
+        self.label = ""
+        self.write_label = ""
         self.total = 0  # all tiles of the day, where only the first are read (month)
         self.mark: Any = None
 
     @property
     def more(self) -> int:
         return max(0, self.total - len(self.tiles))
+
+
+def _label_days(days: list[_Day]) -> None:
+    """What the month's cells say of their day ("5 December", "Write a post for 5
+    December"), in the reader's language: each month's name formatted once, not four
+    template filters in each of 42 cells."""
+    months: dict[int, str] = {}
+    for day in days:
+        if day.date.month not in months:
+            months[day.date.month] = dateformat.format(day.date, "F")
+        day.month_name = months[day.date.month]
+        day.label = f"{day.number} {day.month_name}"
+        day.write_label = _("Write a post for %(when)s") % {"when": day.label}
 
 
 def _choices(membership: Membership) -> dict[str, Any]:
@@ -177,18 +195,27 @@ def _page(request: HttpRequest, membership: Membership, view: str) -> HttpRespon
     for day, total in totals.items():
         if day in days:
             days[day].total = total
+    # Reversed once for the page, not for each day and hour.
+    compose_base = reverse("workspace_compose", kwargs={"workspace": membership.workspace.slug})
+    more_view = {"month": "week", "list": "list"}.get(view, "")
+    more_base = (
+        reverse(VIEW_URLS[more_view], kwargs={"workspace": membership.workspace.slug})
+        if more_view
+        else ""
+    )
+    more_query = {**query, "span": "day"} if view == "list" else query
     for day in days.values():
-        if view == "month" and day.more:
-            day.more_url = _url(membership, "week", day.date, query) + f"#day-{day.iso}"
-        elif view == "list" and day.more:
-            day.more_url = _url(membership, "list", day.date, {**query, "span": "day"})
+        if more_base and day.more:
+            day.more_url = more_base + "?" + urlencode({"day": day.iso, **more_query})
+            if view == "month":
+                day.more_url += f"#day-{day.iso}"
         if can_write and not day.past:
             start = datetime.combine(day.date, datetime.min.time()).replace(hour=DEFAULT_HOUR)
             if day.today and start <= now:
                 start = (now + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
                 if start.date() != day.date:
                     start = now.replace(second=0, microsecond=0)
-            day.compose_url = _compose_url(membership, start)
+            day.compose_url = _compose_url(membership, start, compose_base)
         if view == "week":
             for hour in range(24):
                 slot = datetime.combine(day.date, datetime.min.time()).replace(hour=hour)
@@ -197,7 +224,7 @@ def _page(request: HttpRequest, membership: Membership, view: str) -> HttpRespon
                         "hour": hour,
                         "tiles": [t for t in day.tiles if t.hour == hour],
                         "past": slot + timedelta(hours=1) <= now,
-                        "compose_url": _compose_url(membership, slot)
+                        "compose_url": _compose_url(membership, slot, compose_base)
                         if can_write and slot > now
                         else "",
                         "label": slot,
@@ -210,6 +237,8 @@ def _page(request: HttpRequest, membership: Membership, view: str) -> HttpRespon
             # here rather than by a loop over every day in each day's cell.
             day.mark = marks.day(day.date)
     ordered = [days[d] for d in found.days]
+    if view == "month":
+        _label_days(ordered)
     span_query = {**query, "span": "day"} if one_day else query
     context = {
         "membership": membership,
