@@ -1,0 +1,267 @@
+"""The feedback register: users' questions, complaints and suggestions become items, grouped
+into topics by meaning (register_grouping), and followed until every user was told the
+company's answer.
+
+record_new runs inside the ingest transaction, right after routing: a message is stored,
+routed and registered together, or not at all. Reads for the pages (trend, rows for the CSV)
+live here too; writes by people go through register_actions.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Count, Max, Min, Q, QuerySet
+from django.utils import timezone
+
+from townsquare.inbox import register_grouping as grouping
+from townsquare.inbox.models import (
+    FeedbackItem,
+    FeedbackTopic,
+    Message,
+    MessageKind,
+    Reply,
+    TopicStatus,
+)
+from townsquare.inbox.triage.features import embed
+
+FEEDBACK_CATEGORIES = ("question", "complaint", "suggestion")
+TREND_WEEKS = 8
+
+
+def category_of(message: Message) -> str:
+    """The category a person corrected it to wins over the model's."""
+    return str((message.corrected or {}).get("category") or message.category or "")
+
+
+def is_feedback(message: Message) -> bool:
+    spam = str((message.corrected or {}).get("spam") or message.spam or "ok")
+    return (
+        message.kind != MessageKind.OUTBOUND
+        and spam not in ("spam", "abuse")
+        and category_of(message) in FEEDBACK_CATEGORIES
+        and bool(message.text.strip())
+    )
+
+
+def record_new(messages: Sequence[Message]) -> list[FeedbackItem]:
+    """Register the feedback among newly stored messages, each message once (again: nothing)."""
+    candidates = [m for m in messages if is_feedback(m)]
+    if not candidates:
+        return []
+    known = set(
+        FeedbackItem.objects.filter(message__in=candidates).values_list("message_id", flat=True)
+    )
+    fresh = [m for m in candidates if m.pk not in known]
+    if not fresh:
+        return []
+    vectors = embed([grouping.clean_text(m.text) for m in fresh])
+    created: list[FeedbackItem] = []
+    with transaction.atomic():
+        by_workspace: dict[int, list[tuple[Message, np.ndarray]]] = {}
+        for message, vector in zip(fresh, vectors, strict=True):
+            by_workspace.setdefault(message.workspace_id, []).append((message, vector))
+        for workspace_id, pairs in by_workspace.items():
+            created += _place(workspace_id, pairs)
+    return created
+
+
+def _open_topics(workspace_id: int) -> dict[int, FeedbackTopic]:
+    # A closed topic is done: the same concern raised again starts a topic of its own.
+    return {
+        t.pk: t
+        for t in FeedbackTopic.objects.filter(workspace_id=workspace_id)
+        .exclude(status=TopicStatus.CLOSED)
+        .annotate(item_count=Count("items"))
+    }
+
+
+def _place(workspace_id: int, pairs: list[tuple[Message, np.ndarray]]) -> list[FeedbackItem]:
+    topics = _open_topics(workspace_id)
+    centroids = {
+        pk: vector
+        for pk, topic in topics.items()
+        if (vector := grouping.from_bytes(topic.centroid)) is not None
+    }
+    created = []
+    for message, vector in pairs:
+        found = grouping.nearest_topic(vector, list(centroids.items()))
+        if found is None:
+            topic = FeedbackTopic.objects.create(
+                workspace_id=workspace_id,
+                title=grouping.topic_title(message.text),
+                category=category_of(message),
+            )
+            topic.item_count = 0  # type: ignore[attr-defined]
+            topics[topic.pk] = topic
+            found = topic.pk
+        topic = topics[found]
+        count = getattr(topic, "item_count", 0)
+        centroid = grouping.add_to_centroid(centroids.get(found), count, vector)
+        centroids[found] = centroid
+        topic.item_count = count + 1  # type: ignore[attr-defined]
+        item, made = FeedbackItem.objects.get_or_create(
+            message=message,
+            defaults={
+                "workspace_id": workspace_id,
+                "topic": topic,
+                "category": category_of(message),
+                "language": message.language if message.language != "und" else "",
+                "embedding": grouping.to_bytes(vector),
+                "created_at": message.created_at,
+            },
+        )
+        if made:
+            created.append(item)
+            FeedbackTopic.objects.filter(pk=found).update(
+                centroid=grouping.to_bytes(centroid), updated_at=timezone.now()
+            )
+    for topic_id in {item.topic_id for item in created if item.topic_id}:
+        refresh_topic(topics[topic_id], centroid=False)
+    return created
+
+
+def refresh_topic(topic: FeedbackTopic, *, centroid: bool = True) -> None:
+    """Recompute what a topic derives from its items: its category (the most common one)
+    and, after a merge or split, its centroid."""
+    items = list(FeedbackItem.objects.filter(topic=topic).only("category", "embedding"))
+    fields = ["category", "updated_at"]
+    counted = Counter(item.category for item in items)
+    topic.category = counted.most_common(1)[0][0] if counted else topic.category
+    if centroid:
+        vectors = [v for item in items if (v := grouping.from_bytes(item.embedding)) is not None]
+        mean = grouping.mean_centroid(vectors)
+        topic.centroid = grouping.to_bytes(mean) if mean is not None else None
+        fields.append("centroid")
+    topic.save(update_fields=fields)
+
+
+# --- informed tracking ------------------------------------------------------------------------
+
+
+def mark_informed(reply: Reply, now: datetime | None = None) -> int:
+    """A reply went out in a conversation: its users whose topic has the company's answer are
+    informed; a topic whose users are all informed moves to "users informed"."""
+    now = now or timezone.now()
+    items = FeedbackItem.objects.filter(
+        message__conversation_id=reply.conversation_id,
+        informed_at__isnull=True,
+        topic__answered_at__isnull=False,
+        topic__answered_at__lte=reply.sent_at or now,
+    )
+    topic_ids = set(items.values_list("topic_id", flat=True))
+    changed = items.update(informed_at=now, informed_by_reply=reply)
+    for topic_id in topic_ids:
+        topic_informed_if_all(topic_id)
+    return changed
+
+
+def uninformed(topic: FeedbackTopic) -> QuerySet[FeedbackItem]:
+    return FeedbackItem.objects.filter(
+        topic=topic, informed_at__isnull=True, message__isnull=False, anonymised_at__isnull=True
+    )
+
+
+def topic_informed_if_all(topic_id: int) -> None:
+    topic = FeedbackTopic.objects.filter(pk=topic_id, status=TopicStatus.ANSWERED).first()
+    if topic is not None and not uninformed(topic).exists():
+        topic.status = TopicStatus.INFORMED
+        topic.save(update_fields=["status", "updated_at"])
+
+
+# --- reads for the pages ----------------------------------------------------------------------
+
+
+def week_start(moment: datetime) -> datetime:
+    local = timezone.localtime(moment)
+    monday = local - timedelta(days=local.weekday())
+    return monday.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def trends(topic_ids: Iterable[int], now: datetime | None = None) -> dict[int, list[int]]:
+    """Items per week over the last TREND_WEEKS weeks (oldest first), per topic."""
+    first = week_start(now or timezone.now()) - timedelta(weeks=TREND_WEEKS - 1)
+    counts: dict[int, list[int]] = {pk: [0] * TREND_WEEKS for pk in topic_ids}
+    rows = FeedbackItem.objects.filter(topic_id__in=list(counts), created_at__gte=first)
+    for topic_id, created_at in rows.values_list("topic_id", "created_at"):
+        index = (week_start(created_at) - first).days // 7
+        if 0 <= index < TREND_WEEKS:
+            counts[topic_id][index] += 1
+    return counts
+
+
+def sparkline_points(counts: Sequence[int], width: int = 80, height: int = 20) -> str:
+    """The points of an SVG polyline for the weekly counts (drawn server-side, no script)."""
+    top = max(max(counts, default=0), 1)
+    step = width / max(len(counts) - 1, 1)
+    return " ".join(
+        f"{round(i * step, 1)},{round(height - 1 - (c / top) * (height - 2), 1)}"
+        for i, c in enumerate(counts)
+    )
+
+
+def topics_with_counts(topics: QuerySet[FeedbackTopic]) -> QuerySet[FeedbackTopic]:
+    return topics.select_related("department").annotate(
+        item_count=Count("items"),
+        informed_count=Count("items", filter=Q(items__informed_at__isnull=False)),
+    )
+
+
+CSV_COLUMNS = (
+    "topic_id",
+    "topic",
+    "status",
+    "category",
+    "department",
+    "items",
+    "informed",
+    "first_item",
+    "last_item",
+    "answered_at",
+)
+
+
+def register_csv(topics: QuerySet[FeedbackTopic]) -> str:
+    """The register as CSV, one row per topic (no one's name or words: safe to pass on)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    annotated = topics_with_counts(topics).order_by("id")
+    spans = {
+        row["topic_id"]: row
+        for row in FeedbackItem.objects.filter(topic__in=annotated)
+        .values("topic_id")
+        .annotate(first=Min("created_at"), last=Max("created_at"))
+    }
+    for topic in annotated:
+        span = spans.get(topic.pk, {})
+        writer.writerow(
+            [
+                topic.pk,
+                _safe_cell(topic.title),
+                topic.status,
+                topic.category,
+                _safe_cell(topic.department.name) if topic.department else "",
+                topic.item_count,  # type: ignore[attr-defined]
+                topic.informed_count,  # type: ignore[attr-defined]
+                _iso(span.get("first")),
+                _iso(span.get("last")),
+                _iso(topic.answered_at),
+            ]
+        )
+    return out.getvalue()
+
+
+def _iso(moment: datetime | None) -> str:
+    return moment.isoformat() if moment else ""
+
+
+def _safe_cell(text: str) -> str:
+    """A cell a spreadsheet does not run as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
