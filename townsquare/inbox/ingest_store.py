@@ -26,6 +26,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Count, Model
 
+from townsquare.inbox import register
 from townsquare.inbox.models import (
     Contact,
     Conversation,
@@ -220,6 +221,7 @@ def write(prepared: Prepared, *, after_write: Callable[[], None] | None = None) 
             outcome.truncated = sum(1 for row in rows if row[3])
             # In the same transaction: a message is stored routed, or not at all.
             route_new(outcome.stored)
+            register.record_new(outcome.stored)
         if after_write is not None:
             after_write()
     return outcome
