@@ -34,6 +34,7 @@ from townsquare.inbox.models import (
     ReplyStatus,
     Viewing,
 )
+from townsquare.inbox.register import mark_informed
 from townsquare.inbox.sla import mark_responded
 from townsquare.lib.errors import ActionError
 from townsquare.networks.base import InboxMessage, InboxSource, Reauth, Rejected, RetryLater
@@ -468,5 +469,6 @@ def _sent(reply: Reply, result: Any) -> str:
             waiting_since=None, last_message_at=max(conversation.last_message_at, now)
         )
         mark_responded(conversation, now)
+        mark_informed(locked, now)
         _audit(None, "inbox.reply_sent", locked, conversation.workspace, network_id=sent.network_message_id)
     return "sent"
