@@ -134,7 +134,7 @@ def _page(
             "saved_replies": _saved_replies(membership, conversation, language),
             "language": language,
             "reply_form": reply_form,
-            "note_form": NoteForm(),
+            "note_form": NoteForm(auto_id="note_%s"),
             "collision": collision
             if collision is not None
             else reply_actions.others_answering(conversation, membership.user),
@@ -169,8 +169,8 @@ def _run(request: HttpRequest, conversation: Conversation, done: str, call: Any,
     except ActionError as error:
         messages.error(request, error.message)
     else:
-        text = getattr(result, "message", None) or done
-        messages.success(request, text)
+        said = result.message if isinstance(result, reply_actions.ReplyOutcome) else done
+        messages.success(request, said)
     return _back(conversation, anchor)
 
 
