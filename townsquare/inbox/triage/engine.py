@@ -18,10 +18,12 @@ from townsquare.inbox.triage.result import (
     Label,
     MessageContext,
     TriageResult,
+    gettext_noop,
 )
 from townsquare.inbox.triage.urgency import score_urgency
 
-TRUNCATED_REASON = f"only the first {MAX_TRIAGE_CHARS:,} characters were read"
+# Fixed text (not formatted from MAX_TRIAGE_CHARS) so that it can be translated as it is.
+TRUNCATED_REASON = gettext_noop("only the first 5,000 characters were read")
 # Fewer words than this and no telling emoji: sentiment is "undefined" rather than a guess.
 MIN_WORDS_FOR_SENTIMENT = 2
 MAX_TRAINING_EXAMPLES = 200_000
@@ -43,7 +45,7 @@ def _head(model: TriageModel, task: str) -> Head:
 
 
 def _empty_result(version: str) -> TriageResult:
-    nothing = ("empty message",)
+    nothing = (gettext_noop("empty message"),)
     return TriageResult(
         language=Label(UNDETERMINED_LANGUAGE, 1.0, nothing),
         category=Label("other", 1.0, nothing),
@@ -125,7 +127,7 @@ def _result(
     truncated = (TRUNCATED_REASON,) if len(text) > MAX_TRIAGE_CHARS else ()
     sentiment_output = outputs["sentiment"]
     if _too_short_for_sentiment(read, features.fired[row]):
-        sentiment = Label(UNDEFINED_SENTIMENT, 1.0, ("too short to tell",))
+        sentiment = Label(UNDEFINED_SENTIMENT, 1.0, (gettext_noop("too short to tell"),))
     else:
         sentiment = sentiment_output.label(row, truncated)
     urgency = score_urgency(

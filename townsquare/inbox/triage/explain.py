@@ -6,13 +6,18 @@ classes do on average, so "pushed toward complaint" means the same in every head
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import scipy.sparse as sp
 
 from townsquare.inbox.triage.features import EMBEDDING_SIZE, TextFeatures
 from townsquare.inbox.triage.model import Head
+from townsquare.inbox.triage.result import gettext_noop
 from townsquare.inbox.triage.rules import FLAG_CODES, FLAG_REASONS
 
+WORD_REASON = gettext_noop('word "%(term)s"')
+_WORD_REASON = re.compile(r'^word "(?P<term>.*)"$', re.DOTALL)
 MAX_FLAGS = 3
 MAX_WORDS = 3
 MIN_PUSH = 0.02
@@ -51,7 +56,16 @@ def reasons_for(
             if any(term in other.split() or other in term.split(" ") for other in chosen):
                 continue  # "schon" adds nothing beside "schon wieder"
             chosen.append(term)
-        reasons.extend(f'word "{term}"' for term in chosen)
+        reasons.extend(WORD_REASON % {"term": term} for term in chosen)
     if not reasons:
-        reasons.append("the message as a whole (sentence meaning)")
+        reasons.append(gettext_noop("the message as a whole (sentence meaning)"))
     return tuple(reasons)
+
+
+def reason_message(reason: str) -> tuple[str, dict[str, str]]:
+    """A stored reason as (message id, parameters) for a page to translate:
+    `gettext(message) % parameters`. Reasons are kept in English, the same for everyone."""
+    word = _WORD_REASON.match(reason)
+    if word:
+        return WORD_REASON, {"term": word["term"]}
+    return reason, {}

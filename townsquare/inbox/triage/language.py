@@ -7,7 +7,7 @@ import re
 import threading
 from typing import Any
 
-from townsquare.inbox.triage.result import UNDETERMINED_LANGUAGE, Label
+from townsquare.inbox.triage.result import UNDETERMINED_LANGUAGE, Label, gettext_noop
 
 # Restricting the candidates is what makes short tweets work: with all 97 languages,
 # "Danke!" comes out as Tagalog or Latin about as often as German.
@@ -67,7 +67,7 @@ def detect_language(text: str) -> Label:
     """The ISO 639-1 code with a confidence, or "und" for too-short or emoji-only text."""
     cleaned = _NOISE.sub(" ", text)
     if letters_in(cleaned) < MIN_LETTERS:
-        return Label(UNDETERMINED_LANGUAGE, 1.0, ("too little text to tell",))
+        return Label(UNDETERMINED_LANGUAGE, 1.0, (gettext_noop("too little text to tell"),))
     words = [word.lower() for word in _WORD.findall(cleaned)]
     if len(words) <= 3:
         votes = {
@@ -76,13 +76,17 @@ def detect_language(text: str) -> Label:
         }
         best_code = max(votes, key=lambda code: votes[code])
         if votes[best_code] and list(votes.values()).count(votes[best_code]) == 1:
-            return Label(best_code, 0.6, ("common words of a short text",))
+            return Label(best_code, 0.6, (gettext_noop("common words of a short text"),))
     ranked = _get_identifier().rank(cleaned)
     best, confidence = ranked[0]
     if confidence < MIN_CONFIDENCE:
         preferred = [(code, score) for code, score in ranked[:3] if code in PREFERRED]
         if preferred:
             code, score = preferred[0]
-            return Label(code, round(float(score), 3), ("short text: a close call",))
-        return Label(UNDETERMINED_LANGUAGE, round(float(confidence), 3), ("no clear language",))
-    return Label(best, round(float(confidence), 3), ("character n-grams (py3langid)",))
+            return Label(code, round(float(score), 3), (gettext_noop("short text: a close call"),))
+        return Label(
+            UNDETERMINED_LANGUAGE, round(float(confidence), 3), (gettext_noop("no clear language"),)
+        )
+    return Label(
+        best, round(float(confidence), 3), (gettext_noop("character n-grams (py3langid)"),)
+    )

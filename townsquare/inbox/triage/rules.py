@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import emoji
 
+from townsquare.inbox.triage.result import gettext_noop
+
 
 @dataclass(frozen=True, slots=True)
 class Flag:
@@ -33,11 +35,11 @@ def _words(*lines: str) -> re.Pattern[str]:
 
 
 FLAGS: tuple[Flag, ...] = (
-    Flag("question_mark_end", '"?" at the end', re.compile(r"\?[\s\W]*$")),
-    Flag("question_mark", 'a "?" in the text', re.compile(r"\?")),
+    Flag("question_mark_end", gettext_noop('"?" at the end'), re.compile(r"\?[\s\W]*$")),
+    Flag("question_mark", gettext_noop('a "?" in the text'), re.compile(r"\?")),
     Flag(
         "question_opening",
-        "opens like a question",
+        gettext_noop("opens like a question"),
         re.compile(
             r"^\W*(?:@\w+\s+)*(?:wie|was|warum|wieso|weshalb|wann|wo|wohin|woher|welche\w*|"
             r"gibt es|kann man|kann ich|könnt ihr|habt ihr|seid ihr|ist es|muss ich|"
@@ -48,7 +50,7 @@ FLAGS: tuple[Flag, ...] = (
     ),
     Flag(
         "wish_or_modal",
-        "a wish or proposal (should, would be nice, sollte, wäre schön...)",
+        gettext_noop("a wish or proposal (should, would be nice, sollte, wäre schön...)"),
         _words(
             "should|would be nice|would be great|would be cool|it would help|please add",
             "please consider|please bring|could you add|why not|how about|what about adding",
@@ -62,7 +64,7 @@ FLAGS: tuple[Flag, ...] = (
     ),
     Flag(
         "feature_request",
-        "asks for a capability (option to, support for, Möglichkeit...)",
+        gettext_noop("asks for a capability (option to, support for, Möglichkeit...)"),
         _words(
             "ability to|option to|possibility to|a way to|support for|allow us to|allow users to",
             "allow me to|make it possible|would like|would love to see|there should be",
@@ -75,7 +77,7 @@ FLAGS: tuple[Flag, ...] = (
     ),
     Flag(
         "expectation_breach",
-        "an expectation broken again (schon wieder, still not, seit Tagen...)",
+        gettext_noop("an expectation broken again (schon wieder, still not, seit Tagen...)"),
         _words(
             "again|still not|still no|still waiting|for days|for weeks|for hours|yet again",
             "third time|every time|nobody|no one|never|no response|no reply|still hasn't",
@@ -86,7 +88,7 @@ FLAGS: tuple[Flag, ...] = (
     ),
     Flag(
         "problem_words",
-        "words of a problem (broken, error, kaputt, funktioniert nicht...)",
+        gettext_noop("words of a problem (broken, error, kaputt, funktioniert nicht...)"),
         _words(
             "broken|doesn't work|does not work|not working|isn't working|crash*|error|bug|fail*",
             "refund|cancel*|overcharged|charged twice|missing|late|delayed|lost|damaged|wrong",
@@ -97,7 +99,7 @@ FLAGS: tuple[Flag, ...] = (
     ),
     Flag(
         "negative_words",
-        "negative words (terrible, disappointed, enttäuscht, Frechheit...)",
+        gettext_noop("negative words (terrible, disappointed, enttäuscht, Frechheit...)"),
         _words(
             "terrible|awful|worst|horrible|disappointed|disappointing|ridiculous|unacceptable",
             "useless|annoying|frustrat*|angry|pathetic|joke|sucks|hate|fed up|sadly",
@@ -108,7 +110,7 @@ FLAGS: tuple[Flag, ...] = (
     ),
     Flag(
         "praise_words",
-        "words of praise or thanks (thank you, great, danke, super...)",
+        gettext_noop("words of praise or thanks (thank you, great, danke, super...)"),
         _words(
             "thank*|thx|love|great|awesome|amazing|excellent|perfect|fantastic|kudos|well done",
             "best|brilliant|wonderful|helpful|appreciate*|impressed|keep it up|good job",
@@ -119,15 +121,19 @@ FLAGS: tuple[Flag, ...] = (
     ),
     Flag(
         "negation",
-        "a negation (not, nicht, kein...)",
+        gettext_noop("a negation (not, nicht, kein...)"),
         _words("not", "no", "n't", "never", "nicht", "kein", "keine", "keinen", "nie"),
     ),
-    Flag("exclamations", 'several "!"', re.compile(r"!{2,}|!.*!")),
-    Flag("shouting", "written in capitals", re.compile(r"\b[A-ZÄÖÜ]{4,}\b.*\b[A-ZÄÖÜ]{4,}\b")),
-    Flag("link", "contains a link", re.compile(r"https?://|www\.", re.IGNORECASE)),
+    Flag("exclamations", gettext_noop('several "!"'), re.compile(r"!{2,}|!.*!")),
+    Flag(
+        "shouting",
+        gettext_noop("written in capitals"),
+        re.compile(r"\b[A-ZÄÖÜ]{4,}\b.*\b[A-ZÄÖÜ]{4,}\b"),
+    ),
+    Flag("link", gettext_noop("contains a link"), re.compile(r"https?://|www\.", re.IGNORECASE)),
     Flag(
         "spam_cues",
-        "advertising cues (follow me, DM me, crypto, Gewinnspiel...)",
+        gettext_noop("advertising cues (follow me, DM me, crypto, Gewinnspiel...)"),
         _words(
             "follow me|follow back|check my profile|check out my|dm me|dm for|crypto|bitcoin|btc",
             "forex|giveaway|earn|per day|per week|click here|free followers|followers|promo code",
@@ -138,7 +144,7 @@ FLAGS: tuple[Flag, ...] = (
     ),
     Flag(
         "abuse_words",
-        "insults or slurs (idiot, scum, Arschloch...)",
+        gettext_noop("insults or slurs (idiot, scum, Arschloch...)"),
         _words(
             "idiot*|stupid|moron*|retard*|scum|shut up|fuck*|f*ck|bitch|asshole|bastard|dumb",
             "loser*|trash|die in|kill yourself|kys|vollidiot*|arschloch|arschlöcher|wichser",
@@ -148,7 +154,7 @@ FLAGS: tuple[Flag, ...] = (
     ),
     Flag(
         "second_person_attack",
-        "aimed at a person (you are..., ihr seid...)",
+        gettext_noop("aimed at a person (you are..., ihr seid...)"),
         re.compile(
             r"\b(?:you(?:'re| are)|u r|ur|ihr seid|du bist|sie sind)\s+(?:\w+\s+){0,2}"
             r"(?:an?\s+)?(?:idiot\w*|stupid|morons?|scum|trash|pathetic|clowns?|dumm\w*|"
@@ -169,9 +175,9 @@ FLAG_CODES: tuple[str, ...] = (
 )
 FLAG_REASONS: dict[str, str] = {
     **{flag.code: flag.reason for flag in FLAGS},
-    "positive_emoji": "a positive emoji",
-    "negative_emoji": "a negative emoji",
-    "emoji_only": "emoji only",
+    "positive_emoji": gettext_noop("a positive emoji"),
+    "negative_emoji": gettext_noop("a negative emoji"),
+    "emoji_only": gettext_noop("emoji only"),
 }
 
 
