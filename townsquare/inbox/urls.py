@@ -11,6 +11,7 @@ urlpatterns = [
     path(W, views.inbox, name="workspace_inbox"),
     path(W + "bulk/", views.bulk, name="inbox_bulk"),
     path(W + "settings/", include("townsquare.inbox.settings_urls")),
+    path(W, include("townsquare.inbox.register_urls")),
     path(
         W + "accounts/<int:account_id>/retry/", views.retry_polling, name="inbox_retry_polling"
     ),
