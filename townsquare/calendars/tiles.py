@@ -311,51 +311,71 @@ def _tiles(rows: Any, zone: str) -> list[Tile]:
     tz = ZoneInfo(zone)
     tiles: dict[tuple[int, datetime], Tile] = {}
     labels: dict[str, str] = {}
+    # The publications of a post share their time: each time made local once.
+    walls: dict[datetime, datetime] = {}
     removed_label = gettext("%(name)s (removed)")
     for row in rows:
-        values = dict(zip(COLUMNS, row, strict=True))
-        when = values["due_at"] or values["published_at"]
-        local = when.astimezone(tz).replace(tzinfo=None, second=0, microsecond=0)
-        key = (values["post_id"], local)
+        # In the order of COLUMNS (unpacked: a dict per row cost more than the rest).
+        (
+            pk,
+            post_id,
+            due_at,
+            published_at,
+            status,
+            external_url,
+            account_id,
+            network,
+            handle,
+            display_name,
+            removed_at,
+            head,
+            language,
+            campaign_id,
+            campaign,
+            pillar_id,
+            pillar,
+            pillar_colour,
+            author_id,
+            author_name,
+            author_email,
+        ) = row
+        when = due_at or published_at
+        local = walls.get(when)
+        if local is None:
+            local = walls[when] = when.astimezone(tz).replace(tzinfo=None, second=0, microsecond=0)
+        key = (post_id, local)
         tile = tiles.get(key)
         if tile is None:
-            author = values["post__created_by_id"]
             tile = tiles[key] = Tile(
-                post_id=values["post_id"],
+                post_id=post_id,
                 local=local,
                 due_at=when,
                 zone=zone,
-                text=grid.first_words(values["head"] or ""),
-                language=values["post__language"],
-                campaign_id=values["post__campaign_id"],
-                campaign=values["post__campaign__name"] or "",
-                pillar_id=values["post__pillar_id"],
-                pillar=values["post__pillar__name"] or "",
-                pillar_colour=values["post__pillar__colour"] or "",
-                author_id=author,
-                author=(
-                    values["post__created_by__name"]
-                    or (values["post__created_by__email"] or "").split("@")[0]
-                )
-                if author
-                else "",
+                text=grid.first_words(head or ""),
+                language=language,
+                campaign_id=campaign_id,
+                campaign=campaign or "",
+                pillar_id=pillar_id,
+                pillar=pillar or "",
+                pillar_colour=pillar_colour or "",
+                author_id=author_id,
+                author=(author_name or (author_email or "").split("@")[0]) if author_id else "",
             )
-        network = values["account__network"]
         if network not in labels:
             labels[network] = network_label(network)
-        name = values["account__display_name"] or values["account__handle"]
+        name = display_name or handle
         tile.accounts.append(
             TileAccount(
-                id=values["account_id"],
+                id=account_id,
                 network=network,
                 network_name=labels[network],
-                label=removed_label % {"name": name} if values["account__removed_at"] else name,
-                status=values["status"],
-                publication_id=values["pk"],
-                external_url=values["external_url"],
+                label=removed_label % {"name": name} if removed_at else name,
+                status=status,
+                publication_id=pk,
+                external_url=external_url,
             )
         )
-        if values["status"] not in MOVABLE:
+        if status not in MOVABLE:
             tile.editable = False
     return sorted(tiles.values(), key=lambda t: (t.local, t.post_id))
 
