@@ -91,3 +91,26 @@ def foreign_rule(world):
 
     rule, _ = Rule.objects.get_or_create(workspace=world.foreign, name="Nur B")
     return rule.pk
+
+
+@probe_kwarg("topic_id")
+def foreign_topic(world):
+    from townsquare.inbox.models import FeedbackItem, FeedbackTopic
+
+    conversation = _foreign_conversation(world)
+    topic, _ = FeedbackTopic.objects.get_or_create(workspace=world.foreign, title="Nur für B")
+    FeedbackItem.objects.get_or_create(
+        message=conversation.messages.first(),
+        defaults={
+            "workspace": world.foreign,
+            "topic": topic,
+            "category": "question",
+            "created_at": timezone.now(),
+        },
+    )
+    return topic.pk
+
+
+@probe_kwarg("contact_id")
+def foreign_contact(world):
+    return _foreign_conversation(world).contact_id
