@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count
 from django.tasks import task
@@ -167,7 +166,7 @@ class _Outcome:
     conversation: Conversation
     changed: set[str] = field(default_factory=set)
     assigned: bool = False
-    first_rule: Rule | None = None
+    applied: list[Rule] = field(default_factory=list)
 
 
 def _check_json(check: Check) -> dict[str, Any]:
@@ -182,8 +181,7 @@ def _apply(
     actions = rule.actions or {}
     done: list[dict[str, Any]] = []
     problems: list[dict[str, Any]] = []
-    if outcome.first_rule is None:
-        outcome.first_rule = rule
+    outcome.applied.append(rule)
     if actions.get("assign_user") or actions.get("assign_team"):
         _assign(routing, actions, outcome, done, problems)
     labels = [str(label) for label in actions.get("labels") or []]
@@ -345,28 +343,28 @@ def moderate_on_network(message_id: int, action: str) -> str:
 def _start_sla(
     routing: WorkspaceRouting, conversation: Conversation, message: Message, outcome: _Outcome
 ) -> None:
-    """The first rule that applied becomes the conversation's rule; its targets start the
-    SLA clock from the message's time, counted in business minutes."""
-    rule = outcome.first_rule
-    if rule is None or conversation.rule_id is not None:
+    """Each SLA target comes from the first rule that applied and sets it, counted in
+    business minutes from the message's time; the conversation keeps the rule that gave
+    its targets (else the first that applied) for the clock and the explanation. A
+    conversation routed before keeps its clock."""
+    applied = outcome.applied
+    if not applied or conversation.rule_id is not None:
         return
-    conversation.rule = rule
+    first = next((r for r in applied if r.first_response_minutes), None)
+    resolution = next((r for r in applied if r.resolution_minutes), None)
+    conversation.rule = first or resolution or applied[0]
     outcome.changed.add("rule")
-    first_due, resolution_due = sla.due_times(
-        routing.schedule, routing.time_zone, rule, message.created_at
-    )
-    if first_due is not None and conversation.first_responded_at is None:
-        conversation.first_response_due_at = first_due
-        outcome.changed.add("first_response_due_at")
-    if resolution_due is not None and conversation.closed_at is None:
-        conversation.resolution_due_at = resolution_due
-        outcome.changed.add("resolution_due_at")
-
-
-def user_names(ids: set[int]) -> dict[int, str]:
-    """Names of the people a match mentions, for its explanation."""
-    users = get_user_model().objects.filter(pk__in=ids)
-    return {user.pk: (getattr(user, "name", "") or user.email) for user in users}
+    start = message.created_at
+    if first is not None and conversation.first_responded_at is None:
+        due = sla.due_in(routing.schedule, routing.time_zone, start, first.first_response_minutes)
+        if due is not None:
+            conversation.first_response_due_at = due
+            outcome.changed.add("first_response_due_at")
+    if resolution is not None and conversation.closed_at is None:
+        due = sla.due_in(routing.schedule, routing.time_zone, start, resolution.resolution_minutes)
+        if due is not None:
+            conversation.resolution_due_at = due
+            outcome.changed.add("resolution_due_at")
 
 
 def explain(conversation: Conversation) -> list[RuleMatch]:

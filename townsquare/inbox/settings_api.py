@@ -14,7 +14,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, StrictBool, StrictFloat, StrictInt
 
 from townsquare.inbox import routing_actions
 from townsquare.inbox.access import (
@@ -41,9 +41,9 @@ class InboxSettingsIO(Schema):
         default_factory=dict,
         description='{"mon": [["09:00", "17:00"]], ...} in the workspace\'s zone; {}: 24/7',
     )
-    retention_days: int | None = Field(None, ge=1, le=36500)
-    replies_need_approval: bool = False
-    spike_factor: float = Field(3.0, ge=1.5, le=100)
+    retention_days: StrictInt | None = Field(None, ge=1, le=36500)
+    replies_need_approval: StrictBool = False
+    spike_factor: StrictFloat = Field(3.0, ge=1.5, le=100)
     digest_recipients: list[Id] = Field(default_factory=list, max_length=500)
 
 
@@ -60,7 +60,7 @@ class DepartmentIn(Schema):
     name: str = Field(max_length=100)
     email: str = Field("", max_length=254)
     webhook_url: str = Field("", max_length=500)
-    new_secret: bool = Field(False, description="Make a new webhook secret (shown once)")
+    new_secret: StrictBool = Field(False, description="Make a new webhook secret (shown once)")
 
 
 class DepartmentOut(Schema):
@@ -74,12 +74,12 @@ class DepartmentOut(Schema):
 
 class RuleIn(Schema):
     name: str = Field(max_length=120)
-    active: bool = True
-    stop_after: bool = False
+    active: StrictBool = True
+    stop_after: StrictBool = False
     conditions: dict[str, Any] = Field(default_factory=dict)
     actions: dict[str, Any] = Field(default_factory=dict)
-    first_response_minutes: int | None = Field(None, ge=1, le=routing_actions.MAX_SLA_MINUTES)
-    resolution_minutes: int | None = Field(None, ge=1, le=routing_actions.MAX_SLA_MINUTES)
+    first_response_minutes: StrictInt | None = Field(None, ge=1, le=routing_actions.MAX_SLA_MINUTES)
+    resolution_minutes: StrictInt | None = Field(None, ge=1, le=routing_actions.MAX_SLA_MINUTES)
 
 
 class RuleOut(RuleIn):

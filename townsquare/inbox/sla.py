@@ -44,21 +44,28 @@ ANSWERED_WITHIN = timedelta(hours=1)
 BREACH_BATCH = 500
 
 
+def due_in(
+    schedule: Mapping[str, Any], time_zone: str, start: datetime, minutes: int | None
+) -> datetime | None:
+    """When a target of `minutes` business minutes from `start` falls due; None without a
+    target, or with hours that never open (no target rather than one never met)."""
+    if minutes is None:
+        return None
+    try:
+        return business_hours.add_business_minutes(schedule, time_zone, start, minutes)
+    except ValueError:
+        return None
+
+
 def due_times(
     schedule: Mapping[str, Any], time_zone: str, rule: Rule, start: datetime
 ) -> tuple[datetime | None, datetime | None]:
     """When the first answer and the resolution are due for a conversation routed by
     `rule` whose message arrived at `start`; None where the rule sets no target."""
-
-    def due(minutes: int | None) -> datetime | None:
-        if minutes is None:
-            return None
-        try:
-            return business_hours.add_business_minutes(schedule, time_zone, start, minutes)
-        except ValueError:  # hours that never open: no target rather than none ever met
-            return None
-
-    return due(rule.first_response_minutes), due(rule.resolution_minutes)
+    return (
+        due_in(schedule, time_zone, start, rule.first_response_minutes),
+        due_in(schedule, time_zone, start, rule.resolution_minutes),
+    )
 
 
 def mark_responded(conversation: Conversation, at: datetime) -> None:

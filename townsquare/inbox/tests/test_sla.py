@@ -163,3 +163,32 @@ def test_the_storm_factor_comes_from_the_settings(workspace_a, inbox_account):
         make_message(inbox_account, "meh", sentiment="negative", at=now - timedelta(hours=hour))
     _burst(inbox_account, 20, now - timedelta(minutes=5))
     assert sla.check_storm(workspace_a, now) is None
+
+
+def test_each_target_comes_from_the_first_rule_that_sets_it(workspace_a, inbox_account):
+    urgent = make_rule(workspace_a, "Urgent", {"min_urgency": 60}, {}, first_response_minutes=60)
+    make_rule(
+        workspace_a,
+        "Complaints",
+        {"category": ["complaint"]},
+        {},
+        first_response_minutes=120,
+        resolution_minutes=24 * 60,
+    )
+    now = timezone.now()
+    message = make_message(inbox_account, "Anwalt!", category="complaint", urgency=80, at=now)
+    route_new([message])
+    conversation = Conversation.objects.get(pk=message.conversation_id)
+    assert conversation.rule == urgent
+    assert conversation.first_response_due_at == now + timedelta(minutes=60)
+    assert conversation.resolution_due_at == now + timedelta(hours=24)
+    later = make_message(
+        inbox_account,
+        "Und?",
+        category="complaint",
+        at=now + timedelta(hours=1),
+        conversation=conversation,
+    )
+    route_new([later])
+    conversation.refresh_from_db()
+    assert conversation.first_response_due_at == now + timedelta(minutes=60)  # clock kept
