@@ -123,6 +123,18 @@ ACTIONS: Mapping[str, Promise] = {
     "evergreen.stop": _("Evergreen reposts stopped"),
     "feed.create": _("Calendar feed made"),
     "feed.revoke": _("Calendar feed withdrawn"),
+    "inbox.settings_update": _("Inbox settings changed"),
+    "inbox.team_create": _("Inbox team made"),
+    "inbox.team_update": _("Inbox team changed"),
+    "inbox.team_delete": _("Inbox team deleted"),
+    "inbox.department_create": _("Department made"),
+    "inbox.department_update": _("Department changed"),
+    "inbox.department_delete": _("Department deleted"),
+    "inbox.rule_create": _("Inbox rule made"),
+    "inbox.rule_update": _("Inbox rule changed"),
+    "inbox.rule_delete": _("Inbox rule deleted"),
+    "inbox.rules_reorder": _("Inbox rules put in a new order"),
+    "inbox.forward": _("Conversation forwarded"),
 }
 FIELDS: Mapping[str, Promise] = {
     "name": _("Name"),
@@ -217,6 +229,11 @@ TARGETS: Mapping[str, Promise] = {
     "media.mediaasset": _("Media"),
     "media.mediafolder": _("Folder"),
     "approvals.approvalsettings": _("Approval settings"),
+    "inbox.inboxsettings": _("Inbox settings"),
+    "inbox.team": _("Team"),
+    "inbox.department": _("Department"),
+    "inbox.rule": _("Rule"),
+    "inbox.forward": _("Forward"),
 }
 CHOICES: Mapping[str, Mapping[str, Any]] = {
     "role": dict(ROLE_CHOICES),
