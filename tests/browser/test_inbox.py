@@ -30,11 +30,17 @@ def test_filter_open_correct_and_answer_with_a_saved_reply_in_german(
     )
     complaint = make_conversation(account, COMPLAINT)
     make_conversation(
-        account, QUESTION, handle="@max@example.social", name="Max", category="question",
+        account,
+        QUESTION,
+        handle="@max@example.social",
+        name="Max",
+        category="question",
         sentiment="neutral",
     )
     do_save_saved_reply(
-        membership, title="Lieferung verspätet", language="de",
+        membership,
+        title="Lieferung verspätet",
+        language="de",
         text="Hallo {name}, das tut uns leid! Wir sehen sofort nach.",
     )
 

@@ -50,8 +50,7 @@ ENGLISH = (
     ),
     (
         "Please write privately",
-        "Hi {name}, so that your details stay private, please send a direct message to "
-        "{account}.",
+        "Hi {name}, so that your details stay private, please send a direct message to {account}.",
     ),
 )
 

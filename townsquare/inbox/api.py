@@ -91,9 +91,7 @@ class InboxMessageOut(Schema):
 
 class InboxReplyOut(Schema):
     id: int
-    status: str = Field(
-        description="draft, pending_approval, sending, sent, failed or rejected"
-    )
+    status: str = Field(description="draft, pending_approval, sending, sent, failed or rejected")
     text: str
     author: str | None
     error: str
@@ -256,7 +254,9 @@ def _message_out(m: Any) -> dict[str, Any]:
             for lab in (told["labels"] if told else [])
         ],
         "urgency": m.urgency,
-        "urgency_parts": [(p["label"], p["points"]) for p in (told["urgency_parts"] if told else [])],
+        "urgency_parts": [
+            (p["label"], p["points"]) for p in (told["urgency_parts"] if told else [])
+        ],
     }
 
 
@@ -265,7 +265,9 @@ def _detail(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
     out = _conversation_out(c)
     out["messages"] = [_message_out(m) for m in c.messages.order_by("created_at", "id")]
     out["replies"] = [_reply_out(r) for r in c.replies.select_related("author")]
-    out["notes"] = [_note_out(n) for n in c.notes.select_related("author").prefetch_related("mentioned")]
+    out["notes"] = [
+        _note_out(n) for n in c.notes.select_related("author").prefetch_related("mentioned")
+    ]
     return out
 
 
@@ -279,7 +281,8 @@ def list_conversations(
     page = page_of(request.membership, filters_from(values), filters.after, PAGE_SIZE)  # type: ignore[attr-defined]
     return {
         "items": [
-            _conversation_out(c, getattr(c, "preview", "") or "", c.is_overdue) for c in page.rows  # type: ignore[attr-defined]
+            _conversation_out(c, getattr(c, "preview", "") or "", c.is_overdue)
+            for c in page.rows  # type: ignore[attr-defined]
         ],
         "next_cursor": page.next_cursor,
     }
@@ -304,15 +307,22 @@ def reply(request: HttpRequest, workspace: str, conversation_id: Id, body: Inbox
 
 
 @router.post(
-    f"{BASE}/conversations/{{conversation_id}}/replies/{{reply_id}}/decision", response=InboxReplyOut
+    f"{BASE}/conversations/{{conversation_id}}/replies/{{reply_id}}/decision",
+    response=InboxReplyOut,
 )
 def decide_reply(
-    request: HttpRequest, workspace: str, conversation_id: Id, reply_id: Id, body: InboxReplyDecisionIn
+    request: HttpRequest,
+    workspace: str,
+    conversation_id: Id,
+    reply_id: Id,
+    body: InboxReplyDecisionIn,
 ) -> dict[str, Any]:
     membership = request.membership  # type: ignore[attr-defined]
     found = access_reply(membership, reply_id)
     if found.conversation_id != conversation_id:
-        raise ActionError("That answer belongs to another conversation.", code="not_found", status=404)
+        raise ActionError(
+            "That answer belongs to another conversation.", code="not_found", status=404
+        )
     calls = {
         "approve": lambda: reply_actions.do_approve_reply(membership, found),
         "reject": lambda: reply_actions.do_reject_reply(membership, found, body.reason),
@@ -320,12 +330,18 @@ def decide_reply(
         "send": lambda: reply_actions.do_send_draft(membership, found),
     }
     if body.action not in calls:
-        raise ActionError("Choose approve, reject, retry or send.", code="unknown_action", status=422)
+        raise ActionError(
+            "Choose approve, reject, retry or send.", code="unknown_action", status=422
+        )
     return _reply_out(calls[body.action]().reply)
 
 
-@router.put(f"{BASE}/conversations/{{conversation_id}}/assignment", response=InboxConversationDetailOut)
-def assign(request: HttpRequest, workspace: str, conversation_id: Id, body: InboxAssignIn) -> dict[str, Any]:
+@router.put(
+    f"{BASE}/conversations/{{conversation_id}}/assignment", response=InboxConversationDetailOut
+)
+def assign(
+    request: HttpRequest, workspace: str, conversation_id: Id, body: InboxAssignIn
+) -> dict[str, Any]:
     """Both empty: unassigned."""
     membership = request.membership  # type: ignore[attr-defined]
     conversation = access_conversation(membership, conversation_id)
@@ -334,7 +350,9 @@ def assign(request: HttpRequest, workspace: str, conversation_id: Id, body: Inbo
 
 
 @router.put(f"{BASE}/conversations/{{conversation_id}}/status", response=InboxConversationDetailOut)
-def set_status(request: HttpRequest, workspace: str, conversation_id: Id, body: InboxStatusIn) -> dict[str, Any]:
+def set_status(
+    request: HttpRequest, workspace: str, conversation_id: Id, body: InboxStatusIn
+) -> dict[str, Any]:
     membership = request.membership  # type: ignore[attr-defined]
     conversation = access_conversation(membership, conversation_id)
     triage_actions.do_set_status(membership, [conversation], body.status)
@@ -342,7 +360,9 @@ def set_status(request: HttpRequest, workspace: str, conversation_id: Id, body: 
 
 
 @router.patch(f"{BASE}/conversations/{{conversation_id}}", response=InboxConversationDetailOut)
-def set_details(request: HttpRequest, workspace: str, conversation_id: Id, body: InboxDetailsIn) -> dict[str, Any]:
+def set_details(
+    request: HttpRequest, workspace: str, conversation_id: Id, body: InboxDetailsIn
+) -> dict[str, Any]:
     """Labels and/or priority."""
     membership = request.membership  # type: ignore[attr-defined]
     conversation = access_conversation(membership, conversation_id)
@@ -353,7 +373,9 @@ def set_details(request: HttpRequest, workspace: str, conversation_id: Id, body:
     return _detail(request, conversation_id)
 
 
-@router.post(f"{BASE}/conversations/{{conversation_id}}/corrections", response=InboxConversationDetailOut)
+@router.post(
+    f"{BASE}/conversations/{{conversation_id}}/corrections", response=InboxConversationDetailOut
+)
 def correct_label(
     request: HttpRequest, workspace: str, conversation_id: Id, body: InboxCorrectionIn
 ) -> dict[str, Any]:
@@ -362,13 +384,17 @@ def correct_label(
     conversation = access_conversation(membership, conversation_id)
     message = access_message(membership, body.message_id)
     if message.conversation_id != conversation.pk:
-        raise ActionError("That message belongs to another conversation.", code="not_found", status=404)
+        raise ActionError(
+            "That message belongs to another conversation.", code="not_found", status=404
+        )
     triage_actions.do_correct_label(membership, message, body.task, body.value)
     return _detail(request, conversation_id)
 
 
 @router.post(f"{BASE}/conversations/{{conversation_id}}/notes", response={201: InboxNoteOut})
-def add_note(request: HttpRequest, workspace: str, conversation_id: Id, body: InboxNoteIn) -> Status:
+def add_note(
+    request: HttpRequest, workspace: str, conversation_id: Id, body: InboxNoteIn
+) -> Status:
     """Mention members as @name, @name@example.com or @[Their Name]: they are notified."""
     membership = request.membership  # type: ignore[attr-defined]
     conversation = access_conversation(membership, conversation_id)
@@ -410,5 +436,7 @@ def update_saved_reply(
 @router.delete(f"{BASE}/saved-replies/{{saved_reply_id}}", response={204: None})
 def delete_saved_reply(request: HttpRequest, workspace: str, saved_reply_id: Id) -> Status:
     membership = request.membership  # type: ignore[attr-defined]
-    saved_reply_actions.do_delete_saved_reply(membership, access_saved_reply(membership, saved_reply_id))
+    saved_reply_actions.do_delete_saved_reply(
+        membership, access_saved_reply(membership, saved_reply_id)
+    )
     return Status(204, None)

@@ -40,7 +40,9 @@ def clean_note(text: str) -> str:
 def do_add_note(membership: Membership, conversation: Conversation, text: str) -> InternalNote:
     require(membership, Perm.REPLY_INBOX)
     if conversation.workspace_id != membership.workspace_id:
-        raise ActionError(_("This conversation is not in this workspace."), code="not_found", status=404)
+        raise ActionError(
+            _("This conversation is not in this workspace."), code="not_found", status=404
+        )
     text = clean_note(text)
     note = InternalNote.objects.create(
         workspace=membership.workspace, conversation=conversation, author=membership.user, text=text

@@ -202,7 +202,9 @@ def do_reply(
     with the network's problems (nothing stored), SomeoneElseAnswering unless confirmed."""
     require(membership, Perm.REPLY_INBOX)
     if conversation.workspace_id != membership.workspace_id:
-        raise ActionError(_("This conversation is not in this workspace."), code="not_found", status=404)
+        raise ActionError(
+            _("This conversation is not in this workspace."), code="not_found", status=404
+        )
     text = clean_reply_text(text)
     message = _answered_message(conversation, in_reply_to)
     problems = reply_problems(conversation, text)
@@ -257,7 +259,9 @@ def do_send_draft(membership: Membership, reply: Reply) -> ReplyOutcome:
     """Send a drafted answer (the register drafts them): checked like any answer, then it
     waits for approval or goes out."""
     require(membership, Perm.REPLY_INBOX)
-    reply = Reply.objects.select_for_update().select_related("conversation__account").get(pk=reply.pk)
+    reply = (
+        Reply.objects.select_for_update().select_related("conversation__account").get(pk=reply.pk)
+    )
     if reply.workspace_id != membership.workspace_id or reply.status != ReplyStatus.DRAFT:
         raise ActionError(_("This answer is not a draft any more."), code="not_a_draft", status=409)
     problems = reply_problems(reply.conversation, reply.text)
@@ -280,7 +284,9 @@ def do_send_draft(membership: Membership, reply: Reply) -> ReplyOutcome:
 
 def _decidable(membership: Membership, reply: Reply) -> Reply:
     require(membership, Perm.APPROVE_POSTS)
-    locked = Reply.objects.select_for_update().select_related("conversation__workspace").get(pk=reply.pk)
+    locked = (
+        Reply.objects.select_for_update().select_related("conversation__workspace").get(pk=reply.pk)
+    )
     if locked.workspace_id != membership.workspace_id:
         raise ActionError(_("This answer is not in this workspace."), code="not_found", status=404)
     if locked.status != ReplyStatus.PENDING_APPROVAL:
@@ -336,7 +342,9 @@ def do_retry_reply(membership: Membership, reply: Reply) -> ReplyOutcome:
     if reply.workspace_id != membership.workspace_id:
         raise ActionError(_("This answer is not in this workspace."), code="not_found", status=404)
     if reply.status != ReplyStatus.FAILED:
-        raise ActionError(_("Only an answer that failed can be sent again."), code="not_failed", status=409)
+        raise ActionError(
+            _("Only an answer that failed can be sent again."), code="not_failed", status=409
+        )
     reply.status = ReplyStatus.SENDING
     reply.error = ""
     reply.save(update_fields=["status", "error"])
@@ -373,9 +381,7 @@ def _connector(reply: Reply) -> InboxSource:
     except UnknownNetwork:
         connector = None
     if not isinstance(connector, InboxSource):
-        raise Rejected(
-            _("Townsquare cannot answer on this network."), code="no_inbox_connector"
-        )
+        raise Rejected(_("Townsquare cannot answer on this network."), code="no_inbox_connector")
     return connector
 
 
@@ -399,13 +405,17 @@ def send_reply(reply_id: int) -> str:
             connector = _connector(reply)
             creds = credentials_for(conversation.account)
             result = connector.reply(
-                creds, inbox_message_of(reply.in_reply_to, private=conversation.is_private), reply.text
+                creds,
+                inbox_message_of(reply.in_reply_to, private=conversation.is_private),
+                reply.text,
             )
         except Reauth:
             return _failed(
                 reply,
-                _("The network no longer accepts the account's login. Connect it again in "
-                  "Settings > Accounts, then try again."),
+                _(
+                    "The network no longer accepts the account's login. Connect it again in "
+                    "Settings > Accounts, then try again."
+                ),
             )
         except Rejected as error:
             return _failed(reply, _("The network refused the answer: %(why)s") % {"why": error})
@@ -415,8 +425,10 @@ def send_reply(reply_id: int) -> str:
             logger.warning("reply %s: sending failed: %s", reply_id, error)
             return _failed(
                 reply,
-                _("It is not clear whether the answer arrived. Trying again is safe: an "
-                  "answer that did arrive is found, not sent twice."),
+                _(
+                    "It is not clear whether the answer arrived. Trying again is safe: an "
+                    "answer that did arrive is found, not sent twice."
+                ),
             )
     return _sent(reply, result)
 
@@ -470,5 +482,11 @@ def _sent(reply: Reply, result: Any) -> str:
         )
         mark_responded(conversation, now)
         mark_informed(locked, now)
-        _audit(None, "inbox.reply_sent", locked, conversation.workspace, network_id=sent.network_message_id)
+        _audit(
+            None,
+            "inbox.reply_sent",
+            locked,
+            conversation.workspace,
+            network_id=sent.network_message_id,
+        )
     return "sent"

@@ -52,7 +52,9 @@ def _clean(title: str, language: str, text: str) -> tuple[str, str, str]:
             _("Choose the language of the saved reply."), code="language_required", status=422
         )
     if "\x00" in title + text:
-        raise ActionError(_("The text contains a NUL character."), code="control_characters", status=422)
+        raise ActionError(
+            _("The text contains a NUL character."), code="control_characters", status=422
+        )
     return title, language, text
 
 

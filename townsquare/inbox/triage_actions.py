@@ -46,7 +46,9 @@ def _audit(membership: Membership, action: str, target: Any, **after: Any) -> No
 
 def _own_conversation(membership: Membership, conversation: Conversation) -> None:
     if conversation.workspace_id != membership.workspace_id:
-        raise ActionError(_("This conversation is not in this workspace."), code="not_found", status=404)
+        raise ActionError(
+            _("This conversation is not in this workspace."), code="not_found", status=404
+        )
 
 
 @transaction.atomic
@@ -211,7 +213,9 @@ def clean_labels(labels: Sequence[str]) -> list[str]:
 
 
 @transaction.atomic
-def do_set_labels(membership: Membership, conversation: Conversation, labels: Sequence[str]) -> list[str]:
+def do_set_labels(
+    membership: Membership, conversation: Conversation, labels: Sequence[str]
+) -> list[str]:
     require(membership, Perm.TRIAGE_INBOX)
     _own_conversation(membership, conversation)
     cleaned = clean_labels(labels)
@@ -245,9 +249,7 @@ def do_set_priority(membership: Membership, conversation: Conversation, priority
     require(membership, Perm.TRIAGE_INBOX)
     _own_conversation(membership, conversation)
     if priority not in Priority.values:
-        raise ActionError(
-            _("Choose normal, high or urgent."), code="unknown_priority", status=422
-        )
+        raise ActionError(_("Choose normal, high or urgent."), code="unknown_priority", status=422)
     Conversation.objects.filter(pk=conversation.pk).update(priority=priority)
     conversation.priority = priority
     _audit(membership, "inbox.priority", conversation, priority=priority)

@@ -12,9 +12,7 @@ urlpatterns = [
     path(W + "bulk/", views.bulk, name="inbox_bulk"),
     path(W + "settings/", include("townsquare.inbox.settings_urls")),
     path(W, include("townsquare.inbox.register_urls")),
-    path(
-        W + "accounts/<int:account_id>/retry/", views.retry_polling, name="inbox_retry_polling"
-    ),
+    path(W + "accounts/<int:account_id>/retry/", views.retry_polling, name="inbox_retry_polling"),
     path(W + "saved-replies/", views_saved.saved_replies, name="inbox_saved_replies"),
     path(
         W + "saved-replies/<int:saved_reply_id>/",
@@ -34,7 +32,5 @@ urlpatterns = [
     path(C + "notes/", views_conversation.note, name="inbox_note"),
     path(C + "reply/", views_conversation.reply, name="inbox_reply"),
     path(C + "answering/", views_conversation.answering, name="inbox_answering"),
-    path(
-        C + "replies/<int:reply_id>/", views_conversation.decide_reply, name="inbox_decide_reply"
-    ),
+    path(C + "replies/<int:reply_id>/", views_conversation.decide_reply, name="inbox_decide_reply"),
 ]

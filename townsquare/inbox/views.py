@@ -135,9 +135,13 @@ def bulk(request: HttpRequest, membership: Membership) -> HttpResponse:
                 raise ActionError(_("Choose whom to assign."), code="assignee_required")
             done = triage_actions.do_assign(membership, conversations, user_id=user_id)
         elif action == "label":
-            done = triage_actions.do_add_label(membership, conversations, request.POST.get("label", ""))
+            done = triage_actions.do_add_label(
+                membership, conversations, request.POST.get("label", "")
+            )
         elif action == "close":
-            done = triage_actions.do_set_status(membership, conversations, ConversationStatus.CLOSED)
+            done = triage_actions.do_set_status(
+                membership, conversations, ConversationStatus.CLOSED
+            )
         else:
             done = triage_actions.do_mark_spam(membership, conversations)
     except ActionError as error:

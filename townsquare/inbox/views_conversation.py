@@ -89,9 +89,7 @@ def _page(
     status: int = 200,
 ) -> HttpResponse:
     zone = ZoneInfo(membership.workspace.time_zone or "UTC")
-    thread = list(
-        conversation.messages.select_related("sent_by").order_by("created_at", "id")
-    )
+    thread = list(conversation.messages.select_related("sent_by").order_by("created_at", "id"))
     inbound = [m for m in thread if m.kind != MessageKind.OUTBOUND]
     language = next((m.language for m in reversed(inbound) if m.language), "")
     language = language or membership.workspace.language or translation.get_language() or ""
@@ -153,7 +151,9 @@ def _page(
 
 
 @workspace_view(Perm.VIEW, methods=("GET",), lookups=LOOKUP)
-def conversation(request: HttpRequest, membership: Membership, conversation_id: Any) -> HttpResponse:
+def conversation(
+    request: HttpRequest, membership: Membership, conversation_id: Any
+) -> HttpResponse:
     return _page(request, membership, conversation_id)
 
 
@@ -161,7 +161,9 @@ def _back(conversation: Conversation, anchor: str = "") -> HttpResponse:
     return redirect(reply_actions.conversation_url(conversation) + (f"#{anchor}" if anchor else ""))
 
 
-def _run(request: HttpRequest, conversation: Conversation, done: str, call: Any, anchor: str = "") -> HttpResponse:
+def _run(
+    request: HttpRequest, conversation: Conversation, done: str, call: Any, anchor: str = ""
+) -> HttpResponse:
     try:
         result = call()
     except PermissionDenied:
@@ -270,12 +272,22 @@ def reply(request: HttpRequest, membership: Membership, conversation_id: Any) ->
         )
     except reply_actions.ReplyInvalid as invalid:
         return _page(
-            request, membership, conversation, reply_form=form, problems=invalid.problems, status=422
+            request,
+            membership,
+            conversation,
+            reply_form=form,
+            problems=invalid.problems,
+            status=422,
         )
     except reply_actions.SomeoneElseAnswering as collision:
         confirm = ReplyForm(initial={"text": form.cleaned_data["text"], "confirmed": True})
         return _page(
-            request, membership, conversation, reply_form=confirm, collision=collision.names, status=409
+            request,
+            membership,
+            conversation,
+            reply_form=confirm,
+            collision=collision.names,
+            status=409,
         )
     except ActionError as error:
         form.add_error("text", error.message)

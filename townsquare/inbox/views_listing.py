@@ -132,9 +132,7 @@ def filtered(membership: Membership, filters: InboxFilters) -> QuerySet[Conversa
             Q(contact__handle__icontains=filters.search)
             | Q(contact__display_name__icontains=filters.search)
             | Exists(
-                Message.objects.filter(
-                    conversation=OuterRef("pk"), text__icontains=filters.search
-                )
+                Message.objects.filter(conversation=OuterRef("pk"), text__icontains=filters.search)
             )
         )
     return rows

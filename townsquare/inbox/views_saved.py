@@ -53,9 +53,13 @@ def saved_replies(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 
 @workspace_view(Perm.REPLY_INBOX, lookups={"saved_reply_id": access_saved_reply})
-def saved_reply_edit(request: HttpRequest, membership: Membership, saved_reply_id: Any) -> HttpResponse:
+def saved_reply_edit(
+    request: HttpRequest, membership: Membership, saved_reply_id: Any
+) -> HttpResponse:
     saved = saved_reply_id
-    form = SavedReplyForm(initial={"title": saved.title, "language": saved.language, "text": saved.text})
+    form = SavedReplyForm(
+        initial={"title": saved.title, "language": saved.language, "text": saved.text}
+    )
     if request.method == "POST":
         form = SavedReplyForm(request.POST)
         if form.is_valid():
@@ -73,10 +77,10 @@ def saved_reply_edit(request: HttpRequest, membership: Membership, saved_reply_i
     )
 
 
-@workspace_view(
-    Perm.REPLY_INBOX, methods=("POST",), lookups={"saved_reply_id": access_saved_reply}
-)
-def saved_reply_delete(request: HttpRequest, membership: Membership, saved_reply_id: Any) -> HttpResponse:
+@workspace_view(Perm.REPLY_INBOX, methods=("POST",), lookups={"saved_reply_id": access_saved_reply})
+def saved_reply_delete(
+    request: HttpRequest, membership: Membership, saved_reply_id: Any
+) -> HttpResponse:
     do_delete_saved_reply(membership, saved_reply_id)
     messages.success(request, _("Saved reply deleted."))
     return _list(membership)

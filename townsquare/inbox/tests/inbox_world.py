@@ -65,7 +65,9 @@ def make_conversation(
         sentiment=sentiment,
         urgency=urgency,
     )
-    add_message(conversation, text, at=at, language=language, category=category, sentiment=sentiment)
+    add_message(
+        conversation, text, at=at, language=language, category=category, sentiment=sentiment
+    )
     return conversation
 
 

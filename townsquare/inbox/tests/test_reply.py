@@ -4,6 +4,7 @@ approval, sending once, failure with "try again", collision warning, notes, save
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,16 +21,17 @@ from townsquare.inbox.reply_actions import (
     send_reply,
 )
 from townsquare.inbox.saved_reply_actions import do_save_saved_reply, fill
-from townsquare.inbox.tests.inbox_world import (  # noqa: F401
-    account,
-    bob_membership,
-    fake_inbox,
-    make_conversation,
-)
+from townsquare.inbox.tests import inbox_world
+from townsquare.inbox.tests.inbox_world import make_conversation
 from townsquare.networks.base import Rejected
 from townsquare.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
+
+# Fixtures of the small inbox world, used here by name.
+account = inbox_world.account
+bob_membership = inbox_world.bob_membership
+fake_inbox = inbox_world.fake_inbox
 
 
 def test_an_answer_is_sent_in_the_thread_and_recorded_once(membership, account, fake_inbox):
@@ -40,6 +42,7 @@ def test_an_answer_is_sent_in_the_thread_and_recorded_once(membership, account, 
     assert send_reply.call(outcome.reply.pk) == "sent"  # a repeated task sends nothing
     assert len(fake_inbox.sent) == 1
     answered, text = fake_inbox.sent[0]
+    assert text == "Das tut uns leid, Lena. Wir kümmern uns."
     assert answered.network_message_id == conversation.messages.first().network_message_id
     assert answered.kind == "mention"
     reply = Reply.objects.get()
@@ -92,7 +95,7 @@ def test_replies_wait_for_approval_when_the_workspace_wants_it(
     outcome = do_reply(bob_membership, conversation, "Danke für den Hinweis!")
     assert outcome.reply.status == "pending_approval"
     assert Notification.objects.filter(recipient=alice, kind="inbox_reply_approval").exists()
-    with pytest.raises(Exception):
+    with pytest.raises(PermissionDenied):
         do_approve_reply(bob_membership, outcome.reply)  # an editor may not approve
     approved = do_approve_reply(membership, outcome.reply)
     assert approved.reply.status == "sending" and approved.reply.approved_by == alice
@@ -145,7 +148,9 @@ def test_an_old_reply_box_is_no_collision(membership, bob_membership, account, f
     assert do_reply(membership, conversation, "Wir sind dran.").reply.status == "sending"
 
 
-def test_the_page_asks_to_confirm_a_collision(client, bob, bob_membership, membership, account, fake_inbox):
+def test_the_page_asks_to_confirm_a_collision(
+    client, bob, bob_membership, membership, account, fake_inbox
+):
     conversation = make_conversation(account)
     reply_actions.do_mark_answering(membership, conversation)
     client.force_login(bob)

@@ -9,9 +9,15 @@ from django.utils import timezone
 
 from townsquare.audit.models import AuditEvent
 from townsquare.inbox.models import Conversation, InboxCursor, Message, TriageCorrection
-from townsquare.inbox.tests.inbox_world import account, bob_membership, make_conversation, viewer  # noqa: F401
+from townsquare.inbox.tests import inbox_world
+from townsquare.inbox.tests.inbox_world import make_conversation
 
 pytestmark = pytest.mark.django_db
+
+# Fixtures of the small inbox world, used here by name.
+account = inbox_world.account
+bob_membership = inbox_world.bob_membership
+viewer = inbox_world.viewer
 
 
 def inbox_url(workspace, **query):
@@ -73,11 +79,7 @@ def test_filters_narrow_the_list(alice_client, workspace_a, account, alice):
 
     def shown(**query):
         text = alice_client.get(inbox_url(workspace_a, **query)).content.decode()
-        return {
-            c.pk
-            for c in (complaint, question, english)
-            if conversation_url(c) + '"' in text
-        }
+        return {c.pk for c in (complaint, question, english) if conversation_url(c) + '"' in text}
 
     assert shown() == {complaint.pk, question.pk, english.pk}
     assert shown(category="complaint") == {complaint.pk}
@@ -103,7 +105,9 @@ def test_an_overdue_conversation_is_highlighted(alice_client, workspace_a, accou
 def test_the_list_pages_by_fifty_newest_first(alice_client, workspace_a, account):
     now = timezone.now()
     made = [
-        make_conversation(account, f"Nachricht {i}", handle=f"@p{i}@x.social", at=now - timedelta(minutes=i))
+        make_conversation(
+            account, f"Nachricht {i}", handle=f"@p{i}@x.social", at=now - timedelta(minutes=i)
+        )
         for i in range(55)
     ]
     first = alice_client.get(inbox_url(workspace_a))
@@ -121,9 +125,12 @@ def test_polling_problems_are_shown_with_a_retry(alice_client, workspace_a, acco
     InboxCursor.objects.create(account=account, last_error="The network refused the login.")
     text = alice_client.get(inbox_url(workspace_a), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "The network refused the login." in text
-    assert reverse(
-        "inbox_retry_polling", kwargs={"workspace": workspace_a.slug, "account_id": account.pk}
-    ) in text
+    assert (
+        reverse(
+            "inbox_retry_polling", kwargs={"workspace": workspace_a.slug, "account_id": account.pk}
+        )
+        in text
+    )
 
 
 def test_bulk_actions_assign_label_close_and_mark_spam(alice_client, workspace_a, account, bob):
@@ -222,7 +229,8 @@ def test_assign_status_labels_and_priority_on_the_conversation(alice_client, acc
     alice_client.post(conversation_url(conversation, "inbox_assign"), {"assignee": bob.pk})
     alice_client.post(conversation_url(conversation, "inbox_status"), {"status": "waiting"})
     alice_client.post(
-        conversation_url(conversation, "inbox_details"), {"labels": "Lieferung, Rückruf", "priority": "2"}
+        conversation_url(conversation, "inbox_details"),
+        {"labels": "Lieferung, Rückruf", "priority": "2"},
     )
     conversation.refresh_from_db()
     assert conversation.assignee == bob
