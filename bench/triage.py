@@ -42,6 +42,14 @@ def _map_binary(positive: str, field: str, value: str) -> Callable[[TriageResult
     return mapping
 
 
+def _complaint(result: TriageResult) -> str:
+    # The dataset's complaint is a breach of expectations, often asked: "why is my order late?"
+    # A question voiced negatively counts as one, as the annotators counted it.
+    category, sentiment = result.category.value, result.sentiment.value
+    negative_question = category == "question" and sentiment == "negative"
+    return "complaint" if category == "complaint" or negative_question else "not_complaint"
+
+
 def _sentiment(result: TriageResult) -> str:
     value = result.sentiment.value
     return "neutral" if value == "undefined" else value
@@ -65,8 +73,8 @@ class Dataset:
 
 DATASET_TABLE = (
     Dataset(
-        "complaints", "macro_f1", 0.882, "Jin & Aletras 2021, 10-fold CV", 10,
-        _map_binary("complaint", "category", "complaint"),
+        "complaints", "macro_f1", 0.882, "Jin & Aletras 2021, 10-fold CV", 10, _complaint,
+        "complaint, or a question with negative sentiment",
     ),
     Dataset(
         "suggestions", "f1:suggestion", 0.781, "OleNet, SemEval-2019 T9", 0,
