@@ -18,9 +18,11 @@ from datetime import datetime, timedelta
 import numpy as np
 from django.db import transaction
 from django.db.models import Count, Max, Min, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from townsquare.inbox import register_grouping as grouping
+from townsquare.inbox.access import access_topics
 from townsquare.inbox.models import (
     FeedbackItem,
     FeedbackTopic,
@@ -30,6 +32,7 @@ from townsquare.inbox.models import (
     TopicStatus,
 )
 from townsquare.inbox.triage.features import embed
+from townsquare.workspaces.models import Membership
 
 FEEDBACK_CATEGORIES = ("question", "complaint", "suggestion")
 TREND_WEEKS = 8
@@ -265,3 +268,11 @@ def _iso(moment: datetime | None) -> str:
 def _safe_cell(text: str) -> str:
     """A cell a spreadsheet does not run as a formula."""
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def access_topic(membership: Membership, topic_id: int) -> FeedbackTopic:
+    """The topic of the membership's workspace, or 404 (also for another's)."""
+    found = access_topics(membership).select_related("department").filter(pk=topic_id).first()
+    if found is None:
+        raise Http404
+    return found
