@@ -25,3 +25,4 @@ def enqueue_due_inbox_polls() -> float | None:
 register(enqueue_due_inbox_polls)
 
 import townsquare.inbox.sla_jobs  # noqa: E402,F401  (routing and SLA jobs register themselves)
+import townsquare.inbox.register_jobs  # noqa: E402,F401  (the register digest and retention)
