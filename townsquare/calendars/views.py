@@ -239,7 +239,9 @@ def _page(request: HttpRequest, membership: Membership, view: str) -> HttpRespon
     ordered = [days[d] for d in found.days]
     if view == "month":
         _label_days(ordered)
-    span_query = {**query, "span": "day"} if one_day else query
+    # A day's list stays a day's list through its own links and filters.
+    span = {"span": "day"} if one_day else {}
+    span_query = {**query, **span}
     context = {
         "membership": membership,
         "workspace": membership.workspace,
@@ -270,12 +272,15 @@ def _page(request: HttpRequest, membership: Membership, view: str) -> HttpRespon
             "month": _url(membership, "month", anchor, query),
             "week": _url(membership, "week", anchor, query),
             "list": _url(membership, "list", anchor, query),
-            "by_pillar": _url(membership, view, anchor, {**filters.as_query()}),
+            "by_pillar": _url(membership, view, anchor, {**filters.as_query(), **span}),
             "by_network": _url(
-                membership, view, anchor, {**filters.as_query(), "colour": "network"}
+                membership, view, anchor, {**filters.as_query(), "colour": "network", **span}
             ),
             "clear": _url(
-                membership, view, anchor, {"colour": colour} if colour != "pillar" else {}
+                membership,
+                view,
+                anchor,
+                {**({"colour": colour} if colour != "pillar" else {}), **span},
             ),
         },
         "here": request.get_full_path(),

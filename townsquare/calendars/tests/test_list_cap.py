@@ -77,3 +77,7 @@ def test_filters_are_kept_on_the_way_to_the_day(alice_client, workspace_a, busy_
     assert "network=bluesky&amp;span=day" in page
     none = _list(alice_client, workspace_a, busy_day, network="mastodon", span="day")
     assert none.content.decode().count("cal-tile ") == 0
+    # The day's own filter form and links keep it a day's list.
+    day_page = none.content.decode()
+    assert '<input type="hidden" name="span" value="day">' in day_page
+    assert "colour=network&amp;span=day" in day_page
