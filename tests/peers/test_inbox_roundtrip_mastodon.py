@@ -1,0 +1,77 @@
+"""The inbox round trip on Mastodon: a user's mention arrives once through the real poll, is
+triaged, forwarded to a department by a rule, answered from Townsquare in the thread, becomes
+a feedback register item, and the user is told the company's answer once it is recorded.
+
+Mastodon here is `mastodon-mock` (PyPI) on loopback, a mock of Mastodon's HTTP API and not a
+real Mastodon server: what it proves is our side of the protocol (the poll, the reply's
+`in_reply_to_id` and visibility), not a real instance's behaviour.
+"""
+
+from __future__ import annotations
+
+import inbox_roundtrip_helpers
+import pytest
+from inbox_roundtrip_helpers import (
+    COMPANY_ANSWER,
+    COMPLAINT_DE,
+    FIRST_ANSWER_DE,
+    assert_forwarded_by_email,
+    assert_informed,
+    assert_stored_once,
+    assert_triaged_as_complaint,
+    feedback_item_of,
+    poll_until_stored,
+    record_the_company_answer,
+    reply_from_townsquare,
+    route_feedback_to_customer_service,
+    send_the_drafts,
+)
+
+from townsquare.inbox.ingest import ingest_account
+
+# The servers never read Townsquare's database, so each test runs in a transaction of its own.
+pytestmark = [pytest.mark.peers, pytest.mark.django_db]
+# Background tasks run inline once committed, as in the other tests (used by name).
+run_tasks = inbox_roundtrip_helpers.run_tasks
+pytest_plugins = ["mastodon_fixtures"]
+
+
+def test_a_mention_goes_the_whole_way_round_on_mastodon(
+    membership, mastodon_account, mastodon_instance, mastodon_ours, mastodon_them, run_tasks
+):
+    routing = route_feedback_to_customer_service(membership, mastodon_account)
+    assert ingest_account(mastodon_account).error == ""  # the inbox starts now
+    mention = mastodon_instance.call(
+        mastodon_them,
+        "POST",
+        "/api/v1/statuses",
+        json={"status": f"@{mastodon_ours.username} {COMPLAINT_DE}", "visibility": "public"},
+    )
+
+    message = poll_until_stored(mastodon_account, mention["id"], run_tasks)
+    assert message.kind == "mention" and COMPLAINT_DE in message.text
+    assert not message.conversation.is_private
+    assert_stored_once(mastodon_account, message, run_tasks)
+    assert_triaged_as_complaint(message)
+    assert_forwarded_by_email(message, routing)
+
+    first = reply_from_townsquare(membership, message, FIRST_ANSWER_DE, run_tasks)
+    assert_user_sees_reply(mastodon_instance, mastodon_them, mention, first, FIRST_ANSWER_DE)
+
+    item = feedback_item_of(message)
+    draft = record_the_company_answer(membership, item)
+    told = send_the_drafts(membership, item, draft, run_tasks)
+    assert_user_sees_reply(mastodon_instance, mastodon_them, mention, told, COMPANY_ANSWER["de"])
+    assert_informed(item, told)
+    # Our own answers never come back as inbox messages.
+    assert_stored_once(mastodon_account, message, run_tasks)
+
+
+def assert_user_sees_reply(instance, user, mention, reply, words) -> None:
+    """As the user: our answer is a public reply to their post, in its thread."""
+    status_id = reply.sent_message.network_message_id
+    landed = instance.status(user, status_id)
+    assert landed["in_reply_to_id"] == mention["id"] and landed["visibility"] == "public"
+    assert words in landed["content"] and f"@{user.username}" in landed["content"]
+    thread = instance.call(user, "GET", f"/api/v1/statuses/{mention['id']}/context")
+    assert status_id in [s["id"] for s in thread["descendants"]]
