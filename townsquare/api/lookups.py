@@ -42,6 +42,8 @@ LOOKUPS: dict[str, str] = {
     "conversation_id": "townsquare.inbox.access.access_conversation",
     "reply_id": "townsquare.inbox.access.access_reply",
     "saved_reply_id": "townsquare.inbox.access.access_saved_reply",
+    "topic_id": "townsquare.inbox.register.access_topic",
+    "contact_id": "townsquare.inbox.access.access_contact",
 }
 
 
