@@ -251,3 +251,25 @@ def test_the_contact_card_shows_earlier_conversations(alice_client, account):
     later = make_conversation(account, "Zweite Frage?")
     text = alice_client.get(conversation_url(later)).content.decode()
     assert conversation_url(earlier) in text
+
+
+def _queries_for_the_list(client, workspace):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(inbox_url(workspace)).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_the_list_costs_the_same_queries_for_3_or_30_conversations(
+    alice_client, workspace_a, account, alice
+):
+    for i in range(3):
+        make_conversation(account, f"Frage {i}?", handle=f"@q{i}@x.social")
+    few = _queries_for_the_list(alice_client, workspace_a)
+    for i in range(3, 30):
+        conversation = make_conversation(account, f"Frage {i}?", handle=f"@q{i}@x.social")
+        Conversation.objects.filter(pk=conversation.pk).update(assignee=alice)
+    many = _queries_for_the_list(alice_client, workspace_a)
+    assert many == few
