@@ -15,6 +15,7 @@ from townsquare.demo.connections import seed_connections
 from townsquare.demo.content import seed_content
 from townsquare.demo.failures import seed_failures
 from townsquare.demo.inbox import seed_inbox
+from townsquare.demo.inbox_register import seed_inbox_register
 from townsquare.demo.inbox_replies import seed_inbox_replies
 from townsquare.demo.inbox_rules import seed_inbox_rules
 from townsquare.demo.media import seed_media
@@ -52,6 +53,7 @@ class Command(BaseCommand):
         for workspace in workspaces:
             seed_inbox_rules(workspace)  # before the inbox, so that its messages are routed
         seed_inbox(workspaces)
+        seed_inbox_register(workspaces)  # after the inbox: its feedback is in topics
         seed_inbox_replies(workspaces)
         text = f"Demo login\n  Email:    {DEMO_EMAIL}\n  Password: {password}\n"
         fd = os.open(login_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
