@@ -1,10 +1,16 @@
-"""The inbox's job in the scheduler loop: poll each account whose inbox is due (every two
-minutes by default, each account on its own clock), one task per account."""
+"""The inbox's jobs in the scheduler loop (this module is what the scheduler discovers).
+
+Here: poll each account whose inbox is due (every two minutes by default, each account on
+its own clock), one task per account. The routing and SLA jobs (sla_jobs) and the
+register's digest and retention (register_jobs) register themselves when imported here.
+"""
 
 from __future__ import annotations
 
 import logging
 
+import townsquare.inbox.register_jobs
+import townsquare.inbox.sla_jobs  # noqa: F401  (imported for the jobs they register)
 from townsquare.inbox.ingest_polls import claim_due, seconds_until_next_poll
 from townsquare.runtime.scheduler import register
 
@@ -23,6 +29,3 @@ def enqueue_due_inbox_polls() -> float | None:
 
 
 register(enqueue_due_inbox_polls)
-
-import townsquare.inbox.sla_jobs  # noqa: E402,F401  (routing and SLA jobs register themselves)
-import townsquare.inbox.register_jobs  # noqa: E402,F401  (the register digest and retention)
