@@ -135,6 +135,22 @@ ACTIONS: Mapping[str, Promise] = {
     "inbox.rule_delete": _("Inbox rule deleted"),
     "inbox.rules_reorder": _("Inbox rules put in a new order"),
     "inbox.forward": _("Conversation forwarded"),
+    "inbox.correct_label": _("Triage label corrected"),
+    "inbox.assign": _("Conversation assigned"),
+    "inbox.status": _("Conversation status changed"),
+    "inbox.mark_spam": _("Conversation marked as spam"),
+    "inbox.labels": _("Conversation labels changed"),
+    "inbox.priority": _("Conversation priority changed"),
+    "inbox.note": _("Internal note added"),
+    "inbox.reply": _("Answer written"),
+    "inbox.reply_send": _("Drafted answer sent off"),
+    "inbox.reply_approve": _("Answer approved"),
+    "inbox.reply_reject": _("Answer rejected"),
+    "inbox.reply_retry": _("Answer sent again"),
+    "inbox.reply_sent": _("Answer sent"),
+    "inbox.saved_reply_create": _("Saved reply made"),
+    "inbox.saved_reply_edit": _("Saved reply changed"),
+    "inbox.saved_reply_delete": _("Saved reply deleted"),
 }
 FIELDS: Mapping[str, Promise] = {
     "name": _("Name"),
@@ -234,6 +250,10 @@ TARGETS: Mapping[str, Promise] = {
     "inbox.department": _("Department"),
     "inbox.rule": _("Rule"),
     "inbox.forward": _("Forward"),
+    "inbox.conversation": _("Conversation"),
+    "inbox.message": _("Message"),
+    "inbox.reply": _("Answer"),
+    "inbox.savedreply": _("Saved reply"),
 }
 CHOICES: Mapping[str, Mapping[str, Any]] = {
     "role": dict(ROLE_CHOICES),
