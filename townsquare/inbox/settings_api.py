@@ -1,4 +1,5 @@
-"""API of Inbox > Settings: the inbox settings, teams, departments and routing rules.
+"""API of Inbox > Settings: the inbox settings, teams, departments and routing rules, and
+forwarding a conversation to a department by hand.
 
 Reading needs membership (VIEW); changing needs TRIAGE_INBOX. A department's webhook address
 is returned masked, and its secret only once, in the answer that made it. Refusals carry
@@ -13,11 +14,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field, StrictBool, StrictFloat, StrictInt
 
 from townsquare.inbox import routing_actions
 from townsquare.inbox.access import (
+    access_conversation,
     access_department,
     access_departments,
     access_rule,
@@ -29,6 +32,7 @@ from townsquare.inbox.models import Department, Rule, Team
 from townsquare.inbox.routing import settings_of
 from townsquare.inbox.routing_actions import RuleInput
 from townsquare.lib.bounds import Id
+from townsquare.lib.errors import ActionError
 from townsquare.notifications.webhooks import masked
 
 router = Router(tags=["inbox settings"])
@@ -307,3 +311,51 @@ def delete_inbox_rule(request: HttpRequest, workspace: str, rule_id: Id) -> Stat
     membership = request.membership  # type: ignore[attr-defined]
     routing_actions.do_delete_rule(membership, access_rule(membership, rule_id))
     return Status(204, None)
+
+
+# --- forwarding by hand ---------------------------------------------------------------------
+
+
+class ForwardIn(Schema):
+    department: Id
+    note: str = Field("", max_length=2000)
+
+
+class ForwardOut(Schema):
+    id: int
+    department: str
+    channel: str = Field(description="email or webhook")
+    status: str = Field(description="pending, sent or failed")
+    error: str
+
+
+@router.post(f"{BASE}/conversations/{{conversation_id}}/forward", response={201: list[ForwardOut]})
+def forward_inbox_conversation(
+    request: HttpRequest, workspace: str, conversation_id: Id, body: ForwardIn
+) -> Status:
+    """Forward the conversation to a department (one forward per e-mail and webhook)."""
+    membership = request.membership  # type: ignore[attr-defined]
+    conversation = access_conversation(membership, conversation_id)
+    department = access_departments(membership).filter(pk=body.department).first()
+    if department is None:
+        raise ActionError(
+            _("Choose a department of this workspace."), code="forward_department", status=422
+        )
+    forwards = routing_actions.do_forward_conversation(
+        membership, conversation, department, note=body.note
+    )
+    for forward in forwards:
+        forward.refresh_from_db()
+    return Status(
+        201,
+        [
+            {
+                "id": f.pk,
+                "department": department.name,
+                "channel": f.channel,
+                "status": f.status,
+                "error": f.error,
+            }
+            for f in forwards
+        ],
+    )

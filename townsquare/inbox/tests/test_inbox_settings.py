@@ -268,3 +268,25 @@ def test_api_refuses_another_workspaces_objects(client, workspace_a, workspace_b
     assert call(client, "GET", path, token=token).status_code == 404
     assert call(client, "DELETE", path, token=token).status_code == 404
     assert Rule.objects.filter(pk=theirs.pk).exists()
+
+
+def test_api_forwards_a_conversation_by_hand(client, workspace_a, workspace_b, token):
+    from townsquare.inbox.models import Conversation, Forward
+    from townsquare.inbox.tests.test_routing_support import make_message
+    from townsquare.networks.models import SocialAccount
+
+    account = SocialAccount.objects.create(workspace=workspace_a, network="mastodon", handle="@k")
+    message = make_message(account, "Bitte an die Produktleute")
+    department = Department.objects.create(
+        workspace=workspace_a, name="Produkt", email="p@example.de"
+    )
+    theirs = Department.objects.create(workspace=workspace_b, name="Fremd", email="f@example.com")
+    path = f"{workspace_a.slug}/inbox/conversations/{message.conversation_id}/forward"
+    answer = call(client, "POST", path, {"department": department.pk, "note": "Idee"}, token)
+    assert answer.status_code == 201, answer.content
+    assert answer.json()[0]["channel"] == "email" and answer.json()[0]["status"] == "pending"
+    assert Forward.objects.get().note == "Idee"
+    refused = call(client, "POST", path, {"department": theirs.pk}, token)
+    assert refused.status_code == 422
+    assert Conversation.objects.get(pk=message.conversation_id).forwards.count() == 1
+    assert AuditEvent.objects.filter(action="inbox.forward").count() == 1
