@@ -5,9 +5,9 @@ import pytest
 from playwright.sync_api import expect
 
 from townsquare.inbox.models import Reply
+from townsquare.inbox.register import record_new
 from townsquare.inbox.tests.inbox_world import make_conversation
 from townsquare.inbox.tests.register_world import DARK_MODE, feedback
-from townsquare.inbox.register import record_new
 from townsquare.networks.models import SocialAccount
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -20,7 +20,7 @@ from townsquare.workspaces.models import Membership
 from townsquare.workspaces.roles import Perm, has_perm
 from townsquare.workspaces.views import workspace_view
 
-CONTACT = {"contact_id": access_contact}
+CONTACT: dict[str, Any] = {"contact_id": access_contact}
 
 
 @workspace_view(Perm.VIEW, lookups=CONTACT)

@@ -28,13 +28,8 @@ from townsquare.workspaces.access import require
 from townsquare.workspaces.models import Membership
 from townsquare.workspaces.roles import Perm
 
-STEPS = (
-    TopicStatus.NEW,
-    TopicStatus.FORWARDED,
-    TopicStatus.ANSWERED,
-    TopicStatus.INFORMED,
-    TopicStatus.CLOSED,
-)
+# The status steps in order (TopicStatus values).
+STEPS: tuple[str, ...] = ("new", "forwarded", "answered", "informed", "closed")
 
 # How a drafted reply greets the user, in their language (the answer follows).
 GREETINGS = {
@@ -85,10 +80,17 @@ def do_set_department(
     require(membership, Perm.TRIAGE_INBOX)
     topic = _own(membership, topic)
     if department is not None and department.workspace_id != membership.workspace_id:
-        raise ActionError(_("This department is not in this workspace."), code="not_found", status=404)
+        raise ActionError(
+            _("This department is not in this workspace."), code="not_found", status=404
+        )
     topic.department = department
     topic.save(update_fields=["department", "updated_at"])
-    _audit(membership, "inbox.topic_department", topic, department=department.pk if department else None)
+    _audit(
+        membership,
+        "inbox.topic_department",
+        topic,
+        department=department.pk if department else None,
+    )
     return topic
 
 
@@ -148,7 +150,7 @@ def do_set_status(membership: Membership, topic: FeedbackTopic, status: str) -> 
         raise ActionError(_("Unknown status."), code="status_unknown")
     if status not in allowed_steps(topic.status):
         raise ActionError(_("The topic cannot move to this status now."), code="status_step")
-    if status == TopicStatus.ANSWERED and not topic.answered_at:
+    if status == "answered" and not topic.answered_at:
         raise ActionError(_("Record the company's answer first."), code="answer_missing")
     before = topic.status
     topic.status = status
@@ -158,11 +160,11 @@ def do_set_status(membership: Membership, topic: FeedbackTopic, status: str) -> 
 
 
 def allowed_steps(status: str) -> list[str]:
-    if status == TopicStatus.CLOSED:
-        return [TopicStatus.NEW]
-    index = STEPS.index(TopicStatus(status))
+    if status == "closed":
+        return ["new"]
+    index = STEPS.index(status)
     following = [STEPS[index + 1]] if index + 1 < len(STEPS) else []
-    return following + ([TopicStatus.CLOSED] if TopicStatus.CLOSED not in following else [])
+    return following + (["closed"] if "closed" not in following else [])
 
 
 @dataclass(frozen=True)

@@ -193,7 +193,9 @@ def change_topic(
     if body.title is not None:
         topic = actions.do_rename_topic(membership, topic, body.title)
     if body.department_id is not None:
-        department = access_department(membership, body.department_id) if body.department_id else None
+        department = (
+            access_department(membership, body.department_id) if body.department_id else None
+        )
         topic = actions.do_set_department(membership, topic, department)
     return _detail(topic)
 
@@ -246,9 +248,7 @@ def send_drafts(request: HttpRequest, workspace: str, topic_id: Id) -> dict[str,
     return {"queued": outcome.queued, "problems": outcome.problems}
 
 
-@router.get(
-    f"{BASE}/contacts/{{contact_id}}/export", response=dict[str, Any]
-)
+@router.get(f"{BASE}/contacts/{{contact_id}}/export", response=dict[str, Any])
 def export_contact(request: HttpRequest, workspace: str, contact_id: Id) -> dict[str, Any]:
     """Everything about one person: contact, conversations, messages, notes, register items."""
     membership = request.membership  # type: ignore[attr-defined]

@@ -119,7 +119,10 @@ def digest_text(workspace: Any, content: DigestContent, link: str) -> tuple[str,
     ] or ["- " + _("No new feedback this week.")]
     lines += ["", _("New complaints: %(count)d") % {"count": len(content.new_complaints)}]
     lines += [f"- {title}: {text}" for title, text in content.new_complaints]
-    lines += ["", _("Conversations past their response time: %(count)d") % {"count": content.past_sla}]
+    lines += [
+        "",
+        _("Conversations past their response time: %(count)d") % {"count": content.past_sla},
+    ]
     lines += ["", _("Open the register: %(link)s") % {"link": link}]
     subject = _("[%(workspace)s] Weekly feedback digest") % {"workspace": workspace.name}
     return subject, "\n".join(lines)

@@ -28,7 +28,7 @@ from townsquare.workspaces.models import Membership
 from townsquare.workspaces.roles import Perm, has_perm
 from townsquare.workspaces.views import workspace_view
 
-TOPIC = {"topic_id": access_topic}
+TOPIC: dict[str, Any] = {"topic_id": access_topic}
 POST = ("POST",)
 
 
@@ -124,7 +124,9 @@ def topic_detail(request: HttpRequest, membership: Membership, topic_id: Any) ->
             "other_topics": list(others.order_by("title")[:200]),
             "departments": list(access_departments(membership)),
             "steps": [(s, TopicStatus(s).label) for s in actions.allowed_steps(topic.status)],
-            "answer_fields": [(lang, answers.get(lang, "")) for lang in answer_languages(membership, topic)],
+            "answer_fields": [
+                (lang, answers.get(lang, "")) for lang in answer_languages(membership, topic)
+            ],
             "trend": weekly,
             "trend_points": sparkline_points(weekly, width=160, height=32),
             "can_triage": has_perm(membership.role, Perm.TRIAGE_INBOX),
@@ -239,7 +241,12 @@ def topic_send_drafts(request: HttpRequest, membership: Membership, topic_id: An
     topic = topic_id
     outcome = actions.do_send_all_drafts(membership, topic)
     messages.success(
-        request, _("%(count)d drafts passed on to be sent (or approved first, where the workspace wants it).") % {"count": outcome.queued}
+        request,
+        _(
+            "%(count)d drafts passed on to be sent "
+            "(or approved first, where the workspace wants it)."
+        )
+        % {"count": outcome.queued},
     )
     for problem in outcome.problems:
         messages.error(request, problem)

@@ -67,7 +67,9 @@ def test_a_contact_with_a_recent_message_is_not_anonymised(account):
 
 def test_the_retention_job_audits_and_skips_workspaces_that_keep_everything(account):
     feedback(account, DARK_MODE[:1], days_ago=400)
-    InboxSettings.objects.update_or_create(workspace=account.workspace, defaults={"retention_days": None})
+    InboxSettings.objects.update_or_create(
+        workspace=account.workspace, defaults={"retention_days": None}
+    )
     assert run_retention() == 0
     InboxSettings.objects.filter(workspace=account.workspace).update(retention_days=365)
     assert run_retention() == 1
@@ -80,7 +82,10 @@ def _contact_with_everything(account, membership):
     message = messages[0]
     conversation = message.conversation
     InternalNote.objects.create(
-        workspace=account.workspace, conversation=conversation, author=membership.user, text="Lena fragt nach"
+        workspace=account.workspace,
+        conversation=conversation,
+        author=membership.user,
+        text="Lena fragt nach",
     )
     other = make_conversation(account, "Anderes Thema", handle="@max@example.social", name="Max")
     InternalNote.objects.create(
@@ -106,7 +111,10 @@ def test_the_export_holds_everything_about_the_contact(account, membership):
     assert data["contact"]["name"] == "Lena Vogel"
     assert [c["id"] for c in data["conversations"]] == [contact.conversations.get().pk]
     assert [m["text"] for m in data["messages"]] == [DARK_MODE[0][0]]
-    assert sorted(n["text"] for n in data["notes"]) == ["Lena fragt nach", "Wie bei @lena@example.social"]
+    assert sorted(n["text"] for n in data["notes"]) == [
+        "Lena fragt nach",
+        "Wie bei @lena@example.social",
+    ]
     assert data["register_items"][0]["topic"] == FeedbackTopic.objects.get().title
     json.dumps(data)  # serialisable as it is
     assert AuditEvent.objects.filter(action="inbox.contact_export").count() == 1

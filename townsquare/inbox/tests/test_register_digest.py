@@ -41,7 +41,9 @@ def test_the_digest_names_top_topics_complaints_and_late_ones_in_each_language(
         item.created_at = WEDNESDAY - timedelta(days=1)
         item.save(update_fields=["created_at"])
     late = parcel.items.first().message.conversation
-    Conversation.objects.filter(pk=late.pk).update(first_response_due_at=WEDNESDAY - timedelta(hours=1))
+    Conversation.objects.filter(pk=late.pk).update(
+        first_response_due_at=WEDNESDAY - timedelta(hours=1)
+    )
     assert send_weekly_digests(WEDNESDAY) == 2
     by_address = {m.to[0]: m for m in mail.outbox}
     german, english = by_address["alice@example.com"], by_address["bob@example.com"]

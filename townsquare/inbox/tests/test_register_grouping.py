@@ -32,7 +32,10 @@ def test_same_concern_in_other_words_is_one_topic_and_different_concerns_apart()
 
 
 def test_german_only_and_english_only_group_apart_from_other_concerns():
-    german = ["Euer Kundenservice antwortet nie auf meine Mails", "Niemand vom Support meldet sich bei mir"]
+    german = [
+        "Euer Kundenservice antwortet nie auf meine Mails",
+        "Niemand vom Support meldet sich bei mir",
+    ]
     other = ["Was kostet das Premium-Abo?"]
     labels = grouping.group(embed(german + other))
     assert labels[0] == labels[1] != labels[2]
@@ -44,7 +47,10 @@ def test_nearest_topic_needs_the_threshold():
     a = np.array([1.0, 0.0, 0.0], dtype=np.float32)
     b = np.array([0.0, 1.0, 0.0], dtype=np.float32)
     assert grouping.nearest_topic(a, [(7, a), (8, b)]) == 7
-    assert grouping.nearest_topic(np.array([0.3, 0.3, 0.9], dtype=np.float32), [(7, a), (8, b)]) is None
+    assert (
+        grouping.nearest_topic(np.array([0.3, 0.3, 0.9], dtype=np.float32), [(7, a), (8, b)])
+        is None
+    )
     assert grouping.nearest_topic(a, []) is None
 
 

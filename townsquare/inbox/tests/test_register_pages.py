@@ -53,18 +53,25 @@ def test_the_topic_page_records_an_answer_and_shows_the_drafts(alice_client, acc
 def test_the_topic_forms_rename_split_merge_and_step(alice_client, account):
     dark, parcel = recorded(account)
     workspace = account.workspace
-    alice_client.post(_url("inbox_register_rename", workspace, topic_id=dark.pk), {"title": "Dark Mode"})
+    alice_client.post(
+        _url("inbox_register_rename", workspace, topic_id=dark.pk), {"title": "Dark Mode"}
+    )
     dark.refresh_from_db()
     assert dark.title == "Dark Mode"
-    alice_client.post(_url("inbox_register_status", workspace, topic_id=dark.pk), {"status": "forwarded"})
+    alice_client.post(
+        _url("inbox_register_status", workspace, topic_id=dark.pk), {"status": "forwarded"}
+    )
     dark.refresh_from_db()
     assert dark.status == "forwarded"
     item = dark.items.first()
     alice_client.post(
-        _url("inbox_register_split", workspace, topic_id=dark.pk), {"items": [item.pk], "title": "Eins"}
+        _url("inbox_register_split", workspace, topic_id=dark.pk),
+        {"items": [item.pk], "title": "Eins"},
     )
     assert FeedbackTopic.objects.get(title="Eins").items.get() == item
-    alice_client.post(_url("inbox_register_merge", workspace, topic_id=parcel.pk), {"into": dark.pk})
+    alice_client.post(
+        _url("inbox_register_merge", workspace, topic_id=parcel.pk), {"into": dark.pk}
+    )
     assert not FeedbackTopic.objects.filter(pk=parcel.pk).exists()
 
 
