@@ -2,6 +2,8 @@
 category with one click, answer with a saved reply and see the answer sent (through a
 stand-in connector that records it)."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -75,4 +77,31 @@ def test_filter_open_correct_and_answer_with_a_saved_reply_in_german(
     assert [text for _message, text in fake.sent] == [
         "Hallo Lena Vogel, das tut uns leid! Wir sehen sofort nach."
     ]
+    page.log.assert_clean()
+
+
+def test_keyboard_moves_through_the_list_shows_help_and_opens(page, sign_in, workspace_a):
+    account = SocialAccount.objects.create(
+        workspace=workspace_a, network="mastodon", handle="@kaffee@example.social"
+    )
+    make_conversation(account, COMPLAINT)
+    make_conversation(account, QUESTION, handle="@max@example.social", name="Max")
+    sign_in(page, "alice@example.com", "alice-pass-123")
+    page.goto(f"/w/{workspace_a.slug}/inbox/")
+    page.keyboard.press("?")
+    expect(page.locator("#inbox-help")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.locator("#inbox-help")).to_be_hidden()
+    rows = page.locator("[data-inbox-row]")
+    page.locator("h1").click()
+    page.keyboard.press("j")
+    expect(rows.nth(0)).to_have_class(re.compile("inbox-current"))
+    page.keyboard.press("j")
+    expect(rows.nth(1)).to_have_class(re.compile("inbox-current"))
+    page.keyboard.press("k")
+    expect(rows.nth(0)).to_have_class(re.compile("inbox-current"))
+    page.keyboard.press("o")
+    expect(page.get_by_role("heading", name="Max")).to_be_visible()
+    page.keyboard.press("r")
+    expect(page.locator("[data-reply-box]")).to_be_focused()
     page.log.assert_clean()

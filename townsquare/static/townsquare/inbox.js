@@ -6,7 +6,12 @@
   const rows = Array.from(document.querySelectorAll("[data-inbox-row]"));
   let current = -1;
 
-  const typing = (el) => el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+  // A checkbox or button keeps the shortcuts; a field one writes or chooses in does not.
+  const typing = (el) =>
+    el &&
+    (el.isContentEditable ||
+      /^(TEXTAREA|SELECT)$/.test(el.tagName) ||
+      (el.tagName === "INPUT" && !/^(checkbox|radio|button|submit)$/.test(el.type)));
 
   const toggleHelp = () => {
     if (!help) return;
