@@ -24,9 +24,8 @@ from inbox_roundtrip_helpers import (
     reply_from_townsquare,
     route_feedback_to_customer_service,
     send_the_drafts,
+    start_inbox_now,
 )
-
-from townsquare.inbox.ingest import ingest_account
 
 # The servers never read Townsquare's database, so each test runs in a transaction of its own.
 pytestmark = [pytest.mark.peers, pytest.mark.django_db]
@@ -60,8 +59,8 @@ def mention_us(pds, ours, them) -> dict:
 def test_a_mention_goes_the_whole_way_round_on_bluesky(
     membership, account, pds, ours, them, run_tasks
 ):
+    start_inbox_now(account)
     routing = route_feedback_to_customer_service(membership, account)
-    assert ingest_account(account).error == ""  # the inbox starts now
     mention = mention_us(pds, ours, them)
 
     message = poll_until_stored(account, mention["uri"], run_tasks)

@@ -21,10 +21,9 @@ from inbox_roundtrip_helpers import (
     reply_from_townsquare,
     route_feedback_to_customer_service,
     send_the_drafts,
+    start_inbox_now,
 )
 from matrix_fixtures import *  # noqa: F403  (the Synapse fixtures)
-
-from townsquare.inbox.ingest import ingest_account
 
 # The servers never read Townsquare's database, so each test runs in a transaction of its own.
 pytestmark = [pytest.mark.peers, pytest.mark.django_db]
@@ -35,8 +34,8 @@ run_tasks = inbox_roundtrip_helpers.run_tasks
 def test_a_mention_goes_the_whole_way_round_on_matrix(
     membership, matrix_account, synapse, ours, them, room, run_tasks
 ):
+    start_inbox_now(matrix_account)
     routing = route_feedback_to_customer_service(membership, matrix_account)
-    assert ingest_account(matrix_account).error == ""  # the inbox starts now
     # As Element writes a mention: the display name in the text, the user id declared.
     mention = synapse.send(
         them,

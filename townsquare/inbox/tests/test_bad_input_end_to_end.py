@@ -212,8 +212,10 @@ def test_after_broken_json_the_next_proper_answer_brings_the_messages(workspace_
 def run_townsquare(*arguments: str) -> subprocess.CompletedProcess[str]:
     """The `townsquare` command as a person runs it (its own process, the test's settings)."""
     script = Path(sys.executable).with_name("townsquare")
+    # The installed script where there is one, else the same entry point through Python.
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "townsquare.cli"]
     return subprocess.run(
-        [str(script), *arguments],
+        [*command, *arguments],
         capture_output=True,
         text=True,
         timeout=300,
