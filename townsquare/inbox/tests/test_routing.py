@@ -141,3 +141,34 @@ def test_the_conversation_explains_in_words_why_it_was_routed(workspace_a, inbox
     assert why["rule"] == "Spam"
     assert why["because"] == ["Contains one of the words: gratis", "Contains a link"]
     assert why["problems"] == ["Hiding is not possible on Mastodon; hidden in Townsquare only."]
+
+
+def test_where_the_connector_can_hide_the_network_is_asked_after_commit(
+    workspace_a, inbox_account, monkeypatch, django_capture_on_commit_callbacks
+):
+    from townsquare.inbox import routing
+
+    monkeypatch.setattr(routing, "network_can", lambda network, action: True)
+    asked: list[tuple[int, str]] = []
+
+    class Task:
+        @staticmethod
+        def enqueue(message_id: int, action: str) -> None:
+            asked.append((message_id, action))
+
+    monkeypatch.setattr(routing, "moderate_on_network", Task)
+    make_rule(workspace_a, "Spam", {"keywords": ["gratis"]}, {"hide": True})
+    message = make_message(inbox_account, "Gratis Follower")
+    with django_capture_on_commit_callbacks(execute=True):
+        route_new([message])
+    assert asked == [(message.pk, "hide")]
+    match = RuleMatch.objects.get(message=message)
+    assert match.problems == [] and match.done == [{"action": "hide", "network": "mastodon"}]
+
+
+def test_the_scheduler_knows_the_routing_jobs():
+    import townsquare.inbox.jobs  # noqa: F401
+    from townsquare.runtime.scheduler import registered_jobs
+
+    names = {job.__name__ for job in registered_jobs()}
+    assert {"notify_sla_breaches", "check_inbox_storms", "retry_inbox_forwards"} <= names
