@@ -23,6 +23,7 @@ from townsquare.inbox.register import (
     topics_with_counts,
     trends,
 )
+from townsquare.lib.bounds import id_from_text
 from townsquare.lib.errors import ActionError
 from townsquare.workspaces.models import Membership
 from townsquare.workspaces.roles import Perm, has_perm
@@ -34,7 +35,7 @@ POST = ("POST",)
 
 def _filtered(request: HttpRequest, membership: Membership) -> tuple[Any, dict[str, str]]:
     chosen = {
-        key: request.GET.get(key, "").strip()[:100]
+        key: request.GET.get(key, "").replace("\x00", "").strip()[:100]
         for key in ("status", "category", "department", "q")
     }
     topics = access_topics(membership)
@@ -44,8 +45,9 @@ def _filtered(request: HttpRequest, membership: Membership) -> tuple[Any, dict[s
         topics = topics.exclude(status=TopicStatus.CLOSED)
     if chosen["category"] in FEEDBACK_CATEGORIES:
         topics = topics.filter(category=chosen["category"])
-    if chosen["department"].isdigit():
-        topics = topics.filter(department_id=int(chosen["department"]))
+    department_id = id_from_text(chosen["department"])
+    if department_id is not None:
+        topics = topics.filter(department_id=department_id)
     if chosen["q"]:
         topics = topics.filter(Q(title__icontains=chosen["q"]))
     return topics, chosen
@@ -159,11 +161,8 @@ def topic_rename(request: HttpRequest, membership: Membership, topic_id: Any) ->
         if title.strip() and title.strip() != topic.title:
             actions.do_rename_topic(membership, topic, title)
         if "department" in request.POST:
-            department = (
-                access_department(membership, int(department_id))
-                if department_id.isdigit()
-                else None
-            )
+            chosen_id = id_from_text(department_id)
+            department = access_department(membership, chosen_id) if chosen_id else None
             if department != topic.department:
                 actions.do_set_department(membership, topic, department)
 
@@ -174,11 +173,11 @@ def topic_rename(request: HttpRequest, membership: Membership, topic_id: Any) ->
 @workspace_view(Perm.TRIAGE_INBOX, methods=POST, lookups=TOPIC)
 def topic_merge(request: HttpRequest, membership: Membership, topic_id: Any) -> HttpResponse:
     topic = topic_id
-    into_id = request.POST.get("into", "")
-    if not into_id.isdigit():
+    into_id = id_from_text(request.POST.get("into", ""))
+    if into_id is None:
         messages.error(request, _("Choose another topic to merge with."))
         return _back(membership, topic.pk)
-    into = access_topic(membership, int(into_id))
+    into = access_topic(membership, into_id)
     if _done(
         request, lambda: actions.do_merge_topics(membership, topic, into), _("Topics merged.")
     ):
@@ -189,7 +188,7 @@ def topic_merge(request: HttpRequest, membership: Membership, topic_id: Any) -> 
 @workspace_view(Perm.TRIAGE_INBOX, methods=POST, lookups=TOPIC)
 def topic_split(request: HttpRequest, membership: Membership, topic_id: Any) -> HttpResponse:
     topic = topic_id
-    ids = [int(v) for v in request.POST.getlist("items") if v.isdigit()]
+    ids = [i for v in request.POST.getlist("items") if (i := id_from_text(v)) is not None]
     made: list[Any] = []
     if _done(
         request,
