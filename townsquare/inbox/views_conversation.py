@@ -14,11 +14,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from townsquare.inbox import note_actions, reply_actions, triage_actions
+from townsquare.inbox import note_actions, reply_actions, routing_actions, triage_actions
 from townsquare.inbox.access import (
     access_contacts,
     access_conversation,
     access_conversations,
+    access_department,
+    access_departments,
     access_message,
     access_reply,
     access_saved_replies,
@@ -32,6 +34,7 @@ from townsquare.inbox.models import (
     Priority,
     ReplyStatus,
 )
+from townsquare.inbox.rule_words import explained_matches
 from townsquare.inbox.saved_reply_actions import fill
 from townsquare.inbox.views_labels import explanation, label_of, urgency_level, urgency_words
 from townsquare.lib.bounds import id_from_text
@@ -129,6 +132,8 @@ def _page(
             "replies": replies,
             "notes": list(conversation.notes.select_related("author")),
             "forwards": list(conversation.forwards.select_related("department")),
+            "departments": list(access_departments(membership)),
+            "routing": explained_matches(conversation),
             "saved_replies": _saved_replies(membership, conversation, language),
             "language": language,
             "reply_form": reply_form,
@@ -241,6 +246,25 @@ def details(request: HttpRequest, membership: Membership, conversation_id: Any) 
         triage_actions.do_set_priority(membership, conversation, priority)
 
     return _run(request, conversation, _("Labels and priority saved."), save)
+
+
+@workspace_view(Perm.VIEW, methods=("POST",), lookups=LOOKUP)
+def forward(request: HttpRequest, membership: Membership, conversation_id: Any) -> HttpResponse:
+    """Hand the conversation to a department by hand (its e-mail and webhook)."""
+    department_id = id_from_text(request.POST.get("department", ""))
+    if department_id is None:
+        messages.error(request, _("Choose a department."))
+        return _back(conversation_id, "forwards-title")
+    department = access_department(membership, department_id)
+    return _run(
+        request,
+        conversation_id,
+        _("Forwarded. The department's answer can be recorded in the register."),
+        lambda: routing_actions.do_forward_conversation(
+            membership, conversation_id, department, request.POST.get("note", "")
+        ),
+        anchor="forwards-title",
+    )
 
 
 @workspace_view(Perm.VIEW, methods=("POST",), lookups=LOOKUP)
