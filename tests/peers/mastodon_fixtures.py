@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -102,12 +103,14 @@ def mastodon_instance(mastodon_server):
 
 @pytest.fixture(scope="module")
 def mastodon_ours(mastodon_instance) -> Person:
-    return mastodon_instance.person("roesterei", "Rösterei Alpha")
+    # Unique per module: every module shares one instance for the whole session, and the
+    # instance refuses a second person of the same name.
+    return mastodon_instance.person(f"roesterei_{secrets.token_hex(3)}", "Rösterei Alpha")
 
 
 @pytest.fixture(scope="module")
 def mastodon_them(mastodon_instance) -> Person:
-    return mastodon_instance.person("kundin", "Kundin Ana")
+    return mastodon_instance.person(f"kundin_{secrets.token_hex(3)}", "Kundin Ana")
 
 
 @pytest.fixture
