@@ -276,7 +276,7 @@ def first_tiles_by_day(
     """For a month: the first `per_day` tiles of each day, and how many tiles each day has
     in all.
 
-    One query whatever the number of posts (and one for the recurring marks), and only the
+    Two queries whatever the number of posts (and one for the recurring marks), and only the
     tiles shown are read: the database puts each publication on its day (in the
     workspace's zone), ranks the tiles (a post at a time) of each day by time and counts
     them, so a month of thousands of posts reads a few hundred rows. The SQL is in
