@@ -29,6 +29,7 @@ from townsquare.networks.base import (
     Reauth,
     Rejected,
     RetryLater,
+    UnreadableAnswer,
 )
 from townsquare.networks.credentials import credentials_for
 from townsquare.networks.models import SocialAccount
@@ -173,6 +174,10 @@ def failure_reason(error: Exception) -> str:
             "Townsquare read new messages but could not store them. It tries again later; "
             "no message is lost, the same messages are read again."
         )
+    if isinstance(error, UnreadableAnswer):
+        # Broken JSON is tried again like silence, but "did not answer" would send the
+        # person looking for an outage that is not there.
+        return _unreadable()
     if isinstance(error, RetryLater | OutcomeUnknown):
         return _(
             "The network did not answer or asked Townsquare to wait. Townsquare tries again "
@@ -183,6 +188,10 @@ def failure_reason(error: Exception) -> str:
             _("The network refused to hand out the messages: %(reason)s")
             % {"reason": error.message}
         ).strip()
+    return _unreadable()
+
+
+def _unreadable() -> str:
     return _(
         "The network sent an answer Townsquare could not read. Townsquare tries again "
         "later; no message is lost, the same messages are read again."

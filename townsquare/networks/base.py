@@ -55,6 +55,12 @@ class RetryLater(NetworkError):
         self.after = after
 
 
+class UnreadableAnswer(RetryLater):
+    """A read answered with something that is not what the network's API documents (broken
+    JSON, an HTML error page): tried again later like any temporary refusal, but told as
+    what it is, so that nobody goes looking for a network that did not answer."""
+
+
 class Reauth(NetworkError):
     """The credentials no longer work; a person has to connect the account again."""
 

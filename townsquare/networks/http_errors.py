@@ -29,7 +29,14 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
-from townsquare.networks.base import NetworkError, OutcomeUnknown, Reauth, Rejected, RetryLater
+from townsquare.networks.base import (
+    NetworkError,
+    OutcomeUnknown,
+    Reauth,
+    Rejected,
+    RetryLater,
+    UnreadableAnswer,
+)
 
 __all__ = [
     "error_for_exception",
@@ -138,6 +145,10 @@ def error_for_exception(exc: BaseException, *, idempotent: bool = False) -> Netw
             detail=detail,
         )
     if idempotent:
+        if isinstance(exc, ValueError):  # a body that is not the JSON it should be
+            return UnreadableAnswer(
+                "The network sent an answer that could not be read.", detail=detail
+            )
         return RetryLater("The network did not answer in time.", detail=detail)
     # Read and write timeouts, resets, a server that hung up, an unreadable answer, and
     # anything unforeseen: the request may have been carried out. Saying so is what keeps a

@@ -157,6 +157,7 @@ def test_broken_json_from_a_network_is_a_clear_failure_and_the_cursor_stays(
     # In the workspace's language (German here), saying that it is tried again and nothing
     # is lost; the network's own reason ("could not be read") goes to the log.
     assert "keine Nachricht geht verloren" in outcome.error and "später" in outcome.error
+    assert "nicht lesen" in outcome.error, "a garbled answer is not called silence"
     assert not outcome.paused, "a garbled answer is tried again later by itself"
     cursor = InboxCursor.objects.get(account=account)
     assert cursor.cursor == earlier, "the next poll reads the same messages again"

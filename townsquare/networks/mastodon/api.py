@@ -14,7 +14,13 @@ from typing import Any
 import httpx
 
 from townsquare.lib.http import UnsafeTarget, outbound_client
-from townsquare.networks.base import NetworkError, OutcomeUnknown, Reauth, RetryLater
+from townsquare.networks.base import (
+    NetworkError,
+    OutcomeUnknown,
+    Reauth,
+    RetryLater,
+    UnreadableAnswer,
+)
 from townsquare.networks.http_errors import error_for_exception, error_for_status, server_message
 
 CONNECT_TIMEOUT_S = 3.0
@@ -115,7 +121,9 @@ def body_of(response: httpx.Response, *, idempotent: bool) -> Any:
         return body
     detail = f"HTTP {response.status_code}: {response.text[:500]}"
     if idempotent:
-        raise RetryLater("Mastodon's answer could not be read (it is not JSON).", detail=detail)
+        raise UnreadableAnswer(
+            "Mastodon's answer could not be read (it is not JSON).", detail=detail
+        )
     raise OutcomeUnknown(
         "Mastodon accepted the request but its answer could not be read; "
         "the post may have been published.",

@@ -22,7 +22,14 @@ from urllib.parse import quote
 import httpx
 
 from townsquare.lib.http import UnsafeTarget, outbound_client
-from townsquare.networks.base import NetworkError, OutcomeUnknown, Reauth, Rejected, RetryLater
+from townsquare.networks.base import (
+    NetworkError,
+    OutcomeUnknown,
+    Reauth,
+    Rejected,
+    RetryLater,
+    UnreadableAnswer,
+)
 from townsquare.networks.http_errors import (
     DETAIL_MAX_CHARS,
     error_for_exception,
@@ -141,7 +148,7 @@ class MatrixClient:
             text = "The Matrix homeserver's answer could not be read."
             detail = f"HTTP {response.status_code}: {response.text[:500]}"
             if idempotent:
-                raise RetryLater(text, detail=detail)
+                raise UnreadableAnswer(text, detail=detail)
             # The server said 2xx to a write and then sent nonsense: it probably did the work,
             # but only a lookup can say.
             raise OutcomeUnknown(text, detail=detail)
