@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext_lazy
 
+from townsquare.inbox.triage.explain import reason_message
 from townsquare.inbox.triage.result import (
     CATEGORIES,
     SENTIMENTS,
@@ -105,6 +106,18 @@ def urgency_words(score: int) -> str:
     return gettext("%(word)s (%(score)s of 100)") % {"word": word, "score": score}
 
 
+def reason_text(reason: str) -> str:
+    """A stored reason (kept in English, the same for everyone) in the reader's language."""
+    message, parameters = reason_message(reason)
+    translated = gettext(message)
+    if not parameters:
+        return translated
+    try:
+        return translated % parameters
+    except (KeyError, TypeError, ValueError):  # a translation that lost its placeholder
+        return message % parameters
+
+
 def _label_entry(raw: Any) -> dict[str, Any]:
     """One stored label of the triage JSON: {"value", "confidence", "reasons"}; tolerant of
     a bare value, so an older or partial record still shows what it has."""
@@ -139,7 +152,7 @@ def explanation(message: Any) -> dict[str, Any]:
                 "model_label": label_of(task, entry["value"]),
                 "confidence": entry["confidence"],
                 "confidence_words": confidence_words(entry["confidence"]),
-                "reasons": entry["reasons"],
+                "reasons": [reason_text(r) for r in entry["reasons"]],
                 "corrected": task in corrected,
                 "choices": [(v, label_of(task, v)) for v in TASK_VALUES[task]],
             }

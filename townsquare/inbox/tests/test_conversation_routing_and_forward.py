@@ -76,3 +76,16 @@ def test_a_viewer_cannot_forward(client, viewer, workspace_a, inbox_account):
     client.force_login(viewer.user)
     client.post(_url(message.conversation, "inbox_forward"), {"department": department.pk})
     assert not Forward.objects.exists()
+
+
+def test_the_triage_reasons_read_in_german(alice_client, workspace_a, inbox_account):
+    message = make_message(inbox_account, "Der Zug fällt schon wieder aus!", category="complaint")
+    message.triage = {
+        "category": {"value": "complaint", "confidence": 0.9, "reasons": ["too short to tell"]}
+    }
+    message.save(update_fields=["triage"])
+    alice_client.cookies["django_language"] = "de"
+    page = alice_client.get(_url(message.conversation), HTTP_ACCEPT_LANGUAGE="de")
+    text = page.content.decode()
+    assert "zu kurz für eine Aussage" in text
+    assert "too short to tell" not in text
