@@ -121,3 +121,24 @@ def test_other_languages_are_recognised_too():
 def test_too_little_text_has_no_language():
     for text in ("👍👍", "ok", "", "@bahn https://example.org #fail"):
         assert detect_language(text).value == "und"
+
+
+def test_a_data_leak_is_urgent_and_a_password_question_is_not():
+    from townsquare.inbox.triage.urgency import score_urgency
+
+    leak_de = score_urgency(
+        "Ich sehe die Adressen anderer Kunden! Das ist ein Datenleck, bitte sofort abschalten.",
+        complaint_probability=0.9,
+        negative_probability=0.9,
+    )
+    leak_en = score_urgency(
+        "I can see another customer's order history. That's a data leak!",
+        complaint_probability=0.9,
+        negative_probability=0.9,
+    )
+    password = score_urgency(
+        "Wie ändere ich mein Passwort?", complaint_probability=0.1, negative_probability=0.1
+    )
+    assert leak_de.score >= 60 and leak_en.score >= 60
+    assert [code for code, _ in leak_de.parts].count("data") == 1
+    assert password.score < 30 and ("data", 25) in password.parts

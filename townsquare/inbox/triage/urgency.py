@@ -55,12 +55,24 @@ ESCALATION_CUES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        # Other people's data in the open is as urgent as a danger to health: every hour
+        # it stays open more of it leaks. Listed before the milder data cues, and a code
+        # counts once (the first, strongest match), so a breach is never scored twice.
+        "data",
+        45,
+        _words(
+            "data breach|data leak|leaked|exposed|other customers' data|other customers",
+            "someone else's account|someone else's order|datenleck|datenpanne|daten anderer",
+            "anderer kunden|fremde daten|fremden daten|fremdes konto|fremde bestellung",
+        ),
+    ),
+    (
         "data",
         25,
         _words(
-            "data breach|data leak|leaked|privacy|gdpr|personal data|my data|password|exposed",
-            "delete my account|delete my data|datenleck|datenschutz|dsgvo|persönliche daten",
-            "meine daten|passwort|daten löschen|konto löschen|auskunft nach|datenpanne",
+            "privacy|gdpr|personal data|my data|password",
+            "delete my account|delete my data|datenschutz|dsgvo|persönliche daten",
+            "meine daten|passwort|daten löschen|konto löschen|auskunft nach",
         ),
     ),
     (
@@ -107,7 +119,7 @@ def score_urgency(
     """Add up the parts that apply; the score is their sum, at most 100."""
     parts: list[tuple[str, int]] = []
     for code, points, pattern in ESCALATION_CUES:
-        if pattern.search(text):
+        if code not in {seen for seen, _ in parts} and pattern.search(text):
             parts.append((code, points))
     prior = context.prior_complaints if context else 0
     repeated = 0
