@@ -175,3 +175,29 @@ def test_a_reply_before_the_answer_informs_no_one(account, membership, fake_inbo
     outcome = do_reply(membership, conversation, "Wir schauen nach.")
     send_reply.call(outcome.reply.pk)
     assert not FeedbackItem.objects.filter(informed_at__isnull=False).exists()
+
+
+def test_ingest_records_feedback_right_after_routing(account):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from townsquare.inbox.ingest_store import store_messages
+    from townsquare.networks.base import InboxMessage
+
+    incoming = InboxMessage(
+        network_message_id="q-1",
+        conversation_id="q-1",
+        kind="mention",
+        author_handle="@mia@example.social",
+        author_name="Mia",
+        text="Wann habt ihr am Samstag geöffnet? Ich würde gern vorbeikommen.",
+        created_at=timezone.now() - timedelta(minutes=3),
+        in_reply_to_id="",
+    )
+    store_messages(account, [incoming])
+    stored = Message.objects.get(network_message_id="q-1")
+    assert stored.category == "question"
+    assert FeedbackItem.objects.get().message == stored
+    store_messages(account, [incoming])  # read again: still one item
+    assert FeedbackItem.objects.count() == 1
