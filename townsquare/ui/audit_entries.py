@@ -151,6 +151,11 @@ ACTIONS: Mapping[str, Promise] = {
     "inbox.saved_reply_create": _("Saved reply made"),
     "inbox.saved_reply_edit": _("Saved reply changed"),
     "inbox.saved_reply_delete": _("Saved reply deleted"),
+    "inbox.polling_retry": _("Reading an account's inbox tried again"),
+    "inbox.retention": _("Old inbox messages anonymised"),
+    "inbox.contact_export": _("Everything about a contact exported"),
+    "inbox.contact_delete": _("A contact's data deleted on request"),
+    "inbox.topic_send_drafts": _("Drafted answers of a topic sent"),
 }
 FIELDS: Mapping[str, Promise] = {
     "name": _("Name"),
