@@ -36,6 +36,7 @@ from townsquare.inbox.settings_forms import (
 )
 from townsquare.inbox.sla import storm_state
 from townsquare.lib.errors import ActionError
+from townsquare.networks.catalog import network_label
 from townsquare.networks.models import SocialAccount
 from townsquare.notifications.webhooks import masked
 from townsquare.workspaces.access import access_members
@@ -294,7 +295,7 @@ def _rule_form(membership: Membership, *args: Any, **kwargs: Any) -> RuleForm:
         members=_members(membership),
         teams=list(access_teams(membership).values_list("pk", "name")),
         departments=list(access_departments(membership).values_list("pk", "name")),
-        accounts=[(a.pk, f"{a.handle} ({a.network})") for a in accounts],
+        accounts=[(a.pk, f"{a.handle} ({network_label(a.network)})") for a in accounts],
         networks=sorted({a.network for a in accounts}),
         **kwargs,
     )
