@@ -27,6 +27,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Model
 
 from townsquare.inbox import register
+from townsquare.inbox.learning import model_for
 from townsquare.inbox.models import (
     Contact,
     Conversation,
@@ -115,7 +116,9 @@ def prepare(account: SocialAccount, incoming: Sequence[InboxMessage]) -> Prepare
     truncated = [len(m.text) if len(m.text) > MAX_TEXT_CHARS else 0 for m in fresh]
     prior = prior_complaints(account, {m.author_handle for m in fresh})
     contexts = [MessageContext(prior_complaints=prior.get(m.author_handle, 0)) for m in fresh]
-    results = triage_texts(texts, contexts) if fresh else []
+    # The workspace's own model when it trained one on its corrections, else the shipped one.
+    model = model_for(account.workspace_id) if fresh else None
+    results = triage_texts(texts, contexts, model=model) if fresh else []
     return Prepared(account, fresh, texts, results, truncated, skipped_own, repeated)
 
 

@@ -3,6 +3,7 @@ w/<workspace>/inbox/settings/ (the workspace comes from that prefix)."""
 
 from django.urls import path
 
+from townsquare.inbox import learning_views
 from townsquare.inbox import settings_views as views
 
 urlpatterns = [
@@ -21,6 +22,7 @@ urlpatterns = [
         views.department_delete,
         name="inbox_settings_department_delete",
     ),
+    path("triage/", learning_views.triage_model, name="inbox_settings_triage"),
     path("rules/", views.rules, name="inbox_settings_rules"),
     path("rules/new/", views.rule_new, name="inbox_settings_rule_new"),
     path("rules/<int:rule_id>/", views.rule_edit, name="inbox_settings_rule"),

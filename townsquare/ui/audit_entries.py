@@ -156,6 +156,8 @@ ACTIONS: Mapping[str, Promise] = {
     "inbox.contact_export": _("Everything about a contact exported"),
     "inbox.contact_delete": _("A contact's data deleted on request"),
     "inbox.topic_send_drafts": _("Drafted answers of a topic sent"),
+    "inbox.triage_train": _("Triage model trained from corrections"),
+    "inbox.triage_activate": _("Triage model changed"),
 }
 FIELDS: Mapping[str, Promise] = {
     "name": _("Name"),
@@ -259,6 +261,7 @@ TARGETS: Mapping[str, Promise] = {
     "inbox.message": _("Message"),
     "inbox.reply": _("Answer"),
     "inbox.savedreply": _("Saved reply"),
+    "inbox.triagemodelversion": _("Model"),
 }
 CHOICES: Mapping[str, Mapping[str, Any]] = {
     "role": dict(ROLE_CHOICES),
