@@ -15,6 +15,7 @@ from townsquare.demo.connections import seed_connections
 from townsquare.demo.content import seed_content
 from townsquare.demo.failures import seed_failures
 from townsquare.demo.inbox import seed_inbox
+from townsquare.demo.inbox_learning import seed_inbox_learning
 from townsquare.demo.inbox_register import seed_inbox_register
 from townsquare.demo.inbox_replies import seed_inbox_replies
 from townsquare.demo.inbox_rules import seed_inbox_rules
@@ -55,6 +56,7 @@ class Command(BaseCommand):
         seed_inbox(workspaces)
         seed_inbox_register(workspaces)  # after the inbox: its feedback is in topics
         seed_inbox_replies(workspaces)
+        seed_inbox_learning(workspaces)  # a correction and the model trained from it
         text = f"Demo login\n  Email:    {DEMO_EMAIL}\n  Password: {password}\n"
         fd = os.open(login_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
