@@ -24,6 +24,17 @@ def fast_password_hashing() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True)
+def default_language() -> Iterator[None]:
+    """Each test starts in the default language. A request through the test client activates
+    the language it asked for in the test's thread and leaves it active afterwards, so
+    without this a German page in one test turned the next test's texts German."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def alice(db):
     from django.contrib.auth import get_user_model

@@ -125,8 +125,30 @@ def route_new(messages: Sequence[Message]) -> None:
         for message in group:
             try:
                 route_message(routing, message)
-            except Exception:
+            except Exception as error:
                 logger.exception("routing message %s failed", message.pk)
+                _record_failure(message, error)
+
+
+# The name kept on the match when routing itself failed; shown translated on the page.
+ROUTING_FAILED = "routing_failed"
+
+
+def _record_failure(message: Message, error: Exception) -> None:
+    """Leave the failure on the conversation, where a person sees that its rules did not run
+    and routes it by hand; nothing is retried behind their back."""
+    try:
+        with transaction.atomic():
+            RuleMatch.objects.create(
+                workspace_id=message.workspace_id,
+                conversation_id=message.conversation_id,
+                message=message,
+                rule=None,
+                rule_name=ROUTING_FAILED,
+                problems=[{"problem": ROUTING_FAILED, "error": f"{type(error).__name__}"}],
+            )
+    except Exception:  # the database itself is failing: the log above is all there is
+        logger.exception("recording the routing failure of message %s failed", message.pk)
 
 
 def route_message(routing: WorkspaceRouting, message: Message) -> list[RuleMatch]:

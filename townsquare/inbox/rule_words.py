@@ -184,6 +184,11 @@ def problem_text(problem: Mapping[str, Any]) -> str:
         }
     if code == "failed":
         return _("The network refused: %(error)s") % {"error": problem.get("error", "")}
+    if code == "routing_failed":
+        return _(
+            "The rules could not be applied to this message (an error in Townsquare). "
+            "Assign and forward it by hand."
+        )
     if code == "team_empty":
         return _("The team %(team)s has no members; nobody was assigned.") % {
             "team": problem.get("team", "")
@@ -199,6 +204,12 @@ def problem_text(problem: Mapping[str, Any]) -> str:
 
 def describe_match(match: RuleMatch, names: Mapping[str, Mapping[int, str]]) -> dict[str, Any]:
     """Why a rule applied to a message and what came of it, for the conversation page."""
+    if match.rule_name == "routing_failed":  # routing.ROUTING_FAILED: no rule applied
+        return {
+            "rule": _("Routing"),
+            "because": [],
+            "problems": [problem_text(problem) for problem in match.problems],
+        }
     return {
         "rule": match.rule_name,
         "because": [

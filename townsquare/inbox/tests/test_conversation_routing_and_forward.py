@@ -89,3 +89,23 @@ def test_the_triage_reasons_read_in_german(alice_client, workspace_a, inbox_acco
     text = page.content.decode()
     assert "zu kurz für eine Aussage" in text
     assert "too short to tell" not in text
+
+
+def test_a_message_whose_routing_failed_says_so_on_its_page(
+    alice_client, workspace_a, inbox_account, monkeypatch
+):
+    from townsquare.inbox import routing
+
+    make_rule(workspace_a, "Alles", {}, {"priority": 2})
+    message = make_message(inbox_account, "Hallo?", category="question")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(routing, "_apply", broken)
+    route_new([message])
+    alice_client.cookies["django_language"] = "de"
+    page = alice_client.get(_url(message.conversation), HTTP_ACCEPT_LANGUAGE="de")
+    text = page.content.decode()
+    assert "Die Regeln konnten auf diese Nachricht nicht angewendet werden" in text
+    assert "boom" not in text
