@@ -14,6 +14,7 @@ import io
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.db import transaction
@@ -181,19 +182,25 @@ def topic_informed_if_all(topic_id: int) -> None:
 # --- reads for the pages ----------------------------------------------------------------------
 
 
-def week_start(moment: datetime) -> datetime:
-    local = timezone.localtime(moment)
+def week_start(moment: datetime, zone: str | None = None) -> datetime:
+    """Monday 00:00 of the moment's week in `zone` (the workspace's), else the current zone."""
+    local = timezone.localtime(moment, ZoneInfo(zone) if zone else None)
     monday = local - timedelta(days=local.weekday())
     return monday.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def trends(topic_ids: Iterable[int], now: datetime | None = None) -> dict[int, list[int]]:
-    """Items per week over the last TREND_WEEKS weeks (oldest first), per topic."""
-    first = week_start(now or timezone.now()) - timedelta(weeks=TREND_WEEKS - 1)
+def trends(
+    topic_ids: Iterable[int], now: datetime | None = None, zone: str | None = None
+) -> dict[int, list[int]]:
+    """Items per week over the last TREND_WEEKS weeks (oldest first), per topic, the weeks
+    counted in the workspace's zone."""
+    first = week_start(now or timezone.now(), zone) - timedelta(weeks=TREND_WEEKS - 1)
+    first_day = first.date()
     counts: dict[int, list[int]] = {pk: [0] * TREND_WEEKS for pk in topic_ids}
     rows = FeedbackItem.objects.filter(topic_id__in=list(counts), created_at__gte=first)
     for topic_id, created_at in rows.values_list("topic_id", "created_at"):
-        index = (week_start(created_at) - first).days // 7
+        # By calendar days: across a change of clocks two Mondays are 6 days 23 hours apart.
+        index = (week_start(created_at, zone).date() - first_day).days // 7
         if 0 <= index < TREND_WEEKS:
             counts[topic_id][index] += 1
     return counts

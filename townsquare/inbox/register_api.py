@@ -108,7 +108,9 @@ def _topic_out(topic: FeedbackTopic, trend: list[int] | None = None) -> dict[str
         "department_id": topic.department_id,
         "items": getattr(counted, "item_count", 0),
         "informed": getattr(counted, "informed_count", 0),
-        "trend": trend if trend is not None else trends([topic.pk])[topic.pk],
+        "trend": trend
+        if trend is not None
+        else trends([topic.pk], zone=topic.workspace.time_zone)[topic.pk],
         "company_answers": topic.company_answers or {},
         "answered_at": topic.answered_at,
         "updated_at": topic.updated_at,
@@ -152,7 +154,7 @@ def list_topics(
     """The register's topics, newest activity first (at most 500)."""
     membership = request.membership  # type: ignore[attr-defined]
     rows = list(_filtered(membership, query).order_by("-updated_at", "-id")[:500])
-    weekly = trends(t.pk for t in rows)
+    weekly = trends((t.pk for t in rows), zone=membership.workspace.time_zone)
     return [_topic_out(t, weekly[t.pk]) for t in rows]
 
 

@@ -57,7 +57,7 @@ def _filtered(request: HttpRequest, membership: Membership) -> tuple[Any, dict[s
 def register_list(request: HttpRequest, membership: Membership) -> HttpResponse:
     topics, chosen = _filtered(request, membership)
     rows = list(topics_with_counts(topics).order_by("-updated_at", "-id")[:200])
-    weekly = trends(t.pk for t in rows)
+    weekly = trends((t.pk for t in rows), zone=membership.workspace.time_zone)
     for topic in rows:
         topic.trend = weekly[topic.pk]  # type: ignore[attr-defined]
         topic.trend_points = sparkline_points(weekly[topic.pk])  # type: ignore[attr-defined]
@@ -111,7 +111,7 @@ def topic_detail(request: HttpRequest, membership: Membership, topic_id: Any) ->
         .order_by("id")
     )
     others = access_topics(membership).exclude(pk=topic.pk).exclude(status=TopicStatus.CLOSED)
-    weekly = trends([topic.pk])[topic.pk]
+    weekly = trends([topic.pk], zone=membership.workspace.time_zone)[topic.pk]
     answers = topic.company_answers or {}
     return render(
         request,
