@@ -65,6 +65,7 @@ def test_filter_open_correct_and_answer_with_a_saved_reply_in_german(
     message = Message.objects.get(conversation=complaint)
     assert message.category == "question" and message.corrected == {"category": "question"}
 
+    page.wait_for_load_state("load")  # the saved replies' script listens from then on
     page.get_by_label("Gespeicherte Antwort").select_option(label="Lieferung verspätet (de)")
     expect(page.locator("[data-reply-box]")).to_have_value(
         "Hallo Lena Vogel, das tut uns leid! Wir sehen sofort nach."
@@ -102,6 +103,9 @@ def test_keyboard_moves_through_the_list_shows_help_and_opens(page, sign_in, wor
     expect(rows.nth(0)).to_have_class(re.compile("inbox-current"))
     page.keyboard.press("o")
     expect(page.get_by_role("heading", name="Max")).to_be_visible()
+    # The heading shows while the page is still loading; the shortcuts' script (deferred)
+    # listens only from the end of parsing, so wait for the page to finish loading.
+    page.wait_for_load_state("load")
     page.keyboard.press("r")
     expect(page.locator("[data-reply-box]")).to_be_focused()
     page.log.assert_clean()
