@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "townsquare.compliance",
     "townsquare.feeds",
     "townsquare.inbox",
+    "townsquare.analytics",
     "townsquare.publishing",
     "townsquare.notifications",
     "townsquare.runtime",

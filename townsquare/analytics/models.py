@@ -1,0 +1,136 @@
+"""The counters Townsquare keeps: per post (a series of snapshots, dense in its first days)
+and per account (one snapshot a day), plus each account's collection state.
+
+History lives here, not at the networks (most keep a few weeks at best). Every counter is
+a nullable column named after the canonical metric (metric_names.py): NULL means the
+network did not report it, which is not the same as 0. `raw` keeps the network's own names
+and values as read, and `metric_map_version` which map translated them, so a metric that a
+network renamed or replaced can be traced and compared.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from townsquare.analytics.metric_names import ACCOUNT_METRICS, POST_METRICS
+
+
+class Source(models.TextChoices):
+    COLLECTED = "collected", _("collected from the network")
+    IMPORTED = "imported", _("imported from the network's export")
+    DEMO = "demo", _("sample data")
+
+
+def _counter_fields(names: tuple[str, ...]) -> dict[str, models.Field]:  # type: ignore[type-arg]
+    return {name: models.PositiveBigIntegerField(null=True, blank=True) for name in names}
+
+
+class TrackedPost(models.Model):
+    """A post of the workspace on a network whose counters are kept: published through
+    Townsquare (`publication` set) or imported from the network's export (`publication`
+    empty). Carries its newest counters, so dashboards read one row per post."""
+
+    workspace = models.ForeignKey(
+        "workspaces.Workspace", on_delete=models.CASCADE, related_name="tracked_posts"
+    )
+    account = models.ForeignKey(
+        "networks.SocialAccount", on_delete=models.CASCADE, related_name="tracked_posts"
+    )
+    network = models.CharField(max_length=32)
+    network_post_id = models.CharField(max_length=255)
+    publication = models.OneToOneField(
+        "publishing.Publication",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tracked_post",
+    )
+    published_at = models.DateTimeField()
+    text_excerpt = models.CharField(max_length=300, blank=True)
+    url = models.URLField(max_length=2000, blank=True)
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.COLLECTED)
+    # Sum of the engagement metrics of the newest snapshot (unknown ones count as 0).
+    engagements = models.PositiveBigIntegerField(default=0)
+    metrics_at = models.DateTimeField(null=True, blank=True)  # when the newest counters were read
+    metric_map_version = models.CharField(max_length=32, blank=True)
+    # When the next snapshot is due: dense in the first days, then daily, then weekly.
+    next_snapshot_at = models.DateTimeField(null=True, blank=True)
+    locals().update(_counter_fields(POST_METRICS))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "network_post_id"], name="one_tracked_post_per_network_id"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["workspace", "published_at"], name="tracked_post_by_time"),
+            models.Index(fields=["next_snapshot_at"], name="tracked_post_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.network}:{self.network_post_id}"
+
+
+class PostSnapshot(models.Model):
+    """A post's counters at one moment (cumulative since it was published)."""
+
+    post = models.ForeignKey(TrackedPost, on_delete=models.CASCADE, related_name="snapshots")
+    taken_at = models.DateTimeField()
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.COLLECTED)
+    raw = models.JSONField(default=dict, blank=True)
+    metric_map_version = models.CharField(max_length=32, blank=True)
+    locals().update(_counter_fields(POST_METRICS))
+
+    class Meta:
+        indexes = [models.Index(fields=["post", "taken_at"], name="post_snapshot_by_time")]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} at {self.taken_at:%Y-%m-%d %H:%M}"
+
+
+class AccountSnapshot(models.Model):
+    """An account's counters for one day (the newest reading of that day wins)."""
+
+    workspace = models.ForeignKey(
+        "workspaces.Workspace", on_delete=models.CASCADE, related_name="account_snapshots"
+    )
+    account = models.ForeignKey(
+        "networks.SocialAccount", on_delete=models.CASCADE, related_name="snapshots"
+    )
+    day = models.DateField()
+    taken_at = models.DateTimeField()
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.COLLECTED)
+    raw = models.JSONField(default=dict, blank=True)
+    metric_map_version = models.CharField(max_length=32, blank=True)
+    locals().update(_counter_fields(ACCOUNT_METRICS))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "day"], name="one_account_snapshot_a_day")
+        ]
+        indexes = [models.Index(fields=["workspace", "day"], name="account_snapshot_by_day")]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} on {self.day}"
+
+
+class CollectionState(models.Model):
+    """Where the collection of one account stands: shown as each figure's freshness, and as
+    a problem a person can act on when reading fails."""
+
+    account = models.OneToOneField(
+        "networks.SocialAccount", on_delete=models.CASCADE, related_name="collection_state"
+    )
+    backfilled_at = models.DateTimeField(null=True, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    next_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    last_error_code = models.CharField(max_length=64, blank=True)
+    last_error = models.TextField(blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"collection of {self.account_id}"
