@@ -89,17 +89,25 @@ def triage_texts(
     texts: Sequence[str],
     contexts: Sequence[MessageContext] | None = None,
     model: TriageModel | None = None,
+    embeddings: np.ndarray | None = None,
 ) -> list[TriageResult]:
-    """Language, category, sentiment, spam/abuse and urgency of each text, explained."""
+    """Language, category, sentiment, spam/abuse and urgency of each text, explained.
+    `embeddings` (features.embed of the same texts, one row each) may be passed when the
+    caller needs them too: ingest hands them on to the feedback register."""
     if contexts is not None and len(contexts) != len(texts):
         raise ValueError("contexts must be as many as texts")
+    if embeddings is not None and len(embeddings) != len(texts):
+        raise ValueError("embeddings must be as many as texts")
     resolved = _resolve(model)
     with threadpool_limits(limits=1):
-        return _triage(texts, contexts, resolved)
+        return _triage(texts, contexts, resolved, embeddings)
 
 
 def _triage(
-    texts: Sequence[str], contexts: Sequence[MessageContext] | None, resolved: TriageModel
+    texts: Sequence[str],
+    contexts: Sequence[MessageContext] | None,
+    resolved: TriageModel,
+    embeddings: np.ndarray | None = None,
 ) -> list[TriageResult]:
     results: list[TriageResult | None] = [None] * len(texts)
     rows = [i for i, text in enumerate(texts) if text.strip()]
@@ -107,7 +115,9 @@ def _triage(
         if not text.strip():
             results[i] = _empty_result(resolved.version)
     if rows:
-        features = extract([texts[i] for i in rows])
+        features = extract(
+            [texts[i] for i in rows], None if embeddings is None else embeddings[rows]
+        )
         outputs = {task: _HeadOutput(_head(resolved, task), features) for task in TASKS}
         for row, i in enumerate(rows):
             results[i] = _result(texts[i], row, features, outputs, contexts, i, resolved.version)
