@@ -127,14 +127,14 @@ def route_new(messages: Sequence[Message]) -> None:
                 route_message(routing, message)
             except Exception as error:
                 logger.exception("routing message %s failed", message.pk)
-                _record_failure(message, error)
+                record_failure(message, error)
 
 
 # The name kept on the match when routing itself failed; shown translated on the page.
 ROUTING_FAILED = "routing_failed"
 
 
-def _record_failure(message: Message, error: Exception) -> None:
+def record_failure(message: Message, error: Exception) -> None:
     """Leave the failure on the conversation, where a person sees that its rules did not run
     and routes it by hand; nothing is retried behind their back."""
     try:
