@@ -5,7 +5,8 @@ replies.
 Refusals carry codes: reply_invalid (the network's rules; details list the problems),
 collision (another member is answering: send again with confirmed=true), reply_required,
 not_pending, not_failed, not_a_draft, unknown_task, unknown_label, not_a_member,
-unknown_team, unknown_status, unknown_priority, note_required, saved_reply_incomplete.
+unknown_team, unknown_status, unknown_priority, note_required, saved_reply_incomplete,
+routing_not_failed (409: the rules ran; only a failed routing is run again).
 """
 
 from __future__ import annotations
@@ -17,7 +18,13 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from townsquare.inbox import note_actions, reply_actions, saved_reply_actions, triage_actions
+from townsquare.inbox import (
+    note_actions,
+    reply_actions,
+    routing_actions,
+    saved_reply_actions,
+    triage_actions,
+)
 from townsquare.inbox.access import (
     access_conversation,
     access_message,
@@ -26,6 +33,7 @@ from townsquare.inbox.access import (
     access_saved_reply,
 )
 from townsquare.inbox.models import Conversation, InternalNote, Reply, SavedReply
+from townsquare.inbox.rule_words import explained_matches
 from townsquare.inbox.views_labels import explanation, label_of
 from townsquare.inbox.views_listing import PAGE_SIZE, filters_from, page_of
 from townsquare.lib.bounds import Id
@@ -148,6 +156,18 @@ class InboxCorrectionIn(Schema):
 
 class InboxNoteIn(Schema):
     text: str = Field(min_length=1, max_length=note_actions.MAX_NOTE_CHARS)
+
+
+class InboxRuleMatchOut(Schema):
+    rule: str = Field(description="The rule's name, or Routing where routing itself failed")
+    because: list[str] = Field(description="The conditions that held, in words")
+    problems: list[str] = Field(description="What could not be done, in words")
+
+
+class InboxRoutedAgainOut(Schema):
+    routed: int = Field(description="Messages whose rules ran this time")
+    failed: int = Field(description="Messages whose routing failed again")
+    routing: list[InboxRuleMatchOut] = Field(description="Why it is routed so, oldest first")
 
 
 class InboxSavedReplyIn(Schema):
@@ -399,6 +419,20 @@ def add_note(
     membership = request.membership  # type: ignore[attr-defined]
     conversation = access_conversation(membership, conversation_id)
     return Status(201, _note_out(note_actions.do_add_note(membership, conversation, body.text)))
+
+
+@router.post(f"{BASE}/conversations/{{conversation_id}}/route-again", response=InboxRoutedAgainOut)
+def route_again(request: HttpRequest, workspace: str, conversation_id: Id) -> dict[str, Any]:
+    """Run the rules again for the messages whose routing failed; the failure is replaced by
+    what the rules did, or by a new failure (then `failed` counts it)."""
+    membership = request.membership  # type: ignore[attr-defined]
+    conversation = access_conversation(membership, conversation_id)
+    outcome = routing_actions.do_route_again(membership, conversation)
+    return {
+        "routed": outcome.routed,
+        "failed": outcome.failed,
+        "routing": explained_matches(conversation),
+    }
 
 
 def _saved_out(s: SavedReply) -> dict[str, Any]:

@@ -1,9 +1,11 @@
-"""Writes of Inbox > Settings: the inbox settings, teams, departments and rules, and a
-conversation forwarded by hand. Each checks the role (TRIAGE_INBOX), runs in a transaction
+"""Writes of Inbox > Settings: the inbox settings, teams, departments and rules, a
+conversation forwarded by hand, and a conversation routed again after its routing failed.
+Each checks the role (TRIAGE_INBOX), runs in a transaction
 and leaves an audit event; pages, the API and the demo call these."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,11 +24,20 @@ from townsquare.inbox.models import (
     Department,
     Forward,
     InboxSettings,
+    Message,
     Priority,
     Rule,
+    RuleMatch,
     Team,
 )
-from townsquare.inbox.routing import ASSIGN_MODES, settings_of
+from townsquare.inbox.routing import (
+    ASSIGN_MODES,
+    ROUTING_FAILED,
+    load_routing,
+    record_failure,
+    route_message,
+    settings_of,
+)
 from townsquare.inbox.rule_conditions import clean_conditions
 from townsquare.lib.bounds import MAX_ID
 from townsquare.lib.errors import ActionError
@@ -34,6 +45,8 @@ from townsquare.notifications.webhooks import masked
 from townsquare.workspaces.access import require
 from townsquare.workspaces.models import Membership
 from townsquare.workspaces.roles import Perm
+
+logger = logging.getLogger(__name__)
 
 MAX_SLA_MINUTES = 60 * 24 * 365
 MAX_RULES = 200
@@ -456,3 +469,63 @@ def do_forward_conversation(
             after={"department": department.name, "channel": forward.channel},
         )
     return forwards
+
+
+# --- routing again after a failure ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoutedAgain:
+    # The messages whose rules ran this time, and those whose routing failed again.
+    routed: int
+    failed: int
+
+
+@transaction.atomic
+def do_route_again(membership: Membership, conversation: Conversation) -> RoutedAgain:
+    """Run the rules again for each message of the conversation whose routing failed. Its
+    failure record is replaced by what the rules did now, or by a new failure with its
+    reason; a conversation whose rules ran is refused (routing twice would assign, forward
+    and hide twice)."""
+    require(membership, Perm.TRIAGE_INBOX)
+    # Locked first, so that two people pressing the button route each message once.
+    Conversation.objects.select_for_update().get(pk=conversation.pk)
+    failures = list(
+        RuleMatch.objects.filter(
+            conversation=conversation, rule__isnull=True, rule_name=ROUTING_FAILED
+        ).order_by("created_at", "id")
+    )
+    if not failures:
+        raise ActionError(
+            _("The rules have run for this conversation; there is nothing to route again."),
+            code="routing_not_failed",
+            status=409,
+        )
+    message_ids = list(dict.fromkeys(failure.message_id for failure in failures))
+    messages = (
+        Message.objects.filter(pk__in=message_ids)
+        .select_related("account", "contact", "workspace")
+        .order_by("created_at", "id")
+    )
+    RuleMatch.objects.filter(pk__in=[failure.pk for failure in failures]).delete()
+    routing = load_routing(membership.workspace)
+    routed = failed = 0
+    for message in messages:
+        try:
+            route_message(routing, message)
+        except Exception as error:
+            logger.exception("routing message %s again failed", message.pk)
+            record_failure(message, error)
+            failed += 1
+        else:
+            routed += 1
+    conversation.refresh_from_db()
+    record(
+        actor=membership.user,
+        action="inbox.route_again",
+        target=conversation,
+        workspace=membership.workspace,
+        before={"failed_messages": message_ids},
+        after={"routed": routed, "failed": failed},
+    )
+    return RoutedAgain(routed=routed, failed=failed)

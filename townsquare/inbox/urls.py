@@ -31,6 +31,7 @@ urlpatterns = [
     path(C + "details/", views_conversation.details, name="inbox_details"),
     path(C + "notes/", views_conversation.note, name="inbox_note"),
     path(C + "forward/", views_conversation.forward, name="inbox_forward"),
+    path(C + "route-again/", views_conversation.route_again, name="inbox_route_again"),
     path(C + "reply/", views_conversation.reply, name="inbox_reply"),
     path(C + "answering/", views_conversation.answering, name="inbox_answering"),
     path(C + "replies/<int:reply_id>/", views_conversation.decide_reply, name="inbox_decide_reply"),

@@ -34,6 +34,7 @@ from townsquare.inbox.models import (
     Priority,
     ReplyStatus,
 )
+from townsquare.inbox.routing import ROUTING_FAILED
 from townsquare.inbox.rule_words import explained_matches
 from townsquare.inbox.saved_reply_actions import fill
 from townsquare.inbox.views_labels import explanation, label_of, urgency_level, urgency_words
@@ -134,6 +135,9 @@ def _page(
             "forwards": list(conversation.forwards.select_related("department")),
             "departments": list(access_departments(membership)),
             "routing": explained_matches(conversation),
+            "routing_failed": conversation.rule_matches.filter(
+                rule__isnull=True, rule_name=ROUTING_FAILED
+            ).exists(),
             "saved_replies": _saved_replies(membership, conversation, language),
             "language": language,
             "reply_form": reply_form,
@@ -265,6 +269,26 @@ def forward(request: HttpRequest, membership: Membership, conversation_id: Any) 
         ),
         anchor="forwards-title",
     )
+
+
+@workspace_view(Perm.VIEW, methods=("POST",), lookups=LOOKUP)
+def route_again(request: HttpRequest, membership: Membership, conversation_id: Any) -> HttpResponse:
+    """Run the rules again for the messages whose routing failed."""
+    try:
+        outcome = routing_actions.do_route_again(membership, conversation_id)
+    except PermissionDenied:
+        messages.error(request, _("Your role does not allow this."))
+    except ActionError as error:
+        messages.error(request, error.message)
+    else:
+        if outcome.failed:
+            messages.error(
+                request,
+                _("Routing failed again. Assign and forward the conversation by hand."),
+            )
+        else:
+            messages.success(request, _("The rules ran again; see why it was routed this way."))
+    return _back(conversation_id, "routing-title")
 
 
 @workspace_view(Perm.VIEW, methods=("POST",), lookups=LOOKUP)

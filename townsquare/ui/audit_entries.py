@@ -135,6 +135,7 @@ ACTIONS: Mapping[str, Promise] = {
     "inbox.rule_delete": _("Inbox rule deleted"),
     "inbox.rules_reorder": _("Inbox rules put in a new order"),
     "inbox.forward": _("Conversation forwarded"),
+    "inbox.route_again": _("Conversation routed again after its routing failed"),
     "inbox.correct_label": _("Triage label corrected"),
     "inbox.assign": _("Conversation assigned"),
     "inbox.status": _("Conversation status changed"),
