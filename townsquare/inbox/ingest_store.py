@@ -270,9 +270,13 @@ def _contacts(account: SocialAccount, rows: list[Row]) -> dict[str, Contact]:
     """The contact of each author (by handle as the network wrote it), created or updated."""
     latest: dict[str, tuple[InboxMessage, TriageResult]] = {}
     first_seen: dict[str, datetime] = {}
+    # The newest follower count the network gave; a message without one keeps the last known.
+    followers: dict[str, int] = {}
     for message, _text, result, _length in rows:
         latest[message.author_handle] = (message, result)
         first_seen.setdefault(message.author_handle, message.created_at)
+        if message.author_followers is not None:
+            followers[message.author_handle] = message.author_followers
     handles = sorted(latest)
     found = _existing_contacts(account, handles)
     missing = [h for h in handles if h not in found]
@@ -300,6 +304,7 @@ def _contacts(account: SocialAccount, rows: list[Row]) -> dict[str, Contact]:
             contact.last_seen_at,
             contact.display_name,
             contact.language,
+            contact.follower_count,
         )
         contact.first_seen_at = min(contact.first_seen_at, first_seen[handle])
         contact.last_seen_at = max(contact.last_seen_at, message.created_at)
@@ -308,14 +313,21 @@ def _contacts(account: SocialAccount, rows: list[Row]) -> dict[str, Contact]:
         language = result.language
         if language.value != "und" and language.confidence >= MIN_LANGUAGE_CONFIDENCE:
             contact.language = language.value[:8]
+        if handle in followers and not contact.anonymised_at:
+            contact.follower_count = followers[handle]
         if before != (
             contact.first_seen_at,
             contact.last_seen_at,
             contact.display_name,
             contact.language,
+            contact.follower_count,
         ):
             changed.append(contact)
-    update_rows(Contact, ["first_seen_at", "last_seen_at", "display_name", "language"], changed)
+    update_rows(
+        Contact,
+        ["first_seen_at", "last_seen_at", "display_name", "language", "follower_count"],
+        changed,
+    )
     return found
 
 

@@ -163,6 +163,9 @@ class InboxMessage:
     created_at: datetime
     url: str = ""
     in_reply_to_id: str = ""
+    # How many follow the author, where the network says so (None: unknown, or no followers
+    # there, as on Matrix).
+    author_followers: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
