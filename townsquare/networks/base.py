@@ -168,6 +168,14 @@ class InboxMessage:
     author_followers: int | None = None
 
 
+def known_count(value: object) -> int | None:
+    """A count as a network reported it, or None where it gave no whole number (unknown is
+    not zero: a rule's follower minimum must not treat it as a small account)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return None
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class MetricSnapshot:
     """Counters for one day, of an account (`network_post_id` empty) or of one post."""

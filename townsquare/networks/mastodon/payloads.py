@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from townsquare.networks.base import InboxMessage, MetricSnapshot, PublishedResult
+from townsquare.networks.base import InboxMessage, MetricSnapshot, PublishedResult, known_count
 
 POST_COUNTERS = {
     "likes": "favourites_count",
@@ -170,6 +170,7 @@ def inbox_message(
         created_at=parse_time(status.get("created_at")),
         url=str(status.get("url") or status.get("uri") or ""),
         in_reply_to_id=in_reply_to,
+        author_followers=known_count(author.get("followers_count")),
     )
 
 

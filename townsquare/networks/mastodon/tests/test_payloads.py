@@ -74,3 +74,18 @@ def test_ids_sort_as_numbers_not_as_strings():
 def test_a_handle_names_the_instance_for_local_accounts():
     assert payloads.handle_of({"acct": "ana"}, "mastodon.social") == "@ana@mastodon.social"
     assert payloads.handle_of({"acct": "ana@chaos.social"}, "x") == "@ana@chaos.social"
+
+
+def test_an_inbox_message_carries_how_many_follow_its_author():
+    status = captured("statuses_get__ok_200.json")["body"]
+    message = payloads.inbox_message(status, own_account_id="14715")
+    assert message is not None
+    assert message.author_followers == status["account"]["followers_count"] == 320472
+
+
+@pytest.mark.parametrize("hidden", [None, "many", True, -1])
+def test_a_follower_count_the_server_does_not_give_as_a_number_stays_unknown(hidden):
+    status = captured("statuses_get__ok_200.json")["body"]
+    account = {**status["account"], "followers_count": hidden}
+    message = payloads.inbox_message({**status, "account": account}, own_account_id="14715")
+    assert message is not None and message.author_followers is None
