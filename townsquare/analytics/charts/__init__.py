@@ -19,10 +19,36 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from townsquare.analytics.charts.bars import (
+    Bar,
+    BarChart,
+    Sparkline,
+    bar_svg,
+    bar_table,
+    sparkline_svg,
+    sparkline_table,
+)
+from townsquare.analytics.charts.heatmap import Heatmap, heatmap_svg, heatmap_table
+from townsquare.analytics.charts.stacked import (
+    Part,
+    ShareBar,
+    StackedBars,
+    share_svg,
+    share_table,
+    stacked_svg,
+    stacked_table,
+)
 from townsquare.analytics.charts.table import ChartTable, safe_cell, to_csv
 from townsquare.analytics.charts.trend import Series, TrendChart, trend_svg, trend_table
+from townsquare.analytics.charts.words import (
+    format_change,
+    format_compact,
+    format_number,
+    format_percent,
+    weekday_name,
+)
 
-Chart = TrendChart
+Chart = TrendChart | StackedBars | ShareBar | Heatmap | BarChart | Sparkline
 
 
 @dataclass(frozen=True)
@@ -34,22 +60,44 @@ class RenderedChart:
 
 
 def render(chart: Chart, language: str) -> RenderedChart:
-    """The chart as SVG and as a table, in the reader's language."""
+    """The chart as SVG and as a table, in the reader's language ("de" or "en")."""
     if isinstance(chart, TrendChart):
-        return RenderedChart(
-            chart.title, trend_svg(chart, language), trend_table(chart, language), "trend"
-        )
-    raise TypeError(f"not a chart: {type(chart).__name__}")
+        svg, table, kind = trend_svg(chart, language), trend_table(chart, language), "trend"
+    elif isinstance(chart, StackedBars):
+        svg, table, kind = stacked_svg(chart, language), stacked_table(chart, language), "stacked"
+    elif isinstance(chart, ShareBar):
+        svg, table, kind = share_svg(chart, language), share_table(chart, language), "share"
+    elif isinstance(chart, Heatmap):
+        svg, table, kind = heatmap_svg(chart, language), heatmap_table(chart, language), "heatmap"
+    elif isinstance(chart, BarChart):
+        svg, table, kind = bar_svg(chart, language), bar_table(chart, language), "bars"
+    elif isinstance(chart, Sparkline):
+        svg, table = sparkline_svg(chart, language), sparkline_table(chart, language)
+        kind = "sparkline"
+    else:
+        raise TypeError(f"not a chart: {type(chart).__name__}")
+    return RenderedChart(chart.title, svg, table, kind)
 
 
 __all__ = [
+    "Bar",
+    "BarChart",
+    "Chart",
     "ChartTable",
+    "Heatmap",
+    "Part",
     "RenderedChart",
     "Series",
+    "ShareBar",
+    "Sparkline",
+    "StackedBars",
     "TrendChart",
+    "format_change",
+    "format_compact",
+    "format_number",
+    "format_percent",
     "render",
     "safe_cell",
     "to_csv",
-    "trend_svg",
-    "trend_table",
+    "weekday_name",
 ]

@@ -57,11 +57,16 @@ WORDS: dict[str, tuple[str, str]] = {
     "latest": ("latest {value}", "zuletzt {value}"),
     "change": ("{change} against the previous period", "{change} gegenüber der Vorperiode"),
     "previous_total": ("previous period {value}", "Vorperiode {value}"),
-    "busiest": ("busiest: {weekday} {hour}, {value}", "am stärksten: {weekday} {hour}, {value}"),
+    "busiest": (
+        "highest on {weekday} at {hour} with {value}",
+        "am höchsten am {weekday} um {hour} mit {value}",
+    ),
     "cells_empty": ("{count} of 168 hours without data", "{count} von 168 Stunden ohne Daten"),
     "largest": ("largest: {label}, {value}", "am größten: {label}, {value}"),
     "items": ("{count} entries", "{count} Einträge"),
     "one_item": ("1 entry", "1 Eintrag"),
+    "change_heading": ("Change", "Veränderung"),
+    "previous_mark": ("previous period", "Vorperiode"),
     "trend": ("from {first} to {last}", "von {first} auf {last}"),
 }
 
