@@ -117,12 +117,12 @@ class Community:
     conversation_depth: Comparison
 
 
-def _followers(rows: Sequence[FollowerInput]) -> int | None:
+def followers_total(rows: Sequence[FollowerInput]) -> int | None:
     known = [r.at_end for r in rows if r.at_end is not None]
     return sum(known) if known else None
 
 
-def _growth(rows: Sequence[FollowerInput]) -> int | None:
+def net_growth(rows: Sequence[FollowerInput]) -> int | None:
     pairs = [(r.at_start, r.at_end) for r in rows]
     known = [end - start for start, end in pairs if start is not None and end is not None]
     return sum(known) if known else None
@@ -145,7 +145,7 @@ def engagement_rate(row: EngagementInput) -> float | None:
     return percent(ratio(row.engagements, row.posts), row.followers)
 
 
-def _overall(rows: Sequence[EngagementInput]) -> tuple[float | None, str]:
+def overall_engagement_rate(rows: Sequence[EngagementInput]) -> tuple[float | None, str]:
     rows = [r for r in rows if r.posts > 0]
     bases = {basis_of(r) for r in rows}
     if len(bases) != 1:
@@ -195,15 +195,15 @@ def community(current: CommunityInput, previous: CommunityInput) -> Community:
                 ),
             )
         )
-    rate_now, basis_now = _overall(current.engagement)
-    rate_before, basis_before = _overall(previous.engagement)
+    rate_now, basis_now = overall_engagement_rate(current.engagement)
+    rate_before, basis_before = overall_engagement_rate(previous.engagement)
     if basis_now and basis_before and basis_now != basis_before:
         rate_before = None  # not comparable
     returning_now, share_now = _returning(current)
     returning_before, share_before = _returning(previous)
     return Community(
-        followers=compare(_followers(current.followers), _followers(previous.followers)),
-        net_growth=compare(_growth(current.followers), _growth(previous.followers)),
+        followers=compare(followers_total(current.followers), followers_total(previous.followers)),
+        net_growth=compare(net_growth(current.followers), net_growth(previous.followers)),
         engagement_rate=compare(rate_now, rate_before),
         engagement_basis=basis_now,
         rates=tuple(rates),

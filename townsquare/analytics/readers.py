@@ -1,0 +1,461 @@
+"""The KPIs' inputs read from the database for a membership, a period and filters, and the
+KPIs computed from them (kpis/ holds the definitions).
+
+Every read starts from the membership's workspace (analytics.access and the other apps'
+access functions). The counting is done by the database: sums and counts grouped by
+network, day or slot, each query reading the period and its previous period at once
+(conditional aggregates), so a dashboard costs a fixed handful of queries whatever the
+number of posts and snapshots. Only the first-response times come back per conversation
+(median and p90 are not portable SQL), and only for the two periods' conversations.
+
+Days are the workspace's local days; posts are bucketed by their local publication day and
+hour by the database (Django's zone-aware Trunc/Extract: PostgreSQL's AT TIME ZONE, a
+zone-aware function on SQLite), so a week with a change of clocks keeps its hours right.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
+from django.utils.translation import gettext, pgettext
+
+from townsquare.analytics import readers_inbox
+from townsquare.analytics.kpis.care import Care, TeamRow, care, team
+from townsquare.analytics.kpis.community import (
+    DEFAULT_RETURNING_WEEKS,
+    Community,
+    CommunityInput,
+    EngagementInput,
+    FollowerInput,
+    community,
+)
+from townsquare.analytics.kpis.periods import Period
+from townsquare.analytics.kpis.series import (
+    DailySeries,
+    Shares,
+    SlotCount,
+    WeekdayHourMatrix,
+    daily_series,
+    shares,
+    weekday_hour_matrix,
+)
+from townsquare.analytics.kpis.visibility import (
+    VISIBILITY_METRICS,
+    Visibility,
+    VisibilityInput,
+    visibility,
+)
+from townsquare.analytics.models import AccountSnapshot
+from townsquare.analytics.readers_scope import (
+    NO_FILTERS,
+    Filters,
+    account_days,
+    both,
+    bounds,
+    in_period,
+    posts_between,
+    posts_in,
+    zone,
+)
+from townsquare.networks.access import access_accounts
+from townsquare.networks.catalog import network_label
+from townsquare.planning.access import access_campaigns, access_pillars
+from townsquare.workspaces.models import Membership
+
+# Counters the posts carry that also count as visibility (profile visits are per account).
+POST_VISIBILITY = ("impressions", "views", "reach", "link_clicks")
+
+
+def _sums(names: tuple[str, ...], current: Q, previous: Q) -> dict[str, Any]:
+    """Sum of each counter for each period (a sum over only NULLs is NULL: unknown)."""
+    out: dict[str, Any] = {}
+    for name in names:
+        out[f"cur_{name}"] = Sum(name, filter=current)
+        out[f"prev_{name}"] = Sum(name, filter=previous)
+    return out
+
+
+# --- visibility ----------------------------------------------------------------------------
+
+
+def read_visibility(
+    membership: Membership, period: Period, filters: Filters = NO_FILTERS
+) -> Visibility:
+    """Impressions or views, reach, profile visits and link clicks (kpis.visibility): two
+    queries. With a campaign or pillar filter only the posts' own counters count."""
+    workspace = membership.workspace
+    previous = period.previous()
+    current_inputs: dict[str, dict[str, dict[str, int | None]]] = defaultdict(
+        lambda: {"account_days": {}, "posts": {}}
+    )
+    previous_inputs: dict[str, dict[str, dict[str, int | None]]] = defaultdict(
+        lambda: {"account_days": {}, "posts": {}}
+    )
+    if not filters.by_post:
+        rows = (
+            account_days(membership, both(period), filters)
+            .values("account__network")
+            .annotate(
+                **_sums(
+                    VISIBILITY_METRICS,
+                    Q(day__gte=period.start),
+                    Q(day__lt=period.start),
+                )
+            )
+        )
+        for row in rows:
+            network = row["account__network"]
+            for name in VISIBILITY_METRICS:
+                current_inputs[network]["account_days"][name] = row[f"cur_{name}"]
+                previous_inputs[network]["account_days"][name] = row[f"prev_{name}"]
+    post_rows = (
+        posts_in(membership, both(period), filters)
+        .values("network")
+        .annotate(
+            **_sums(
+                POST_VISIBILITY,
+                in_period("published_at", workspace, period),
+                in_period("published_at", workspace, previous),
+            )
+        )
+    )
+    for row in post_rows:
+        network = row["network"]
+        for name in POST_VISIBILITY:
+            current_inputs[network]["posts"][name] = row[f"cur_{name}"]
+            previous_inputs[network]["posts"][name] = row[f"prev_{name}"]
+
+    def inputs(found: dict[str, dict[str, dict[str, int | None]]]) -> list[VisibilityInput]:
+        return [
+            VisibilityInput(network=n, account_days=v["account_days"], posts=v["posts"])
+            for n, v in sorted(found.items())
+        ]
+
+    return visibility(inputs(current_inputs), inputs(previous_inputs))
+
+
+# --- community -----------------------------------------------------------------------------
+
+
+def _followers_on(day_filter: Q) -> Subquery:
+    """The account's followers in its newest reading matching `day_filter`."""
+    return Subquery(
+        AccountSnapshot.objects.filter(day_filter, account=OuterRef("pk"), followers__isnull=False)
+        .order_by("-day")
+        .values("followers")[:1]
+    )
+
+
+def _first_followers(period: Period) -> Subquery:
+    return Subquery(
+        AccountSnapshot.objects.filter(
+            account=OuterRef("pk"),
+            followers__isnull=False,
+            day__gte=period.start,
+            day__lte=period.end,
+        )
+        .order_by("day")
+        .values("followers")[:1]
+    )
+
+
+def read_followers(
+    membership: Membership, period: Period, filters: Filters = NO_FILTERS
+) -> tuple[tuple[FollowerInput, ...], tuple[FollowerInput, ...]]:
+    """Each account's followers at the start and end of the period and of the previous
+    period (one query, an indexed look-up per account and moment)."""
+    previous = period.previous()
+    accounts = access_accounts(membership)
+    if filters.network:
+        accounts = accounts.filter(network=filters.network)
+    if filters.account_id is not None:
+        accounts = accounts.filter(pk=filters.account_id)
+    rows = accounts.annotate(
+        before_previous=_followers_on(Q(day__lt=previous.start)),
+        first_previous=_first_followers(previous),
+        end_previous=_followers_on(Q(day__lte=previous.end)),
+        first_current=_first_followers(period),
+        end_current=_followers_on(Q(day__lte=period.end)),
+    ).values_list(
+        "pk",
+        "network",
+        "before_previous",
+        "first_previous",
+        "end_previous",
+        "first_current",
+        "end_current",
+    )
+    current: list[FollowerInput] = []
+    earlier: list[FollowerInput] = []
+    for pk, network, before_prev, first_prev, end_prev, first_cur, end_cur in rows:
+        # An account first read during a period grows from its first reading.
+        prev_start = before_prev if before_prev is not None else first_prev
+        earlier.append(FollowerInput(network, pk, prev_start, end_prev))
+        cur_start = end_prev if end_prev is not None else first_cur
+        current.append(FollowerInput(network, pk, cur_start, end_cur))
+    return tuple(current), tuple(earlier)
+
+
+def engagement_inputs(
+    membership: Membership,
+    period: Period,
+    filters: Filters,
+    followers: tuple[tuple[FollowerInput, ...], tuple[FollowerInput, ...]],
+) -> tuple[tuple[EngagementInput, ...], tuple[EngagementInput, ...]]:
+    workspace = membership.workspace
+    current_q = in_period("published_at", workspace, period)
+    previous_q = in_period("published_at", workspace, period.previous())
+    known = Q(impressions__isnull=False)
+    rows = (
+        posts_in(membership, both(period), filters)
+        .values("network")
+        .annotate(
+            cur_posts=Count("pk", filter=current_q),
+            prev_posts=Count("pk", filter=previous_q),
+            cur_eng=Sum("engagements", filter=current_q),
+            prev_eng=Sum("engagements", filter=previous_q),
+            cur_imp=Sum("impressions", filter=current_q),
+            prev_imp=Sum("impressions", filter=previous_q),
+            cur_eng_imp=Sum("engagements", filter=current_q & known),
+            prev_eng_imp=Sum("engagements", filter=previous_q & known),
+        )
+    )
+
+    def per_network(rows_: tuple[FollowerInput, ...]) -> dict[str, int | None]:
+        out: dict[str, int | None] = {}
+        for row in rows_:
+            if row.at_end is not None:
+                out[row.network] = (out.get(row.network) or 0) + row.at_end
+        return out
+
+    followers_now, followers_before = per_network(followers[0]), per_network(followers[1])
+    current: list[EngagementInput] = []
+    earlier: list[EngagementInput] = []
+    for row in rows:
+        network = row["network"]
+        current.append(
+            EngagementInput(
+                network=network,
+                posts=row["cur_posts"],
+                engagements=row["cur_eng"] or 0,
+                followers=followers_now.get(network),
+                impressions=row["cur_imp"],
+                engagements_with_impressions=row["cur_eng_imp"] or 0,
+            )
+        )
+        earlier.append(
+            EngagementInput(
+                network=network,
+                posts=row["prev_posts"],
+                engagements=row["prev_eng"] or 0,
+                followers=followers_before.get(network),
+                impressions=row["prev_imp"],
+                engagements_with_impressions=row["prev_eng_imp"] or 0,
+            )
+        )
+    return tuple(current), tuple(earlier)
+
+
+def read_community(
+    membership: Membership,
+    period: Period,
+    filters: Filters = NO_FILTERS,
+    *,
+    returning_weeks: int = DEFAULT_RETURNING_WEEKS,
+) -> Community:
+    """Followers, net growth, engagement rate, engaged and returning users, conversation
+    depth (kpis.community). People and conversations are counted per network and account;
+    a campaign or pillar filter narrows only the engagement rate's posts."""
+    followers = read_followers(membership, period, filters)
+    engagement = engagement_inputs(membership, period, filters, followers)
+    people = readers_inbox.read_people(membership, period, filters, returning_weeks)
+    return community(
+        CommunityInput(
+            followers=followers[0],
+            engagement=engagement[0],
+            engaged_users=people.engaged_now,
+            weeks_engaged=people.weeks_now,
+            returning_weeks=returning_weeks,
+            conversations=people.conversations_now,
+            conversation_messages=people.messages_now,
+        ),
+        CommunityInput(
+            followers=followers[1],
+            engagement=engagement[1],
+            engaged_users=people.engaged_before,
+            weeks_engaged=people.weeks_before,
+            returning_weeks=returning_weeks,
+            conversations=people.conversations_before,
+            conversation_messages=people.messages_before,
+        ),
+    )
+
+
+# --- care ----------------------------------------------------------------------------------
+
+
+def read_care(membership: Membership, period: Period, filters: Filters = NO_FILTERS) -> Care:
+    """Answered share, first-response times in and out of business hours, sentiment
+    (kpis.care); per network and account (campaigns and pillars do not apply)."""
+    now, before = readers_inbox.read_care_inputs(membership, period, filters)
+    schedule = readers_inbox.schedule(membership.workspace)
+    return care(now, before, schedule, str(zone(membership.workspace)))
+
+
+def read_team(
+    membership: Membership, period: Period, filters: Filters = NO_FILTERS
+) -> tuple[TeamRow, ...]:
+    """Per person: answers sent and first-response times (kpis.care.team)."""
+    now, before = readers_inbox.read_team_inputs(membership, period, filters)
+    return team(now, before)
+
+
+# --- trends, shares, slots -----------------------------------------------------------------
+
+SERIES_FROM_ACCOUNTS = ("followers", *VISIBILITY_METRICS)
+
+
+def read_daily_series(
+    membership: Membership, period: Period, filters: Filters = NO_FILTERS
+) -> DailySeries:
+    """Per local day: followers (summed over the accounts read that day), the accounts'
+    day counts of impressions, views, reach, profile visits and link clicks, the posts
+    published and their engagements, the messages received and the answers sent."""
+    points: dict[str, dict[date, float | None]] = {}
+    if not filters.by_post:
+        for row in (
+            account_days(membership, period, filters)
+            .values("day")
+            .annotate(**{name: Sum(name) for name in SERIES_FROM_ACCOUNTS})
+        ):
+            for name in SERIES_FROM_ACCOUNTS:
+                points.setdefault(name, {})[row["day"]] = row[name]
+    local_day = TruncDate("published_at", tzinfo=zone(membership.workspace))
+    points.setdefault("posts", {})
+    points.setdefault("engagements", {})
+    for row in (
+        posts_in(membership, period, filters)
+        .annotate(local_day=local_day)
+        .values("local_day")
+        .annotate(n=Count("pk"), engagements=Sum("engagements"))
+    ):
+        points["posts"][row["local_day"]] = row["n"]
+        points["engagements"][row["local_day"]] = row["engagements"] or 0
+    if not filters.by_post:
+        points.update(readers_inbox.read_message_days(membership, period, filters))
+    # Days without posts had none (0); days without an account reading stay unknown.
+    for name in ("posts", "engagements", "messages_in", "messages_out"):
+        if name in points:
+            for day in period.day_list():
+                points[name].setdefault(day, 0)
+    return daily_series(period, points)
+
+
+@dataclass(frozen=True, slots=True)
+class Breakdown:
+    """Posts and their engagements split by network, pillar or campaign."""
+
+    by: str
+    posts: Shares
+    engagements: Shares
+
+
+BREAKDOWNS = {
+    "network": "network",
+    "pillar": "publication__post__pillar_id",
+    "campaign": "publication__post__campaign_id",
+}
+
+
+def read_breakdown(
+    membership: Membership, period: Period, filters: Filters = NO_FILTERS, by: str = "network"
+) -> Breakdown:
+    """One grouped query, plus the pillars' or campaigns' names."""
+    field = BREAKDOWNS.get(by)
+    if field is None:
+        raise ValueError("unknown_breakdown")
+    rows = list(
+        posts_in(membership, period, filters)
+        .values(field)
+        .annotate(n=Count("pk"), engagements=Sum("engagements"))
+    )
+    labels: dict[str, str] = {}
+    if by == "network":
+        labels = {row[field]: str(network_label(row[field])) for row in rows}
+    else:
+        names = access_pillars(membership) if by == "pillar" else access_campaigns(membership)
+        labels = {str(pk): name for pk, name in names.values_list("pk", "name")}
+        labels["none"] = (
+            pgettext("content pillar", "No pillar") if by == "pillar" else gettext("No campaign")
+        )
+    key = {row[field]: str(row[field]) if row[field] is not None else "none" for row in rows}
+    if by == "network":
+        key = {row[field]: row[field] for row in rows}
+    return Breakdown(
+        by=by,
+        posts=shares({key[r[field]]: r["n"] for r in rows}, labels),
+        engagements=shares({key[r[field]]: r["engagements"] or 0 for r in rows}, labels),
+    )
+
+
+def read_slots(
+    membership: Membership, start: datetime, end: datetime, filters: Filters = NO_FILTERS
+) -> list[SlotCount]:
+    """Posts published in [start, end) per local weekday (0 = Monday) and hour, with their
+    engagements: one grouped query."""
+    local = zone(membership.workspace)
+    rows = (
+        posts_between(membership, start, end, filters)
+        .annotate(
+            weekday=ExtractIsoWeekDay("published_at", tzinfo=local),
+            hour=ExtractHour("published_at", tzinfo=local),
+        )
+        .values("weekday", "hour")
+        .annotate(n=Count("pk"), engagements=Sum("engagements"))
+    )
+    return [
+        SlotCount(row["weekday"] - 1, row["hour"], row["n"], row["engagements"] or 0)
+        for row in rows
+    ]
+
+
+def read_weekday_hour(
+    membership: Membership, period: Period, filters: Filters = NO_FILTERS
+) -> WeekdayHourMatrix:
+    start, end = bounds(membership.workspace, period)
+    return weekday_hour_matrix(read_slots(membership, start, end, filters))
+
+
+@dataclass(frozen=True, slots=True)
+class TopPost:
+    id: int
+    network: str
+    account_id: int
+    published_at: datetime
+    text_excerpt: str
+    url: str
+    engagements: int
+    impressions: int | None
+    views: int | None
+    likes: int | None
+    reposts: int | None
+    replies: int | None
+    metrics_at: datetime | None
+
+
+def read_top_posts(
+    membership: Membership, period: Period, filters: Filters = NO_FILTERS, limit: int = 10
+) -> tuple[TopPost, ...]:
+    """The period's posts with the most engagements (newest first among equals)."""
+    fields = [f for f in TopPost.__dataclass_fields__]
+    rows = (
+        posts_in(membership, period, filters)
+        .order_by("-engagements", "-published_at", "-pk")
+        .values_list(*fields)[: max(0, limit)]
+    )
+    return tuple(TopPost(*row) for row in rows)
