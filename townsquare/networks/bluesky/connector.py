@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -58,6 +59,7 @@ MAX_THREAD_PARTS = 100
 MAX_PAGES = 10
 PAGE_SIZE = 50
 GET_POSTS_BATCH = 25  # app.bsky.feed.getPosts takes at most 25 URIs
+GET_PROFILES_BATCH = 25  # app.bsky.actor.getProfiles takes at most 25 actors
 MISSING = frozenset({"RecordNotFound", "NotFound", "HandleNotFound"})
 
 
@@ -373,6 +375,7 @@ class BlueskyPublisher:
                 idempotent=True,
             )
             reached = False
+            found: list[tuple[str, InboxMessage]] = []
             for item in payloads.mappings(body.get("notifications")):
                 indexed = payloads.parse_time(item.get("indexedAt"))
                 if since is not None and indexed < since:
@@ -381,12 +384,40 @@ class BlueskyPublisher:
                 newest = indexed if newest is None or indexed > newest else newest
                 message = payloads.inbox_message_from(item)
                 if message is not None:
-                    messages.append(message)
+                    found.append((payloads.author_did(item), message))
+            messages += self._with_followers(creds, found)
             page = payloads.page_cursor(body)
             if reached or not page or since is None:
                 break  # a first poll reads one page: the inbox starts now, not years ago
         messages.reverse()
         return messages, payloads.iso(newest) if newest else cursor
+
+    def _with_followers(
+        self, creds: Credentials, found: Sequence[tuple[str, InboxMessage]]
+    ) -> list[InboxMessage]:
+        """The messages of one page with their authors' follower counts. A notification's
+        author is a ProfileView without counts, so the page's authors are read in one
+        `app.bsky.actor.getProfiles` call per 25; when that fails the counts stay unknown,
+        since the messages matter more than the counts."""
+        dids = list(dict.fromkeys(did for did, _message in found if did))
+        followers: dict[str, int] = {}
+        for start in range(0, len(dids), GET_PROFILES_BATCH):
+            try:
+                body = self.xrpc.call(
+                    creds,
+                    "GET",
+                    "app.bsky.actor.getProfiles",
+                    params={"actors": dids[start : start + GET_PROFILES_BATCH]},
+                    idempotent=True,
+                )
+            except NetworkError as error:
+                logger.warning("reading the follower counts of inbox authors failed: %s", error)
+                break  # a refusing or busy server is not asked again in this poll
+            followers.update(payloads.followers_by_did(body))
+        return [
+            replace(message, author_followers=followers[did]) if did in followers else message
+            for did, message in found
+        ]
 
     def reply(self, creds: Credentials, message: InboxMessage, text: str) -> PublishedResult:
         """Answer `message` in its thread. Sending the same answer again finds the first one."""

@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from townsquare.networks.base import InboxMessage, MetricSnapshot
+from townsquare.networks.base import InboxMessage, MetricSnapshot, known_count
 from townsquare.networks.rules.bluesky import Facet, detect_bluesky_facets
 
 POST_COLLECTION = "app.bsky.feed.post"
@@ -364,6 +364,21 @@ def inbox_message_from(notification: Mapping[str, Any]) -> InboxMessage | None:
         url=post_url(handle or str(author.get("did", "")), uri),
         in_reply_to_id=parent,
     )
+
+
+def author_did(notification: Mapping[str, Any]) -> str:
+    return str(mapping(notification.get("author")).get("did", ""))
+
+
+def followers_by_did(body: Mapping[str, Any]) -> dict[str, int]:
+    """Each profile's follower count from an `app.bsky.actor.getProfiles` answer; a profile
+    without a whole number is left out (unknown, not zero)."""
+    found: dict[str, int] = {}
+    for profile in mappings(body.get("profiles")):
+        did, followers = profile.get("did"), known_count(profile.get("followersCount"))
+        if isinstance(did, str) and did and followers is not None:
+            found[did] = followers
+    return found
 
 
 POST_COUNTERS = {
