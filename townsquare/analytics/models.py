@@ -126,8 +126,12 @@ class CollectionState(models.Model):
     backfilled_at = models.DateTimeField(null=True, blank=True)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     last_success_at = models.DateTimeField(null=True, blank=True)
+    # Empty: collection stopped until a person acts (connects the account again, or asks to
+    # try again after a refusal); see collection.py.
     next_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     consecutive_failures = models.PositiveIntegerField(default=0)
+    # The first failure of the current streak ("failing since"); empty once reading works.
+    failing_since = models.DateTimeField(null=True, blank=True)
     last_error_code = models.CharField(max_length=64, blank=True)
     last_error = models.TextField(blank=True)
     last_error_at = models.DateTimeField(null=True, blank=True)
