@@ -194,6 +194,8 @@ TASKS = {
 CELERY_WORKER_ENABLE_REMOTE_CONTROL = env_bool(ENV, "CELERY_REMOTE_CONTROL", True)
 SCHEDULER_HEARTBEAT_SECONDS = env_int(ENV, "SCHEDULER_HEARTBEAT_SECONDS", 15)
 SCHEDULER_STALE_AFTER_SECONDS = env_int(ENV, "SCHEDULER_STALE_AFTER_SECONDS", 120)
+# Operators read /metrics with this bearer token; unset, the endpoint answers 404.
+METRICS_TOKEN = env_str(ENV, "METRICS_TOKEN", "")
 # Finished rows of the database task backend are deleted after this many days.
 TASK_RESULTS_KEEP_DAYS = env_int(ENV, "TASK_RESULTS_KEEP_DAYS", 7)
 # Where the per-network publishing rate limits are counted, shared by every worker: the

@@ -5,11 +5,13 @@ from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
 from townsquare.api.urls import api
+from townsquare.monitoring.views import metrics
 
 urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("metrics", metrics, name="operator_metrics"),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     # Browsers ask for /favicon.ico where a page names no icon (the API docs, the admin).
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("townsquare/favicon.svg"))),
@@ -26,6 +28,7 @@ urlpatterns = [
     path("", include("townsquare.compliance.urls")),
     path("", include("townsquare.feeds.urls")),
     path("", include("townsquare.inbox.urls")),
+    path("", include("townsquare.analytics.urls")),
     path("", include("townsquare.networks.bluesky.urls")),
     path("", include("townsquare.networks.mastodon.urls")),
     path("", include("townsquare.networks.matrix.urls")),

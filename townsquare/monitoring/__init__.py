@@ -1,0 +1,1 @@
+"""Monitoring for operators: /metrics in the Prometheus text format, behind a token."""
