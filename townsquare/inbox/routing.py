@@ -6,6 +6,11 @@ wins, and a conversation someone already has keeps its assignee), labels, priori
 or deleting on the network where its connector can, forwarding to a department, and the SLA
 clock. `stop_after` ends the pass. Each rule that applied leaves a RuleMatch: the
 conversation shows which conditions held and what was done or could not be done.
+
+Ingest routes a page at a time (route_batch): rules, teams, business hours and members are
+read once, the page's conversations locked in one query, and the changes, turns and matches
+written together at the end, so a message costs the evaluation of its rules and little else.
+A message whose rules fail is left as it was, with the failure on its conversation.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +38,7 @@ from townsquare.inbox.models import (
     RuleMatch,
     Team,
 )
+from townsquare.inbox.row_updates import update_rows
 from townsquare.inbox.rule_conditions import Check, MessageFacts, evaluate
 from townsquare.workspaces.models import Membership, Workspace
 
@@ -53,6 +60,15 @@ class WorkspaceRouting:
     time_zone: str
     departments: dict[int, Department] = field(default_factory=dict)
     member_ids: set[int] = field(default_factory=set)
+
+    @property
+    def writes_at_once(self) -> bool:
+        """Whether a rule hides, deletes or forwards (written as it applies)."""
+        return any(
+            (rule.actions or {}).get(key)
+            for rule in self.rules
+            for key in ("hide", "delete", "forward_department")
+        )
 
 
 def settings_of(workspace: Workspace) -> InboxSettings:
@@ -107,8 +123,9 @@ def facts_of(message: Message, routing: WorkspaceRouting) -> MessageFacts:
 
 def route_new(messages: Sequence[Message]) -> None:
     """Apply the rules to each new inbound message (our own answers are left alone).
-    Called by ingest once the messages are stored and triaged; each message is routed in a
-    transaction of its own, so one that fails leaves the others routed."""
+    Called by ingest once the messages are stored and triaged, one batch per page: a
+    message whose routing fails is left unrouted with the failure on its conversation, and
+    the others are routed."""
     ids = [m.pk for m in messages if m.inbound and m.pk is not None]
     if not ids:
         return
@@ -121,17 +138,48 @@ def route_new(messages: Sequence[Message]) -> None:
     for message in fresh:
         by_workspace[message.workspace_id].append(message)
     for group in by_workspace.values():
-        routing = load_routing(group[0].workspace)
-        for message in group:
+        route_batch(load_routing(group[0].workspace), group)
+
+
+def route_batch(routing: WorkspaceRouting, messages: Sequence[Message]) -> list[RuleMatch]:
+    """Route `messages` (oldest first) of one workspace: their conversations and teams are
+    read and locked once, and what the rules did is written once at the end."""
+    if not routing.rules:
+        return []
+    with transaction.atomic():
+        batch = _Batch(routing, [m.conversation_id for m in messages])
+        for message in messages:
             try:
-                route_message(routing, message)
+                batch.route(message)
             except Exception as error:
                 logger.exception("routing message %s failed", message.pk)
-                record_failure(message, error)
+                batch.matches.append(_failure(message, error))
+        batch.write()
+    return batch.matches
+
+
+def route_message(routing: WorkspaceRouting, message: Message) -> list[RuleMatch]:
+    """Route one message; an error is raised to the caller (nothing of it is kept)."""
+    with transaction.atomic():
+        batch = _Batch(routing, [message.conversation_id])
+        matches = batch.route(message)
+        batch.write()
+    return matches
 
 
 # The name kept on the match when routing itself failed; shown translated on the page.
 ROUTING_FAILED = "routing_failed"
+
+
+def _failure(message: Message, error: Exception) -> RuleMatch:
+    return RuleMatch(
+        workspace_id=message.workspace_id,
+        conversation_id=message.conversation_id,
+        message=message,
+        rule=None,
+        rule_name=ROUTING_FAILED,
+        problems=[{"problem": ROUTING_FAILED, "error": f"{type(error).__name__}"}],
+    )
 
 
 def record_failure(message: Message, error: Exception) -> None:
@@ -139,55 +187,168 @@ def record_failure(message: Message, error: Exception) -> None:
     and routes it by hand; nothing is retried behind their back."""
     try:
         with transaction.atomic():
-            RuleMatch.objects.create(
-                workspace_id=message.workspace_id,
-                conversation_id=message.conversation_id,
-                message=message,
-                rule=None,
-                rule_name=ROUTING_FAILED,
-                problems=[{"problem": ROUTING_FAILED, "error": f"{type(error).__name__}"}],
-            )
+            _failure(message, error).save()
     except Exception:  # the database itself is failing: the log above is all there is
         logger.exception("recording the routing failure of message %s failed", message.pk)
 
 
-def route_message(routing: WorkspaceRouting, message: Message) -> list[RuleMatch]:
-    facts = facts_of(message, routing)
-    with transaction.atomic():
-        conversation = Conversation.objects.select_for_update().get(pk=message.conversation_id)
-        outcome = _Outcome(conversation)
-        matches = []
-        for rule in routing.rules:
-            evaluation = evaluate(rule.conditions, facts)
-            if not evaluation.matched:
-                continue
-            done, problems = _apply(routing, rule, message, outcome)
-            matches.append(
-                RuleMatch(
-                    workspace_id=message.workspace_id,
-                    conversation=conversation,
-                    message=message,
-                    rule=rule,
-                    rule_name=rule.name,
-                    checks=[_check_json(check) for check in evaluation.checks],
-                    done=done,
-                    problems=problems,
-                )
+# What routing may change on a conversation, written for every conversation it changed.
+ROUTED_FIELDS = (
+    "labels",
+    "priority",
+    "team",
+    "assignee",
+    "rule",
+    "first_response_due_at",
+    "resolution_due_at",
+)
+LOCK_CHUNK = 500
+
+
+class _Batch:
+    """The rows routing a batch of messages reads and writes, each read (and locked) once:
+    the conversations, the teams whose turns are handed out and their members, the open
+    load of the people assigned to. Per message only the rules' own work is left; the
+    changes are written together by `write`."""
+
+    def __init__(self, routing: WorkspaceRouting, conversation_ids: Sequence[int]) -> None:
+        self.routing = routing
+        self.conversations: dict[int, Conversation] = {}
+        ids = sorted(set(conversation_ids))
+        for start in range(0, len(ids), LOCK_CHUNK):
+            # In id order, so that two batches locking overlapping rows cannot deadlock.
+            chunk = ids[start : start + LOCK_CHUNK]
+            for conversation in (
+                Conversation.objects.select_for_update().filter(pk__in=chunk).order_by("pk")
+            ):
+                self.conversations[conversation.pk] = conversation
+        self.teams: dict[Any, Team | None] = {}
+        self.members: dict[int, list[int]] = {}
+        self.open_loads: dict[int, int] = {}  # open conversations per person, from the database
+        self.assigned: dict[int, int] = defaultdict(int)  # open ones assigned in this batch
+        self.changed: dict[int, Conversation] = {}
+        self.turns: dict[int, Team] = {}
+        self.matches: list[RuleMatch] = []
+
+    def team(self, team_id: Any) -> Team | None:
+        """The workspace's team, locked, with its members still in the workspace."""
+        if team_id not in self.teams:
+            team = (
+                Team.objects.select_for_update()
+                .filter(pk=team_id, workspace=self.routing.workspace)
+                .first()
             )
-            if rule.stop_after:
-                break
-        _start_sla(routing, conversation, message, outcome)
+            self.teams[team_id] = team
+            if team is not None:
+                self.members[team.pk] = sorted(
+                    user_id
+                    for user_id in team.members.values_list("pk", flat=True)
+                    if user_id in self.routing.member_ids
+                )
+        return self.teams[team_id]
+
+    def loads(self, members: Sequence[int]) -> dict[int, int]:
+        unread = [user_id for user_id in members if user_id not in self.open_loads]
+        if unread:
+            counted = dict(
+                Conversation.objects.filter(
+                    workspace=self.routing.workspace,
+                    assignee_id__in=unread,
+                    status__in=OPEN_STATUSES,
+                )
+                .values_list("assignee_id")
+                .annotate(open=Count("id"))
+                .values_list("assignee_id", "open")
+            )
+            self.open_loads.update({user_id: counted.get(user_id, 0) for user_id in unread})
+        return {user_id: self.open_loads[user_id] + self.assigned[user_id] for user_id in members}
+
+    def route(self, message: Message) -> list[RuleMatch]:
+        conversation = self.conversations.get(message.conversation_id)
+        if conversation is None:
+            raise Conversation.DoesNotExist(f"conversation {message.conversation_id} is gone")
+        saved = self._state(conversation)
+        try:
+            # Rules that hide, delete or forward write at once: a savepoint takes those
+            # writes back when a later rule of the same message fails.
+            with transaction.atomic() if self.routing.writes_at_once else nullcontext():
+                matches, outcome = _route(self, message, conversation)
+        except Exception:
+            self._restore(conversation, saved)
+            raise
         if outcome.changed:
-            conversation.save(update_fields=sorted(outcome.changed))
-        RuleMatch.objects.bulk_create(matches)
-    return matches
+            self.changed[conversation.pk] = conversation
+        if outcome.assigned_to is not None and conversation.status in OPEN_STATUSES:
+            self.assigned[outcome.assigned_to] += 1
+        self.matches += matches
+        return matches
+
+    def _state(self, conversation: Conversation) -> tuple[dict[str, Any], dict[int, Any]]:
+        fields = {
+            Conversation._meta.get_field(name).attname: getattr(
+                conversation, Conversation._meta.get_field(name).attname
+            )
+            for name in ROUTED_FIELDS
+        }
+        turns = {pk: team.last_assigned_id for pk, team in self.turns.items()}
+        return fields, turns
+
+    def _restore(
+        self, conversation: Conversation, saved: tuple[dict[str, Any], dict[int, Any]]
+    ) -> None:
+        fields, turns = saved
+        for attname, value in fields.items():
+            setattr(conversation, attname, value)
+        for pk, team in list(self.turns.items()):
+            if pk in turns:
+                team.last_assigned_id = turns[pk]
+            else:
+                del self.turns[pk]
+
+    def write(self) -> None:
+        update_rows(Conversation, ROUTED_FIELDS, list(self.changed.values()))
+        for team in self.turns.values():
+            Team.objects.filter(pk=team.pk).update(last_assigned_id=team.last_assigned_id)
+        RuleMatch.objects.bulk_create(self.matches)
+
+
+def _route(
+    batch: _Batch, message: Message, conversation: Conversation
+) -> tuple[list[RuleMatch], _Outcome]:
+    routing = batch.routing
+    facts = facts_of(message, routing)
+    outcome = _Outcome(conversation, batch)
+    matches = []
+    for rule in routing.rules:
+        evaluation = evaluate(rule.conditions, facts)
+        if not evaluation.matched:
+            continue
+        done, problems = _apply(routing, rule, message, outcome)
+        matches.append(
+            RuleMatch(
+                workspace_id=message.workspace_id,
+                conversation=conversation,
+                message=message,
+                rule=rule,
+                rule_name=rule.name,
+                checks=[_check_json(check) for check in evaluation.checks],
+                done=done,
+                problems=problems,
+            )
+        )
+        if rule.stop_after:
+            break
+    _start_sla(routing, conversation, message, outcome)
+    return matches, outcome
 
 
 @dataclass
 class _Outcome:
     conversation: Conversation
+    batch: _Batch
     changed: set[str] = field(default_factory=set)
     assigned: bool = False
+    assigned_to: int | None = None
     applied: list[Rule] = field(default_factory=list)
 
 
@@ -251,13 +412,10 @@ def _assign(
         conversation.assignee_id = int(user_id)
         outcome.changed.add("assignee")
         outcome.assigned = True
+        outcome.assigned_to = int(user_id)
         done.append({"action": "assign_user", "user": int(user_id)})
         return
-    team = (
-        Team.objects.select_for_update()
-        .filter(pk=actions.get("assign_team"), workspace=routing.workspace)
-        .first()
-    )
+    team = outcome.batch.team(actions.get("assign_team"))
     if team is None:
         problems.append({"action": "assign", "problem": "team_gone"})
         return
@@ -265,26 +423,23 @@ def _assign(
     outcome.changed.add("team")
     outcome.assigned = True
     mode = actions.get("assign_mode") or "round_robin"
-    chosen = pick_member(routing, team, mode)
+    chosen = pick_member(outcome.batch, team, mode)
     if chosen is None:
         problems.append({"action": "assign", "problem": "team_empty", "team": team.name})
         done.append({"action": "assign_team", "team": team.name})
         return
     conversation.assignee_id = chosen
     outcome.changed.add("assignee")
+    outcome.assigned_to = chosen
     done.append({"action": "assign_team", "team": team.name, "user": chosen, "mode": mode})
 
 
-def pick_member(routing: WorkspaceRouting, team: Team, mode: str) -> int | None:
+def pick_member(batch: _Batch, team: Team, mode: str) -> int | None:
     """The member of `team` (still a member of the workspace) who gets the next
     conversation: the one after the last assigned (round robin), or the one with the
     fewest open conversations (open load; ties go round robin). The team row is locked
-    by the caller, so two routers never hand out the same turn."""
-    members = sorted(
-        user_id
-        for user_id in team.members.values_list("pk", flat=True)
-        if user_id in routing.member_ids
-    )
+    for the batch, so two routers never hand out the same turn."""
+    members = batch.members.get(team.pk, [])
     if not members:
         return None
     last = team.last_assigned_id
@@ -292,19 +447,12 @@ def pick_member(routing: WorkspaceRouting, team: Team, mode: str) -> int | None:
         m for m in members if last is None or m <= last
     ]
     if mode == "open_load":
-        loads = dict(
-            Conversation.objects.filter(
-                workspace=routing.workspace, assignee_id__in=members, status__in=OPEN_STATUSES
-            )
-            .values_list("assignee_id")
-            .annotate(open=Count("id"))
-            .values_list("assignee_id", "open")
-        )
-        chosen = min(order, key=lambda user_id: loads.get(user_id, 0))
+        loads = batch.loads(members)
+        chosen = min(order, key=lambda user_id: loads[user_id])
     else:
         chosen = order[0]
-    Team.objects.filter(pk=team.pk).update(last_assigned_id=chosen)
     team.last_assigned_id = chosen
+    batch.turns[team.pk] = team
     return chosen
 
 
