@@ -365,6 +365,7 @@ class Breakdown:
     engagements: Shares
 
 
+NONE_KEY = "none"
 BREAKDOWNS = {
     "network": "network",
     "pillar": "publication__post__pillar_id",
@@ -384,22 +385,24 @@ def read_breakdown(
         .values(field)
         .annotate(n=Count("pk"), engagements=Sum("engagements"))
     )
-    labels: dict[str, str] = {}
+    labels: dict[str, str]
     if by == "network":
         labels = {row[field]: str(network_label(row[field])) for row in rows}
     else:
         names = access_pillars(membership) if by == "pillar" else access_campaigns(membership)
         labels = {str(pk): name for pk, name in names.values_list("pk", "name")}
-        labels["none"] = (
+        labels[NONE_KEY] = (
             pgettext("content pillar", "No pillar") if by == "pillar" else gettext("No campaign")
         )
-    key = {row[field]: str(row[field]) if row[field] is not None else "none" for row in rows}
-    if by == "network":
-        key = {row[field]: row[field] for row in rows}
+
+    def key(value: Any) -> str:
+        # Pillars and campaigns by id as text; posts without one under NONE_KEY.
+        return NONE_KEY if value is None else str(value)
+
     return Breakdown(
         by=by,
-        posts=shares({key[r[field]]: r["n"] for r in rows}, labels),
-        engagements=shares({key[r[field]]: r["engagements"] or 0 for r in rows}, labels),
+        posts=shares({key(r[field]): r["n"] for r in rows}, labels),
+        engagements=shares({key(r[field]): r["engagements"] or 0 for r in rows}, labels),
     )
 
 
