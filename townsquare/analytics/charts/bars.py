@@ -21,6 +21,7 @@ from townsquare.analytics.charts.words import (
     format_change,
     format_compact,
     format_number,
+    places_for,
     table_date,
     word,
 )
@@ -49,18 +50,12 @@ class BarChart:
     decimals: int | None = None
 
 
-def _places(decimals: int | None, values: list[float | None]) -> int:
-    if decimals is not None:
-        return decimals
-    return 0 if all(v is None or v == round(v) for v in values) else 1
-
-
 def _has_previous(chart: BarChart) -> bool:
     return any(finite(bar.previous) is not None for bar in chart.bars)
 
 
 def bar_table(chart: BarChart, language: str) -> ChartTable:
-    places = _places(
+    places = places_for(
         chart.decimals, [b.value for b in chart.bars] + [b.previous for b in chart.bars]
     )
     with_previous = _has_previous(chart)
@@ -87,7 +82,7 @@ def describe_bars(chart: BarChart, language: str) -> str:
     known = [(value, label) for value, label in present if value is not None]
     if not known:
         return word("no_data", language) + "."
-    places = _places(chart.decimals, [b.value for b in chart.bars])
+    places = places_for(chart.decimals, [b.value for b in chart.bars])
     value, label = max(known, key=lambda pair: pair[0])
     count = (
         word("one_item", language)
@@ -102,7 +97,7 @@ def bar_svg(chart: BarChart, language: str, *, width: int = WIDTH) -> str:
     values = [finite(bar.value) for bar in chart.bars]
     previous = [finite(bar.previous) for bar in chart.bars]
     everything = [v for v in values + previous if v is not None]
-    places = _places(chart.decimals, [b.value for b in chart.bars])
+    places = places_for(chart.decimals, [b.value for b in chart.bars])
     ticks = nice_ticks(everything, 4, whole=all(v == round(v) for v in everything))
     label_space = min(width * 0.38, 230.0)
     left, right, top = label_space + 12, width - 60.0, 22.0
@@ -209,7 +204,7 @@ class Sparkline:
 
 
 def sparkline_table(chart: Sparkline, language: str) -> ChartTable:
-    places = _places(chart.decimals, list(chart.values))
+    places = places_for(chart.decimals, list(chart.values))
     heading = chart.value_label or word("value", language)
     rows = tuple(
         (
@@ -225,7 +220,7 @@ def describe_sparkline(chart: Sparkline, language: str) -> str:
     known = [(i, v) for i, v in enumerate(finite(v) for v in chart.values) if v is not None]
     if not known:
         return word("no_data", language) + "."
-    places = _places(chart.decimals, list(chart.values))
+    places = places_for(chart.decimals, list(chart.values))
     first, last = known[0][1], known[-1][1]
     text = word(
         "trend",

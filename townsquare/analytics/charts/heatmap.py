@@ -17,6 +17,7 @@ from townsquare.analytics.charts.words import (
     finite,
     format_number,
     hour_label,
+    places_for,
     weekday_name,
     word,
 )
@@ -56,9 +57,7 @@ def _count(chart: Heatmap, weekday: int, hour: int) -> int | None:
 
 
 def _places(chart: Heatmap, grid: list[list[float | None]]) -> int:
-    if chart.decimals is not None:
-        return chart.decimals
-    return 0 if all(v is None or v == round(v) for row in grid for v in row) else 1
+    return places_for(chart.decimals, (v for row in grid for v in row))
 
 
 def heatmap_table(chart: Heatmap, language: str) -> ChartTable:

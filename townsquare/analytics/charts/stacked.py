@@ -23,6 +23,7 @@ from townsquare.analytics.charts.words import (
     format_compact,
     format_number,
     format_percent,
+    places_for,
     table_date,
     word,
 )
@@ -64,12 +65,6 @@ class ShareBar:
 def _positive(value: float | None) -> float:
     number = finite(value)
     return number if number is not None and number > 0 else 0.0
-
-
-def _places(decimals: int | None, values: list[float | None]) -> int:
-    if decimals is not None:
-        return decimals
-    return 0 if all(v is None or v == round(v) for v in values) else 1
 
 
 def _legend(labels: list[str], prefix: str, width: float, top: float) -> tuple[str, float]:
@@ -118,7 +113,7 @@ def stacked_table(chart: StackedBars, language: str) -> ChartTable:
     first = word("period", language) if chart.step == "month" else word("date", language)
     columns = (first, *(part.label for part in chart.parts), word("total", language))
     every = [v for column in values for v in column]
-    places = _places(chart.decimals, every)
+    places = places_for(chart.decimals, every)
     rows = []
     for position, day in enumerate(chart.periods):
         shown_day = table_date(day, language, chart.step)
@@ -154,7 +149,7 @@ def describe_stacked(chart: StackedBars, language: str) -> str:
         f"{label} {format_percent(total / whole, language)}" for total, label in shares if total
     )
     range_text = word("range", language, first=first, last=last)
-    places = _places(chart.decimals, [v for column in values for v in column])
+    places = places_for(chart.decimals, [v for column in values for v in column])
     in_total = word("in_total", language, total=format_number(whole, language, places))
     return f"{range_text[0].upper()}{range_text[1:]}, {in_total}: {listed}."
 
@@ -188,7 +183,7 @@ def stacked_svg(
 
     slot = (right - left) / max(1, count)
     bar = min(48.0, slot * 0.7)
-    places = _places(chart.decimals, [v for column in values for v in column])
+    places = places_for(chart.decimals, [v for column in values for v in column])
     for position in range(count):
         x = left + position * slot + (slot - bar) / 2
         base = 0.0
@@ -238,7 +233,7 @@ def stacked_svg(
 
 def share_table(chart: ShareBar, language: str) -> ChartTable:
     total = sum(_positive(part.value) for part in chart.parts)
-    places = _places(chart.decimals, [part.value for part in chart.parts])
+    places = places_for(chart.decimals, [part.value for part in chart.parts])
     rows = tuple(
         (
             part.label,
@@ -267,7 +262,7 @@ def describe_share(chart: ShareBar, language: str) -> str:
     total = sum(_positive(part.value) for part in chart.parts)
     if not total:
         return word("no_data", language) + "."
-    places = _places(chart.decimals, [part.value for part in chart.parts])
+    places = places_for(chart.decimals, [part.value for part in chart.parts])
     ordered = sorted(chart.parts, key=lambda part: -_positive(part.value))
     listed = ", ".join(
         f"{part.label} {format_percent(_positive(part.value) / total, language)}"
@@ -285,7 +280,7 @@ def share_svg(chart: ShareBar, language: str, *, width: int = WIDTH) -> str:
     parts = []
     if total:
         x = left
-        places = _places(chart.decimals, [part.value for part in chart.parts])
+        places = places_for(chart.decimals, [part.value for part in chart.parts])
         for index, part in enumerate(chart.parts):
             value = _positive(part.value)
             if not value:

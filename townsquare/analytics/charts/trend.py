@@ -20,6 +20,7 @@ from townsquare.analytics.charts.words import (
     format_change,
     format_compact,
     format_number,
+    places_for,
     table_date,
     word,
 )
@@ -68,10 +69,7 @@ def _values(series: Series, count: int) -> list[float | None]:
 
 
 def _decimals(chart: TrendChart, values: list[float | None]) -> int:
-    """The same decimals for a whole column: 1 if any value has a fraction, else none."""
-    if chart.decimals is not None:
-        return chart.decimals
-    return 0 if all(v is None or v == round(v) for v in values) else 1
+    return places_for(chart.decimals, values)
 
 
 def _total(values: list[float | None]) -> float | None:

@@ -10,6 +10,7 @@ mistakes for the start of a formula. Any language other than German is shown in 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from datetime import date
 
 MINUS = "\u2212"
@@ -86,6 +87,15 @@ def finite(value: float | None) -> float | None:
         return None
     number = float(value)
     return number if math.isfinite(number) else None
+
+
+def places_for(decimals: int | None, values: Iterable[float | None]) -> int:
+    """The decimals of a whole column: as asked, else 1 if any value has a fraction, else 0
+    (so a column reads 1,000.0 / 1,500.5 rather than 1,000 / 1,500.5)."""
+    if decimals is not None:
+        return decimals
+    present = (finite(v) for v in values)
+    return 0 if all(v is None or v == round(v) for v in present) else 1
 
 
 def format_number(value: float | None, language: str, decimals: int | None = None) -> str:
