@@ -10,7 +10,6 @@ job run twice sends nothing more.
 from __future__ import annotations
 
 import logging
-import time
 import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from townsquare.inbox.job_clock import JobClock
 from townsquare.inbox.models import (
     FeedbackItem,
     FeedbackTopic,
@@ -40,7 +40,7 @@ DIGEST_HOUR = 8
 TOP_TOPICS = 5
 DIGEST_EVERY_SECONDS = 600.0
 RETENTION_EVERY_SECONDS = 3600.0
-_last_run = {"digest": 0.0, "retention": 0.0}
+_clock = JobClock()
 
 
 def iso_week(moment: datetime) -> str:
@@ -166,28 +166,12 @@ def send_weekly_digests(now: datetime | None = None) -> int:
     return total
 
 
-def _due(name: str, every: float) -> float | None:
-    elapsed = time.monotonic() - _last_run[name]
-    if _last_run[name] and elapsed < every:
-        return every - elapsed
-    _last_run[name] = time.monotonic()
-    return None
-
-
 def register_weekly_digest() -> float | None:
-    wait = _due("digest", DIGEST_EVERY_SECONDS)
-    if wait is not None:
-        return wait
-    send_weekly_digests()
-    return DIGEST_EVERY_SECONDS
+    return _clock.run_every("digest", DIGEST_EVERY_SECONDS, send_weekly_digests)
 
 
 def inbox_retention() -> float | None:
-    wait = _due("retention", RETENTION_EVERY_SECONDS)
-    if wait is not None:
-        return wait
-    run_retention()
-    return RETENTION_EVERY_SECONDS
+    return _clock.run_every("retention", RETENTION_EVERY_SECONDS, run_retention)
 
 
 register(register_weekly_digest)

@@ -3,9 +3,8 @@ scheduler discovers): SLA breaches told once, the storm alarm, forwards tried ag
 
 from __future__ import annotations
 
-import time
-
 from townsquare.inbox.forwarding import next_retry_in, retry_due_forwards
+from townsquare.inbox.job_clock import JobClock
 from townsquare.inbox.sla import check_storms, notify_breaches
 from townsquare.runtime.scheduler import register
 
@@ -13,32 +12,15 @@ from townsquare.runtime.scheduler import register
 # (it compares whole hours).
 BREACH_EVERY_SECONDS = 60.0
 STORM_EVERY_SECONDS = 300.0
-_last_run = {"breaches": 0.0, "storms": 0.0}
-
-
-def _due(name: str, every: float) -> float | None:
-    """Seconds until the job is due again, or None when it is due now (and marked run)."""
-    elapsed = time.monotonic() - _last_run[name]
-    if _last_run[name] and elapsed < every:
-        return every - elapsed
-    _last_run[name] = time.monotonic()
-    return None
+_clock = JobClock()
 
 
 def notify_sla_breaches() -> float | None:
-    wait = _due("breaches", BREACH_EVERY_SECONDS)
-    if wait is not None:
-        return wait
-    notify_breaches()
-    return BREACH_EVERY_SECONDS
+    return _clock.run_every("breaches", BREACH_EVERY_SECONDS, notify_breaches)
 
 
 def check_inbox_storms() -> float | None:
-    wait = _due("storms", STORM_EVERY_SECONDS)
-    if wait is not None:
-        return wait
-    check_storms()
-    return STORM_EVERY_SECONDS
+    return _clock.run_every("storms", STORM_EVERY_SECONDS, check_storms)
 
 
 def retry_inbox_forwards() -> float | None:
