@@ -59,24 +59,39 @@ class RenderedChart:
     kind: str
 
 
-def render(chart: Chart, language: str) -> RenderedChart:
-    """The chart as SVG and as a table, in the reader's language ("de" or "en")."""
+def render(chart: Chart, language: str, *, width: int | None = None) -> RenderedChart:
+    """The chart as SVG and as a table, in the reader's language ("de" or "en").
+
+    `width`: the drawing's width in its own units (default 640, a sparkline 120). The SVG
+    always fills its container; a narrower drawing has larger text relative to it, for a
+    chart shown in a narrow column.
+    """
+    sized = {"width": width} if width else {}
     if isinstance(chart, TrendChart):
-        svg, table, kind = trend_svg(chart, language), trend_table(chart, language), "trend"
+        svg, table = trend_svg(chart, language, **sized), trend_table(chart, language)
     elif isinstance(chart, StackedBars):
-        svg, table, kind = stacked_svg(chart, language), stacked_table(chart, language), "stacked"
+        svg, table = stacked_svg(chart, language, **sized), stacked_table(chart, language)
     elif isinstance(chart, ShareBar):
-        svg, table, kind = share_svg(chart, language), share_table(chart, language), "share"
+        svg, table = share_svg(chart, language, **sized), share_table(chart, language)
     elif isinstance(chart, Heatmap):
-        svg, table, kind = heatmap_svg(chart, language), heatmap_table(chart, language), "heatmap"
+        svg, table = heatmap_svg(chart, language, **sized), heatmap_table(chart, language)
     elif isinstance(chart, BarChart):
-        svg, table, kind = bar_svg(chart, language), bar_table(chart, language), "bars"
+        svg, table = bar_svg(chart, language, **sized), bar_table(chart, language)
     elif isinstance(chart, Sparkline):
-        svg, table = sparkline_svg(chart, language), sparkline_table(chart, language)
-        kind = "sparkline"
+        svg, table = sparkline_svg(chart, language, **sized), sparkline_table(chart, language)
     else:
         raise TypeError(f"not a chart: {type(chart).__name__}")
-    return RenderedChart(chart.title, svg, table, kind)
+    return RenderedChart(chart.title, svg, table, _KINDS[type(chart)])
+
+
+_KINDS: dict[type, str] = {
+    TrendChart: "trend",
+    StackedBars: "stacked",
+    ShareBar: "share",
+    Heatmap: "heatmap",
+    BarChart: "bars",
+    Sparkline: "sparkline",
+}
 
 
 __all__ = [

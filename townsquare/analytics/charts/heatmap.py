@@ -145,8 +145,11 @@ def heatmap_svg(chart: Heatmap, language: str, *, width: int = WIDTH) -> str:
             cell = svg.rect(x + 0.5, y + 0.5, cell_width - 1, cell_height - 1, fill)
             parts.append(f"<g>{svg.tooltip(tip)}{cell}</g>")
     legend_top = top + 7 * cell_height + 14
-    parts.append(_legend(chart, language, low, high, places, prefix, left, legend_top, width))
-    height = legend_top + 40
+    legend, legend_height = _legend(
+        chart, language, low, high, places, prefix, left, legend_top, width
+    )
+    parts.append(legend)
+    height = legend_top + legend_height
     defs = palette.empty_pattern(prefix)
     description = describe_heatmap(chart, language)
     return svg.document(
@@ -164,7 +167,7 @@ def _legend(
     left: float,
     top: float,
     width: float,
-) -> str:
+) -> tuple[str, float]:
     """The ramp from the lowest to the highest value, then the hatched "no data" swatch."""
     steps = len(palette.SEQUENTIAL)
     swatch = 18.0
@@ -197,25 +200,16 @@ def _legend(
             fill=palette.MUTED,
         )
     )
-    empty_x = end + 24
-    if empty_x + 160 <= width:
-        parts.append(
-            svg.rect(
-                empty_x,
-                top,
-                swatch,
-                14,
-                f"url(#{prefix}-empty)",
-                stroke="#8c959f",
-                stroke_width="0.5",
-            )
-        )
-        parts.append(
-            svg.text(
-                empty_x + swatch + 6,
-                top + 12,
-                word("no_data_cell", language),
-                size=svg.SMALL_FONT_SIZE,
-            )
-        )
-    return "".join(parts)
+    # The hatching's meaning beside the scale, or on a row of its own where it does not fit.
+    empty_label = word("no_data_cell", language)
+    empty_x, empty_top = end + 24, top
+    if empty_x + swatch + 6 + svg.text_width(empty_label, svg.SMALL_FONT_SIZE) > width:
+        empty_x, empty_top = left, top + 40
+    hatched = f"url(#{prefix}-empty)"
+    parts.append(
+        svg.rect(empty_x, empty_top, swatch, 14, hatched, stroke="#8c959f", stroke_width="0.5")
+    )
+    parts.append(
+        svg.text(empty_x + swatch + 6, empty_top + 12, empty_label, size=svg.SMALL_FONT_SIZE)
+    )
+    return "".join(parts), empty_top - top + 40

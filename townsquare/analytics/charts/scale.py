@@ -7,8 +7,9 @@ values all give a usable range.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 
 _STEPS = (1.0, 2.0, 2.5, 5.0, 10.0)
 
@@ -73,3 +74,23 @@ def label_indices(count: int, room: int) -> tuple[int, ...]:
         return tuple(range(count))
     step = math.ceil(count / room)
     return tuple(range(0, count, step))
+
+
+def date_labels(
+    days: tuple[date, ...], room: float, label: Callable[[date, bool], str], char_width: float
+) -> tuple[tuple[int, str], ...]:
+    """The positions labelled under a time axis and their texts, as many as fit in `room`
+    (the axis' width). Where the axis crosses into another year, the first label and the
+    first of each new year carry the year ("8 Dec 2025", "26 Jan 2026", "16 Mar"), so two
+    Decembers are never confused. `label(day, with_year)` writes one label."""
+    if not days:
+        return ()
+    crosses_years = days[0].year != days[-1].year
+    widest = max(len(label(day, crosses_years)) for day in (days[0], days[-1]))
+    indices = label_indices(len(days), int(room / (widest * char_width + 12)))
+    out, year = [], None
+    for index in indices:
+        day = days[index]
+        out.append((index, label(day, crosses_years and day.year != year)))
+        year = day.year
+    return tuple(out)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from townsquare.analytics.charts import palette, svg
-from townsquare.analytics.charts.scale import label_indices, nice_ticks
+from townsquare.analytics.charts.scale import date_labels, nice_ticks
 from townsquare.analytics.charts.table import ChartTable
 from townsquare.analytics.charts.trend import Series, Step
 from townsquare.analytics.charts.words import (
@@ -170,7 +170,7 @@ def stacked_svg(
     else:
         ticks = nice_ticks(totals, 5, whole=all(t == round(t) for t in totals))
         tick_labels = [format_compact(t, language, ticks.decimals) for t in ticks.values]
-    left = 8 + max(svg.text_width(label, svg.SMALL_FONT_SIZE) for label in tick_labels)
+    left = 12 + max(svg.text_width(label, svg.SMALL_FONT_SIZE) for label in tick_labels)
     parts = [legend]
     for tick, label in zip(ticks.values, tick_labels, strict=True):
         y = ticks.position(tick, bottom, top)
@@ -204,16 +204,13 @@ def stacked_svg(
             base += size
     parts.append(svg.line(left, bottom, right, bottom, palette.AXIS))
 
-    widest = "Sept. 2026" if chart.step == "month" else "00. Sept."
-    room = max(1, int((right - left) / (svg.text_width(widest, svg.SMALL_FONT_SIZE) + 12)))
-    for position in label_indices(count, room):
+    def axis_text(day: date, with_year: bool) -> str:
+        return axis_date(day, language, chart.step, with_year=with_year)
+
+    char_width = svg.SMALL_FONT_SIZE * svg.CHAR_WIDTH
+    for position, label in date_labels(chart.periods, right - left, axis_text, char_width):
         x = left + (position + 0.5) * slot
-        label = axis_date(chart.periods[position], language, chart.step)
-        parts.append(
-            svg.text(
-                x, bottom + 17, label, anchor="middle", size=svg.SMALL_FONT_SIZE, fill=palette.MUTED
-            )
-        )
+        parts.append(svg.axis_label(x, bottom + 17, label, width, palette.MUTED))
     if not any(totals):
         middle = (top + bottom) / 2
         parts.append(

@@ -77,6 +77,17 @@ def text(
     )
 
 
+def axis_label(x: float, y: float, content: str, width: float, fill: str) -> str:
+    """A label centred under its tick, moved inwards where it would leave the picture."""
+    half = text_width(content, SMALL_FONT_SIZE) / 2
+    anchor = "middle"
+    if x - half < 2:
+        x, anchor = 2, "start"
+    elif x + half > width - 2:
+        x, anchor = width - 2, "end"
+    return text(x, y, content, anchor=anchor, size=SMALL_FONT_SIZE, fill=fill)
+
+
 def line(
     x1: float, y1: float, x2: float, y2: float, stroke: str, width: float = 1, **extra: str
 ) -> str:

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Literal
 
 from townsquare.analytics.charts import palette, svg
-from townsquare.analytics.charts.scale import label_indices, nice_ticks
+from townsquare.analytics.charts.scale import date_labels, nice_ticks
 from townsquare.analytics.charts.table import ChartTable
 from townsquare.analytics.charts.words import (
     axis_date,
@@ -159,11 +159,14 @@ def trend_svg(chart: TrendChart, language: str, *, width: int = WIDTH, height: i
     current = [_values(s, count) for s in chart.series]
     previous = [_values(s, count) for s in chart.previous[: len(chart.series)]]
     everything = [v for values in current + previous for v in values if v is not None]
-    ticks = nice_ticks(everything, 5, whole=all(v == round(v) for v in everything))
+    # Counts per day start at zero; a level (followers, a rate) is drawn around its values,
+    # so that its change is visible rather than flattened against zero.
+    whole = all(v == round(v) for v in everything)
+    ticks = nice_ticks(everything, 5, whole=whole, include_zero=chart.summable)
     tick_labels = [format_compact(t, language, ticks.decimals) for t in ticks.values]
 
     legend, legend_height = _legend(chart, width, language)
-    left = 8 + max(svg.text_width(label, svg.SMALL_FONT_SIZE) for label in tick_labels)
+    left = 12 + max(svg.text_width(label, svg.SMALL_FONT_SIZE) for label in tick_labels)
     top = _PAD_TOP + legend_height
     right = width - _PAD_RIGHT
     bottom = height - _AXIS_BELOW
@@ -187,21 +190,14 @@ def trend_svg(chart: TrendChart, language: str, *, width: int = WIDTH, height: i
     def x_at(position: int) -> float:
         return (left + right) / 2 if count <= 1 else left + position * (right - left) / (count - 1)
 
-    widest = "Sept. 2026" if chart.step == "month" else "00. Sept."
-    room = max(1, int((right - left) / (svg.text_width(widest, svg.SMALL_FONT_SIZE) + 12)))
-    for position in label_indices(count, room):
+    def axis_text(day: date, with_year: bool) -> str:
+        return axis_date(day, language, chart.step, with_year=with_year)
+
+    char_width = svg.SMALL_FONT_SIZE * svg.CHAR_WIDTH
+    for position, label in date_labels(chart.days, right - left, axis_text, char_width):
         x = x_at(position)
         parts.append(svg.line(x, bottom, x, bottom + 4, palette.AXIS))
-        parts.append(
-            svg.text(
-                x,
-                bottom + 17,
-                axis_date(chart.days[position], language, chart.step),
-                anchor="middle",
-                size=svg.SMALL_FONT_SIZE,
-                fill=palette.MUTED,
-            )
-        )
+        parts.append(svg.axis_label(x, bottom + 17, label, width, palette.MUTED))
 
     if not everything:
         parts.append(

@@ -164,13 +164,15 @@ def weekday_name(weekday: int, language: str, *, short: bool = False) -> str:
     return (_WEEKDAYS_DE if is_german(language) else _WEEKDAYS_EN)[weekday]
 
 
-def axis_date(day: date, language: str, step: str = "day") -> str:
-    """A date under an axis: "7 Dec" / "7. Dez."; months as "Dec 2026" / "Dez. 2026"."""
+def axis_date(day: date, language: str, step: str = "day", *, with_year: bool = False) -> str:
+    """A date under an axis: "7 Dec" / "7. Dez." ("7 Dec 2026" with the year); months
+    always with their year: "Dec 2026" / "Dez. 2026"."""
     if step == "month":
         return f"{month_name(day.month, language)} {day.year}"
+    year = f" {day.year}" if with_year else ""
     if is_german(language):
-        return f"{day.day}. {month_name(day.month, language)}"
-    return f"{day.day} {month_name(day.month, language)}"
+        return f"{day.day}. {month_name(day.month, language)}{year}"
+    return f"{day.day} {month_name(day.month, language)}{year}"
 
 
 def table_date(day: date, language: str, step: str = "day") -> str:

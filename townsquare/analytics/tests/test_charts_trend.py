@@ -129,3 +129,18 @@ def test_csv_neutralises_formulas_and_follows_rfc_4180() -> None:
     table = ChartTable(("Post", "Likes"), (("=HYPERLINK(1)", "+5"), ('Say "hi", all', "@x")))
     assert to_csv(table) == 'Post,Likes\r\n\'=HYPERLINK(1),\'+5\r\n"Say ""hi"", all",\'@x\r\n'
     assert not to_csv(table).startswith("\ufeff")
+
+
+def test_an_axis_crossing_into_a_new_year_names_the_years() -> None:
+    weeks = tuple(date(2025, 12, 1) + timedelta(weeks=i) for i in range(20))
+    chart = TrendChart("Followers", weeks, (Series("B", tuple(range(20))),), step="week")
+    labels = all_text(parsed(render(chart, "de").svg))
+    assert "1. Dez. 2025" in labels and "2026" in labels
+    same_year = TrendChart("F", days(20), (Series("B", tuple(range(20))),))
+    assert "2026" not in all_text(parsed(render(same_year, "en").svg))
+
+
+def test_a_level_like_followers_is_drawn_around_its_values_not_from_zero() -> None:
+    chart = TrendChart("Followers", days(3), (Series("B", (10000, 10400, 10800)),), summable=False)
+    ticks = [t for t in all_text(parsed(render(chart, "en").svg)).split() if t[0].isdigit()]
+    assert "0" not in ticks and "10,000" in ticks
