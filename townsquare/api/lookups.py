@@ -44,6 +44,7 @@ LOOKUPS: dict[str, str] = {
     "saved_reply_id": "townsquare.inbox.access.access_saved_reply",
     "topic_id": "townsquare.inbox.register.access_topic",
     "contact_id": "townsquare.inbox.access.access_contact",
+    "tracked_post_id": "townsquare.analytics.access.access_tracked_post",
 }
 
 

@@ -25,7 +25,7 @@ SECTIONS = {
     "analytics": (_("Analytics"), _("Visibility and community: every statistic, over time.")),
 }
 # Sections whose capability has not landed yet: they show a "coming" page.
-COMING = ("analytics",)
+COMING: tuple[str, ...] = ()
 
 
 @login_required

@@ -1,0 +1,68 @@
+"""A dashboard table made ready for the page: its rows with their links, the largest number
+(for the heatmap's shades), and the chart drawn from it where one is drawn."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from townsquare.analytics.tables import Cell, Table
+
+
+@dataclass(frozen=True)
+class Row:
+    cells: tuple[Cell, ...]
+    link: str = ""
+
+
+@dataclass(frozen=True)
+class Figure:
+    table: Table
+    rows: tuple[Row, ...]
+    maximum: float
+    svg: str = ""
+
+
+def figure(table: Table, svg: str = "") -> Figure:
+    links = table.links or ("",) * len(table.rows)
+    numbers = [cell for row in table.rows for cell in row[1:] if isinstance(cell, int | float)]
+    return Figure(
+        table=table,
+        rows=tuple(Row(row, link) for row, link in zip(table.rows, links, strict=False)),
+        maximum=float(max(numbers)) if numbers else 0.0,
+        svg=svg,
+    )
+
+
+SPARK_WIDTH = 120
+SPARK_HEIGHT = 28
+
+
+def sparkline_svg(values: tuple[float | None, ...]) -> str:
+    """A tile's small line of its daily values (gaps where unknown); empty with fewer than
+    two known values. Decorative: the tile states the figure in words beside it."""
+    known = [v for v in values if v is not None]
+    if len(known) < 2 or len(values) < 2:
+        return ""
+    low, high = min(known), max(known)
+    span = (high - low) or 1.0
+    step = SPARK_WIDTH / (len(values) - 1)
+    paths, current = [], []
+    for index, value in enumerate(values):
+        if value is None:
+            if len(current) > 1:
+                paths.append(current)
+            current = []
+            continue
+        y = SPARK_HEIGHT - 2 - (value - low) / span * (SPARK_HEIGHT - 4)
+        current.append(f"{index * step:.1f},{y:.1f}")
+    if len(current) > 1:
+        paths.append(current)
+    lines = "".join(
+        f'<polyline points="{" ".join(points)}" fill="none" stroke="currentColor" '
+        'stroke-width="1.5" stroke-linejoin="round"/>'
+        for points in paths
+    )
+    return (
+        f'<svg class="an-spark-svg" viewBox="0 0 {SPARK_WIDTH} {SPARK_HEIGHT}" '
+        f'width="{SPARK_WIDTH}" height="{SPARK_HEIGHT}" focusable="false">{lines}</svg>'
+    )
