@@ -85,12 +85,14 @@ def _legend(labels: list[str], prefix: str, width: float, top: float) -> tuple[s
 
 def _swatch(x: float, y: float, w: float, h: float, index: int, prefix: str, tip: str = "") -> str:
     """A part's rectangle: its colour, then its hatching over it."""
-    shapes = svg.rect(x, y, w, h, palette.series_colour(index))
     pattern = palette.pattern_id(index, prefix)
-    if pattern:
-        shapes += svg.rect(x, y, w, h, f"url(#{pattern})")
     # A white edge between neighbouring segments, so equal greys in print stay apart.
-    shapes += svg.rect(x, y, w, h, "none", stroke="#ffffff", stroke_width="1")
+    edge = {"stroke": "#ffffff", "stroke_width": "1"}
+    if not pattern:
+        shapes = svg.rect(x, y, w, h, palette.series_colour(index), **edge)
+    else:
+        shapes = svg.rect(x, y, w, h, palette.series_colour(index))
+        shapes += svg.rect(x, y, w, h, f"url(#{pattern})", **edge)
     return f"<g>{svg.tooltip(tip)}{shapes}</g>" if tip else shapes
 
 

@@ -141,14 +141,15 @@ def trend_table(chart: TrendChart, language: str) -> ChartTable:
         if index < len(chart.previous):
             columns.append(word("previous", language, label=series.label))
             columns_values.append(_values(chart.previous[index], count))
+    places = [_decimals(chart, values) for values in columns_values]
     rows = []
     for position, day in enumerate(chart.days):
         shown_day = table_date(day, language, chart.step)
         if chart.step == "week":
             shown_day = word("week_of", language, day=shown_day)
         cells = [
-            format_number(values[position], language, _decimals(chart, values))
-            for values in columns_values
+            format_number(values[position], language, column_places)
+            for values, column_places in zip(columns_values, places, strict=True)
         ]
         rows.append((shown_day, *cells))
     return ChartTable(columns=tuple(columns), rows=tuple(rows))
