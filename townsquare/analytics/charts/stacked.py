@@ -60,6 +60,7 @@ class ShareBar:
     title: str
     parts: tuple[Part, ...]
     decimals: int | None = None
+    label_heading: str = ""  # heads the table's first column ("Network", "Pillar")
 
 
 def _positive(value: float | None) -> float:
@@ -252,7 +253,7 @@ def share_table(chart: ShareBar, language: str) -> ChartTable:
     if known:
         total_row = (*total_row[:2], format_percent(1.0 if total else 0, language))
     return ChartTable(
-        columns=("", word("value", language), word("share", language)),
+        columns=(chart.label_heading, word("value", language), word("share", language)),
         rows=(*rows, total_row),
     )
 

@@ -197,3 +197,12 @@ def test_a_sparkline_is_small_and_summarises_its_first_and_last_value() -> None:
     )
     one = parsed(render(Sparkline("F", (7.0,)), "en").svg)
     assert one.findall(f".//{SVG}circle"), "a single value is a visible point"
+
+
+def test_control_characters_pasted_into_a_label_do_not_break_the_svg() -> None:
+    label = "Bell\x07 and escape\x1b and null\x00 and \ufffe"
+    chart = ShareBar(label, (Part(label, 1.0),), label_heading="Network")
+    rendered = render(chart, "en")
+    root = parsed(rendered.svg)
+    assert (root.find(f"{SVG}title").text or "").startswith("Bell and escape")  # type: ignore[union-attr]
+    assert rendered.table.columns[0] == "Network"
