@@ -23,8 +23,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import connection, transaction
-from django.db.models import Count, Model
+import numpy as np
+from django.db import transaction
+from django.db.models import Count
 
 from townsquare.inbox import register
 from townsquare.inbox.learning import model_for
@@ -35,8 +36,11 @@ from townsquare.inbox.models import (
     InboxCursor,
     Message,
 )
+from townsquare.inbox.register_grouping import clean_text
 from townsquare.inbox.routing import route_new
+from townsquare.inbox.row_updates import update_rows
 from townsquare.inbox.triage import MessageContext, TriageResult, triage_texts
+from townsquare.inbox.triage.features import embed
 from townsquare.networks.base import InboxMessage
 from townsquare.networks.models import SocialAccount
 from townsquare.publishing.models import Publication
@@ -65,6 +69,8 @@ class Prepared:
     texts: list[str]
     triage: list[TriageResult]
     truncated: list[int]  # original length of each truncated text, 0 when whole
+    # Triage's sentence embedding of each text, handed on to the register (one row each).
+    embeddings: np.ndarray | None = None
     skipped_own: int = 0
     repeated: int = 0
 
@@ -118,8 +124,10 @@ def prepare(account: SocialAccount, incoming: Sequence[InboxMessage]) -> Prepare
     contexts = [MessageContext(prior_complaints=prior.get(m.author_handle, 0)) for m in fresh]
     # The workspace's own model when it trained one on its corrections, else the shipped one.
     model = model_for(account.workspace_id) if fresh else None
-    results = triage_texts(texts, contexts, model=model) if fresh else []
-    return Prepared(account, fresh, texts, results, truncated, skipped_own, repeated)
+    # Embedded once: triage reads the embeddings, and the register groups feedback by them.
+    embeddings = embed(texts) if fresh else None
+    results = triage_texts(texts, contexts, model=model, embeddings=embeddings) if fresh else []
+    return Prepared(account, fresh, texts, results, truncated, embeddings, skipped_own, repeated)
 
 
 def own_post_ids(account: SocialAccount, messages: Sequence[InboxMessage]) -> set[str]:
@@ -224,10 +232,25 @@ def write(prepared: Prepared, *, after_write: Callable[[], None] | None = None) 
             outcome.truncated = sum(1 for row in rows if row[3])
             # In the same transaction: a message is stored routed, or not at all.
             route_new(outcome.stored)
-            register.record_new(outcome.stored)
+            register.record_new(outcome.stored, register_vectors(prepared, outcome.stored))
         if after_write is not None:
             after_write()
     return outcome
+
+
+def register_vectors(prepared: Prepared, stored: list[Message]) -> list[np.ndarray | None]:
+    """Triage's embedding of each stored message, for the register, where the register
+    would embed the same text: it leaves out links and handles, so a text with any of them
+    (or with spacing it tidies) is embedded again without them."""
+    if prepared.embeddings is None:
+        return [None] * len(stored)
+    row_of = {m.network_message_id: i for i, m in enumerate(prepared.messages)}
+    vectors: list[np.ndarray | None] = []
+    for message in stored:
+        row = row_of.get(message.network_message_id)
+        same_text = row is not None and clean_text(message.text) == message.text
+        vectors.append(prepared.embeddings[row] if same_text and row is not None else None)
+    return vectors
 
 
 Row = tuple[InboxMessage, str, TriageResult, int]
@@ -329,29 +352,6 @@ def _contacts(account: SocialAccount, rows: list[Row]) -> dict[str, Contact]:
         changed,
     )
     return found
-
-
-def update_rows(model: type[Model], names: list[str], rows: Sequence[Model]) -> None:
-    """Save `names` of each row in one prepared UPDATE run for all of them. Django's
-    bulk_update builds a CASE expression per field and row instead, and compiling it cost
-    more than storing the page did."""
-    if not rows:
-        return
-    fields = [model._meta.get_field(name) for name in names]
-    quote = connection.ops.quote_name
-    # Only the model's own table and column names are formatted in; values are parameters.
-    sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608
-        quote(model._meta.db_table),
-        ", ".join(f"{quote(f.column)} = %s" for f in fields),  # type: ignore[union-attr]
-        quote(model._meta.pk.column),  # type: ignore[union-attr]
-    )
-    params = [
-        [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields]  # type: ignore[union-attr]
-        + [row.pk]
-        for row in rows
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
 
 
 def _existing_contacts(account: SocialAccount, handles: Sequence[str]) -> dict[str, Contact]:

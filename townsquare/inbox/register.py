@@ -54,8 +54,15 @@ def is_feedback(message: Message) -> bool:
     )
 
 
-def record_new(messages: Sequence[Message]) -> list[FeedbackItem]:
-    """Register the feedback among newly stored messages, each message once (again: nothing)."""
+def record_new(
+    messages: Sequence[Message], vectors: Sequence[np.ndarray | None] | None = None
+) -> list[FeedbackItem]:
+    """Register the feedback among newly stored messages, each message once (again: nothing).
+    `vectors` are the messages' sentence embeddings where triage computed them already (one
+    per message, None where it did not); the others are embedded here."""
+    if vectors is not None and len(vectors) != len(messages):
+        raise ValueError("vectors must be as many as messages")
+    given = dict(zip((id(m) for m in messages), vectors or (), strict=False))
     candidates = [m for m in messages if is_feedback(m)]
     if not candidates:
         return []
@@ -65,12 +72,22 @@ def record_new(messages: Sequence[Message]) -> list[FeedbackItem]:
     fresh = [m for m in candidates if m.pk not in known]
     if not fresh:
         return []
-    vectors = embed([grouping.clean_text(m.text) for m in fresh])
+    missing = [m for m in fresh if given.get(id(m)) is None]
+    embedded = dict(
+        zip(
+            (id(m) for m in missing),
+            embed([grouping.clean_text(m.text) for m in missing]),
+            strict=True,
+        )
+    )
     created: list[FeedbackItem] = []
     with transaction.atomic():
         by_workspace: dict[int, list[tuple[Message, np.ndarray]]] = {}
-        for message, vector in zip(fresh, vectors, strict=True):
-            by_workspace.setdefault(message.workspace_id, []).append((message, vector))
+        for message in fresh:
+            vector = given.get(id(message))
+            by_workspace.setdefault(message.workspace_id, []).append(
+                (message, vector if vector is not None else embedded[id(message)])
+            )
         for workspace_id, pairs in by_workspace.items():
             created += _place(workspace_id, pairs)
     return created
@@ -82,53 +99,118 @@ def _open_topics(workspace_id: int) -> dict[int, FeedbackTopic]:
         t.pk: t
         for t in FeedbackTopic.objects.filter(workspace_id=workspace_id)
         .exclude(status=TopicStatus.CLOSED)
-        .annotate(item_count=Count("items"))
+        .only("id", "centroid", "category", "status")
     }
+
+
+class _Centroids:
+    """The open topics' centroids as one matrix of unit rows, kept up to date as items join,
+    with each topic's item count read only for the topics a batch touches."""
+
+    def __init__(self, topics: dict[int, FeedbackTopic]) -> None:
+        pairs = [
+            (pk, vector)
+            for pk, topic in topics.items()
+            if (vector := grouping.from_bytes(topic.centroid)) is not None
+        ]
+        self.ids = [pk for pk, _ in pairs]
+        self.row = {pk: i for i, pk in enumerate(self.ids)}
+        self.matrix = grouping.unit_rows([vector for _, vector in pairs])
+        self.counts: dict[int, int] = {}
+
+    def nearest(self, vector: np.ndarray) -> int | None:
+        found = grouping.nearest_row(self.matrix, vector)
+        return None if found is None else self.ids[found]
+
+    def count_items(self, topic_ids: Iterable[int]) -> None:
+        unread = [pk for pk in set(topic_ids) if pk not in self.counts]
+        if not unread:
+            return
+        self.counts.update(dict.fromkeys(unread, 0))
+        self.counts.update(
+            FeedbackItem.objects.filter(topic_id__in=unread)
+            .values("topic_id")
+            .annotate(n=Count("id"))
+            .values_list("topic_id", "n")
+        )
+
+    def add(self, topic_id: int, vector: np.ndarray) -> np.ndarray:
+        """The topic's centroid with one more item (a new topic: the item itself)."""
+        self.count_items([topic_id])
+        row = self.row.get(topic_id)
+        current = self.matrix[row] if row is not None else None
+        centroid = grouping.add_to_centroid(current, self.counts[topic_id], vector)
+        self.counts[topic_id] += 1
+        if row is None:
+            self.row[topic_id] = len(self.ids)
+            self.ids.append(topic_id)
+            rows = [self.matrix] if len(self.matrix) else []
+            self.matrix = np.vstack([*rows, centroid[None, :]])
+        else:
+            self.matrix[row] = centroid
+        return centroid
 
 
 def _place(workspace_id: int, pairs: list[tuple[Message, np.ndarray]]) -> list[FeedbackItem]:
     topics = _open_topics(workspace_id)
-    centroids = {
-        pk: vector
-        for pk, topic in topics.items()
-        if (vector := grouping.from_bytes(topic.centroid)) is not None
-    }
-    created = []
+    centroids = _Centroids(topics)
+    # The topics the page is likely to join, counted in one query before the real pass.
+    centroids.count_items(
+        pk for _, vector in pairs if (pk := centroids.nearest(vector)) is not None
+    )
+    items: list[FeedbackItem] = []
+    touched: dict[int, np.ndarray] = {}
     for message, vector in pairs:
-        found = grouping.nearest_topic(vector, list(centroids.items()))
+        found = centroids.nearest(vector)
         if found is None:
             topic = FeedbackTopic.objects.create(
                 workspace_id=workspace_id,
                 title=grouping.topic_title(message.text),
                 category=category_of(message),
             )
-            topic.item_count = 0  # type: ignore[attr-defined]
             topics[topic.pk] = topic
+            centroids.counts[topic.pk] = 0
             found = topic.pk
-        topic = topics[found]
-        count = getattr(topic, "item_count", 0)
-        centroid = grouping.add_to_centroid(centroids.get(found), count, vector)
-        centroids[found] = centroid
-        topic.item_count = count + 1  # type: ignore[attr-defined]
-        item, made = FeedbackItem.objects.get_or_create(
-            message=message,
-            defaults={
-                "workspace_id": workspace_id,
-                "topic": topic,
-                "category": category_of(message),
-                "language": message.language if message.language != "und" else "",
-                "embedding": grouping.to_bytes(vector),
-                "created_at": message.created_at,
-            },
-        )
-        if made:
-            created.append(item)
-            FeedbackTopic.objects.filter(pk=found).update(
-                centroid=grouping.to_bytes(centroid), updated_at=timezone.now()
+        touched[found] = centroids.add(found, vector)
+        items.append(
+            FeedbackItem(
+                workspace_id=workspace_id,
+                topic=topics[found],
+                message=message,
+                category=category_of(message),
+                language=message.language if message.language != "und" else "",
+                embedding=grouping.to_bytes(vector),
+                created_at=message.created_at,
             )
-    for topic_id in {item.topic_id for item in created if item.topic_id}:
-        refresh_topic(topics[topic_id], centroid=False)
-    return created
+        )
+    # The messages are new and were looked up in this transaction: none has an item yet.
+    FeedbackItem.objects.bulk_create(items)
+    categories = _main_categories(list(touched))
+    now = timezone.now()
+    for topic_id, centroid in touched.items():
+        topic = topics[topic_id]
+        topic.centroid = grouping.to_bytes(centroid)
+        topic.category = categories.get(topic_id, topic.category)
+        FeedbackTopic.objects.filter(pk=topic_id).update(
+            centroid=topic.centroid, category=topic.category, updated_at=now
+        )
+    return items
+
+
+def _main_categories(topic_ids: list[int]) -> dict[int, str]:
+    """The most common category of each topic's items (a tie: the one that came first)."""
+    rows = (
+        FeedbackItem.objects.filter(topic_id__in=topic_ids)
+        .values("topic_id", "category")
+        .annotate(n=Count("id"), first=Min("id"))
+        .values_list("topic_id", "category", "n", "first")
+    )
+    best: dict[int, tuple[int, int, str]] = {}
+    for topic_id, category, n, first in rows:
+        ranked = (n, -first, category)
+        if topic_id not in best or ranked > best[topic_id]:
+            best[topic_id] = ranked
+    return {topic_id: ranked[2] for topic_id, ranked in best.items()}
 
 
 def refresh_topic(topic: FeedbackTopic, *, centroid: bool = True) -> None:

@@ -54,6 +54,27 @@ def nearest_topic(
     return centroids[best][0] if float(similarities[best]) >= threshold else None
 
 
+def unit_rows(vectors: Sequence[np.ndarray]) -> np.ndarray:
+    """The vectors as the unit rows of one matrix (read once, compared with many items)."""
+    if not vectors:
+        return np.zeros((0, 0), dtype=np.float32)
+    matrix = np.stack(vectors).astype(np.float32)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return matrix / norms
+
+
+def nearest_row(
+    matrix: np.ndarray, vector: np.ndarray, threshold: float = SAME_TOPIC
+) -> int | None:
+    """The row of `matrix` (unit rows) nearest to `vector` by cosine, if near enough."""
+    if not len(matrix):
+        return None
+    similarities = matrix @ _unit(vector)
+    best = int(np.argmax(similarities))
+    return best if float(similarities[best]) >= threshold else None
+
+
 def mean_centroid(vectors: Sequence[np.ndarray]) -> np.ndarray | None:
     """The normalised mean of the items' embeddings (after a merge or a split)."""
     if not vectors:

@@ -176,9 +176,9 @@ def test_every_message_is_triaged_and_its_conversation_labelled(account, monkeyp
     seen_contexts = []
     real = ingest_store.triage_texts
 
-    def spy(texts, contexts=None, model=None):
+    def spy(texts, contexts=None, model=None, embeddings=None):
         seen_contexts.extend(contexts or [])
-        return real(texts, contexts)
+        return real(texts, contexts, model=model, embeddings=embeddings)
 
     monkeypatch.setattr(ingest_store, "triage_texts", spy)
     complaint = "Meine Bestellung ist schon wieder nicht angekommen. Das ist ärgerlich!"
