@@ -40,9 +40,191 @@ def _tags(hashtags: list[str]) -> str:
     return " ".join(f"#{tag}" for tag in hashtags)
 
 
+def _words_en(words: list[str]) -> str:
+    return ", ".join(f"“{word}”" for word in words)
+
+
+def _words_de(words: list[str]) -> str:
+    return ", ".join(f"„{word}“" for word in words)
+
+
 def _quote(text: str, limit: int = 60) -> str:
     flat = " ".join(text.split())
     return f"„{flat[:limit]}…“" if len(flat) > limit else f"„{flat}“"
+
+
+# The notes that only fill in names, addresses, numbers and words: code -> (English, German),
+# filled in by _note. {where} is the network's name, {tags} the hashtags with their signs,
+# {words} the words quoted as each language quotes.
+_TEXTS: dict[str, tuple[str, str]] = {
+    "mention_mapped": (
+        "Mentioned {name} as {handle} on {where}.",
+        "{name} wird auf {where} als {handle} erwähnt.",
+    ),
+    "mention_without_handle": (
+        (
+            "{name} has no {where} handle in the contact book; the name is written out instead, "
+            "without a mention."
+        ),
+        "{name} hat im Adressbuch kein Konto auf {where}; der Name steht ohne Erwähnung im Text.",
+    ),
+    "mention_unknown": (
+        "{name} is not in the contact book; the name is written out instead, without a mention.",
+        "{name} steht nicht im Adressbuch; der Name steht ohne Erwähnung im Text.",
+    ),
+    "mention_syntax_left": (
+        "@[{name}] is contact-book syntax and would be published literally.",
+        "@[{name}] ist eine Adressbuch-Erwähnung und würde wörtlich veröffentlicht.",
+    ),
+    "link_card": (
+        "A link card for {url} will be attached to the post.",
+        "Eine Linkvorschau für {url} wird an den Beitrag angehängt.",
+    ),
+    "link_appended": (
+        "Added the post's link {url} at the end so that it can be clicked on {where}.",
+        "Den Link des Beitrags {url} am Ende angefügt, damit er auf {where} anklickbar ist.",
+    ),
+    "link_replaced_by_hint": (
+        "Replaced {url} with “{hint}”: links in {where} captions cannot be clicked.",
+        "{url} durch „{hint}“ ersetzt: Links in {where}-Beschreibungen sind nicht anklickbar.",
+    ),
+    "link_removed": (
+        "Removed {url}: links in {where} captions cannot be clicked.",
+        "{url} entfernt: Links in {where}-Beschreibungen sind nicht anklickbar.",
+    ),
+    "link_hint_added": (
+        "Added “{hint}” so that readers find the link.",
+        "„{hint}“ ergänzt, damit Leser den Link finden.",
+    ),
+    "bio_link_reminder": (
+        "Make sure the link in the bio of {account} points to {url} when this goes out.",
+        (
+            "Bitte prüfen Sie, dass der Link in der Bio von {account} zur Veröffentlichung auf "
+            "{url} zeigt."
+        ),
+    ),
+    "link_left_in_caption": (
+        "{url} cannot be clicked in a {where} caption.",
+        "{url} ist in einer {where}-Beschreibung nicht anklickbar.",
+    ),
+    "hashtags_removed_by_policy": (
+        "Removed the hashtag signs of {tags}: the plan says to use no hashtags.",
+        "Hashtag-Zeichen von {tags} entfernt: Der Plan sieht keine Hashtags vor.",
+    ),
+    "hashtags_for_length": (
+        "Left out {tags} so that the text fits.",
+        "{tags} weggelassen, damit der Text passt.",
+    ),
+    "hashtag_invalid": (
+        "“{raw}” cannot be a hashtag (letters, digits and _ only, at least one letter).",
+        (
+            "„{raw}“ kann kein Hashtag sein (nur Buchstaben, Ziffern und _, mindestens ein "
+            "Buchstabe)."
+        ),
+    ),
+    "hashtag_set_unknown": (
+        "There is no hashtag set called “{name}”.",
+        "Es gibt kein Hashtag-Set namens „{name}“.",
+    ),
+    "word_broken": (
+        "A word or link was longer than one post and had to be broken in the middle.",
+        "Ein Wort oder Link war länger als ein Beitrag und musste mittendrin geteilt werden.",
+    ),
+    "limit_too_small": (
+        "A limit of {limit} leaves no room to split the text for {where}.",
+        "Ein Limit von {limit} lässt keinen Platz, den Text für {where} zu teilen.",
+    ),
+    "part_too_long": (
+        "Post {index} counts {counted}; {where} allows {limit}.",
+        "Beitrag {index} zählt {counted}; {where} erlaubt {limit}.",
+    ),
+    "master_changed_since_edit": (
+        (
+            "The master text changed after this variant was edited by hand; the variant was kept "
+            "as it is. Compare them before publishing."
+        ),
+        (
+            "Der Haupttext wurde geändert, nachdem diese Variante von Hand bearbeitet wurde; die "
+            "Variante bleibt unverändert. Bitte vergleichen Sie beide vor der Veröffentlichung."
+        ),
+    ),
+    "prefer_word_instead": (
+        "The plan prefers “{preferred}” to “{found}”.",
+        "Der Plan bevorzugt „{preferred}“ statt „{found}“.",
+    ),
+    "address_informal_in_formal": (
+        "The plan says to address readers formally (Sie), but the text uses {words}.",
+        "Der Plan sieht „Sie“ vor, der Text verwendet aber {words}.",
+    ),
+    "address_formal_in_informal": (
+        "The plan says to address readers informally (du), but the text uses {words}.",
+        "Der Plan sieht „du“ vor, der Text verwendet aber {words}.",
+    ),
+    "banned_word": (
+        "The plan says to avoid these words: {words}.",
+        "Diese Wörter sollen laut Plan vermieden werden: {words}.",
+    ),
+    "formality_informal_address": (
+        (
+            "The plan's tone is formal and sets no form of address; formal German copy says “Sie”, "
+            "but the text uses {words}. If “du” is meant, set the form of address in the plan."
+        ),
+        (
+            "Der Plan sieht einen förmlichen Ton vor und legt keine Anrede fest; förmliche Texte "
+            "siezen, der Text verwendet aber {words}. Ist „du“ gewollt, legen Sie die Anrede im "
+            "Plan fest."
+        ),
+    ),
+    "formality_formal_address": (
+        (
+            "The plan's tone is casual and sets no form of address; casual German copy usually "
+            "says “du”, but the text uses {words}. If “Sie” is meant, set the form of address in "
+            "the plan."
+        ),
+        (
+            "Der Plan sieht einen lockeren Ton vor und legt keine Anrede fest; lockere Texte duzen "
+            "meist, der Text verwendet aber {words}. Ist „Sie“ gewollt, legen Sie die Anrede im "
+            "Plan fest."
+        ),
+    ),
+    "formality_colloquial": (
+        "The plan's tone is formal, but the text uses colloquial words: {words}.",
+        (
+            "Der Plan sieht einen förmlichen Ton vor, der Text verwendet aber umgangssprachliche "
+            "Wörter: {words}."
+        ),
+    ),
+    "formality_contractions": (
+        (
+            "The plan's tone is formal; contractions and slang such as {words} read as casual. "
+            "Consider writing them out."
+        ),
+        (
+            "Der Plan sieht einen förmlichen Ton vor; Kurzformen und Umgangssprache wie {words} "
+            "wirken locker. Schreiben Sie sie eventuell aus."
+        ),
+    ),
+    "prefer_words_unused": (
+        "The plan lists words to prefer ({words}); the text uses none of them.",
+        "Der Plan nennt bevorzugte Wörter ({words}); der Text verwendet keines davon.",
+    ),
+}
+
+
+def _note(code: str, **values: object) -> Change:
+    """The note `code` of _TEXTS in both languages; a `network` also fills in {where},
+    `hashtags` {tags}, and a list of `words` {words}."""
+    if "network" in values:
+        values["where"] = network_name(str(values["network"]))
+    if "hashtags" in values:
+        values["tags"] = _tags(values["hashtags"])  # type: ignore[arg-type]
+    words: list[str] = values.pop("words", [])  # type: ignore[assignment]
+    english, german = _TEXTS[code]
+    return Change(
+        code,
+        english.format(**values, words=_words_en(words)),
+        german.format(**values, words=_words_de(words)),
+    )
 
 
 # Mentions
@@ -50,96 +232,49 @@ def _quote(text: str, limit: int = 60) -> str:
 
 @lru_cache(maxsize=1024)
 def mention_mapped(name: str, handle: str, network: str) -> Change:
-    where = network_name(network)
-    return Change(
-        "mention_mapped",
-        f"Mentioned {name} as {handle} on {where}.",
-        f"{name} wird auf {where} als {handle} erwähnt.",
-    )
+    return _note("mention_mapped", name=name, handle=handle, network=network)
 
 
 @lru_cache(maxsize=1024)
 def mention_without_handle(name: str, network: str) -> Change:
-    where = network_name(network)
-    return Change(
-        "mention_without_handle",
-        f"{name} has no {where} handle in the contact book; the name is written out "
-        "instead, without a mention.",
-        f"{name} hat im Adressbuch kein Konto auf {where}; der Name steht ohne Erwähnung im Text.",
-    )
+    return _note("mention_without_handle", name=name, network=network)
 
 
 @lru_cache(maxsize=1024)
 def mention_unknown(name: str) -> Change:
-    return Change(
-        "mention_unknown",
-        f"{name} is not in the contact book; the name is written out instead, without a mention.",
-        f"{name} steht nicht im Adressbuch; der Name steht ohne Erwähnung im Text.",
-    )
+    return _note("mention_unknown", name=name)
 
 
 def mention_syntax_left(name: str) -> Change:
-    return Change(
-        "mention_syntax_left",
-        f"@[{name}] is contact-book syntax and would be published literally.",
-        f"@[{name}] ist eine Adressbuch-Erwähnung und würde wörtlich veröffentlicht.",
-    )
+    return _note("mention_syntax_left", name=name)
 
 
 # Links
 
 
 def link_card(url: str) -> Change:
-    return Change(
-        "link_card",
-        f"A link card for {url} will be attached to the post.",
-        f"Eine Linkvorschau für {url} wird an den Beitrag angehängt.",
-    )
+    return _note("link_card", url=url)
 
 
 def link_appended(url: str, network: str) -> Change:
-    where = network_name(network)
-    return Change(
-        "link_appended",
-        f"Added the post's link {url} at the end so that it can be clicked on {where}.",
-        f"Den Link des Beitrags {url} am Ende angefügt, damit er auf {where} anklickbar ist.",
-    )
+    return _note("link_appended", url=url, network=network)
 
 
 def link_replaced_by_hint(url: str, hint: str, network: str) -> Change:
-    where = network_name(network)
-    return Change(
-        "link_replaced_by_hint",
-        f"Replaced {url} with “{hint}”: links in {where} captions cannot be clicked.",
-        f"{url} durch „{hint}“ ersetzt: Links in {where}-Beschreibungen sind nicht anklickbar.",
-    )
+    return _note("link_replaced_by_hint", url=url, hint=hint, network=network)
 
 
 def link_removed(url: str, network: str) -> Change:
-    where = network_name(network)
-    return Change(
-        "link_removed",
-        f"Removed {url}: links in {where} captions cannot be clicked.",
-        f"{url} entfernt: Links in {where}-Beschreibungen sind nicht anklickbar.",
-    )
+    return _note("link_removed", url=url, network=network)
 
 
 @lru_cache(maxsize=1024)
 def link_hint_added(hint: str) -> Change:
-    return Change(
-        "link_hint_added",
-        f"Added “{hint}” so that readers find the link.",
-        f"„{hint}“ ergänzt, damit Leser den Link finden.",
-    )
+    return _note("link_hint_added", hint=hint)
 
 
 def bio_link_reminder(url: str, account: str) -> Change:
-    return Change(
-        "bio_link_reminder",
-        f"Make sure the link in the bio of {account} points to {url} when this goes out.",
-        f"Bitte prüfen Sie, dass der Link in der Bio von {account} zur Veröffentlichung "
-        f"auf {url} zeigt.",
-    )
+    return _note("bio_link_reminder", url=url, account=account)
 
 
 def several_links_for_bio(urls: list[str]) -> Change:
@@ -153,12 +288,7 @@ def several_links_for_bio(urls: list[str]) -> Change:
 
 
 def link_left_in_caption(url: str, network: str) -> Change:
-    where = network_name(network)
-    return Change(
-        "link_left_in_caption",
-        f"{url} cannot be clicked in a {where} caption.",
-        f"{url} ist in einer {where}-Beschreibung nicht anklickbar.",
-    )
+    return _note("link_left_in_caption", url=url, network=network)
 
 
 # Hashtags
@@ -205,11 +335,7 @@ def hashtags_kept_in_sentence(hashtags: list[str]) -> Change:
 
 
 def hashtags_removed_by_policy(hashtags: list[str]) -> Change:
-    return Change(
-        "hashtags_removed_by_policy",
-        f"Removed the hashtag signs of {_tags(hashtags)}: the plan says to use no hashtags.",
-        f"Hashtag-Zeichen von {_tags(hashtags)} entfernt: Der Plan sieht keine Hashtags vor.",
-    )
+    return _note("hashtags_removed_by_policy", hashtags=hashtags)
 
 
 def hashtags_over_cap(hashtags: list[str], cap: int, reason_en: str, reason_de: str) -> Change:
@@ -221,11 +347,7 @@ def hashtags_over_cap(hashtags: list[str], cap: int, reason_en: str, reason_de: 
 
 
 def hashtags_for_length(hashtags: list[str]) -> Change:
-    return Change(
-        "hashtags_for_length",
-        f"Left out {_tags(hashtags)} so that the text fits.",
-        f"{_tags(hashtags)} weggelassen, damit der Text passt.",
-    )
+    return _note("hashtags_for_length", hashtags=hashtags)
 
 
 def hashtags_for_thread(hashtags: list[str]) -> Change:
@@ -252,20 +374,11 @@ def hashtags_too_many(count: int, cap: int, network: str) -> Change:
 
 
 def hashtag_invalid(raw: str) -> Change:
-    return Change(
-        "hashtag_invalid",
-        f"“{raw}” cannot be a hashtag (letters, digits and _ only, at least one letter).",
-        f"„{raw}“ kann kein Hashtag sein (nur Buchstaben, Ziffern und _, mindestens ein "
-        "Buchstabe).",
-    )
+    return _note("hashtag_invalid", raw=raw)
 
 
 def hashtag_set_unknown(name: str) -> Change:
-    return Change(
-        "hashtag_set_unknown",
-        f"There is no hashtag set called “{name}”.",
-        f"Es gibt kein Hashtag-Set namens „{name}“.",
-    )
+    return _note("hashtag_set_unknown", name=name)
 
 
 # Fitting the text into the network's limit
@@ -284,11 +397,7 @@ def thread_split(parts: int, counted: int, limit: int, network: str) -> Change:
 
 
 def word_broken() -> Change:
-    return Change(
-        "word_broken",
-        "A word or link was longer than one post and had to be broken in the middle.",
-        "Ein Wort oder Link war länger als ein Beitrag und musste mittendrin geteilt werden.",
-    )
+    return _note("word_broken")
 
 
 def text_shortened(cut: str, counted: int, limit: int, network: str) -> Change:
@@ -315,21 +424,11 @@ def content_cut(dropped: str) -> Change:
 
 
 def limit_too_small(limit: int, network: str) -> Change:
-    where = network_name(network)
-    return Change(
-        "limit_too_small",
-        f"A limit of {limit} leaves no room to split the text for {where}.",
-        f"Ein Limit von {limit} lässt keinen Platz, den Text für {where} zu teilen.",
-    )
+    return _note("limit_too_small", limit=limit, network=network)
 
 
 def part_too_long(index: int, counted: int, limit: int, network: str) -> Change:
-    where = network_name(network)
-    return Change(
-        "part_too_long",
-        f"Post {index} counts {counted}; {where} allows {limit}.",
-        f"Beitrag {index} zählt {counted}; {where} erlaubt {limit}.",
-    )
+    return _note("part_too_long", index=index, counted=counted, limit=limit, network=network)
 
 
 def too_many_parts(parts: int, max_parts: int, network: str) -> Change:
@@ -347,14 +446,7 @@ def too_many_parts(parts: int, max_parts: int, network: str) -> Change:
 
 
 def master_changed_since_edit() -> Change:
-    return Change(
-        "master_changed_since_edit",
-        "The master text changed after this variant was edited by hand; the variant was "
-        "kept as it is. Compare them before publishing.",
-        "Der Haupttext wurde geändert, nachdem diese Variante von Hand bearbeitet wurde; "
-        "die Variante bleibt unverändert. Bitte vergleichen Sie beide vor der "
-        "Veröffentlichung.",
-    )
+    return _note("master_changed_since_edit")
 
 
 def language_mismatch(post_language: str, account_language: str, account: str) -> Change:
@@ -372,14 +464,6 @@ def language_mismatch(post_language: str, account_language: str, account: str) -
 # Tone
 
 
-def _words_en(words: list[str]) -> str:
-    return ", ".join(f"“{word}”" for word in words)
-
-
-def _words_de(words: list[str]) -> str:
-    return ", ".join(f"„{word}“" for word in words)
-
-
 def address_mixed(informal: list[str], formal: list[str]) -> Change:
     return Change(
         "address_mixed",
@@ -391,20 +475,11 @@ def address_mixed(informal: list[str], formal: list[str]) -> Change:
 
 
 def address_informal_in_formal(informal: list[str]) -> Change:
-    return Change(
-        "address_informal_in_formal",
-        f"The plan says to address readers formally (Sie), but the text uses "
-        f"{_words_en(informal)}.",
-        f"Der Plan sieht „Sie“ vor, der Text verwendet aber {_words_de(informal)}.",
-    )
+    return _note("address_informal_in_formal", words=informal)
 
 
 def address_formal_in_informal(formal: list[str]) -> Change:
-    return Change(
-        "address_formal_in_informal",
-        f"The plan says to address readers informally (du), but the text uses {_words_en(formal)}.",
-        f"Der Plan sieht „du“ vor, der Text verwendet aber {_words_de(formal)}.",
-    )
+    return _note("address_formal_in_informal", words=formal)
 
 
 def emoji_not_wanted(count: int) -> Change:
@@ -426,57 +501,26 @@ def emoji_too_many(count: int, maximum: int) -> Change:
 
 
 def banned_word(found: list[str]) -> Change:
-    return Change(
-        "banned_word",
-        f"The plan says to avoid these words: {_words_en(found)}.",
-        f"Diese Wörter sollen laut Plan vermieden werden: {_words_de(found)}.",
-    )
+    return _note("banned_word", words=found)
 
 
 # Wording: the plan's formality, call to action and words to prefer (hints only)
 
 
 def formality_informal_address(informal: list[str]) -> Change:
-    return Change(
-        "formality_informal_address",
-        f"The plan's tone is formal and sets no form of address; formal German copy says "
-        f"“Sie”, but the text uses {_words_en(informal)}. If “du” is meant, set the form of "
-        "address in the plan.",
-        f"Der Plan sieht einen förmlichen Ton vor und legt keine Anrede fest; förmliche Texte "
-        f"siezen, der Text verwendet aber {_words_de(informal)}. Ist „du“ gewollt, legen Sie "
-        "die Anrede im Plan fest.",
-    )
+    return _note("formality_informal_address", words=informal)
 
 
 def formality_formal_address(formal: list[str]) -> Change:
-    return Change(
-        "formality_formal_address",
-        f"The plan's tone is casual and sets no form of address; casual German copy usually "
-        f"says “du”, but the text uses {_words_en(formal)}. If “Sie” is meant, set the form "
-        "of address in the plan.",
-        f"Der Plan sieht einen lockeren Ton vor und legt keine Anrede fest; lockere Texte "
-        f"duzen meist, der Text verwendet aber {_words_de(formal)}. Ist „Sie“ gewollt, legen "
-        "Sie die Anrede im Plan fest.",
-    )
+    return _note("formality_formal_address", words=formal)
 
 
 def formality_colloquial(found: list[str]) -> Change:
-    return Change(
-        "formality_colloquial",
-        f"The plan's tone is formal, but the text uses colloquial words: {_words_en(found)}.",
-        f"Der Plan sieht einen förmlichen Ton vor, der Text verwendet aber umgangssprachliche "
-        f"Wörter: {_words_de(found)}.",
-    )
+    return _note("formality_colloquial", words=found)
 
 
 def formality_contractions(found: list[str]) -> Change:
-    return Change(
-        "formality_contractions",
-        f"The plan's tone is formal; contractions and slang such as {_words_en(found)} read "
-        "as casual. Consider writing them out.",
-        f"Der Plan sieht einen förmlichen Ton vor; Kurzformen und Umgangssprache wie "
-        f"{_words_de(found)} wirken locker. Schreiben Sie sie eventuell aus.",
-    )
+    return _note("formality_contractions", words=found)
 
 
 def call_to_action_missing(call_to_action: str, network: str) -> Change:
@@ -492,16 +536,8 @@ def call_to_action_missing(call_to_action: str, network: str) -> Change:
 
 
 def prefer_word_instead(found: str, preferred: str) -> Change:
-    return Change(
-        "prefer_word_instead",
-        f"The plan prefers “{preferred}” to “{found}”.",
-        f"Der Plan bevorzugt „{preferred}“ statt „{found}“.",
-    )
+    return _note("prefer_word_instead", found=found, preferred=preferred)
 
 
 def prefer_words_unused(words: list[str]) -> Change:
-    return Change(
-        "prefer_words_unused",
-        f"The plan lists words to prefer ({_words_en(words)}); the text uses none of them.",
-        f"Der Plan nennt bevorzugte Wörter ({_words_de(words)}); der Text verwendet keines davon.",
-    )
+    return _note("prefer_words_unused", words=words)
