@@ -154,17 +154,19 @@ class Table:
     notes: tuple[str, ...] = field(default=())
 
 
-def parse_file(data: bytes, filename: str = "") -> Table:
+def parse_file(
+    data: bytes, filename: str = "", max_bytes: int = MAX_BYTES, max_rows: int = MAX_ROWS
+) -> Table:
     """A CSV or JSON file as a table; which one is told by the name, else by the content."""
-    if len(data) > MAX_BYTES:
-        raise ParseError("file_too_large", size=len(data), max=MAX_BYTES)
+    if len(data) > max_bytes:
+        raise ParseError("file_too_large", size=len(data), max=max_bytes)
     text = _decode(data)
     if not text.strip():
         raise ParseError("empty_file")
     name = filename.lower()
     if name.endswith(".json") or (not name.endswith(".csv") and text.lstrip().startswith("[")):
         return parse_json(text)
-    return parse_csv(text)
+    return parse_csv(text, max_rows)
 
 
 def _decode(data: bytes) -> str:
@@ -194,7 +196,7 @@ def detect_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def parse_csv(text: str) -> Table:
+def parse_csv(text: str, max_rows: int = MAX_ROWS) -> Table:
     delimiter = detect_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     records: list[list[str]] = []
@@ -213,8 +215,8 @@ def parse_csv(text: str) -> Table:
         if not any(c.strip() for c in record):
             continue  # a blank line, as spreadsheets leave at the end
         rows.append(_row(index, record, len(headers)))
-    if len(rows) > MAX_ROWS:
-        raise ParseError("too_many_rows", max=MAX_ROWS)
+    if len(rows) > max_rows:
+        raise ParseError("too_many_rows", max=max_rows)
     if not rows:
         raise ParseError("no_rows")
     return Table("csv", headers, tuple(rows), delimiter=delimiter)

@@ -52,6 +52,7 @@ ACTIONS: Mapping[str, Promise] = {
     "rule_override.clear": _("Network rule back to its default"),
     "bulk.upload": _("Import file uploaded and checked"),
     "bulk.import": _("Posts imported from a file"),
+    "analytics.import": _("Analytics history imported from a network's export"),
     "post.create": _("Post created"),
     "post.update": _("Post changed"),
     "post.delete": _("Post deleted"),
