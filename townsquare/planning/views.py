@@ -238,73 +238,122 @@ def _back_to_campaign(membership: Membership, obj: Any) -> str:
     )
 
 
-NETWORK_PAGES = ItemPages(
-    param="entry_id",
-    lookup=access_network_entry,
-    form=NetworkForm,
-    save=lambda m, entry, v: actions.do_save_network(m, entry.plan, v, entry),
-    title=gettext_lazy("Network in the plan"),
-    done=gettext_lazy("The network's entry is saved."),
-    deleted=gettext_lazy("The network is no longer in the plan."),
+def _listed_pages(
+    param: str,
+    lookup: Callable[[Membership, Any], Any],
+    form: Any,
+    save: Callable[..., Any],
+    remove: Callable[[Membership, Any], None],
+    *,
+    of_one_plan: bool,
+    delete_url: str,
+    title: Promise,
+    add_title: Promise,
+    done: Promise,
+    deleted: Promise,
+    delete_label: Promise,
+    added: Promise | None = None,
+    template: str = "planning/form.html",
+) -> ItemPages:
+    """The pages of what a plan lists and is added on its page. `of_one_plan`: an entry of
+    one plan, the workspace's or a campaign's (networks, goals), saved by `save(membership,
+    plan, values[, found])`; otherwise what the workspace keeps once for all its plans
+    (pillars, audiences), saved by `save(membership, values[, found])`."""
+    if of_one_plan:
+        back = _back_to_plan_of_entry
+
+        def saved(m: Membership, found: Any, values: dict[str, Any]) -> Any:
+            return save(m, found.plan, values, found)
+
+        def created(m: Membership, plan: Plan, values: dict[str, Any]) -> Any:
+            return save(m, plan, values)
+    else:
+        back = _back_to_plan
+
+        def saved(m: Membership, found: Any, values: dict[str, Any]) -> Any:
+            return save(m, values, found)
+
+        def created(m: Membership, plan: Plan, values: dict[str, Any]) -> Any:
+            return save(m, values)
+
+    return ItemPages(
+        param=param,
+        lookup=lookup,
+        form=form,
+        save=saved,
+        create=created,
+        title=title,
+        add_title=add_title,
+        done=done,
+        added=added,
+        deleted=deleted,
+        delete_url=delete_url,
+        delete_label=delete_label,
+        back=back,
+        back_after_delete=back,
+        remove=remove,
+        template=template,
+        of_plan=of_one_plan,
+    )
+
+
+NETWORK_PAGES = _listed_pages(
+    "entry_id",
+    access_network_entry,
+    NetworkForm,
+    actions.do_save_network,
+    actions.do_remove_network,
+    of_one_plan=True,
     delete_url="plan_network_remove",
-    delete_label=gettext_lazy("Remove from the plan"),
-    back=_back_to_plan_of_entry,
-    back_after_delete=_back_to_plan_of_entry,
-    remove=actions.do_remove_network,
-    create=actions.do_save_network,
+    title=gettext_lazy("Network in the plan"),
     add_title=gettext_lazy("Add a network to the plan"),
+    done=gettext_lazy("The network's entry is saved."),
     added=gettext_lazy("The network is in the plan."),
+    deleted=gettext_lazy("The network is no longer in the plan."),
+    delete_label=gettext_lazy("Remove from the plan"),
     template="planning/network_form.html",
-    of_plan=True,
 )
-GOAL_PAGES = ItemPages(
-    param="goal_id",
-    lookup=access_goal,
-    form=GoalForm,
-    save=lambda m, goal, v: actions.do_save_goal(m, goal.plan, v, goal),
+GOAL_PAGES = _listed_pages(
+    "goal_id",
+    access_goal,
+    GoalForm,
+    actions.do_save_goal,
+    actions.do_delete_goal,
+    of_one_plan=True,
+    delete_url="plan_goal_delete",
     title=gettext_lazy("Goal"),
+    add_title=gettext_lazy("Add a goal"),
     done=gettext_lazy("The goal is saved."),
     deleted=gettext_lazy("The goal is deleted."),
-    delete_url="plan_goal_delete",
     delete_label=gettext_lazy("Delete the goal"),
-    back=_back_to_plan_of_entry,
-    back_after_delete=_back_to_plan_of_entry,
-    remove=actions.do_delete_goal,
-    create=actions.do_save_goal,
-    add_title=gettext_lazy("Add a goal"),
-    of_plan=True,
 )
-PILLAR_PAGES = ItemPages(
-    param="pillar_id",
-    lookup=access_pillar,
-    form=PillarForm,
-    save=lambda m, pillar, v: actions.do_save_pillar(m, v, pillar),
+PILLAR_PAGES = _listed_pages(
+    "pillar_id",
+    access_pillar,
+    PillarForm,
+    actions.do_save_pillar,
+    actions.do_delete_pillar,
+    of_one_plan=False,
+    delete_url="plan_pillar_delete",
     title=gettext_lazy("Content pillar"),
+    add_title=gettext_lazy("Add a content pillar"),
     done=gettext_lazy("The pillar is saved."),
     deleted=gettext_lazy("The pillar is deleted."),
-    delete_url="plan_pillar_delete",
     delete_label=gettext_lazy("Delete the pillar (its posts keep their text)"),
-    back=_back_to_plan,
-    back_after_delete=_back_to_plan,
-    remove=actions.do_delete_pillar,
-    create=lambda m, _plan, v: actions.do_save_pillar(m, v),
-    add_title=gettext_lazy("Add a content pillar"),
 )
-AUDIENCE_PAGES = ItemPages(
-    param="audience_id",
-    lookup=access_audience,
-    form=AudienceForm,
-    save=lambda m, audience, v: actions.do_save_audience(m, v, audience),
+AUDIENCE_PAGES = _listed_pages(
+    "audience_id",
+    access_audience,
+    AudienceForm,
+    actions.do_save_audience,
+    actions.do_delete_audience,
+    of_one_plan=False,
+    delete_url="plan_audience_delete",
     title=gettext_lazy("Audience"),
+    add_title=gettext_lazy("Add an audience"),
     done=gettext_lazy("The audience is saved."),
     deleted=gettext_lazy("The audience is deleted."),
-    delete_url="plan_audience_delete",
     delete_label=gettext_lazy("Delete the audience"),
-    back=_back_to_plan,
-    back_after_delete=_back_to_plan,
-    remove=actions.do_delete_audience,
-    create=lambda m, _plan, v: actions.do_save_audience(m, v),
-    add_title=gettext_lazy("Add an audience"),
 )
 CAMPAIGN_PAGES = ItemPages(
     param="campaign_id",
