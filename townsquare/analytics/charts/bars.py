@@ -101,7 +101,9 @@ def bar_svg(chart: BarChart, language: str, *, width: int = WIDTH) -> str:
     ticks = nice_ticks(everything, 4, whole=all(v == round(v) for v in everything))
     label_space = min(width * 0.38, 230.0)
     left, right, top = label_space + 12, width - 60.0, 22.0
-    max_chars = svg.chars_fitting(label_space - 8, svg.FONT_SIZE)
+    # A tenth to spare: the labels end at the bars, so a font wider than the estimate
+    # (a PDF's) must not push their start out of the picture.
+    max_chars = svg.chars_fitting(label_space * 0.9 - 8, svg.FONT_SIZE)
     parts = []
     for tick in ticks.values:
         x = ticks.position(tick, left, right)
