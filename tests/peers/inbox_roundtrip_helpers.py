@@ -197,3 +197,42 @@ def assert_informed(item: FeedbackItem, reply: Reply) -> None:
     assert item.informed_at is not None and item.informed_by_reply_id == reply.pk
     topic = FeedbackTopic.objects.get(pk=item.topic_id)
     assert topic.status == TopicStatus.INFORMED
+
+
+def go_the_whole_way_round[Mention](
+    membership: Membership,
+    account: SocialAccount,
+    run_tasks: RunTasks,
+    *,
+    post_mention: Callable[[], Mention],
+    id_of: Callable[[Mention], str],
+    arrived: Callable[[Mention, Message], None],
+    user_sees_reply: Callable[[Mention, Reply, str], None],
+) -> Message:
+    """The round trip on one network. The user's mention is written by `post_mention` as
+    a user of that network writes one (`Mention` is what the network gave back for it),
+    polled once, triaged and forwarded by a rule, answered from Townsquare, registered, and
+    the company's answer told; after each answer the user sees it there
+    (`user_sees_reply`). `arrived` checks what only that network says of the message."""
+    start_inbox_now(account)
+    routing = route_feedback_to_customer_service(membership, account)
+    mention = post_mention()
+
+    message = poll_until_stored(account, id_of(mention), run_tasks)
+    assert message.kind == "mention" and COMPLAINT_DE in message.text
+    arrived(mention, message)
+    assert_stored_once(account, message, run_tasks)
+    assert_triaged_as_complaint(message)
+    assert_forwarded_by_email(message, routing)
+
+    first = reply_from_townsquare(membership, message, FIRST_ANSWER_DE, run_tasks)
+    user_sees_reply(mention, first, FIRST_ANSWER_DE)
+
+    item = feedback_item_of(message)
+    draft = record_the_company_answer(membership, item)
+    told = send_the_drafts(membership, item, draft, run_tasks)
+    user_sees_reply(mention, told, COMPANY_ANSWER["de"])
+    assert_informed(item, told)
+    # Our own answers never come back as inbox messages.
+    assert_stored_once(account, message, run_tasks)
+    return message

@@ -10,22 +10,7 @@ from datetime import UTC, datetime
 import inbox_roundtrip_helpers
 import pytest
 from bsky_peer import wait_for
-from inbox_roundtrip_helpers import (
-    COMPANY_ANSWER,
-    COMPLAINT_DE,
-    FIRST_ANSWER_DE,
-    assert_forwarded_by_email,
-    assert_informed,
-    assert_stored_once,
-    assert_triaged_as_complaint,
-    feedback_item_of,
-    poll_until_stored,
-    record_the_company_answer,
-    reply_from_townsquare,
-    route_feedback_to_customer_service,
-    send_the_drafts,
-    start_inbox_now,
-)
+from inbox_roundtrip_helpers import COMPLAINT_DE, go_the_whole_way_round
 
 # The servers never read Townsquare's database, so each test runs in a transaction of its own.
 pytestmark = [pytest.mark.peers, pytest.mark.django_db]
@@ -59,27 +44,20 @@ def mention_us(pds, ours, them) -> dict:
 def test_a_mention_goes_the_whole_way_round_on_bluesky(
     membership, account, pds, ours, them, run_tasks
 ):
-    start_inbox_now(account)
-    routing = route_feedback_to_customer_service(membership, account)
-    mention = mention_us(pds, ours, them)
+    def arrived(mention, message):
+        assert message.conversation.network_conversation_id == mention["uri"]
 
-    message = poll_until_stored(account, mention["uri"], run_tasks)
-    assert message.kind == "mention" and COMPLAINT_DE in message.text
-    assert message.conversation.network_conversation_id == mention["uri"]
-    assert_stored_once(account, message, run_tasks)
-    assert_triaged_as_complaint(message)
-    assert_forwarded_by_email(message, routing)
-
-    first = reply_from_townsquare(membership, message, FIRST_ANSWER_DE, run_tasks)
-    assert_user_sees_reply(pds, them, mention, first, FIRST_ANSWER_DE)
-
-    item = feedback_item_of(message)
-    draft = record_the_company_answer(membership, item)
-    told = send_the_drafts(membership, item, draft, run_tasks)
-    assert_user_sees_reply(pds, them, mention, told, COMPANY_ANSWER["de"])
-    assert_informed(item, told)
-    # Our own answers never come back as inbox messages.
-    assert_stored_once(account, message, run_tasks)
+    go_the_whole_way_round(
+        membership,
+        account,
+        run_tasks,
+        post_mention=lambda: mention_us(pds, ours, them),
+        id_of=lambda mention: mention["uri"],
+        arrived=arrived,
+        user_sees_reply=lambda mention, reply, words: assert_user_sees_reply(
+            pds, them, mention, reply, words
+        ),
+    )
 
 
 def assert_user_sees_reply(pds, user, mention, reply, words) -> None:

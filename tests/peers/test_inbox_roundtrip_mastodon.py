@@ -13,22 +13,7 @@ import secrets
 
 import inbox_roundtrip_helpers
 import pytest
-from inbox_roundtrip_helpers import (
-    COMPANY_ANSWER,
-    COMPLAINT_DE,
-    FIRST_ANSWER_DE,
-    assert_forwarded_by_email,
-    assert_informed,
-    assert_stored_once,
-    assert_triaged_as_complaint,
-    feedback_item_of,
-    poll_until_stored,
-    record_the_company_answer,
-    reply_from_townsquare,
-    route_feedback_to_customer_service,
-    send_the_drafts,
-    start_inbox_now,
-)
+from inbox_roundtrip_helpers import COMPLAINT_DE, go_the_whole_way_round
 
 # The servers never read Townsquare's database, so each test runs in a transaction of its own.
 pytestmark = [pytest.mark.peers, pytest.mark.django_db]
@@ -52,32 +37,31 @@ def mastodon_them(mastodon_instance):
 def test_a_mention_goes_the_whole_way_round_on_mastodon(
     membership, mastodon_account, mastodon_instance, mastodon_ours, mastodon_them, run_tasks
 ):
-    start_inbox_now(mastodon_account)
-    routing = route_feedback_to_customer_service(membership, mastodon_account)
-    mention = mastodon_instance.call(
-        mastodon_them,
-        "POST",
-        "/api/v1/statuses",
-        json={"status": f"@{mastodon_ours.username} {COMPLAINT_DE}", "visibility": "public"},
+    def post_mention():
+        return mastodon_instance.call(
+            mastodon_them,
+            "POST",
+            "/api/v1/statuses",
+            json={"status": f"@{mastodon_ours.username} {COMPLAINT_DE}", "visibility": "public"},
+        )
+
+    def arrived(mention, message):
+        assert not message.conversation.is_private
+        # The status's account says how many follow the user; the contact keeps it.
+        followers = mention["account"]["followers_count"]
+        assert message.contact.follower_count == followers
+
+    go_the_whole_way_round(
+        membership,
+        mastodon_account,
+        run_tasks,
+        post_mention=post_mention,
+        id_of=lambda mention: mention["id"],
+        arrived=arrived,
+        user_sees_reply=lambda mention, reply, words: assert_user_sees_reply(
+            mastodon_instance, mastodon_them, mention, reply, words
+        ),
     )
-
-    message = poll_until_stored(mastodon_account, mention["id"], run_tasks)
-    assert message.kind == "mention" and COMPLAINT_DE in message.text
-    assert not message.conversation.is_private
-    assert_stored_once(mastodon_account, message, run_tasks)
-    assert_triaged_as_complaint(message)
-    assert_forwarded_by_email(message, routing)
-
-    first = reply_from_townsquare(membership, message, FIRST_ANSWER_DE, run_tasks)
-    assert_user_sees_reply(mastodon_instance, mastodon_them, mention, first, FIRST_ANSWER_DE)
-
-    item = feedback_item_of(message)
-    draft = record_the_company_answer(membership, item)
-    told = send_the_drafts(membership, item, draft, run_tasks)
-    assert_user_sees_reply(mastodon_instance, mastodon_them, mention, told, COMPANY_ANSWER["de"])
-    assert_informed(item, told)
-    # Our own answers never come back as inbox messages.
-    assert_stored_once(mastodon_account, message, run_tasks)
 
 
 def assert_user_sees_reply(instance, user, mention, reply, words) -> None:

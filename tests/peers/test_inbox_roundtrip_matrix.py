@@ -7,22 +7,7 @@ from __future__ import annotations
 
 import inbox_roundtrip_helpers
 import pytest
-from inbox_roundtrip_helpers import (
-    COMPANY_ANSWER,
-    COMPLAINT_DE,
-    FIRST_ANSWER_DE,
-    assert_forwarded_by_email,
-    assert_informed,
-    assert_stored_once,
-    assert_triaged_as_complaint,
-    feedback_item_of,
-    poll_until_stored,
-    record_the_company_answer,
-    reply_from_townsquare,
-    route_feedback_to_customer_service,
-    send_the_drafts,
-    start_inbox_now,
-)
+from inbox_roundtrip_helpers import COMPLAINT_DE, go_the_whole_way_round
 from matrix_fixtures import *  # noqa: F403  (the Synapse fixtures)
 
 # The servers never read Townsquare's database, so each test runs in a transaction of its own.
@@ -34,36 +19,32 @@ run_tasks = inbox_roundtrip_helpers.run_tasks
 def test_a_mention_goes_the_whole_way_round_on_matrix(
     membership, matrix_account, synapse, ours, them, room, run_tasks
 ):
-    start_inbox_now(matrix_account)
-    routing = route_feedback_to_customer_service(membership, matrix_account)
-    # As Element writes a mention: the display name in the text, the user id declared.
-    mention = synapse.send(
-        them,
-        room["room_id"],
-        {
-            "msgtype": "m.text",
-            "body": f"Rösterei Morgenrot: {COMPLAINT_DE}",
-            "m.mentions": {"user_ids": [ours.user_id]},
-        },
+    def post_mention():
+        # As Element writes a mention: the display name in the text, the user id declared.
+        return synapse.send(
+            them,
+            room["room_id"],
+            {
+                "msgtype": "m.text",
+                "body": f"Rösterei Morgenrot: {COMPLAINT_DE}",
+                "m.mentions": {"user_ids": [ours.user_id]},
+            },
+        )
+
+    def arrived(mention, message):
+        assert message.conversation.network_conversation_id == mention
+
+    go_the_whole_way_round(
+        membership,
+        matrix_account,
+        run_tasks,
+        post_mention=post_mention,
+        id_of=lambda mention: mention,
+        arrived=arrived,
+        user_sees_reply=lambda mention, reply, words: assert_user_sees_reply(
+            synapse, them, room, mention, reply, words
+        ),
     )
-
-    message = poll_until_stored(matrix_account, mention, run_tasks)
-    assert message.kind == "mention" and COMPLAINT_DE in message.text
-    assert message.conversation.network_conversation_id == mention
-    assert_stored_once(matrix_account, message, run_tasks)
-    assert_triaged_as_complaint(message)
-    assert_forwarded_by_email(message, routing)
-
-    first = reply_from_townsquare(membership, message, FIRST_ANSWER_DE, run_tasks)
-    assert_user_sees_reply(synapse, them, room, mention, first, FIRST_ANSWER_DE)
-
-    item = feedback_item_of(message)
-    draft = record_the_company_answer(membership, item)
-    told = send_the_drafts(membership, item, draft, run_tasks)
-    assert_user_sees_reply(synapse, them, room, mention, told, COMPANY_ANSWER["de"])
-    assert_informed(item, told)
-    # Our own answers never come back as inbox messages.
-    assert_stored_once(matrix_account, message, run_tasks)
 
 
 def assert_user_sees_reply(synapse, user, room, mention, reply, words) -> None:
