@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from townsquare.demo.accounts import seed_accounts
+from townsquare.demo.analytics import seed_analytics
 from townsquare.demo.approvals import seed_approvals
 from townsquare.demo.bulk import seed_bulk
 from townsquare.demo.calendar import seed_calendar
@@ -57,6 +58,7 @@ class Command(BaseCommand):
         seed_inbox_register(workspaces)  # after the inbox: its feedback is in topics
         seed_inbox_replies(workspaces)
         seed_inbox_learning(workspaces)  # a correction and the model trained from it
+        seed_analytics(workspaces)  # after the publications it links to
         text = f"Demo login\n  Email:    {DEMO_EMAIL}\n  Password: {password}\n"
         fd = os.open(login_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
