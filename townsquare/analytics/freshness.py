@@ -20,6 +20,8 @@ from townsquare.analytics.collection import metrics_networks
 from townsquare.networks.models import SocialAccount
 from townsquare.workspaces.models import Membership
 
+SHOWN_FIELDS = ("pk", "network", "handle", "display_name", "needs_reconnect", "removed_at")
+
 
 @dataclass(frozen=True, slots=True)
 class Freshness:
@@ -44,17 +46,18 @@ class Freshness:
 def freshness(
     membership: Membership,
     *,
-    account: SocialAccount | None = None,
+    account: SocialAccount | int | None = None,
     network: str | None = None,
 ) -> Freshness:
-    """The freshness of the workspace's figures, or of one account's or one network's."""
+    """The freshness of the workspace's figures, or of one account's (the account or its
+    id) or one network's."""
     accounts = SocialAccount.objects.filter(workspace=membership.workspace)
     if account is not None:
-        accounts = accounts.filter(pk=account.pk)
+        accounts = accounts.filter(pk=account if isinstance(account, int) else account.pk)
     if network is not None:
         accounts = accounts.filter(network=network)
     read_networks = set(metrics_networks())
-    in_view = list(accounts.only("pk", "network", "handle", "display_name", "needs_reconnect"))
+    in_view = list(accounts.only(*SHOWN_FIELDS))
     collected = [a for a in in_view if a.network in read_networks]
     states = {
         s.account_id: s
