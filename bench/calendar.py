@@ -18,23 +18,23 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import secrets
-import subprocess
 import sys
-import tempfile
-import time
 from datetime import date, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+
+from bench.harness import (
+    TIMING_HEAD,
+    backend_argument,
+    run_everywhere,
+    start_django,
+    time_page,
+    timing_cells,
+    verdict,
+)
 
 TARGET_P99_MS = 150.0
 NETWORKS = ["bluesky", "mastodon", "x", "linkedin_page", "facebook_page", "threads"]
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def main() -> None:
@@ -49,68 +49,18 @@ def main() -> None:
         action="store_true",
         help="leave out the plan's compliance marks, to see what they cost",
     )
-    parser.add_argument("--run", choices=["sqlite", "postgresql"], help=argparse.SUPPRESS)
+    backend_argument(parser)
     args = parser.parse_args()
     if args.run:
         print(json.dumps(run(args)), flush=True)
         return
-    results = [in_own_process("sqlite", args, None)]
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        results.append(with_postgres(url, args))
-    else:
-        print("PostgreSQL: skipped (DATABASE_URL does not point to PostgreSQL)")
+    argv = ["--posts", str(args.posts), "--accounts", str(args.accounts)]
+    argv += ["--requests", str(args.requests)]
+    argv += ["--without-marks"] if args.without_marks else []
+    results = run_everywhere("bench.calendar", "cal", argv)
     report([r for r in results if r])
     if any(r is None or r["p99_ms"] > TARGET_P99_MS for r in results):
         sys.exit(1)
-
-
-def in_own_process(backend: str, args: argparse.Namespace, database_url: str | None) -> Any:
-    with tempfile.TemporaryDirectory(prefix="tsq-bench-cal-") as data_dir:
-        env = {
-            **os.environ,
-            "TOWNSQUARE_DATA_DIR": data_dir,
-            "SECRET_KEY": os.environ.get("SECRET_KEY", secrets.token_urlsafe(32)),
-            "DEBUG": "0",
-            "TASKS_BACKEND": "db",
-        }
-        env.pop("DATABASE_URL", None)
-        if database_url:
-            env["DATABASE_URL"] = database_url
-        command = [
-            sys.executable,
-            "-m",
-            "bench.calendar",
-            "--run",
-            backend,
-            "--posts",
-            str(args.posts),
-            "--accounts",
-            str(args.accounts),
-            "--requests",
-            str(args.requests),
-            *(["--without-marks"] if args.without_marks else []),
-        ]
-        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            print(f"{backend}: failed\n{done.stderr[-3000:]}")
-            return None
-        return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def with_postgres(url: str, args: argparse.Namespace) -> Any:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = f"tsq_bench_cal_{os.getpid()}"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        return in_own_process("postgresql", args, urlunsplit(parts._replace(path=f"/{name}")))
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def report(results: list[dict[str, Any]]) -> None:
@@ -120,54 +70,24 @@ def report(results: list[dict[str, Any]]) -> None:
         f"({results[0]['publications'] if results else 0} publications), goal p99 < "
         f"{TARGET_P99_MS:.0f} ms"
     )
-    head = ("database", "requests", "p50 ms", "p99 ms", "max ms", "cpu p50", "cpu p99", "queries")
+    head = ("database", "requests", *TIMING_HEAD)
     print(f"{head[0]:<12}" + "".join(f"{h:>9}" for h in head[1:]) + "  goal")
     for r in results:
-        ok = "met" if r["p99_ms"] <= TARGET_P99_MS else "MISSED"
-        print(
-            f"{r['backend']:<12}{r['requests']:>9}{r['p50_ms']:>9.1f}{r['p99_ms']:>9.1f}"
-            f"{r['max_ms']:>9.1f}{r['cpu_p50_ms']:>9.1f}{r['cpu_p99_ms']:>9.1f}{r['queries']:>9}"
-            f"  {ok} (load {r['load']:.1f})"
-        )
+        print(f"{r['backend']:<12}{r['requests']:>9}{timing_cells(r)}  {verdict(r, TARGET_P99_MS)}")
 
 
 # --- inside the measured process -------------------------------------------------------------
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "townsquare.settings")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    settings.ALLOWED_HOSTS = ["*"]
+    start_django()
     if args.without_marks:
         from townsquare.calendars import views
 
         views._compliance = lambda *_args: None  # type: ignore[assignment]
-    call_command("migrate", verbosity=0)
     owner, workspace, month = fill(args.posts, args.accounts)
-    client = Client()
-    client.force_login(owner)
     path = f"/w/{workspace.slug}/calendar/?day={month.isoformat()}"
-    for _ in range(5):
-        answer = client.get(path, secure=True)
-        assert answer.status_code == 200, answer.status_code
-    with CaptureQueriesContext(connection) as captured:
-        client.get(path, secure=True)
-    # Read now: the next request empties the log the context reads from.
-    queries = len(captured)
-    timings, cpu = [], []
-    for _ in range(args.requests):
-        started, started_cpu = time.perf_counter(), time.process_time()
-        client.get(path, secure=True)
-        timings.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.process_time() - started_cpu) * 1000)
+    figures = time_page(owner, path, args.requests)
     from townsquare.publishing.models import Publication
 
     return {
@@ -175,14 +95,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "posts": args.posts,
         "accounts": args.accounts,
         "publications": Publication.objects.count(),
-        "requests": args.requests,
-        "p50_ms": percentile(timings, 0.5),
-        "p99_ms": percentile(timings, 0.99),
-        "max_ms": max(timings),
-        "cpu_p50_ms": percentile(cpu, 0.5),
-        "cpu_p99_ms": percentile(cpu, 0.99),
-        "load": os.getloadavg()[0],
-        "queries": queries,
+        **figures,
     }
 
 
