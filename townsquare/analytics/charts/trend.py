@@ -219,7 +219,9 @@ def trend_svg(chart: TrendChart, language: str, *, width: int = WIDTH, height: i
 
     for index, values in enumerate(previous):
         parts.append(_path(points(values), palette.series_colour(index), dashed=True))
-    show_markers = count <= 40
+    # Every point marked up to 40 of them; beyond, every n-th, so that each line keeps its
+    # marker shape (what tells the lines apart in grey print) without a crowd of dots.
+    marker_step = 1 if count <= 40 else -(-count // 20)
     for index, values in enumerate(current):
         colour = palette.series_colour(index)
         shape = palette.MARKERS[index % len(palette.MARKERS)]
@@ -231,7 +233,7 @@ def trend_svg(chart: TrendChart, language: str, *, width: int = WIDTH, height: i
             before = values[position - 1] if position > 0 else None
             after = values[position + 1] if position + 1 < count else None
             # A value between two gaps has no line: its marker is all there is to see.
-            if show_markers or (before is None and after is None):
+            if position % marker_step == 0 or (before is None and after is None):
                 shown_day = table_date(chart.days[position], language, chart.step)
                 label = f"{chart.series[index].label}, {shown_day}: "
                 label += format_number(value, language, places)

@@ -122,7 +122,13 @@ def test_a_gap_between_values_breaks_the_line_and_an_isolated_value_keeps_its_po
     values = tuple(float(i) if i not in (3, 5) else None for i in range(60))
     root = parsed(render(TrendChart("Views", days(60), (Series("A", values),)), "en").svg)
     assert len(root.findall(f".//{SVG}polyline")) == 2  # 0-2 and 6-59; 4 stands alone
-    assert len(root.findall(f".//{SVG}circle")) == 1
+    marked = [
+        g.findtext(f"{SVG}title")
+        for g in root.iter(f"{SVG}g")
+        if g.find(f"{SVG}circle") is not None
+    ]
+    assert "A, 5 Nov 2026: 4" in marked, "the value standing alone keeps its point"
+    assert len(marked) == 19 + 1, "every third of 60 days marked (day 3 has none) and day 4"
 
 
 def test_csv_neutralises_formulas_and_follows_rfc_4180() -> None:
