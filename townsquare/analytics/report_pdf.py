@@ -1,0 +1,42 @@
+"""The report as a PDF: the report template rendered to HTML, then laid out by WeasyPrint.
+
+WeasyPrint fetches nothing: every chart is inline SVG and the style sheet is in the page, and
+the fetcher refuses any address, so text from a post or a topic title can never make the
+server request a URL while the PDF is made.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.template.loader import render_to_string
+
+from townsquare.analytics.report import ReportContent
+from townsquare.workspaces.models import Workspace
+
+
+class FetchRefused(ValueError):
+    """A report asked for an outside resource; reports are made from what they carry."""
+
+
+def _refuse(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    raise FetchRefused(f"reports fetch nothing: {url[:80]}")
+
+
+def report_html(workspace: Workspace, content: ReportContent, period_label: str) -> str:
+    return render_to_string(
+        "analytics/report_pdf.html",
+        {"workspace": workspace, "report": content, "period_label": period_label},
+    )
+
+
+def report_pdf(workspace: Workspace, content: ReportContent, period_label: str) -> bytes:
+    from weasyprint import HTML
+
+    html = report_html(workspace, content, period_label)
+    document = HTML(string=html, url_fetcher=_refuse, base_url="about:blank")
+    return bytes(document.write_pdf())
+
+
+def file_name(workspace: Workspace, content: ReportContent) -> str:
+    return f"townsquare-{workspace.slug}-{content.period.start}-{content.period.end}.pdf"
