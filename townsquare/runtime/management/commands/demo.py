@@ -11,6 +11,7 @@ from townsquare.demo.analytics import seed_analytics
 from townsquare.demo.approvals import seed_approvals
 from townsquare.demo.bulk import seed_bulk
 from townsquare.demo.calendar import seed_calendar
+from townsquare.demo.collection_states import seed_collection_states
 from townsquare.demo.composer import seed_composer
 from townsquare.demo.connections import seed_connections
 from townsquare.demo.content import seed_content
@@ -44,6 +45,7 @@ class Command(BaseCommand):
         seed_media(workspaces)
         seed_content(workspaces)
         seed_connections(workspaces)
+        seed_collection_states(workspaces)  # after connections: the revoked login fails
         seed_composer(workspaces)
         seed_reminders(workspaces)
         seed_failures(workspaces)
