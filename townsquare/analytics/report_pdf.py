@@ -30,9 +30,15 @@ def report_html(workspace: Workspace, content: ReportContent, period_label: str)
     )
 
 
-def report_pdf(workspace: Workspace, content: ReportContent, period_label: str) -> bytes:
-    from weasyprint import HTML
+class PdfUnavailable(RuntimeError):
+    """This machine lacks the Pango library WeasyPrint lays pages out with."""
 
+
+def report_pdf(workspace: Workspace, content: ReportContent, period_label: str) -> bytes:
+    try:
+        from weasyprint import HTML
+    except OSError as error:  # WeasyPrint loads Pango when imported
+        raise PdfUnavailable(str(error)) from None
     html = report_html(workspace, content, period_label)
     document = HTML(string=html, url_fetcher=_refuse, base_url="about:blank")
     return bytes(document.write_pdf())
