@@ -21,7 +21,6 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
 from django.utils.translation import gettext, pgettext
 
 from townsquare.analytics import readers_inbox
@@ -50,14 +49,16 @@ from townsquare.analytics.kpis.visibility import (
     VisibilityInput,
     visibility,
 )
-from townsquare.analytics.models import AccountSnapshot
+from townsquare.analytics.models import AccountSnapshot, TrackedPost
 from townsquare.analytics.readers_scope import (
     NO_FILTERS,
     Filters,
     account_days,
+    as_date,
     both,
     bounds,
     in_period,
+    local_parts,
     posts_between,
     posts_in,
     zone,
@@ -335,7 +336,8 @@ def read_daily_series(
         ):
             for name in SERIES_FROM_ACCOUNTS:
                 points.setdefault(name, {})[row["day"]] = row[name]
-    local_day = TruncDate("published_at", tzinfo=zone(membership.workspace))
+    start, end = bounds(membership.workspace, period)
+    local_day = local_parts(membership.workspace, TrackedPost, "published_at", start, end)["day"]
     points.setdefault("posts", {})
     points.setdefault("engagements", {})
     for row in (
@@ -344,8 +346,8 @@ def read_daily_series(
         .values("local_day")
         .annotate(n=Count("pk"), engagements=Sum("engagements"))
     ):
-        points["posts"][row["local_day"]] = row["n"]
-        points["engagements"][row["local_day"]] = row["engagements"] or 0
+        points["posts"][as_date(row["local_day"])] = row["n"]
+        points["engagements"][as_date(row["local_day"])] = row["engagements"] or 0
     if not filters.by_post:
         points.update(readers_inbox.read_message_days(membership, period, filters))
     # Days without posts had none (0); days without an account reading stay unknown.
@@ -411,18 +413,15 @@ def read_slots(
 ) -> list[SlotCount]:
     """Posts published in [start, end) per local weekday (0 = Monday) and hour, with their
     engagements: one grouped query."""
-    local = zone(membership.workspace)
+    local = local_parts(membership.workspace, TrackedPost, "published_at", start, end)
     rows = (
         posts_between(membership, start, end, filters)
-        .annotate(
-            weekday=ExtractIsoWeekDay("published_at", tzinfo=local),
-            hour=ExtractHour("published_at", tzinfo=local),
-        )
+        .annotate(weekday=local["weekday"], hour=local["hour"])
         .values("weekday", "hour")
         .annotate(n=Count("pk"), engagements=Sum("engagements"))
     )
     return [
-        SlotCount(row["weekday"] - 1, row["hour"], row["n"], row["engagements"] or 0)
+        SlotCount(int(row["weekday"]), int(row["hour"]), row["n"], row["engagements"] or 0)
         for row in rows
     ]
 

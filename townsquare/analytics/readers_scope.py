@@ -14,7 +14,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import DateField, Expression, IntegerField, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
 
 from townsquare.analytics.access import access_account_snapshots, access_tracked_posts
 from townsquare.analytics.kpis.periods import Period
@@ -148,3 +151,97 @@ def _inbox_scope(found: QuerySet[Message], filters: Filters) -> QuerySet[Message
     if filters.account_id is not None:
         found = found.filter(account_id=filters.account_id)
     return found
+
+
+# --- local days and hours, counted by the database ---------------------------------------
+
+
+def offset_segments(
+    zone_info: ZoneInfo, start: datetime, end: datetime
+) -> list[tuple[datetime, int]]:
+    """The zone's UTC offset over [start, end) as (until, seconds) pieces, the last until
+    `end`: constant within each piece. Found day by day, and each change of clocks to the
+    minute by halving (zones change on the minute at the finest)."""
+
+    def offset(at: datetime) -> int:
+        found = at.astimezone(zone_info).utcoffset()
+        return int(found.total_seconds()) if found is not None else 0
+
+    pieces: list[tuple[datetime, int]] = []
+    current, cursor = offset(start), start
+    while cursor < end:
+        step = min(cursor + timedelta(days=1), end)
+        if offset(step) == current:
+            cursor = step
+            continue
+        # The change lies in (cursor, step], on a whole minute: halve the minutes.
+        base = cursor.replace(second=0, microsecond=0)
+        low, high = 0, int((step - base).total_seconds() // 60) + 1
+        while high - low > 1:
+            middle = (low + high) // 2
+            if offset(base + timedelta(minutes=middle)) == current:
+                low = middle
+            else:
+                high = middle
+        change = base + timedelta(minutes=high)
+        pieces.append((change, current))
+        current, cursor = offset(change), change
+    pieces.append((end, current))
+    return pieces
+
+
+def _sqlite_modifier(
+    column: str, workspace: Workspace, start: datetime, end: datetime
+) -> tuple[str, list[Any]]:
+    """A CASE giving the modifier ('+3600 seconds') that turns the UTC column into local
+    time, piece by piece: SQLite's own date functions then run in C for each row, where
+    Django's zone-aware functions would call Python."""
+    pieces = offset_segments(zone(workspace), start, end)
+    adapt = connection.ops.adapt_datetimefield_value
+    if len(pieces) == 1:
+        return "%s", [f"{pieces[0][1]:+d} seconds"]
+    whens = " ".join(f"WHEN {column} < %s THEN %s" for _ in pieces[:-1])
+    params: list[Any] = []
+    for until, seconds in pieces[:-1]:
+        params += [adapt(until), f"{seconds:+d} seconds"]
+    return f"(CASE {whens} ELSE %s END)", [*params, f"{pieces[-1][1]:+d} seconds"]
+
+
+def local_parts(
+    workspace: Workspace, model: type[Any], field: str, start: datetime, end: datetime
+) -> dict[str, Expression | RawSQL]:
+    """Expressions for a datetime field's local weekday (0 = Monday), hour and day in the
+    workspace's zone, for rows in [start, end). PostgreSQL converts each row with AT TIME
+    ZONE (Django's zone-aware functions); SQLite gets the offsets worked out here."""
+    if connection.vendor != "sqlite":
+        local = zone(workspace)
+        return {
+            "weekday": ExtractIsoWeekDay(field, tzinfo=local) - 1,
+            "hour": ExtractHour(field, tzinfo=local),
+            "day": TruncDate(field, tzinfo=local),
+        }
+    column = f'"{model._meta.db_table}"."{model._meta.get_field(field).column}"'
+    modifier, params = _sqlite_modifier(column, workspace, start, end)
+    return {
+        # strftime's %w counts from Sunday = 0.
+        "weekday": RawSQL(  # noqa: S611 -- table, column and placeholders only
+            f"((CAST(strftime('%%w', {column}, {modifier}) AS INTEGER) + 6) %% 7)",
+            params,
+            output_field=IntegerField(),
+        ),
+        "hour": RawSQL(  # noqa: S611 -- table, column and placeholders only
+            f"CAST(strftime('%%H', {column}, {modifier}) AS INTEGER)",
+            params,
+            output_field=IntegerField(),
+        ),
+        "day": RawSQL(  # noqa: S611 -- table, column and placeholders only
+            f"date({column}, {modifier})", params, output_field=DateField()
+        ),
+    }
+
+
+def as_date(value: Any) -> date:
+    """A local day as the database gave it (a date, or SQLite's 'YYYY-MM-DD')."""
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))

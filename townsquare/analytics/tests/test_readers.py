@@ -162,7 +162,7 @@ def test_a_goal_not_yet_begun_has_no_actual(membership, world):
 def test_each_reader_costs_a_fixed_number_of_queries(membership, world):
     budgets = {
         readers.read_visibility: 2,
-        readers.read_community: 7,
+        readers.read_community: 6,
         readers.read_care: 4,
         readers.read_team: 3,
         readers.read_daily_series: 3,

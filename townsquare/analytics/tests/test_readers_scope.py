@@ -1,0 +1,45 @@
+"""The period's bounds and the zone's offsets that local days and hours are counted with."""
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from townsquare.analytics.kpis.periods import Period
+from townsquare.analytics.readers_scope import as_date, bounds, offset_segments
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def test_a_period_is_bounded_by_local_midnights_in_utc(workspace_a):
+    start, end = bounds(workspace_a, Period(date(2026, 3, 1), date(2026, 3, 31)))
+    assert start == datetime(2026, 2, 28, 23, 0, tzinfo=UTC)
+    assert end == datetime(2026, 3, 31, 22, 0, tzinfo=UTC)  # summer time by then
+
+
+def test_a_span_without_a_change_of_clocks_has_one_offset():
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    assert offset_segments(BERLIN, start, start + timedelta(days=30)) == [
+        (start + timedelta(days=30), 3600)
+    ]
+    assert offset_segments(ZoneInfo("UTC"), start, start + timedelta(days=400))[0][1] == 0
+
+
+def test_each_change_of_clocks_is_found_to_the_minute():
+    start = datetime(2026, 1, 1, 0, 0, 17, tzinfo=UTC)  # not on a whole minute
+    end = datetime(2027, 1, 1, tzinfo=UTC)
+    assert offset_segments(BERLIN, start, end) == [
+        (datetime(2026, 3, 29, 1, 0, tzinfo=UTC), 3600),
+        (datetime(2026, 10, 25, 1, 0, tzinfo=UTC), 7200),
+        (end, 3600),
+    ]
+
+
+def test_half_hour_zones_change_on_their_own_minute():
+    adelaide = ZoneInfo("Australia/Adelaide")  # +10:30 in summer, +9:30 in winter
+    start, end = datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 5, 1, tzinfo=UTC)
+    pieces = offset_segments(adelaide, start, end)
+    assert pieces == [(datetime(2026, 4, 4, 16, 30, tzinfo=UTC), 37800), (end, 34200)]
+
+
+def test_local_days_come_back_as_dates_from_either_database():
+    assert as_date("2026-03-29") == date(2026, 3, 29)
+    assert as_date(date(2026, 3, 29)) == date(2026, 3, 29)
