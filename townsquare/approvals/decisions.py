@@ -1,6 +1,7 @@
 """A decision of the current round -- approve or request changes -- by a member of the team
 or by the client through a link. Both go through `decide`: the same steps, in the same
-order; only the words and whom they are told to differ."""
+order (changes requested by either take the post off the schedule); only the words and
+whom they are told to differ."""
 
 from __future__ import annotations
 
@@ -15,7 +16,14 @@ from townsquare.approvals.models import (
     ReviewDecision,
 )
 from townsquare.approvals.notices import approver_users, authors, tell
-from townsquare.approvals.review_state import Outcome, is_complete, mark_approved, set_state
+from townsquare.approvals.review_state import (
+    Outcome,
+    is_complete,
+    mark_approved,
+    refuse_while_sending,
+    set_state,
+    unschedule,
+)
 from townsquare.workspaces.models import Membership
 from townsquare.workspaces.roles import Perm, has_perm
 
@@ -25,10 +33,13 @@ def decide(
 ) -> Outcome:
     """Record `decision` (APPROVE or REQUEST_CHANGES) with its comment for the current
     round; `member` None is the client. Changes requested send the post back to its
-    authors; an approval that completes the round approves the post (scheduled at its
-    proposed time); one that does not leaves it waiting for the others."""
+    authors and take it off the schedule (refused while it is being sent); an approval
+    that completes the round approves the post (scheduled at its proposed time); one that
+    does not leaves it waiting for the others."""
     post = review.post
     user = None if member is None else member.user
+    if decision == REQUEST_CHANGES:
+        refuse_while_sending(post)
     ReviewDecision.objects.create(
         review=review,
         round=review.round,
@@ -42,6 +53,9 @@ def decide(
     if decision == REQUEST_CHANGES:
         set_state(review, CHANGES_REQUESTED)
         review.save()
+        # A post that is scheduled (approved, or scheduled before approvals were asked for)
+        # must not go out while its changes are awaited, whoever asked for them.
+        unschedule(post)
         _tell_changes_requested(review, member, comment)
         if member is None:
             return Outcome(review, _("Thank you. Your comment was sent to the team."))

@@ -235,11 +235,8 @@ def do_request_changes(membership: Membership, post: Post, comment: str) -> Outc
             code="not_in_review",
             status=409,
         )
-    refuse_while_sending(post)
     before = snapshot(review)
     outcome = decide(review, REQUEST_CHANGES, text, member=membership)
-    # An approved post may already be scheduled; it is not any more.
-    unschedule(post)
     audit(
         membership.user,
         "post.request_changes",

@@ -10,7 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from townsquare.approvals import client_link_actions, review_actions
-from townsquare.approvals.models import APPROVED, CHANGES_REQUESTED, IN_REVIEW, ClientLink
+from townsquare.approvals.models import (
+    APPROVED,
+    CHANGES_REQUESTED,
+    IN_REVIEW,
+    ClientLink,
+    PostReview,
+)
 from townsquare.approvals.views import RATE_LIMIT
 from townsquare.audit.models import AuditEvent
 from townsquare.lib.errors import ActionError
@@ -185,3 +191,39 @@ def test_the_link_shows_the_pictures_of_its_post_and_no_other(
     assert client.get(hidden).status_code == 404
     wrong = reverse("approvals_client_media", kwargs={"token": "x" + token, "asset_id": picture.pk})
     assert client.get(wrong).status_code == 404
+
+
+def _scheduled_while_approvals_were_off(submitted, membership, at):
+    """The post waits for the client when approvals are turned off for a while, is scheduled
+    meanwhile, and approvals come back on: its review and the client's link are unchanged."""
+    from townsquare.approvals.settings_actions import do_update_settings
+    from townsquare.publishing.actions import do_schedule_post
+
+    _link, token = client_link_actions.do_create_client_link(membership, submitted)
+    do_update_settings(membership, mode="none", client_approval=False, link_days=7)
+    do_schedule_post(membership, submitted, at)
+    do_update_settings(membership, mode="one", client_approval=True, link_days=7)
+    assert Publication.objects.get(post=submitted).status == "scheduled"
+    return token
+
+
+def test_the_clients_request_for_changes_takes_the_post_off_the_schedule(submitted, membership, at):
+    token = _scheduled_while_approvals_were_off(submitted, membership, at)
+    outcome = client_link_actions.do_client_decide(
+        token, approve=False, comment="Bitte erst nach Ostern."
+    )
+    assert outcome.review.state == CHANGES_REQUESTED
+    # As when a member asks for changes: back to a draft, keeping its time as proposed.
+    publication = Publication.objects.get(post=submitted)
+    assert publication.status == "draft" and publication.run_at is None
+    assert publication.due_at is not None
+
+
+def test_the_client_cannot_ask_for_changes_while_the_post_is_being_sent(submitted, membership, at):
+    token = _scheduled_while_approvals_were_off(submitted, membership, at)
+    Publication.objects.filter(post=submitted).update(status="publishing")
+    with pytest.raises(ActionError) as caught:
+        client_link_actions.do_client_decide(token, approve=False, comment="Halt!")
+    assert caught.value.code == "publishing"
+    assert ClientLink.objects.get().used_at is None, "the link can be used again"
+    assert PostReview.objects.get(post=submitted).state == IN_REVIEW
