@@ -11,6 +11,7 @@ BENCHMARKS = [
     "bench.bulk_check",
     "bench.triage",
     "bench.inbox",
+    "bench.analytics",
 ]
 
 for module in BENCHMARKS:
