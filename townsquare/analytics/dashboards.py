@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from townsquare.analytics import charts, readers
 from townsquare.analytics.kpis.care import Care, ResponseTimes
-from townsquare.analytics.kpis.community import Community
+from townsquare.analytics.kpis.community import PER_FOLLOWER, PER_IMPRESSION, Community
 from townsquare.analytics.kpis.periods import Comparison, Period
 from townsquare.analytics.kpis.series import DailySeries, Shares, weekly
 from townsquare.analytics.kpis.visibility import Visibility
@@ -120,8 +120,8 @@ def _visibility_tiles(found: Visibility, series: DailySeries) -> list[Tile]:
 
 def _community_tiles(found: Community, series: DailySeries, previous: DailySeries) -> list[Tile]:
     basis = {
-        "per_follower": _("Engagements per post divided by followers, in percent."),
-        "per_impression": _("Engagements divided by impressions, in percent."),
+        PER_FOLLOWER: _("Engagements per post divided by followers, in percent."),
+        PER_IMPRESSION: _("Engagements divided by impressions, in percent."),
     }.get(
         found.engagement_basis,
         _("The networks in view measure it differently: see the rate per network below."),
@@ -278,16 +278,22 @@ def _plain(value: float | None, unit: str) -> Cell:
     return int(value) if float(value).is_integer() else round(value, 2)
 
 
+def _with_unit(tile: Tile) -> str:
+    if tile.unit == "percent":
+        return _("%(figure)s (%%)") % {"figure": tile.label}
+    if tile.unit == "minutes":
+        return _("%(figure)s, in minutes") % {"figure": tile.label}
+    return tile.label
+
+
 def kpi_figure(tiles: tuple[Tile, ...]) -> Figure:
-    units = {"percent": _("percent"), "minutes": _("minutes"), "count": ""}
     table = Table(
         "kpis",
         _("Key figures"),
-        (_("Figure"), _("Unit"), _("This period"), _("Previous period"), _("Change (%)")),
+        (_("Figure"), _("This period"), _("Previous period"), _("Change (%)")),
         tuple(
             (
-                tile.label,
-                units[tile.unit],
+                _with_unit(tile),
                 _plain(tile.value, tile.unit),
                 _plain(tile.previous, tile.unit),
                 None if tile.change is None else round(tile.change * 100, 1),
@@ -494,7 +500,7 @@ def top_posts_figure(membership: Membership, period: Period, filters: Filters) -
 
 def rates_figure(found: Community) -> Figure:
     """The engagement rate per network, each with the basis its network uses."""
-    bases = {"per_follower": _("per follower"), "per_impression": _("per impression")}
+    bases = {PER_FOLLOWER: _("per follower"), PER_IMPRESSION: _("per impression")}
     table = Table(
         "rates",
         _("Engagement rate per network"),

@@ -23,7 +23,9 @@ def figure(value: object) -> str:
     if isinstance(value, int):
         return number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)
     if isinstance(value, float):
-        decimals = 0 if value.is_integer() else (1 if abs(value) >= 10 else 2)
+        # The tables round their values already (to at most two decimals): show every
+        # decimal they kept, so the page and the CSV hold the same number.
+        decimals = next((places for places in range(5) if round(value, places) == value), 4)
         return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
     return str(value)
 

@@ -143,6 +143,18 @@ def make_history(workspace, author) -> History:
         created_at=asked,
         sentiment="positive",
     )
+    answer = Message.objects.create(
+        workspace=workspace,
+        conversation=conversation,
+        account=masto,
+        network_message_id="a-1",
+        in_reply_to_id="q-1",
+        kind="outbound",
+        author_handle=masto.handle,
+        text="Ja, ab Montag!",
+        created_at=asked + timedelta(hours=2),
+        sent_by=author,
+    )
     Reply.objects.create(
         workspace=workspace,
         conversation=conversation,
@@ -151,6 +163,7 @@ def make_history(workspace, author) -> History:
         status="sent",
         author=author,
         sent_at=asked + timedelta(hours=2),
+        sent_message=answer,
     )
     return History(
         masto, bsky, post, tracked_masto, tracked_bsky, old, conversation, campaign, pillar
