@@ -95,21 +95,23 @@ def sentiment_score(sentiments: Mapping[str, int]) -> float | None:
 
 
 def care(current: CareInput, previous: CareInput, schedule: Schedule, time_zone: str) -> Care:
-    def split(samples: Sequence[ResponseSample], inside: bool) -> list[ResponseSample]:
-        return [s for s in samples if is_open(schedule, time_zone, s.arrived_at) == inside]
+    def split(samples: Sequence[ResponseSample]) -> tuple[list[ResponseSample], ...]:
+        inside: list[ResponseSample] = []
+        outside: list[ResponseSample] = []
+        for s in samples:
+            (inside if is_open(schedule, time_zone, s.arrived_at) else outside).append(s)
+        return inside, outside
 
+    inside_now, outside_now = split(current.responses)
+    inside_before, outside_before = split(previous.responses)
     return Care(
         answered_share=compare(
             percent(current.answered, current.inbound), percent(previous.answered, previous.inbound)
         ),
         inbound=compare(current.inbound, previous.inbound),
         first_response=response_times(current.responses, previous.responses),
-        inside_hours=response_times(
-            split(current.responses, True), split(previous.responses, True)
-        ),
-        outside_hours=response_times(
-            split(current.responses, False), split(previous.responses, False)
-        ),
+        inside_hours=response_times(inside_now, inside_before),
+        outside_hours=response_times(outside_now, outside_before),
         sentiment_score=compare(
             sentiment_score(current.sentiments), sentiment_score(previous.sentiments)
         ),
