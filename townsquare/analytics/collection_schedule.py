@@ -5,7 +5,7 @@ rarely later: every 3 hours in its first 2 days, daily until day 30, weekly unti
 and once more on day 90 itself; after that its counters are final enough and reading stops.
 An account is read every 3 hours: its day's snapshot is the newest reading of that day, so
 the last reading of a day is at most 3 hours before its end, and a post published meanwhile
-is found (and its first snapshot taken) within that time.
+is found (and its first snapshot taken at once) within that time.
 
 Failures back off: twice the pause after each failure in a row, from 15 minutes up to 12
 hours, and at least as long as the network asked for.
@@ -47,11 +47,12 @@ def next_snapshot_at(published_at: datetime, now: datetime) -> datetime | None:
 
 
 def first_snapshot_at(published_at: datetime, now: datetime) -> datetime | None:
-    """When a post first seen at `now` is read first: one interval after publication, or
-    at once when that is already past (a post published before its account was collected)."""
+    """When a post first seen at `now` is read first: at once (the collection that finds
+    it reads the account's recent posts anyway), so its curve starts at the first reading;
+    never for a post past day 90."""
     if now >= published_at + WEEKLY_UNTIL:
         return None
-    return max(published_at + DENSE_EVERY, now)
+    return now
 
 
 def backoff(failures: int, asked_seconds: float | None = None) -> timedelta:

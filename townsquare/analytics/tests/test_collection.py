@@ -124,17 +124,17 @@ def test_a_post_is_snapshotted_only_when_due_and_the_newest_counters_follow_each
             [reading(""), reading("9001", likes=3)],
         ]
     )
-    collect_account(mastodon_account, source=source, now=NOW)  # tracked: first due at +3 h
+    collect_account(mastodon_account, source=source, now=NOW)  # found: read at once
     tracked = TrackedPost.objects.get(network_post_id="9001")
-    assert PostSnapshot.objects.count() == 0 and tracked.next_snapshot_at == NOW + timedelta(
-        hours=2
-    )
+    assert PostSnapshot.objects.count() == 1 and tracked.likes == 1
+    assert tracked.next_snapshot_at == NOW + timedelta(hours=3)
     collect_account(mastodon_account, source=source, now=NOW + timedelta(hours=1))
-    assert PostSnapshot.objects.count() == 0, "not due yet"
-    collect_account(mastodon_account, source=source, now=NOW + timedelta(hours=2))
     tracked.refresh_from_db()
-    assert PostSnapshot.objects.count() == 1 and tracked.likes == 3
-    assert tracked.next_snapshot_at == NOW + timedelta(hours=5)
+    assert PostSnapshot.objects.count() == 1 and tracked.likes == 1, "not due yet"
+    collect_account(mastodon_account, source=source, now=NOW + timedelta(hours=3))
+    tracked.refresh_from_db()
+    assert PostSnapshot.objects.count() == 2 and tracked.likes == 3
+    assert tracked.next_snapshot_at == NOW + timedelta(hours=6)
 
 
 def test_a_post_the_network_no_longer_lists_is_looked_for_again_at_its_next_time(

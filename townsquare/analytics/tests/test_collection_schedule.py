@@ -39,8 +39,8 @@ def test_after_day_ninety_nothing_more_is_read():
     assert first_snapshot_at(PUBLISHED, after(days=91)) is None
 
 
-def test_a_new_post_is_first_read_three_hours_after_publication_or_at_once_when_that_is_past():
-    assert first_snapshot_at(PUBLISHED, after(minutes=5)) == after(hours=3)
+def test_a_new_post_is_read_at_once_by_the_collection_that_finds_it():
+    assert first_snapshot_at(PUBLISHED, after(minutes=5)) == after(minutes=5)
     assert first_snapshot_at(PUBLISHED, after(days=10)) == after(days=10)
 
 
