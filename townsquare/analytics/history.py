@@ -276,7 +276,9 @@ def _write_account_snapshots(
                 datetime.combine(day, time(23, 50)).replace(tzinfo=zone).astimezone(UTC),
                 spec.end,
             )
-            writer.add((spec.workspace.pk, account.pk, day, taken), values)
+            writer.add(
+                (spec.workspace.pk, account.pk, writer.day(day), writer.moment(taken)), values
+            )
     counter.account_snapshots += writer.flush()
     return all_followers
 
@@ -304,17 +306,18 @@ class _RowWriter:
         self.written = 0
 
     def add(self, keys: tuple[object, ...], values: dict[str, int | None]) -> None:
-        adapted = tuple(
-            connection.ops.adapt_datetimefield_value(k)
-            if isinstance(k, datetime)
-            else connection.ops.adapt_datefield_value(k)
-            if isinstance(k, date)
-            else k
-            for k in keys
-        )
-        self.rows.append((*adapted, *self.constant, *(values.get(m) for m in self.metrics)))
+        """`keys` as the database takes them (see `moment` and `day`)."""
+        self.rows.append((*keys, *self.constant, *[values.get(m) for m in self.metrics]))
         if len(self.rows) >= 5000:
             self.flush()
+
+    @staticmethod
+    def moment(value: datetime) -> object:
+        return connection.ops.adapt_datetimefield_value(value)
+
+    @staticmethod
+    def day(value: date) -> object:
+        return connection.ops.adapt_datefield_value(value)
 
     def flush(self) -> int:
         if self.rows:
@@ -360,8 +363,10 @@ def _write_posts(
             totals = curves.post_totals(rng, account.network, audience, lift)
             schedule = weekly if sparse_before and item.published_at < sparse_before else full
             series = []
+            # Readings of one post come a few minutes after their hour, by the same lag.
+            first = item.published_at + timedelta(minutes=rng.randrange(1, 9))
             for hours, share in schedule:
-                taken = item.published_at + timedelta(hours=hours, minutes=rng.randrange(1, 9))
+                taken = first + timedelta(hours=hours)
                 if taken > spec.end:
                     break
                 series.append((taken, _counters(totals, share)))
@@ -372,7 +377,7 @@ def _write_posts(
         writer = _RowWriter(PostSnapshot, ("post_id", "taken_at"))
         for post, series in zip(posts, readings, strict=True):
             for taken, values in series:
-                writer.add((post.pk, taken), values)
+                writer.add((post.pk, writer.moment(taken)), values)
         counter.tracked_posts += len(posts)
         counter.linked_posts += sum(1 for item in chunk if item.publication_id)
         counter.post_snapshots += writer.flush()
