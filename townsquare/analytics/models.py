@@ -138,3 +138,17 @@ class CollectionState(models.Model):
 
     def __str__(self) -> str:
         return f"collection of {self.account_id}"
+
+
+# Scheduled reports live in their own module; Django finds models through this one.
+from townsquare.analytics.models_reports import ReportFrequency, ReportSchedule  # noqa: E402
+
+__all__ = [
+    "AccountSnapshot",
+    "CollectionState",
+    "PostSnapshot",
+    "ReportFrequency",
+    "ReportSchedule",
+    "Source",
+    "TrackedPost",
+]

@@ -7,12 +7,17 @@ server request a URL while the PDF is made.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.template.loader import render_to_string
 
 from townsquare.analytics.report import ReportContent
 from townsquare.workspaces.models import Workspace
+
+
+# WeasyPrint tells every step of every page at INFO; a report's log is its outcome only.
+logging.getLogger("weasyprint").setLevel(logging.WARNING)
 
 
 class FetchRefused(ValueError):
