@@ -88,35 +88,29 @@ def read_visibility(
     membership: Membership, period: Period, filters: Filters = NO_FILTERS
 ) -> Visibility:
     """Impressions or views, reach, profile visits and link clicks (kpis.visibility): two
-    queries. With a campaign or pillar filter only the posts' own counters count."""
+    queries. Per account, so that an account whose network reports no day counts still
+    counts its posts' own. With a campaign or pillar filter only the posts' counters count."""
     workspace = membership.workspace
     previous = period.previous()
-    current_inputs: dict[str, dict[str, dict[str, int | None]]] = defaultdict(
-        lambda: {"account_days": {}, "posts": {}}
-    )
-    previous_inputs: dict[str, dict[str, dict[str, int | None]]] = defaultdict(
-        lambda: {"account_days": {}, "posts": {}}
-    )
+    Found = dict[tuple[int, str], dict[str, dict[str, int | None]]]
+    current_inputs: Found = defaultdict(lambda: {"account_days": {}, "posts": {}})
+    previous_inputs: Found = defaultdict(lambda: {"account_days": {}, "posts": {}})
     if not filters.by_post:
         rows = (
             account_days(membership, both(period), filters)
-            .values("account__network")
+            .values("account_id", "account__network")
             .annotate(
-                **_sums(
-                    VISIBILITY_METRICS,
-                    Q(day__gte=period.start),
-                    Q(day__lt=period.start),
-                )
+                **_sums(VISIBILITY_METRICS, Q(day__gte=period.start), Q(day__lt=period.start))
             )
         )
         for row in rows:
-            network = row["account__network"]
+            key = (row["account_id"], row["account__network"])
             for name in VISIBILITY_METRICS:
-                current_inputs[network]["account_days"][name] = row[f"cur_{name}"]
-                previous_inputs[network]["account_days"][name] = row[f"prev_{name}"]
+                current_inputs[key]["account_days"][name] = row[f"cur_{name}"]
+                previous_inputs[key]["account_days"][name] = row[f"prev_{name}"]
     post_rows = (
         posts_in(membership, both(period), filters)
-        .values("network")
+        .values("account_id", "network")
         .annotate(
             **_sums(
                 POST_VISIBILITY,
@@ -126,15 +120,15 @@ def read_visibility(
         )
     )
     for row in post_rows:
-        network = row["network"]
+        key = (row["account_id"], row["network"])
         for name in POST_VISIBILITY:
-            current_inputs[network]["posts"][name] = row[f"cur_{name}"]
-            previous_inputs[network]["posts"][name] = row[f"prev_{name}"]
+            current_inputs[key]["posts"][name] = row[f"cur_{name}"]
+            previous_inputs[key]["posts"][name] = row[f"prev_{name}"]
 
-    def inputs(found: dict[str, dict[str, dict[str, int | None]]]) -> list[VisibilityInput]:
+    def inputs(found: Found) -> list[VisibilityInput]:
         return [
-            VisibilityInput(network=n, account_days=v["account_days"], posts=v["posts"])
-            for n, v in sorted(found.items())
+            VisibilityInput(network=network, account_days=v["account_days"], posts=v["posts"])
+            for (_account, network), v in sorted(found.items(), key=lambda kv: kv[0][1])
         ]
 
     return visibility(inputs(current_inputs), inputs(previous_inputs))

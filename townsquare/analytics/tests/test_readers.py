@@ -12,7 +12,8 @@ from townsquare.analytics import readers, readers_plan
 from townsquare.analytics.kpis.community import PER_FOLLOWER, PER_IMPRESSION
 from townsquare.analytics.kpis.plan import GoalStatus
 from townsquare.analytics.readers_scope import Filters, filters_from
-from townsquare.analytics.tests.readers_world import MARCH, build
+from townsquare.analytics.tests.readers_world import MARCH, build, tracked, utc
+from townsquare.compliance.tests.factories import account
 from townsquare.workspaces.models import Membership
 
 
@@ -33,6 +34,13 @@ def test_visibility_takes_the_accounts_day_counts_and_leaves_mastodon_unknown(me
     assert found.impressions.previous is None  # X was not read in February
     networks = {n.network: n.figures for n in found.networks}
     assert networks["mastodon"]["impressions"].value is None
+
+
+def test_an_account_without_day_counts_adds_its_posts_own_impressions(membership, world):
+    second = account(membership.workspace, "x", handle="x-zwei")
+    tracked(second, "z1", utc(2026, 3, 15, 9, 0), 7, impressions=700)
+    found = readers.read_visibility(membership, MARCH)
+    assert found.impressions.value == 1550 + 700
 
 
 def test_a_campaign_or_pillar_filter_counts_only_the_posts_own_counters(membership, world):
