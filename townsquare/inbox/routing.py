@@ -126,19 +126,39 @@ def route_new(messages: Sequence[Message]) -> None:
     Called by ingest once the messages are stored and triaged, one batch per page: a
     message whose routing fails is left unrouted with the failure on its conversation, and
     the others are routed."""
-    ids = [m.pk for m in messages if m.inbound and m.pk is not None]
-    if not ids:
+    inbound = [m for m in messages if m.inbound and m.pk is not None]
+    if not inbound:
         return
-    fresh = (
-        Message.objects.filter(pk__in=ids)
-        .select_related("account", "contact", "workspace")
-        .order_by("created_at", "id")
-    )
+    if all(_loaded(m) for m in inbound):
+        # As ingest hands them over: account and contact attached, nothing to read again.
+        fresh = sorted(inbound, key=lambda m: (m.created_at, m.pk))
+    else:
+        fresh = list(
+            Message.objects.filter(pk__in=[m.pk for m in inbound])
+            .select_related("account", "contact", "workspace")
+            .order_by("created_at", "id")
+        )
     by_workspace: dict[int, list[Message]] = defaultdict(list)
     for message in fresh:
         by_workspace[message.workspace_id].append(message)
-    for group in by_workspace.values():
-        route_batch(load_routing(group[0].workspace), group)
+    for workspace_id, group in by_workspace.items():
+        workspace = _workspace_of(group[0]) or Workspace.objects.get(pk=workspace_id)
+        route_batch(load_routing(workspace), group)
+
+
+def _loaded(message: Message) -> bool:
+    return Message.account.is_cached(message) and (  # type: ignore[attr-defined]
+        message.contact_id is None or Message.contact.is_cached(message)  # type: ignore[attr-defined]
+    )
+
+
+def _workspace_of(message: Message) -> Workspace | None:
+    if Message.workspace.is_cached(message):  # type: ignore[attr-defined]
+        return message.workspace
+    account = message.account
+    if type(account).workspace.is_cached(account):  # type: ignore[attr-defined]
+        return account.workspace
+    return None
 
 
 def route_batch(routing: WorkspaceRouting, messages: Sequence[Message]) -> list[RuleMatch]:
