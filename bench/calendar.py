@@ -57,7 +57,7 @@ def main() -> None:
     argv = ["--posts", str(args.posts), "--accounts", str(args.accounts)]
     argv += ["--requests", str(args.requests)]
     argv += ["--without-marks"] if args.without_marks else []
-    results = run_everywhere("bench.calendar", "cal", argv)
+    results = run_everywhere("bench.calendar", "cal", argv, args.only)
     report([r for r in results if r])
     if any(r is None or r["p99_ms"] > TARGET_P99_MS for r in results):
         sys.exit(1)

@@ -34,13 +34,19 @@ def load() -> float:
     return os.getloadavg()[0]
 
 
-def run_everywhere(module: str, name: str, argv: list[str]) -> list[dict[str, Any] | None]:
+def run_everywhere(
+    module: str, name: str, argv: list[str], only: str | None = None
+) -> list[dict[str, Any] | None]:
     """Run `python -m module --run <backend> *argv` on SQLite and, when DATABASE_URL points
-    to PostgreSQL, on a database `tsq_bench_<name>_<pid>` made for it; a failed run is None
-    (its error printed)."""
-    results = [in_own_process(module, name, "sqlite", argv, None)]
+    to PostgreSQL, on a database `tsq_bench_<name>_<pid>` made for it (`only` one of the
+    two); a failed run is None (its error printed)."""
+    results = []
+    if only in (None, "sqlite"):
+        results.append(in_own_process(module, name, "sqlite", argv, None))
     url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
+    if only == "sqlite":
+        pass
+    elif url.startswith(("postgres://", "postgresql://")):
         results.append(
             with_postgres(
                 url, name, lambda db: in_own_process(module, name, "postgresql", argv, db)
@@ -91,6 +97,7 @@ def with_postgres(url: str, name: str, run: Callable[[str], Any]) -> Any:
 
 
 def backend_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--only", choices=BACKENDS, help="measure on this database only")
     parser.add_argument("--run", choices=BACKENDS, help=argparse.SUPPRESS)
 
 

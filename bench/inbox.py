@@ -85,7 +85,7 @@ def main() -> None:
         return
     argv = ["--messages", str(args.messages), "--batch", str(args.batch)]
     argv += ["--list-items", str(args.list_items), "--requests", str(args.requests)]
-    results = run_everywhere("bench.inbox", "inbox", argv)
+    results = run_everywhere("bench.inbox", "inbox", argv, args.only)
     report([r for r in results if r])
     if any(
         r is None or max(r["lists"][k]["p99_ms"] for k in r["lists"]) > TARGET_P99_MS
@@ -107,6 +107,8 @@ def report(results: list[dict[str, Any]]) -> None:
             f"{r['stored']:>10}{r['conversations']:>10}{r['routed']:>10}"
             f"  {r['load_mean']:.1f} (from {r['load_start']:.1f} to {r['load_end']:.1f})"
         )
+    for r in results:
+        print(f"{r['backend']}: the register holds {r['register']}")
     print(
         f"Inbox list (first page of 50), signed in as the owner, goal p99 < {TARGET_P99_MS:.0f} ms"
     )
@@ -141,11 +143,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             owner, f"/w/{workspace.slug}/inbox/?category=complaint&status=open", args.requests
         ),
     }
-    from townsquare.inbox.models import Conversation
+    from townsquare.inbox.models import Conversation, FeedbackItem, FeedbackTopic
 
     return {
         "backend": args.run,
         **ingest,
+        "register": f"{FeedbackItem.objects.count()} items, {FeedbackTopic.objects.count()} topics",
         "list_items": Conversation.objects.filter(workspace=workspace).count(),
         "lists": lists,
     }
