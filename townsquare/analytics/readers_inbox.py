@@ -15,7 +15,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, When
 
 from townsquare.analytics.kpis.care import CareInput, ResponseSample, TeamInput
 from townsquare.analytics.kpis.periods import Period
@@ -223,23 +223,32 @@ def read_team_inputs(
         .annotate(now=Count("pk", filter=now_q), before=Count("pk", filter=before_q))
     ):
         replies[row["sent_by"]] = [row["now"], row["before"]]
-    first_by = Subquery(
-        Message.objects.filter(conversation=OuterRef("pk"), kind=MessageKind.OUTBOUND)
-        .order_by("created_at", "pk")
-        .values("sent_by")[:1]
-    )
+    # Who answered each conversation first: its answers in order, the first kept here.
+    # A join rather than a subquery per conversation, which PostgreSQL prices high enough
+    # to compile it first (JIT), costing more than the query itself.
     firsts: dict[int, list[tuple[datetime, datetime | None]]] = {}
-    for arrived, responded, user_id in (
-        conversations(membership, filters)
+    seen: set[int] = set()
+    for conversation_id, arrived, responded, user_id in (
+        messages(membership, filters)
         .filter(
-            in_period("first_message_at", workspace, both(period)),
-            first_responded_at__isnull=False,
+            in_period("conversation__first_message_at", workspace, both(period)),
+            conversation__is_spam=False,
+            conversation__first_responded_at__isnull=False,
+            kind=MessageKind.OUTBOUND,
         )
-        .annotate(first_by=first_by)
-        .filter(first_by__isnull=False)
-        .values_list("first_message_at", "first_responded_at", "first_by")
+        .order_by("conversation_id", "created_at", "pk")
+        .values_list(
+            "conversation_id",
+            "conversation__first_message_at",
+            "conversation__first_responded_at",
+            "sent_by",
+        )
     ):
-        firsts.setdefault(user_id, []).append((arrived, responded))
+        if conversation_id in seen:
+            continue
+        seen.add(conversation_id)
+        if user_id is not None:
+            firsts.setdefault(user_id, []).append((arrived, responded))
     ids = set(replies) | set(firsts)
     names = _names(ids)
     now: list[TeamInput] = []
