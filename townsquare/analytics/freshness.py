@@ -23,7 +23,7 @@ from townsquare.workspaces.models import Membership
 SHOWN_FIELDS = ("pk", "network", "handle", "display_name", "needs_reconnect", "removed_at")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Freshness:
     read_at: datetime | None  # the oldest last success among the accounts read (None: never)
     newest_read_at: datetime | None
