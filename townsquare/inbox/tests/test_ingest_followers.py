@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from townsquare.inbox.ingest_store import store_messages
-from townsquare.inbox.models import Contact
+from townsquare.inbox.models import Contact, Message, Rule
 from townsquare.networks.base import InboxMessage
 from townsquare.networks.models import SocialAccount
 
@@ -17,12 +17,18 @@ pytestmark = pytest.mark.django_db
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 
-def said(message_id: str, followers: int | None, *, minutes: int = 0) -> InboxMessage:
+def said(
+    message_id: str,
+    followers: int | None,
+    *,
+    minutes: int = 0,
+    author: str = "@jana@social.example",
+) -> InboxMessage:
     return InboxMessage(
         network_message_id=message_id,
         conversation_id=message_id,
         kind="mention",
-        author_handle="@jana@social.example",
+        author_handle=author,
         author_name="Jana",
         text="Wann öffnet die Rösterei wieder?",
         created_at=T0 + timedelta(minutes=minutes),
@@ -68,3 +74,25 @@ def test_an_unknown_count_never_overwrites_a_known_one(account):
 def test_a_network_without_followers_leaves_the_count_empty(account):
     store_messages(account, [said("m1", None)])
     assert jana().follower_count is None
+
+
+def test_a_rule_with_a_follower_minimum_applies_to_the_message_that_brought_the_count(
+    account, workspace_a
+):
+    Rule.objects.create(
+        workspace=workspace_a,
+        name="Große Konten zuerst",
+        position=0,
+        conditions={"min_followers": 1000},
+        actions={"priority": 2},
+    )
+    store_messages(
+        account,
+        [
+            said("m1", 1200),
+            said("m2", 40, minutes=1, author="@ben@social.example"),
+            said("m3", None, minutes=2, author="@cem@social.example"),
+        ],
+    )
+    priorities = dict(Message.objects.values_list("network_message_id", "conversation__priority"))
+    assert priorities == {"m1": 2, "m2": 0, "m3": 0}
