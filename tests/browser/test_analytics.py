@@ -1,5 +1,6 @@
 """The analytics dashboard in the real UI: key figures and charts, the table view, a CSV
-download holding the table's numbers, and a phone-wide page that never scrolls sideways."""
+download holding the table's numbers, the PDF report of the period, and a phone-wide page
+that never scrolls sideways."""
 
 import csv
 import io
@@ -15,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 375, "height": 740}
 
 
-def test_open_the_dashboard_switch_to_tables_and_download_a_csv(
+def test_open_the_dashboard_switch_to_tables_and_download_a_csv_and_the_report(
     page, sign_in, alice, workspace_a, unlabelled_controls, tmp_path
 ):
     make_history(workspace_a, alice)
@@ -45,6 +46,12 @@ def test_open_the_dashboard_switch_to_tables_and_download_a_csv(
     assert rows[0][0] == "Post"
     assert rows[1][0] == shown[0] == "Herbstkaffee auf mastodon"
     assert rows[1][-1] == shown[-1] == "55", "the same engagements in the file and the table"
+
+    with page.expect_download() as waiting:
+        page.locator("[data-report-pdf]").click()
+    report = waiting.value
+    assert report.suggested_filename.endswith(".pdf")
+    assert Path(report.path()).read_bytes().startswith(b"%PDF")
 
     page.set_viewport_size(PHONE)
     for view in ("", "?view=tables"):
