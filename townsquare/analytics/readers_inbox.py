@@ -224,25 +224,20 @@ def read_team_inputs(
     ):
         replies[row["sent_by"]] = [row["now"], row["before"]]
     # Who answered each conversation first: its answers in order, the first kept here.
-    # A join rather than a subquery per conversation, which PostgreSQL prices high enough
-    # to compile it first (JIT), costing more than the query itself.
+    # A join from the period's conversations to their answers rather than a subquery per
+    # conversation, which PostgreSQL prices high enough to compile first (JIT), costing
+    # more than the query itself; starting from the conversations keeps SQLite on them.
     firsts: dict[int, list[tuple[datetime, datetime | None]]] = {}
     seen: set[int] = set()
     for conversation_id, arrived, responded, user_id in (
-        messages(membership, filters)
+        conversations(membership, filters)
         .filter(
-            in_period("conversation__first_message_at", workspace, both(period)),
-            conversation__is_spam=False,
-            conversation__first_responded_at__isnull=False,
-            kind=MessageKind.OUTBOUND,
+            in_period("first_message_at", workspace, both(period)),
+            first_responded_at__isnull=False,
+            messages__kind=MessageKind.OUTBOUND,
         )
-        .order_by("conversation_id", "created_at", "pk")
-        .values_list(
-            "conversation_id",
-            "conversation__first_message_at",
-            "conversation__first_responded_at",
-            "sent_by",
-        )
+        .order_by("pk", "messages__created_at", "messages__pk")
+        .values_list("pk", "first_message_at", "first_responded_at", "messages__sent_by")
     ):
         if conversation_id in seen:
             continue
