@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 
 from townsquare.analytics.models_reports import ReportFrequency, ReportSchedule
 from townsquare.analytics.report_schedule_actions import (
+    access_report_schedule,
     do_create_report_schedule,
     do_delete_report_schedule,
     do_send_report_now,
@@ -68,17 +69,25 @@ def reports(request: HttpRequest, membership: Membership) -> HttpResponse:
     )
 
 
-@workspace_view(Perm.EDIT_PLAN, methods=("POST",))
-def delete(request: HttpRequest, membership: Membership, schedule_id: int) -> HttpResponse:
-    do_delete_report_schedule(membership, schedule_id)
+# The schedule is looked up before the method is checked: another workspace's id is a 404.
+SCHEDULE = {"schedule_id": access_report_schedule}
+
+
+@workspace_view(Perm.EDIT_PLAN, methods=("POST",), lookups=SCHEDULE)
+def delete(
+    request: HttpRequest, membership: Membership, schedule_id: ReportSchedule
+) -> HttpResponse:
+    do_delete_report_schedule(membership, schedule_id.pk)
     messages.success(request, _("The scheduled report is deleted."))
     return redirect("analytics_reports", workspace=membership.workspace.slug)
 
 
-@workspace_view(Perm.EDIT_PLAN, methods=("POST",))
-def send_now(request: HttpRequest, membership: Membership, schedule_id: int) -> HttpResponse:
+@workspace_view(Perm.EDIT_PLAN, methods=("POST",), lookups=SCHEDULE)
+def send_now(
+    request: HttpRequest, membership: Membership, schedule_id: ReportSchedule
+) -> HttpResponse:
     try:
-        sent = do_send_report_now(membership, schedule_id)
+        sent = do_send_report_now(membership, schedule_id.pk)
     except ActionError as error:
         messages.error(request, error.message)
     else:

@@ -29,3 +29,15 @@ def foreign_tracked_post(world):
     if created:
         PostSnapshot.objects.create(post=post, taken_at=now, likes=3)
     return post.pk
+
+
+@probe_kwarg("schedule_id")
+def foreign_report_schedule(world):
+    from townsquare.analytics.models import ReportSchedule
+
+    schedule = ReportSchedule.objects.filter(workspace=world.foreign).first()
+    if schedule is None:
+        schedule = ReportSchedule.objects.create(
+            workspace=world.foreign, frequency="weekly", next_send_at=timezone.now()
+        )
+    return schedule.pk
