@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from townsquare.analytics.suggest_calendar import week_marks
 from townsquare.calendars import actions, grid
 from townsquare.calendars.access import access_note
 from townsquare.calendars.country_names import localized_countries
@@ -204,6 +205,14 @@ def _page(request: HttpRequest, membership: Membership, view: str) -> HttpRespon
         else ""
     )
     more_query = {**query, "span": "day"} if view == "list" else query
+    # The hours that are a best time to post for the accounts in view: read once here.
+    best_times = (
+        week_marks(
+            membership, choices["accounts"], network=filters.network, account_id=filters.account
+        )
+        if view == "week"
+        else None
+    )
     for day in days.values():
         if more_base and day.more:
             day.more_url = more_base + "?" + urlencode({"day": day.iso, **more_query})
@@ -228,6 +237,9 @@ def _page(request: HttpRequest, membership: Membership, view: str) -> HttpRespon
                         if can_write and slot > now
                         else "",
                         "label": slot,
+                        "best": best_times.at(day.date.weekday(), hour)
+                        if best_times is not None and slot > now
+                        else "",
                     }
                 )
     marks = _compliance(membership, found.first, found.last) if view != "list" else None
@@ -290,6 +302,7 @@ def _page(request: HttpRequest, membership: Membership, view: str) -> HttpRespon
         "calendar_settings": calendar_settings,
         "note_max": MAX_NOTE_LENGTH,
         "compliance_marks": marks,
+        "best_times": best_times,
         **choices,
     }
     return render(request, f"calendars/{view}.html", context)

@@ -16,6 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from townsquare.analytics.suggest_composer import (
+    composer_suggestions,
+    form_account_ids,
+    with_suggested_time,
+)
 from townsquare.calendars.grid import compose_time
 from townsquare.content import actions
 from townsquare.content.access import access_post, access_posts, access_variant
@@ -192,6 +197,7 @@ def _render_page(
     request: HttpRequest, membership: Membership, form: ComposeForm, post: Post | None, **extra: Any
 ) -> HttpResponse:
     context = _context(membership, form, post, **extra)
+    context["suggested"] = composer_suggestions(membership, form_account_ids(form))
     if post is not None:
         status = post_status(
             Publication.objects.filter(post=post).select_related("account"),
@@ -345,6 +351,13 @@ def _compose(
     request: HttpRequest, membership: Membership, post: Post | None, initial: dict[str, Any]
 ) -> HttpResponse:
     if request.method != "POST":
+        return _render_page(request, membership, _form(membership, initial=initial), post)
+    suggested = with_suggested_time(request.POST)
+    if suggested is not None:
+        # A suggested time pressed without JavaScript: the page again with it filled in and
+        # everything typed kept, without errors for fields not filled in yet.
+        media_ids = _media_ids(suggested.getlist("media"))
+        initial = _initial_from_data(suggested, media_ids)
         return _render_page(request, membership, _form(membership, initial=initial), post)
     change = _media_step(request, membership)
     action = request.POST.get("action", "preview")

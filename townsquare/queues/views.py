@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from townsquare.analytics.suggest_queue import queue_suggestions
 from townsquare.content.access import access_post
 from townsquare.content.models import Post
 from townsquare.lib.bounds import id_from_text
@@ -44,6 +45,8 @@ def queue_settings(request: HttpRequest, membership: Membership) -> HttpResponse
     slots: dict[int, list[Any]] = {a.pk: [] for a in accounts}
     for slot in access_slots(membership):
         slots.setdefault(slot.account_id, []).append(slot)
+    # The accounts' best times to post that are no slot yet, one click each to add.
+    suggested = queue_suggestions(membership, accounts, slots)
     return render(
         request,
         "queues/settings.html",
@@ -51,7 +54,7 @@ def queue_settings(request: HttpRequest, membership: Membership) -> HttpResponse
             "membership": membership,
             "workspace": membership.workspace,
             "settings_tab": "queue",
-            "rows": [(a, slots.get(a.pk, [])) for a in accounts],
+            "rows": [(a, slots.get(a.pk, []), suggested.get(a.pk)) for a in accounts],
             "weekdays": WEEKDAYS,
             "can_edit": has_perm(membership.role, Perm.SCHEDULE_POSTS),
             "cadence": slot_actions.plan_cadence(membership),

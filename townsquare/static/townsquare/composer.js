@@ -24,3 +24,15 @@ document.addEventListener("click", (event) => {
   field.focus();
   field.dispatchEvent(new Event("input", { bubbles: true }));
 });
+
+// A suggested time fills the date and time field in place; without JavaScript the same
+// button sends the form and the page comes back with the time filled in.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-suggested-when]");
+  const field = document.getElementById("id_when");
+  if (!button || !field) return;
+  event.preventDefault();
+  field.value = button.dataset.suggestedWhen;
+  field.dispatchEvent(new Event("change", { bubbles: true }));
+  field.focus();
+});
