@@ -166,13 +166,13 @@ def follower_series(
     with posts and in campaigns (and a little after), a loss during `dip`."""
     start, _, _ = audience(network)
     followers = start * rng.uniform(0.5, 1.8)
-    growth = rng.uniform(0.0007, 0.0016)  # per day: about +30 % to +80 % a year
+    growth = rng.uniform(0.0003, 0.0008)  # per day: about +15 % to +40 % a year in all
     series = []
     for day, posted in zip(days, posts_per_day, strict=True):
         rate = growth * GROWTH_BY_WEEKDAY[day.weekday()] * (1 + 0.35 * min(posted, 3))
         for window in windows:
             if window.starts_on <= day <= window.ends_on + timedelta(days=7):
-                rate *= 1 + 2.5 * (window.lift - 1) / 0.35
+                rate *= 1 + 3 * (window.lift - 1)  # twice as fast in a usual campaign
         if dip is not None and dip.covers(day):
             rate = -rng.uniform(0.002, 0.005)  # a loss: people leave after a bad week
         followers = max(1.0, followers * (1 + rate + rng.gauss(0, 0.0006)))
