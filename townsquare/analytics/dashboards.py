@@ -1,27 +1,24 @@
-"""The dashboards' figures: KPI tiles (visibility, community, care) from the KPI readers,
-each beside the previous period with a sparkline, and every chart as a table of plain values
-(the table view and the CSV) with its SVG drawn from the same values (analytics.charts).
-
-The definitions live in kpis/ and the reading in readers.py; this module only lays them out.
-"""
+"""The dashboards' figures: the KPI tiles (kpi_tiles.py, `overview`) and the charts, each a
+table of plain values (the table view and the CSV) with its SVG drawn from the same values
+(analytics.charts): trends with the previous period, shares and the mix per network,
+campaign or pillar, weekday x hour, top posts, and the engagement rate per network."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from django.db.models import Sum
+from django.db.models.functions import TruncDate
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from townsquare.analytics import charts, readers
-from townsquare.analytics.kpis.care import Care, ResponseTimes
+from townsquare.analytics.kpi_tiles import Overview, Tile, kpi_figure, language, overview, plain
 from townsquare.analytics.kpis.community import PER_FOLLOWER, PER_IMPRESSION, Community
-from townsquare.analytics.kpis.periods import Comparison, Period
+from townsquare.analytics.kpis.periods import Period
 from townsquare.analytics.kpis.series import DailySeries, Shares, weekly
-from townsquare.analytics.kpis.visibility import Visibility
-from townsquare.analytics.readers_scope import Filters, zone
-from townsquare.analytics.tables import Cell, Table
+from townsquare.analytics.readers_scope import Filters, posts_in, zone
+from townsquare.analytics.tables import Table
 from townsquare.analytics.views_figures import Figure, figure
 from townsquare.networks.catalog import network_label
 from townsquare.workspaces.models import Membership
@@ -30,278 +27,19 @@ from townsquare.workspaces.models import Membership
 WEEKLY_AFTER_DAYS = 92
 TOP_POSTS = 10
 
-
-def language() -> str:
-    return "de" if (get_language() or "en").startswith("de") else "en"
-
-
-@dataclass(frozen=True)
-class Tile:
-    key: str
-    group: str  # visibility | community | care
-    label: str
-    figure: Comparison  # value None: no network in view reports it (never shown as 0)
-    unit: str  # count | percent (0-100) | minutes
-    series: tuple[float | None, ...]
-    definition: str
-
-    @property
-    def value(self) -> float | None:
-        return self.figure.value
-
-    @property
-    def previous(self) -> float | None:
-        return self.figure.previous
-
-    @property
-    def change(self) -> float | None:
-        """The change as a ratio of the previous value (0.25: a quarter more)."""
-        found = self.figure.change_percent
-        return None if found is None else found / 100.0
-
-    @property
-    def sparkline(self) -> str:
-        if sum(1 for v in self.series if v is not None) < 2:
-            return ""
-        return charts.render(
-            charts.Sparkline(title=self.label, values=self.series, value_label=self.label),
-            language(),
-        ).svg
-
-
-@dataclass(frozen=True)
-class Overview:
-    tiles: tuple[Tile, ...]
-    series: DailySeries
-    previous_series: DailySeries
-    community: Community
-
-
-def _visibility_tiles(found: Visibility, series: DailySeries) -> list[Tile]:
-    headline = _("Impressions") if found.headline_metric == "impressions" else _("Views")
-    rows = (
-        (
-            "headline",
-            headline,
-            found.headline,
-            found.headline_metric,
-            _(
-                "Times your posts and profiles were shown (impressions, or views where a network "
-                "counts those instead)."
-            ),
-        ),
-        (
-            "reach",
-            _("Reach"),
-            found.reach,
-            "reach",
-            _("People who saw something of yours, as the networks count them."),
-        ),
-        (
-            "profile_visits",
-            _("Profile visits"),
-            found.profile_visits,
-            "profile_visits",
-            _("Visits to your accounts' profiles."),
-        ),
-        (
-            "link_clicks",
-            _("Link clicks"),
-            found.link_clicks,
-            "link_clicks",
-            _("Clicks on the links of your posts and profiles."),
-        ),
-    )
-    return [
-        Tile(key, "visibility", label, value, "count", series.values.get(name, ()), definition)
-        for key, label, value, name, definition in rows
-    ]
-
-
-def _community_tiles(found: Community, series: DailySeries, previous: DailySeries) -> list[Tile]:
-    basis = {
-        PER_FOLLOWER: _("Engagements per post divided by followers, in percent."),
-        PER_IMPRESSION: _("Engagements divided by impressions, in percent."),
-    }.get(
-        found.engagement_basis,
-        _("The networks in view measure it differently: see the rate per network below."),
-    )
-    return [
-        Tile(
-            "followers",
-            "community",
-            _("Followers"),
-            found.followers,
-            "count",
-            series.values.get("followers", ()),
-            _("Followers of the accounts on the last day of the period."),
-        ),
-        Tile(
-            "net_growth",
-            "community",
-            _("Net follower growth"),
-            found.net_growth,
-            "count",
-            (),
-            _("Followers gained minus followers lost in the period."),
-        ),
-        Tile(
-            "engagements",
-            "community",
-            _("Engagements"),
-            _engagements(series, previous),
-            "count",
-            series.values.get("engagements", ()),
-            _(
-                "Likes, reposts, replies, quotes, saves and link clicks on the posts published "
-                "in the period, as they stand now."
-            ),
-        ),
-        Tile(
-            "engagement_rate",
-            "community",
-            _("Engagement rate"),
-            found.engagement_rate,
-            "percent",
-            (),
-            basis,
-        ),
-        Tile(
-            "engaged_users",
-            "community",
-            _("Engaged people"),
-            found.engaged_users,
-            "count",
-            (),
-            _(
-                "Different people who wrote to you in the period (mentions, comments, replies, "
-                "messages)."
-            ),
-        ),
-        Tile(
-            "returning_engagers",
-            "community",
-            _("Returning people"),
-            found.returning_engagers,
-            "count",
-            (),
-            _("People who wrote to you in two or more of the last %(weeks)s weeks.")
-            % {"weeks": found.returning_weeks},
-        ),
-        Tile(
-            "conversation_depth",
-            "community",
-            _("Conversation depth"),
-            found.conversation_depth,
-            "count",
-            (),
-            _("Replies per conversation begun in the period."),
-        ),
-    ]
-
-
-def _engagements(series: DailySeries, previous: DailySeries) -> Comparison:
-    def total(found: DailySeries) -> float:
-        return float(sum(v for v in found.values.get("engagements", ()) if v is not None))
-
-    return Comparison(total(series), total(previous))
-
-
-def _care_tiles(found: Care, series: DailySeries) -> list[Tile]:
-    times: ResponseTimes = found.first_response
-    return [
-        Tile(
-            "answered_share",
-            "care",
-            _("Conversations answered"),
-            found.answered_share,
-            "percent",
-            (),
-            _("Share of the conversations begun in the period that received an answer."),
-        ),
-        Tile(
-            "first_response_median",
-            "care",
-            _("First response (median)"),
-            times.median,
-            "minutes",
-            (),
-            _("Half of the answered conversations had their first answer within this time."),
-        ),
-        Tile(
-            "first_response_p90",
-            "care",
-            _("First response (90 %)"),
-            times.p90,
-            "minutes",
-            (),
-            _("Nine in ten answered conversations had their first answer within this time."),
-        ),
-        Tile(
-            "sentiment_score",
-            "care",
-            _("Sentiment score"),
-            found.sentiment_score,
-            "percent",
-            (),
-            _("Positive messages divided by positive and negative ones, in percent."),
-        ),
-        Tile(
-            "inbound",
-            "care",
-            _("Messages received"),
-            found.inbound,
-            "count",
-            series.values.get("messages_in", ()),
-            _("Mentions, comments, replies and private messages, without spam."),
-        ),
-    ]
-
-
-def overview(membership: Membership, period: Period, filters: Filters) -> Overview:
-    series = readers.read_daily_series(membership, period, filters)
-    previous_series = readers.read_daily_series(membership, period.previous(), filters)
-    community = readers.read_community(membership, period, filters)
-    tiles = (
-        *_visibility_tiles(readers.read_visibility(membership, period, filters), series),
-        *_community_tiles(community, series, previous_series),
-        *_care_tiles(readers.read_care(membership, period, filters), series),
-    )
-    return Overview(tiles, series, previous_series, community)
-
-
-def _plain(value: float | None, unit: str) -> Cell:
-    if value is None:
-        return None
-    if unit in ("percent", "minutes"):
-        return round(value, 2)
-    return int(value) if float(value).is_integer() else round(value, 2)
-
-
-def _with_unit(tile: Tile) -> str:
-    if tile.unit == "percent":
-        return _("%(figure)s (%%)") % {"figure": tile.label}
-    if tile.unit == "minutes":
-        return _("%(figure)s, in minutes") % {"figure": tile.label}
-    return tile.label
-
-
-def kpi_figure(tiles: tuple[Tile, ...]) -> Figure:
-    table = Table(
-        "kpis",
-        _("Key figures"),
-        (_("Figure"), _("This period"), _("Previous period"), _("Change (%)")),
-        tuple(
-            (
-                _with_unit(tile),
-                _plain(tile.value, tile.unit),
-                _plain(tile.previous, tile.unit),
-                None if tile.change is None else round(tile.change * 100, 1),
-            )
-            for tile in tiles
-        ),
-    )
-    return figure(table)
+__all__ = [
+    "Overview",
+    "Tile",
+    "heatmap_figure",
+    "kpi_figure",
+    "language",
+    "network_weeks_figure",
+    "overview",
+    "rates_figure",
+    "shares_figure",
+    "top_posts_figure",
+    "trend_figure",
+]
 
 
 def _drawn(series: DailySeries, period: Period) -> tuple[DailySeries, str]:
@@ -509,8 +247,8 @@ def rates_figure(found: Community) -> Figure:
             (
                 network_label(rate.network),
                 bases.get(rate.basis, rate.basis),
-                _plain(rate.rate.value, "percent"),
-                _plain(rate.rate.previous, "percent"),
+                plain(rate.rate.value, "percent"),
+                plain(rate.rate.previous, "percent"),
             )
             for rate in found.rates
         ),
@@ -522,9 +260,63 @@ def rates_figure(found: Community) -> Figure:
     return figure(table)
 
 
+def _bucket(day: date, step: str) -> date:
+    if step == "week":
+        return day - timedelta(days=day.weekday())
+    if step == "month":
+        return day.replace(day=1)
+    return day
+
+
+def network_weeks_figure(membership: Membership, period: Period, filters: Filters) -> Figure:
+    """Engagements of the period's posts per day, week or month, stacked by network: how
+    the mix moves. The table is long (one row per period and network), so it stays narrow
+    on a phone whatever the number of networks."""
+    step = "day" if period.days <= 31 else ("week" if period.days <= 183 else "month")
+    rows = (
+        posts_in(membership, period, filters)
+        .annotate(local_day=TruncDate("published_at", tzinfo=zone(membership.workspace)))
+        .values("local_day", "network")
+        .annotate(engagements=Sum("engagements"))
+    )
+    sums: dict[tuple[date, str], int] = {}
+    for row in rows:
+        key = (_bucket(row["local_day"], step), row["network"])
+        sums[key] = sums.get(key, 0) + (row["engagements"] or 0)
+    buckets = sorted({_bucket(day, step) for day in period.day_list()})
+    networks = sorted({network for _day, network in sums}, key=lambda n: str(network_label(n)))
+    title = _("Engagements by network")
+    first_column = {"day": _("Day"), "week": _("Week of"), "month": _("Month")}[step]
+    table = Table(
+        "network_mix",
+        title,
+        (first_column, _("Network"), _("Engagements")),
+        tuple(
+            (bucket.isoformat(), network_label(network), sums.get((bucket, network), 0))
+            for bucket in buckets
+            for network in networks
+        ),
+        chart="stacked",
+    )
+    svg = ""
+    if any(sums.values()):
+        svg = charts.render(
+            charts.StackedBars(
+                title=title,
+                periods=tuple(buckets),
+                parts=tuple(
+                    charts.Series(
+                        network_label(network),
+                        tuple(float(sums.get((b, network), 0)) for b in buckets),
+                    )
+                    for network in networks
+                ),
+                step=step,  # type: ignore[arg-type]
+            ),
+            language(),
+        ).svg
+    return figure(table, svg)
+
+
 def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def day_label(day: date) -> str:
-    return day.isoformat()

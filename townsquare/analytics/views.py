@@ -58,6 +58,7 @@ def overview(request: HttpRequest, membership: Membership) -> HttpResponse:
             _("Network"),
             posts=network_shares.posts,
         ),
+        dashboards.network_weeks_figure(membership, period, filters),
         dashboards.rates_figure(found.community),
         dashboards.heatmap_figure(membership, period, filters),
         dashboards.top_posts_figure(membership, period, filters),

@@ -194,6 +194,7 @@ def test_each_csv_holds_the_numbers_of_its_table(alice_client, workspace_a, hist
             "engagement_trend",
             "follower_trend",
             "networks",
+            "network_mix",
             "rates",
             "heatmap",
             "top_posts",
