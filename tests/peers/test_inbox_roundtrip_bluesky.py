@@ -46,6 +46,12 @@ def test_a_mention_goes_the_whole_way_round_on_bluesky(
 ):
     def arrived(mention, message):
         assert message.conversation.network_conversation_id == mention["uri"]
+        # The AppView's profile of the user gives the count the notification lacks.
+        profile = pds.call(
+            "GET", "app.bsky.actor.getProfile", them.access, params={"actor": them.did}
+        ).json()
+        followers = profile["followersCount"]
+        assert message.contact.follower_count == followers
 
     go_the_whole_way_round(
         membership,

@@ -33,6 +33,7 @@ def test_a_mention_goes_the_whole_way_round_on_matrix(
 
     def arrived(mention, message):
         assert message.conversation.network_conversation_id == mention
+        assert message.contact.follower_count is None, "Matrix has no followers"
 
     go_the_whole_way_round(
         membership,
