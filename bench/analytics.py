@@ -1,7 +1,7 @@
 """Benchmark: the analytics dashboards and the quarter's PDF over two years of history.
 
     python -m bench.analytics [--posts 100000] [--accounts 50] [--days 730] [--requests 30]
-                              [--pdf-runs 3] [--weekly-after DAYS]
+                              [--pdf-runs 3] [--weekly-after DAYS] [--only sqlite|postgresql]
 
 Each database runs in a process of its own (bench/harness.py): SQLite in a temporary data
 directory, and PostgreSQL when DATABASE_URL points to it (a database of its own, dropped
@@ -96,7 +96,7 @@ def main() -> None:
     argv += ["--pdf-runs", str(args.pdf_runs)]
     if args.weekly_after is not None:
         argv += ["--weekly-after", str(args.weekly_after)]
-    results = run_everywhere("bench.analytics", "analytics", argv)
+    results = run_everywhere("bench.analytics", "analytics", argv, only=args.only)
     report([r for r in results if r])
     if any(r is None or missed(r) for r in results):
         sys.exit(1)
