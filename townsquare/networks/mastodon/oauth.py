@@ -3,18 +3,14 @@
 Townsquare registers itself once per instance and callback address (`MastodonApp`, the
 client secret encrypted). A sign-in starts with a random `state` kept in the person's session
 together with the workspace, the user, the instance and the time; it is single use, expires
-after ten minutes and is compared in constant time. PKCE (S256) is used when the instance
-says it supports it in `/.well-known/oauth-authorization-server`; older instances have no such
-document and get the plain flow.
+after ten minutes and is compared in constant time (the shared `networks/oauth2/state.py`).
+PKCE (S256) is used when the instance says it supports it in
+`/.well-known/oauth-authorization-server`; older instances have no such document and get the
+plain flow.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import secrets
-import time
 from collections.abc import MutableMapping
 from dataclasses import dataclass
 from typing import Any
@@ -26,13 +22,13 @@ from townsquare.networks.base import NetworkError
 from townsquare.networks.credentials import key_ring
 from townsquare.networks.mastodon.api import MastodonApi
 from townsquare.networks.models import MastodonApp
+from townsquare.networks.oauth2 import state as shared_state
 
 SCOPES = "read write"
 CLIENT_NAME = "Townsquare"
 SESSION_KEY = "mastodon_oauth_pending"
-STATE_TTL_S = 600
-# A person may start a few sign-ins in several tabs; older ones are dropped beyond this.
-MAX_PENDING = 5
+STATE_TTL_S = shared_state.STATE_TTL_S
+MAX_PENDING = shared_state.MAX_PENDING
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +75,7 @@ class Pending:
             return None
 
     def expired(self, now: float | None = None) -> bool:
-        current = time.time() if now is None else now
-        return not 0 <= current - self.created <= STATE_TTL_S
+        return shared_state.expired(self.as_json(), now=now, ttl_s=STATE_TTL_S)
 
 
 class StateProblem(Exception):
@@ -92,54 +87,28 @@ class StateProblem(Exception):
         self.pending = pending
 
 
-# --- state in the session ---------------------------------------------------------------------
+# --- state in the session and PKCE: the shared flow (networks/oauth2/state.py) ---------------
 
 
 def remember(session: MutableMapping[str, Any], pending: Pending) -> None:
-    kept = [p for p in session.get(SESSION_KEY, []) if isinstance(p, dict)]
-    session[SESSION_KEY] = [*kept[-(MAX_PENDING - 1) :], pending.as_json()]
+    shared_state.remember(session, SESSION_KEY, pending.as_json(), max_pending=MAX_PENDING)
 
 
 def take(session: MutableMapping[str, Any], state: str, now: float | None = None) -> Pending:
     """The sign-in that `state` names, removed from the session (single use)."""
-    entries = [p for p in session.get(SESSION_KEY, []) if isinstance(p, dict)]
-    found: Pending | None = None
-    rest = []
-    for entry in entries:
-        pending = Pending.from_json(entry)
-        # Every entry is compared, so the time taken says nothing about which one matched.
-        if pending is not None and _same(pending.state, state) and found is None:
-            found = pending
-        else:
-            rest.append(entry)
-    session[SESSION_KEY] = rest
-    if found is None:
+    try:
+        entry = shared_state.take(session, SESSION_KEY, state, now=now, ttl_s=STATE_TTL_S)
+    except shared_state.StateProblem as problem:
+        raise StateProblem(problem.reason, Pending.from_json(problem.entry)) from None
+    pending = Pending.from_json(entry)
+    if pending is None:
         raise StateProblem("unknown")
-    if found.expired(now):
-        raise StateProblem("expired", found)
-    return found
+    return pending
 
 
-def _same(expected: str, given: str) -> bool:
-    return hmac.compare_digest(expected.encode(), given.encode())
-
-
-def new_state() -> str:
-    return secrets.token_urlsafe(32)
-
-
-# --- PKCE -----------------------------------------------------------------------------------------
-
-
-def pkce_pair() -> tuple[str, str]:
-    """(verifier, S256 challenge) as RFC 7636 defines them."""
-    verifier = secrets.token_urlsafe(64)[:96]
-    return verifier, pkce_challenge(verifier)
-
-
-def pkce_challenge(verifier: str) -> str:
-    digest = hashlib.sha256(verifier.encode("ascii")).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+new_state = shared_state.new_state
+pkce_pair = shared_state.pkce_pair
+pkce_challenge = shared_state.pkce_challenge
 
 
 def supports_pkce(api: MastodonApi, instance: str) -> bool:
