@@ -54,9 +54,10 @@ def test_open_the_dashboard_switch_to_tables_and_download_a_csv_and_the_report(
     assert Path(report.path()).read_bytes().startswith(b"%PDF")
 
     page.set_viewport_size(PHONE)
-    for view in ("", "?view=tables"):
+    for view in ("", "?view=tables", "posts/?view=tables", "campaigns/", "team/"):
         page.goto(f"/w/{workspace_a.slug}/analytics/{view}")
         page.wait_for_load_state()
         wide = page.evaluate("document.documentElement.scrollWidth")
         assert wide <= PHONE["width"], f"the page scrolls sideways on a phone ({wide}px) {view}"
+        page.screenshot(path=str(tmp_path / f"phone-{view.replace('/', '_')}.png"), full_page=True)
     page.log.assert_clean()

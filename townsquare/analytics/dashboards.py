@@ -18,7 +18,7 @@ from townsquare.analytics.kpis.community import PER_FOLLOWER, PER_IMPRESSION, Co
 from townsquare.analytics.kpis.periods import Period
 from townsquare.analytics.kpis.series import DailySeries, Shares, weekly
 from townsquare.analytics.readers_scope import Filters, posts_in, zone
-from townsquare.analytics.tables import Table
+from townsquare.analytics.tables import LOCAL_MINUTE, Table
 from townsquare.analytics.views_figures import Figure, figure
 from townsquare.networks.catalog import network_label
 from townsquare.workspaces.models import Membership
@@ -203,7 +203,7 @@ def top_posts_figure(membership: Membership, period: Period, filters: Filters) -
             (
                 post.text_excerpt or _("(no text)"),
                 network_label(post.network),
-                post.published_at.astimezone(local).isoformat(timespec="minutes"),
+                post.published_at.astimezone(local).strftime(LOCAL_MINUTE),
                 post.likes,
                 post.reposts,
                 post.replies,

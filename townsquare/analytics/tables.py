@@ -12,6 +12,10 @@ from datetime import date
 
 Cell = str | int | float | None
 
+# A moment in a table: local wall time to the minute, the zone named on the page ("days in
+# Europe/Berlin"); spreadsheets read it as a date and time in any language.
+LOCAL_MINUTE = "%Y-%m-%d %H:%M"
+
 # How a table is drawn: a line per numeric column over the first (a day); bars per row;
 # shares stacked per row; a grid of the numeric cells; or no chart, only the table.
 CHART_KINDS = ("line", "bars", "stacked", "heatmap", "none")

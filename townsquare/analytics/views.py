@@ -4,6 +4,8 @@ its conversations in the inbox."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,7 +16,7 @@ from townsquare.analytics.dashboard_queries import conversations_about
 from townsquare.analytics.metric_names import POST_METRICS
 from townsquare.analytics.models import TrackedPost
 from townsquare.analytics.readers_scope import posts_in, zone
-from townsquare.analytics.tables import Table
+from townsquare.analytics.tables import LOCAL_MINUTE, Table
 from townsquare.analytics.views_common import freshness_of, page_state, render_page
 from townsquare.analytics.views_figures import Figure, figure
 from townsquare.networks.catalog import network_label
@@ -39,6 +41,12 @@ def metric_labels() -> dict[str, str]:
         "saves": _("Saves"),
         "link_clicks": _("Link clicks"),
     }
+
+
+def reported_metrics(rows: Sequence[object]) -> tuple[str, ...]:
+    """The counters any of the rows reports: a column no network fills is left out (the
+    API and the post's own page still say "not reported")."""
+    return tuple(m for m in POST_METRICS if any(getattr(r, m) is not None for r in rows))
 
 
 @workspace_view(Perm.VIEW_ANALYTICS, methods=("GET",))
@@ -84,6 +92,7 @@ def posts_figure(membership: Membership, posts: list[TrackedPost]) -> Figure:
     slug = membership.workspace.slug
     local = zone(membership.workspace)
     labels = metric_labels()
+    shown = reported_metrics(posts)
     table = Table(
         "posts",
         _("Posts of the period"),
@@ -91,15 +100,15 @@ def posts_figure(membership: Membership, posts: list[TrackedPost]) -> Figure:
             _("Post"),
             _("Network"),
             _("Published"),
-            *(labels[m] for m in POST_METRICS),
+            *(labels[m] for m in shown),
             _("Engagements"),
         ),
         tuple(
             (
                 post.text_excerpt or _("(no text)"),
                 network_label(post.network),
-                post.published_at.astimezone(local).isoformat(timespec="minutes"),
-                *(getattr(post, m) for m in POST_METRICS),
+                post.published_at.astimezone(local).strftime(LOCAL_MINUTE),
+                *(getattr(post, m) for m in shown),
                 post.engagements,
             )
             for post in posts
@@ -136,14 +145,15 @@ def snapshots_figure(membership: Membership, post: TrackedPost) -> Figure:
     labels = metric_labels()
     snapshots = list(access_post_snapshots(membership).filter(post=post).order_by("taken_at", "pk"))
     title = _("Counters over time")
+    shown = reported_metrics(snapshots)
     table = Table(
         "snapshots",
         title,
-        (_("Read at"), *(labels[m] for m in POST_METRICS)),
+        (_("Read at"), *(labels[m] for m in shown)),
         tuple(
             (
-                snapshot.taken_at.astimezone(local).isoformat(timespec="minutes"),
-                *(getattr(snapshot, m) for m in POST_METRICS),
+                snapshot.taken_at.astimezone(local).strftime(LOCAL_MINUTE),
+                *(getattr(snapshot, m) for m in shown),
             )
             for snapshot in snapshots
         ),

@@ -12,6 +12,17 @@ from townsquare.analytics.tables import Cell, Table
 class Row:
     cells: tuple[Cell, ...]
     link: str = ""
+    # Each cell with its column's heading: a narrow screen shows a wide table's rows as
+    # cards ("Likes 40"), the heading written beside each value.
+    labels: tuple[str, ...] = ()
+
+    @property
+    def pairs(self) -> tuple[tuple[str, Cell], ...]:
+        return tuple(zip(self.labels, self.cells, strict=False))
+
+
+# Tables with more columns than this become cards on a phone instead of scrolling sideways.
+NARROW_COLUMNS = 5
 
 
 @dataclass(frozen=True)
@@ -21,13 +32,19 @@ class Figure:
     maximum: float
     svg: str = ""
 
+    @property
+    def wide(self) -> bool:
+        return len(self.table.columns) > NARROW_COLUMNS
+
 
 def figure(table: Table, svg: str = "") -> Figure:
     links = table.links or ("",) * len(table.rows)
     numbers = [cell for row in table.rows for cell in row[1:] if isinstance(cell, int | float)]
     return Figure(
         table=table,
-        rows=tuple(Row(row, link) for row, link in zip(table.rows, links, strict=False)),
+        rows=tuple(
+            Row(row, link, table.columns) for row, link in zip(table.rows, links, strict=False)
+        ),
         maximum=float(max(numbers)) if numbers else 0.0,
         svg=svg,
     )
