@@ -22,6 +22,8 @@ from django.utils.translation import gettext
 
 from townsquare.analytics.best_time import (
     HISTORY_WEEKS,
+    MIN_POSTS,
+    MIN_SLOT_POSTS,
     Basis,
     BestTime,
     Suggestion,
@@ -67,6 +69,13 @@ class Advice:
     @property
     def note(self) -> str:
         """The confidence in words: "From 43 of your posts ...", or general guidance."""
+        if self.general and self.best.posts >= MIN_POSTS:
+            # Enough posts, but no time of day holds MIN_SLOT_POSTS of them: best_time's
+            # own note ("32 of at least 30 posts") would read as a contradiction.
+            return gettext(
+                "Your %(posts)s posts of the last %(weeks)s weeks are spread too thinly: no "
+                "hour of the week has %(slot)s of them yet. General guidance, not measured."
+            ) % {"posts": self.best.posts, "weeks": HISTORY_WEEKS, "slot": MIN_SLOT_POSTS}
         return self.best.note(_language())
 
     @property

@@ -80,3 +80,28 @@ def test_a_member_who_may_not_see_analytics_gets_no_suggestions(
     rich = account(workspace_a, "mastodon", handle="rich")
     assert account_advice(membership, [rich], now=NOW) == []
     assert network_advice(membership, ["mastodon"], now=NOW) == []
+
+
+def test_posts_enough_but_spread_too_thinly_are_explained_without_contradiction(
+    membership, workspace_a
+):
+    from townsquare.analytics.models import TrackedPost
+
+    spread = account(workspace_a, "matrix_room", handle="#room:example.org")
+    # 32 posts, each in an hour of the week of its own: none holds the three a slot needs.
+    for n in range(32):
+        TrackedPost.objects.create(
+            workspace=workspace_a,
+            account=spread,
+            network=spread.network,
+            network_post_id=str(n),
+            published_at=NOW - timedelta(days=1 + n * 3, hours=n % 12),
+            engagements=5,
+            source="demo",
+        )
+    (item,) = account_advice(membership, [spread], now=NOW)
+    assert item.general and item.best.posts == 32
+    assert item.note == (
+        "Your 32 posts of the last 16 weeks are spread too thinly: no hour of the week has "
+        "3 of them yet. General guidance, not measured."
+    )
