@@ -132,6 +132,7 @@ def trained(dataset: Dataset, folder: Path) -> tuple[float, str]:
         model = train(
             list(zip(train_texts, train_gold, strict=True)),
             features=features.take(range(n)),
+            objective=dataset.metric,
         )
         on_dev = predict_labels(
             model, dev_texts, "category", features=features.take(range(n, len(features)))
@@ -143,7 +144,7 @@ def trained(dataset: Dataset, folder: Path) -> tuple[float, str]:
     folds = StratifiedKFold(n_splits=dataset.folds, shuffle=True, random_state=0)
     for fit_rows, test_rows in folds.split(np.zeros(len(gold)), gold):
         examples = [(train_texts[i], train_gold[i]) for i in fit_rows]
-        model = train(examples, features=features.take(fit_rows))
+        model = train(examples, features=features.take(fit_rows), objective=dataset.metric)
         labels = predict_labels(
             model, [train_texts[i] for i in test_rows], "category", features.take(test_rows)
         )

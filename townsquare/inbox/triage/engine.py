@@ -20,6 +20,7 @@ from townsquare.inbox.triage.result import (
     TriageResult,
     gettext_noop,
 )
+from townsquare.inbox.triage.tuning import DEFAULT_OBJECTIVE
 from townsquare.inbox.triage.urgency import score_urgency
 
 # Fixed text (not formatted from MAX_TRIAGE_CHARS) so that it can be translated as it is.
@@ -178,13 +179,16 @@ def train(
     *,
     stack_on_base: bool = True,
     features: TextFeatures | None = None,
+    objective: str = DEFAULT_OBJECTIVE,
 ) -> TriageModel:
     """A new model whose `task` head is trained on `examples` (text, label).
 
     With a `base`, its other heads are kept, and (unless stack_on_base is False) the new head
     reads the base head's opinion as a feature, so a few corrections adjust the base's
     judgement instead of starting from nothing. `features` may carry precomputed features
-    of the same texts (the benchmark reuses them across folds).
+    of the same texts (the benchmark reuses them across folds). The head's regularisation
+    and decision offsets are chosen on the examples for `objective`: "macro_f1" (every label
+    counts alike), "accuracy", or "f1:<label>" (that one label matters).
     """
     if task not in TASKS:
         raise ValueError(f"task must be one of {', '.join(TASKS)}")
@@ -192,7 +196,7 @@ def train(
     features = features if features is not None else extract(texts)
     prior = base.heads.get(task) if base is not None and stack_on_base else None
     with threadpool_limits(limits=1):
-        head = fit_head(features, labels, prior=prior)
+        head = fit_head(features, labels, prior=prior, objective=objective)
     if base is None:
         return TriageModel({task: head})
     return base.with_head(task, head)
