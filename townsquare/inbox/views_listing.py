@@ -18,6 +18,7 @@ from townsquare.inbox.access import access_conversations
 from townsquare.inbox.models import Conversation, ConversationStatus, Message, MessageKind
 from townsquare.inbox.views_labels import CATEGORY_LABELS, SENTIMENT_LABELS
 from townsquare.lib.bounds import id_from_text
+from townsquare.networks.models import SocialAccount
 from townsquare.workspaces.models import Membership
 
 PAGE_SIZE = 50
@@ -105,12 +106,18 @@ def filtered(membership: Membership, filters: InboxFilters) -> QuerySet[Conversa
         rows = rows.filter(category=filters.category)
     if filters.status:
         rows = rows.filter(status=filters.status)
+    # Conditions on the conversation's own columns, never through a join: SQLite starts a
+    # join from the smaller table and then sorts every match (an account's 25,000
+    # conversations of 100,000: 100-200 ms), where the list's indexes stream the newest first.
     if filters.network:
-        rows = rows.filter(account__network=filters.network)
+        accounts = SocialAccount.objects.filter(
+            workspace_id=membership.workspace_id, network=filters.network
+        )
+        rows = rows.filter(account__in=accounts.values("pk"))
     if filters.account:
         rows = rows.filter(account_id=filters.account)
     if filters.assignee == "mine":
-        rows = rows.filter(assignee=membership.user)
+        rows = rows.filter(assignee_id=membership.user_id)
     elif filters.assignee == "unassigned":
         rows = rows.filter(assignee__isnull=True)
     elif filters.assignee:

@@ -114,8 +114,26 @@ class Conversation(models.Model):
             models.Index(
                 fields=["workspace", "-last_message_at", "-id"], name="inbox_conversation_recent"
             ),
-            models.Index(fields=["workspace", "status", "-last_message_at"]),
-            models.Index(fields=["workspace", "category", "-last_message_at"]),
+            # Filtered by status, category or both, in the list's own order (with the id,
+            # so that no sort is left): a status nobody is in was read through every
+            # conversation (SQLite, 100,000: 430 ms; with these 0.1 ms).
+            models.Index(
+                fields=["workspace", "status", "-last_message_at", "-id"],
+                name="inbox_conversation_status",
+            ),
+            models.Index(
+                fields=["workspace", "category", "-last_message_at", "-id"],
+                name="inbox_conversation_category",
+            ),
+            models.Index(
+                fields=["workspace", "status", "category", "-last_message_at", "-id"],
+                name="inbox_conversation_triage",
+            ),
+            # "Mine": a person with few conversations among many.
+            models.Index(
+                fields=["workspace", "assignee", "-last_message_at", "-id"],
+                name="inbox_conversation_assigned",
+            ),
             models.Index(fields=["workspace", "assignee", "status"]),
             models.Index(fields=["workspace", "first_response_due_at"]),
         ]
