@@ -1,0 +1,258 @@
+"""X (API v2, OAuth 2.0 user tokens): publishing text posts and threads.
+
+Not in the publisher registry yet: X accounts are published by reminder until the connect
+flow, media and the cost shown before scheduling are done (docs/networks/x.md).
+
+Every call goes through `_call`: the token is renewed first when it expires within five
+minutes, and a 401 gets one forced renewal and one retry before the account must be
+connected again (networks/oauth2/refresh.py). Renewed tokens are stored at once
+(networks/refreshed_tokens.py): X's refresh tokens work once.
+
+X has no idempotency key. A post whose answer was lost is looked for with `find_published`
+in the account's own timeline since the send began, by its text and the post it answers.
+
+Credentials: `access_token`, `refresh_token`, `expires_at`, `extra["user_id"]` (the account's
+numeric id on X).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+
+from townsquare.content.validate import validate_variant, variant_input_from
+from townsquare.lib.http import UnsafeTarget, outbound_client
+from townsquare.networks.base import (
+    Capabilities,
+    Credentials,
+    OutcomeUnknown,
+    PublishedResult,
+    Reauth,
+    Rejected,
+    RetryLater,
+    VariantToPublish,
+)
+from townsquare.networks.http_errors import error_for_exception
+from townsquare.networks.oauth2.client import send_token_request
+from townsquare.networks.oauth2.refresh import call_with_refresh, refresh_if_needed
+from townsquare.networks.oauth2.tokens import OAuthApp, refresh_request
+from townsquare.networks.rules.model import NetworkRules
+from townsquare.networks.rules.problems import Problem
+from townsquare.networks.x import payloads
+
+CONNECT_TIMEOUT_S = 3.0
+READ_TIMEOUT_S = 15.0
+# The account's timeline is read in pages of 100 (X's maximum), a few pages at most.
+PAGE_SIZE = 100
+MAX_PAGES = 3
+# X's timelines take a moment to show a new post: before this, "not there" proves nothing.
+SETTLE = timedelta(seconds=30)
+# Clocks differ: the timeline is read from a little before the send began.
+CLOCK_SLACK = timedelta(minutes=2)
+
+Renewer = Callable[[Credentials], Credentials]
+
+
+class XPublisher:
+    """Publisher and ConnectionCheck for X. Thread-safe (httpx.Client is)."""
+
+    def __init__(
+        self,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        app: OAuthApp | None = None,
+        renew: Renewer | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._http = outbound_client(
+            timeout=httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S),
+            headers={"Accept": "application/json"},
+            transport=transport,
+        )
+        self._app = app
+        self._renew = renew or self._renew_and_store
+        self._now = clock
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return Capabilities(publish=True, threads=True, delete=True, find_published=True)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def validate(self, variant: VariantToPublish, rules: NetworkRules) -> Sequence[Problem]:
+        return validate_variant(variant_input_from(variant), rules)
+
+    # --- requests as the account ------------------------------------------------------------
+
+    def _call(
+        self, creds: Credentials, method: str, path: str, *, idempotent: bool, **kwargs: Any
+    ) -> dict[str, Any]:
+        """The JSON object X answered, with the token renewed as the policy says."""
+        current = refresh_if_needed(creds, self._now(), self._renew)
+
+        def send(with_creds: Credentials) -> dict[str, Any]:
+            return self._send(with_creds, method, path, idempotent=idempotent, **kwargs)
+
+        return call_with_refresh(current, send, self._renew)
+
+    def _send(
+        self, creds: Credentials, method: str, path: str, *, idempotent: bool, **kwargs: Any
+    ) -> dict[str, Any]:
+        headers = {"Authorization": f"Bearer {creds.access_token}"}
+        try:
+            response = self._http.request(
+                method, f"{payloads.API_BASE}{path}", headers=headers, **kwargs
+            )
+        except UnsafeTarget as exc:  # X's address never is; a broken resolver might say so
+            raise RetryLater("X could not be reached.", detail=str(exc)) from None
+        except (httpx.HTTPError, httpx.InvalidURL, OSError) as exc:
+            raise error_for_exception(exc, idempotent=idempotent) from exc
+        error = payloads.error_for(
+            response.status_code,
+            response.headers,
+            response.content,
+            idempotent=idempotent,
+            now=self._now().timestamp(),
+        )
+        if error is not None:
+            raise error
+        return payloads.json_body(
+            response.content, status=response.status_code, idempotent=idempotent
+        )
+
+    def check_connection(self, creds: Credentials) -> None:
+        self._call(creds, "GET", "/2/users/me", idempotent=True)
+
+    # --- publishing -------------------------------------------------------------------------
+
+    def publish(
+        self, creds: Credentials, variant: VariantToPublish, idempotency_key: str
+    ) -> PublishedResult:
+        if not variant.parts:
+            raise Rejected("There is nothing to publish.", code="empty")
+        if variant.media:
+            raise Rejected(
+                "Townsquare does not publish pictures or videos to X yet; post this one by hand.",
+                code="unsupported_media",
+            )
+        reply_to = variant.reply_to_id
+        results: list[PublishedResult] = []
+        for text in variant.parts:
+            # Not idempotent: a timeout after sending may have published it.
+            answer = self._call(
+                creds,
+                "POST",
+                "/2/tweets",
+                json=payloads.post_body(text, reply_to=reply_to),
+                idempotent=False,
+            )
+            result = payloads.created_post(answer, handle=creds.handle, now=self._now())
+            results.append(result)
+            reply_to = result.network_post_id
+        ids = tuple(r.network_post_id for r in results)
+        first = results[0]
+        return PublishedResult(first.network_post_id, first.url, first.published_at, ids)
+
+    def find_published(
+        self,
+        creds: Credentials,
+        idempotency_key: str,
+        *,
+        expected: VariantToPublish | None = None,
+        sent_after: datetime | None = None,
+    ) -> PublishedResult | None:
+        """The account's post with `expected`'s text (and parent) made since `sent_after`.
+
+        None only when the timeline was read back past that moment without finding it, and
+        long enough after the send for X to show the post.
+        """
+        if expected is None or sent_after is None or not expected.parts:
+            raise OutcomeUnknown(
+                "X cannot look a post up by a key; without the text and the time it was "
+                "sent, a person has to check the account."
+            )
+        user_id = creds.extra.get("user_id", "")
+        if not payloads.is_post_id(user_id):
+            raise OutcomeUnknown("The X account's user id is unknown.")
+        if sent_after.tzinfo is None:
+            sent_after = sent_after.replace(tzinfo=UTC)
+        if self._now() - sent_after < SETTLE:
+            raise RetryLater("Too early to tell whether X has the post.", after=30)
+        params: dict[str, Any] = {
+            "max_results": PAGE_SIZE,
+            "start_time": payloads.rfc3339(sent_after - CLOCK_SLACK),
+            "exclude": "retweets",
+            "post.fields": "created_at,note_post",
+        }
+        for _ in range(MAX_PAGES):
+            page = self._call(
+                creds, "GET", f"/2/users/{user_id}/tweets", params=params, idempotent=True
+            )
+            posts, next_token = payloads.posts_of_page(page)
+            for post in posts:
+                if self._matches(post, expected):
+                    post_id = str(post.get("id") or "")
+                    return PublishedResult(
+                        network_post_id=post_id,
+                        url=payloads.post_url(creds.handle, post_id),
+                        published_at=payloads.parse_time(post.get("created_at")) or self._now(),
+                        part_ids=(post_id,),
+                    )
+            if not next_token:
+                return None
+            params = {**params, "pagination_token": next_token}
+        raise OutcomeUnknown("Too many posts since this one was sent to tell whether it arrived.")
+
+    @staticmethod
+    def _matches(post: dict[str, Any], expected: VariantToPublish) -> bool:
+        if not payloads.is_post_id(str(post.get("id") or "")):
+            return False
+        parent = payloads.replied_to(post)
+        if parent is not None and parent != expected.reply_to_id:
+            return False
+        return payloads.same_text(expected.text, payloads.full_text(post))
+
+    def delete(self, creds: Credentials, network_post_id: str) -> None:
+        if not payloads.is_post_id(network_post_id):
+            raise Rejected("This is not the id of a post on X.", code="bad_id")
+        try:
+            self._call(creds, "DELETE", f"/2/tweets/{network_post_id}", idempotent=True)
+        except Rejected as error:
+            if error.code == "http_404":
+                return  # already gone: what the caller wanted
+            raise
+
+    # --- renewing the token -------------------------------------------------------------------
+
+    def _renew_and_store(self, creds: Credentials) -> Credentials:
+        from townsquare.networks.refreshed_tokens import renew_and_store
+
+        app = self._app or configured_app()
+
+        def renew(refresh_token: str) -> Any:
+            return send_token_request(
+                self._http, refresh_request(app, refresh_token), now=self._now()
+            )
+
+        return renew_and_store(creds, renew, now=self._now())
+
+
+def configured_app(redirect_uri: str = "") -> OAuthApp:
+    """Townsquare's X app from the settings X_CLIENT_ID and X_CLIENT_SECRET."""
+    from django.conf import settings
+
+    client_id = str(getattr(settings, "X_CLIENT_ID", "") or "")
+    if not client_id:
+        raise Reauth("This installation has no X app configured (X_CLIENT_ID).")
+    return OAuthApp(
+        authorize_url=payloads.AUTHORIZE_URL,
+        token_url=payloads.TOKEN_URL,
+        client_id=client_id,
+        client_secret=str(getattr(settings, "X_CLIENT_SECRET", "") or ""),
+        redirect_uri=redirect_uri,
+        scopes=payloads.SCOPES,
+    )
