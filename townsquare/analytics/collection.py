@@ -4,7 +4,8 @@ where collection stands (CollectionState), in words a person understands when it
 One collection reads the account's counters of today and those of its posts that are due
 (collection_schedule.py) and stores them (collection_store.py) in one transaction with the
 state. The first collection of an account reaches back 90 days (the backfill): every post
-published through Townsquare in that time is tracked from then on.
+published through Townsquare in that time is tracked from then on, and so is every post the
+account published elsewhere that the network lists (collection_store.py).
 
 Every collection takes one unit of the account's collection windows in the engine's shared
 rate limits (`<network>:metrics:account:<id>`, and per network `<network>:metrics:global`
@@ -184,7 +185,7 @@ def collect_account(
     return CollectOutcome(
         account_snapshot=stored.account_snapshot,
         post_snapshots=stored.post_snapshots,
-        tracked=tracked,
+        tracked=tracked + stored.found_outside,
     )
 
 

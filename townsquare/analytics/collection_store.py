@@ -4,17 +4,24 @@ post that was due, and the newest counters on the tracked post.
 Also which posts are tracked: every publication Townsquare published to the account in the
 last 90 days gets its TrackedPost at the account's next collection (the first one reaches
 back 90 days, the backfill), matched to the network's counters by its first part's id
-(`Publication.external_id`) and the ids of its further parts (`part_ids`).
+(`Publication.external_id`) and the ids of its further parts (`part_ids`). A post the
+account published elsewhere (the network's own app, another tool) is tracked too when a
+collection finds it, so the dashboards count all of the account's posts: source "collected",
+no publication, the text and link the network gave. Townsquare's publications are matched
+first; a post whose id is a publication's (or one of its parts') is never tracked on its own,
+and one tracked before its publication was known is linked to it by track_publications.
+Replies are not posts of their own (connectors leave their `published_at` empty): answers in
+conversations belong to the inbox, and a thread is one post.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Min
+from django.db.models import Min, Q
 
 from townsquare.analytics.collection_schedule import (
     ACCOUNT_EVERY,
@@ -31,12 +38,17 @@ from townsquare.publishing.models import Publication
 from townsquare.publishing.schedule import Status
 
 EXCERPT_CHARS = 300
+# A network's clock may run a little ahead of ours: a post it dates that far in the future
+# is one just made (and is tracked as made now), not a wrong date.
+CLOCK_SKEW = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
 class Stored:
     account_snapshot: bool
     post_snapshots: int
+    # Posts the account published outside Townsquare, tracked by this collection.
+    found_outside: int = 0
 
 
 def track_publications(account: SocialAccount, now: datetime) -> int:
@@ -96,7 +108,73 @@ def store_readings(
     if account_reading is not None:
         stored_account = _store_account(account, account_reading, now, maps)
     by_id = {r.network_post_id: r for r in readings if r.network_post_id}
-    return Stored(stored_account, _store_due_posts(account, by_id, now, maps))
+    found = track_outside_posts(account, by_id.values(), now)
+    return Stored(stored_account, _store_due_posts(account, by_id, now, maps), found)
+
+
+def track_outside_posts(
+    account: SocialAccount, readings: Iterable[MetricSnapshot], now: datetime
+) -> int:
+    """A TrackedPost for each post of the readings that the account published outside
+    Townsquare in the last 90 days and that is not tracked yet; its first snapshot is due at
+    once, so the same collection stores it. Returns how many were made."""
+    recent = {
+        r.network_post_id: r
+        for r in readings
+        if r.published_at is not None and now - WEEKLY_UNTIL < r.published_at <= now + CLOCK_SKEW
+    }
+    if not recent:
+        return 0
+    already = set(
+        TrackedPost.objects.filter(account=account, network_post_id__in=recent).values_list(
+            "network_post_id", flat=True
+        )
+    )
+    candidates = {i: r for i, r in recent.items() if i not in already}
+    if not candidates:
+        return 0
+    ours = _publication_ids(account, since=min(r.published_at or now for r in candidates.values()))
+    made = 0
+    for network_post_id, reading in candidates.items():
+        if network_post_id in ours:
+            continue  # Townsquare's: tracked with its publication, never on its own
+        assert reading.published_at is not None
+        published_at = min(reading.published_at, now)
+        TrackedPost.objects.create(
+            workspace_id=account.workspace_id,
+            account=account,
+            network=account.network,
+            network_post_id=network_post_id,
+            publication=None,
+            published_at=published_at,
+            text_excerpt=" ".join(reading.text.split())[:EXCERPT_CHARS],
+            url=reading.url if _is_web_address(reading.url) else "",
+            source=Source.COLLECTED,
+            next_snapshot_at=first_snapshot_at(published_at, now),
+        )
+        made += 1
+    return made
+
+
+def _publication_ids(account: SocialAccount, since: datetime) -> set[str]:
+    """The network ids of the account's publications and of all their parts: those of any
+    status (one being published right now has its id before it is marked published) and,
+    as a network dates a post a little apart from Townsquare, from a day before `since`."""
+    ids: set[str] = set()
+    rows = (
+        Publication.objects.filter(account=account)
+        .exclude(external_id="")
+        .filter(Q(published_at__isnull=True) | Q(published_at__gte=since - timedelta(days=1)))
+        .values_list("external_id", "part_ids")
+    )
+    for external_id, part_ids in rows:
+        ids.add(external_id)
+        ids.update(str(part) for part in (part_ids or []) if part)
+    return ids
+
+
+def _is_web_address(url: str) -> bool:
+    return url.startswith(("https://", "http://")) and len(url) <= 2000
 
 
 def next_due(account: SocialAccount, now: datetime) -> datetime:

@@ -28,8 +28,9 @@ def _counter_fields(names: tuple[str, ...]) -> dict[str, models.Field]:  # type:
 
 class TrackedPost(models.Model):
     """A post of the workspace on a network whose counters are kept: published through
-    Townsquare (`publication` set) or imported from the network's export (`publication`
-    empty). Carries its newest counters, so dashboards read one row per post."""
+    Townsquare (`publication` set), or made outside it (`publication` empty: found by a
+    collection, source "collected", or imported from the network's export). Carries its
+    newest counters, so dashboards read one row per post."""
 
     workspace = models.ForeignKey(
         "workspaces.Workspace", on_delete=models.CASCADE, related_name="tracked_posts"

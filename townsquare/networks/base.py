@@ -178,11 +178,19 @@ def known_count(value: object) -> int | None:
 
 @dataclass(frozen=True, slots=True)
 class MetricSnapshot:
-    """Counters for one day, of an account (`network_post_id` empty) or of one post."""
+    """Counters for one day, of an account (`network_post_id` empty) or of one post.
+
+    A post the account published on its own (not a reply) also says when, where and what,
+    so collection can track a post made outside Townsquare. A reply (a thread's later part,
+    an answer in a conversation) leaves `published_at` empty: its counters only count for a
+    post already tracked, it is never a post of its own."""
 
     day: date
     network_post_id: str
     metrics: Mapping[str, int]
+    published_at: datetime | None = None
+    url: str = ""
+    text: str = ""
 
 
 # --- protocols -------------------------------------------------------------------------------

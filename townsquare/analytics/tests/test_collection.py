@@ -42,7 +42,8 @@ def test_the_first_collection_stores_the_account_day_and_the_posts_published_thr
     day_ago = NOW - timedelta(days=1)
     pub = published(mastodon_account, "9001", day_ago, text="Frisch geröstet: Äthiopien")
     fake = instance(
-        status("9002", NOW, likes=50),  # posted on the network directly: not ours to track
+        # An answer to someone in a conversation: the inbox's, not a post to track.
+        status("9002", NOW, likes=50, in_reply_to_id="77", in_reply_to_account_id="5"),
         status("9001", day_ago, likes=4, boosts=2, replies=1, quotes_count=3),
     )
     outcome = collect_account(mastodon_account, source=fake.connector(), now=NOW)

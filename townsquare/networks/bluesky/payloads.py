@@ -395,11 +395,40 @@ ACCOUNT_COUNTERS = {
 
 
 def post_snapshot(post_view: Mapping[str, Any], day: date) -> MetricSnapshot:
+    """A post's counters, and for a post that is not a reply when, where and what it is.
+
+    A reply (its record names a parent: a thread's later part, an answer to someone) is a
+    conversation, not a publication: it keeps `published_at` empty, so collection counts it
+    only for a post it already tracks (Townsquare's threads) and never as a post of its own.
+    """
+    uri = str(post_view.get("uri", ""))
+    record = mapping(post_view.get("record"))
+    handle = str(mapping(post_view.get("author")).get("handle") or "")
+    try:
+        url = post_url(handle, uri)
+    except ValueError:
+        url = ""  # not a record URI: nothing to link to
+    text = record.get("text")
     return MetricSnapshot(
         day=day,
-        network_post_id=str(post_view.get("uri", "")),
+        network_post_id=uri,
         metrics={name: count(post_view.get(field)) for name, field in POST_COUNTERS.items()},
+        published_at=None if record.get("reply") else _created_at(record.get("createdAt")),
+        url=url,
+        text=text if isinstance(text, str) else "",
     )
+
+
+def _created_at(raw: object) -> datetime | None:
+    """A record's own creation time; None when it has none readable (not "now", which would
+    date an old post today)."""
+    if not isinstance(raw, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def account_snapshot(profile: Mapping[str, Any], day: date) -> MetricSnapshot:

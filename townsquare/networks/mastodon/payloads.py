@@ -190,7 +190,25 @@ def post_snapshot(status: Mapping[str, Any], day: date) -> MetricSnapshot:
         for name, field in POST_COUNTERS.items()
         if field in status or name != "quotes"
     }
-    return MetricSnapshot(day=day, network_post_id=str(status.get("id") or ""), metrics=metrics)
+    # A reply (a thread's later part, an answer to someone) and a private mention are
+    # conversations, not publications: `published_at` stays empty, so collection counts them
+    # only for a post it already tracks (Townsquare's threads), never as posts of their own.
+    conversation = bool(status.get("in_reply_to_id")) or status.get("visibility") == "direct"
+    return MetricSnapshot(
+        day=day,
+        network_post_id=str(status.get("id") or ""),
+        metrics=metrics,
+        published_at=None if conversation else _created_at(status.get("created_at")),
+        url=str(status.get("url") or status.get("uri") or ""),
+        text=html_to_text(str(status.get("content") or "")),
+    )
+
+
+def _created_at(value: object) -> datetime | None:
+    """When a status was published; None when unreadable (parse_time's epoch would be a
+    post from 1970)."""
+    moment = parse_time(value)
+    return None if moment == datetime.fromtimestamp(0, UTC) else moment
 
 
 def account_snapshot(account: Mapping[str, Any], day: date) -> MetricSnapshot:

@@ -452,7 +452,7 @@ class MatrixPublisher:
             if older:
                 break
         own = {
-            str(e["event_id"])
+            str(e["event_id"]): e
             for e in seen
             if e.get("sender") == user_id
             and e.get("type") == events.MESSAGE
@@ -460,9 +460,10 @@ class MatrixPublisher:
             and not events.is_edit(e)
             and isinstance(events.content_of(e).get("body"), str)
         }
-        counts = events.count_relations(seen, own)
+        counts = events.count_relations(seen, set(own))
+        room_id = room_of(creds)
         snapshots += [
-            MetricSnapshot(day=today, network_post_id=event_id, metrics=counts[event_id])
+            events.metric_snapshot(own[event_id], counts[event_id], room_id, today)
             for event_id in sorted(own)
         ]
         return snapshots

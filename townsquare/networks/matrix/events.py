@@ -14,11 +14,11 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import quote
 
-from townsquare.networks.base import InboxMessage, MediaRef
+from townsquare.networks.base import InboxMessage, MediaRef, MetricSnapshot
 
 MESSAGE = "m.room.message"
 REACTION = "m.reaction"
@@ -257,3 +257,25 @@ def count_relations(
             for target in {reply_target(event), thread_root(event)} & counts.keys():
                 counts[target]["replies"] += 1
     return counts
+
+
+def metric_snapshot(
+    event: Mapping[str, Any], counts: Mapping[str, int], room_id: str, day: date
+) -> MetricSnapshot:
+    """An own message's counters, and for one that answers nobody when, where and what it is.
+
+    A reply or a thread message (a thread's later part, an answer to someone in the room) is
+    a conversation, not a publication: `published_at` stays empty, so collection counts it
+    only for a post it already tracks (Townsquare's threads), never as a post of its own."""
+    event_id = str(event.get("event_id") or "")
+    answers = bool(reply_target(event) or thread_root(event))
+    stamped = isinstance(event.get("origin_server_ts"), int)
+    body = content_of(event).get("body")
+    return MetricSnapshot(
+        day=day,
+        network_post_id=event_id,
+        metrics=dict(counts),
+        published_at=timestamp(event) if stamped and not answers else None,
+        url=event_url(room_id, event_id),
+        text=without_reply_fallback(body) if isinstance(body, str) else "",
+    )
