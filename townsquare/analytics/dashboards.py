@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -17,7 +16,7 @@ from townsquare.analytics.kpi_tiles import Overview, Tile, kpi_figure, language,
 from townsquare.analytics.kpis.community import PER_FOLLOWER, PER_IMPRESSION, Community
 from townsquare.analytics.kpis.periods import Period
 from townsquare.analytics.kpis.series import DailySeries, Shares, weekly
-from townsquare.analytics.readers_scope import Filters, posts_in, zone
+from townsquare.analytics.readers_scope import Filters, day_start, posts_in, zone
 from townsquare.analytics.tables import LOCAL_MINUTE, Table
 from townsquare.analytics.views_figures import Figure, figure
 from townsquare.networks.catalog import network_label
@@ -273,17 +272,24 @@ def network_weeks_figure(membership: Membership, period: Period, filters: Filter
     the mix moves. The table is long (one row per period and network), so it stays narrow
     on a phone whatever the number of networks."""
     step = "day" if period.days <= 31 else ("week" if period.days <= 183 else "month")
-    rows = (
-        posts_in(membership, period, filters)
-        .annotate(local_day=TruncDate("published_at", tzinfo=zone(membership.workspace)))
-        .values("local_day", "network")
-        .annotate(engagements=Sum("engagements"))
-    )
+    buckets = sorted({_bucket(day, step) for day in period.day_list()})
+    # One conditional sum per bucket (its local bounds in UTC) in a single grouped query:
+    # no per-row time zone conversion, which SQLite would do in Python for every post.
+    workspace = membership.workspace
+    starts = [max(bucket, period.start) for bucket in buckets]
+    edges = [day_start(workspace, day) for day in (*starts, period.end + timedelta(days=1))]
+    sums_by_bucket = {
+        f"b{index}": Sum(
+            "engagements",
+            filter=Q(published_at__gte=edges[index], published_at__lt=edges[index + 1]),
+        )
+        for index in range(len(buckets))
+    }
+    rows = posts_in(membership, period, filters).values("network").annotate(**sums_by_bucket)
     sums: dict[tuple[date, str], int] = {}
     for row in rows:
-        key = (_bucket(row["local_day"], step), row["network"])
-        sums[key] = sums.get(key, 0) + (row["engagements"] or 0)
-    buckets = sorted({_bucket(day, step) for day in period.day_list()})
+        for index, bucket in enumerate(buckets):
+            sums[(bucket, row["network"])] = row[f"b{index}"] or 0
     networks = sorted({network for _day, network in sums}, key=lambda n: str(network_label(n)))
     title = _("Engagements by network")
     first_column = {"day": _("Day"), "week": _("Week of"), "month": _("Month")}[step]

@@ -8,6 +8,7 @@ The definitions live in kpis/ and the reading in readers.py; this module only la
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -52,14 +53,32 @@ class Tile:
         found = self.figure.change_percent
         return None if found is None else found / 100.0
 
-    @property
+    @cached_property
     def sparkline(self) -> str:
-        if sum(1 for v in self.series if v is not None) < 2:
+        """The tile's small line (decorative: the figure is written beside it), drawn once
+        per tile and from at most SPARK_POINTS points, so two years cost what a month does."""
+        values = thin(self.series, SPARK_POINTS)
+        if sum(1 for v in values if v is not None) < 2:
             return ""
-        return charts.render(
-            charts.Sparkline(title=self.label, values=self.series, value_label=self.label),
-            language(),
-        ).svg
+        chart = charts.Sparkline(title=self.label, values=values, value_label=self.label)
+        return charts.sparkline_svg(chart, language())
+
+
+# A sparkline is 120 pixels wide: more points than this are no more legible.
+SPARK_POINTS = 60
+
+
+def thin(values: tuple[float | None, ...], most: int) -> tuple[float | None, ...]:
+    """At most `most` values: the mean of each run of consecutive values (unknown where a
+    run holds none)."""
+    if len(values) <= most:
+        return values
+    size = -(-len(values) // most)
+    out: list[float | None] = []
+    for start in range(0, len(values), size):
+        known = [v for v in values[start : start + size] if v is not None]
+        out.append(sum(known) / len(known) if known else None)
+    return tuple(out)
 
 
 @dataclass(frozen=True)

@@ -248,3 +248,19 @@ def test_the_german_pages_have_no_english_left(alice_client, alice, workspace_a,
             words = re.sub(r"Herbstkaffee auf \w+|@?kaffee\S*|Gast|Alice", " ", words)
             left = sorted(set(ENGLISH.findall(words)))
             assert not left, (address, query, left)
+
+
+def test_the_network_mix_adds_up_to_each_networks_engagements(alice_client, workspace_a, history):
+    address = reverse("workspace_analytics", args=[workspace_a.slug])
+    for query in (
+        {},
+        {"period": "90d"},
+        {"period": "custom", "start": "2025-01-01", "end": "2026-12-31"},
+    ):
+        rows = _csv(alice_client, address, "network_mix", **query)
+        totals: dict[str, int] = {}
+        for _day, network, engagements in rows[1:]:
+            totals[network] = totals.get(network, 0) + int(engagements)
+        # The post of 40 days ago (10 engagements) is in the longer periods only.
+        expected = {"Mastodon": 65 if query else 55, "Bluesky": 26}
+        assert totals == expected, query
