@@ -38,7 +38,12 @@ from townsquare.networks.base import (
 from townsquare.networks.http_errors import error_for_exception
 from townsquare.networks.oauth2.client import send_token_request
 from townsquare.networks.oauth2.refresh import call_with_refresh, refresh_if_needed
-from townsquare.networks.oauth2.tokens import OAuthApp, refresh_request
+from townsquare.networks.oauth2.tokens import (
+    OAuthApp,
+    TokenSet,
+    code_exchange_request,
+    refresh_request,
+)
 from townsquare.networks.rules.model import NetworkRules
 from townsquare.networks.rules.problems import Problem
 from townsquare.networks.x import payloads
@@ -126,6 +131,24 @@ class XPublisher:
 
     def check_connection(self, creds: Credentials) -> None:
         self._call(creds, "GET", "/2/users/me", idempotent=True)
+
+    # --- signing in (the connect flow's two requests) ----------------------------------------
+
+    def sign_in_tokens(self, app: OAuthApp, code: str, verifier: str) -> TokenSet:
+        """The tokens for an authorization code (a code works once: no retry meaning)."""
+        request = code_exchange_request(app, code, verifier)
+        return send_token_request(self._http, request, now=self._now(), requested=app.scopes)
+
+    def signed_in_user(self, access_token: str) -> dict[str, Any]:
+        """`GET /2/users/me` with a fresh token: the account's id, username and name."""
+        creds = Credentials(account_id=0, network="x", handle="", access_token=access_token)
+        answer = self._send(creds, "GET", "/2/users/me", idempotent=True)
+        user = answer.get("data")
+        if not isinstance(user, dict) or not payloads.is_post_id(str(user.get("id") or "")):
+            raise RetryLater("X did not say which account signed in.", detail=str(answer)[:500])
+        if not isinstance(user.get("username"), str) or not user["username"]:
+            raise RetryLater("X did not say which account signed in.", detail=str(answer)[:500])
+        return user
 
     # --- publishing -------------------------------------------------------------------------
 
