@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from townsquare.analytics.tables import Cell, Table
+
+DATED = re.compile(r"^\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?$")
 
 
 @dataclass(frozen=True)
@@ -19,6 +22,12 @@ class Row:
     @property
     def pairs(self) -> tuple[tuple[str, Cell], ...]:
         return tuple(zip(self.labels, self.cells, strict=False))
+
+    @property
+    def dated(self) -> bool:
+        """Whether the row is named by a day or a moment ("2026-11-25 14:31"), which a
+        narrow column must not break at its hyphens."""
+        return bool(self.cells) and bool(DATED.match(str(self.cells[0])))
 
 
 # Tables with more columns than this become cards on a phone instead of scrolling sideways.
