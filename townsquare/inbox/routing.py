@@ -253,35 +253,40 @@ class _Batch:
     def team(self, team_id: Any) -> Team | None:
         """The workspace's team, locked, with its members still in the workspace."""
         if team_id not in self.teams:
-            team = (
-                Team.objects.select_for_update()
-                .filter(pk=team_id, workspace=self.routing.workspace)
-                .first()
-            )
+            # A savepoint: a query that fails here fails this message, not the page.
+            with transaction.atomic():
+                team = (
+                    Team.objects.select_for_update()
+                    .filter(pk=team_id, workspace=self.routing.workspace)
+                    .first()
+                )
+                members = [] if team is None else list(team.members.values_list("pk", flat=True))
             self.teams[team_id] = team
             if team is not None:
                 self.members[team.pk] = sorted(
-                    user_id
-                    for user_id in team.members.values_list("pk", flat=True)
-                    if user_id in self.routing.member_ids
+                    user_id for user_id in members if user_id in self.routing.member_ids
                 )
         return self.teams[team_id]
 
     def loads(self, members: Sequence[int]) -> dict[int, int]:
         unread = [user_id for user_id in members if user_id not in self.open_loads]
         if unread:
-            counted = dict(
-                Conversation.objects.filter(
-                    workspace=self.routing.workspace,
-                    assignee_id__in=unread,
-                    status__in=OPEN_STATUSES,
-                )
-                .values_list("assignee_id")
-                .annotate(open=Count("id"))
-                .values_list("assignee_id", "open")
-            )
+            with transaction.atomic():  # as in `team`
+                counted = self._count_open(unread)
             self.open_loads.update({user_id: counted.get(user_id, 0) for user_id in unread})
         return {user_id: self.open_loads[user_id] + self.assigned[user_id] for user_id in members}
+
+    def _count_open(self, unread: list[int]) -> dict[int, int]:
+        return dict(
+            Conversation.objects.filter(
+                workspace=self.routing.workspace,
+                assignee_id__in=unread,
+                status__in=OPEN_STATUSES,
+            )
+            .values_list("assignee_id")
+            .annotate(open=Count("id"))
+            .values_list("assignee_id", "open")
+        )
 
     def route(self, message: Message) -> list[RuleMatch]:
         conversation = self.conversations.get(message.conversation_id)
