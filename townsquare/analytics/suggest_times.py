@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Count, Sum
-from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext
 
@@ -31,7 +30,8 @@ from townsquare.analytics.best_time import (
     next_slots,
 )
 from townsquare.analytics.kpis.series import SlotCount
-from townsquare.analytics.readers_scope import NO_FILTERS, posts_between, zone
+from townsquare.analytics.models import TrackedPost
+from townsquare.analytics.readers_scope import NO_FILTERS, local_parts, posts_between
 from townsquare.lib.local_time import wall_time, zone_of
 from townsquare.networks.catalog import network_label
 from townsquare.networks.models import SocialAccount
@@ -100,23 +100,18 @@ def _history(
     readers.read_slots, grouped by account and network too, so that one reading serves
     every account and network of a page."""
     start = now - timedelta(weeks=HISTORY_WEEKS)
-    local = zone(membership.workspace)
+    local = local_parts(membership.workspace, TrackedPost, "published_at", start, now)
     rows = (
         posts_between(membership, start, now, NO_FILTERS)
         .filter(network__in=list(networks))
-        .annotate(
-            weekday=ExtractIsoWeekDay("published_at", tzinfo=local),
-            hour=ExtractHour("published_at", tzinfo=local),
-        )
+        .annotate(weekday=local["weekday"], hour=local["hour"])
         .values("network", "account_id", "weekday", "hour")
         .annotate(n=Count("pk"), engagements=Sum("engagements"))
         .order_by()
     )
     found: dict[str, dict[int | None, list[SlotCount]]] = {}
     for row in rows:
-        slot = SlotCount(
-            int(row["weekday"]) - 1, int(row["hour"]), row["n"], row["engagements"] or 0
-        )
+        slot = SlotCount(int(row["weekday"]), int(row["hour"]), row["n"], row["engagements"] or 0)
         found.setdefault(row["network"], {}).setdefault(row["account_id"], []).append(slot)
     return found
 
