@@ -36,6 +36,9 @@ NETWORK_CODES: dict[str, Promise] = {
     ),
     "video_too_large": _("The video is larger than the network takes."),
     "image_unusable": _("A picture of this post could not be prepared for the network."),
+    "duplicate": _(
+        "The network refuses a post with the same text as one the account published recently."
+    ),
 }
 # Codes of Townsquare itself: the stored text was written in the workspace's language and
 # may carry figures (how late, how many attempts) or the rules that were broken.

@@ -96,7 +96,7 @@ def error_for(
                 detail=detail,
             )
         if "not permitted" in lowered or "reply" in lowered or "client-forbidden" in detail:
-            return Rejected(message or "X refused this post.", code="forbidden", detail=detail)
+            return Rejected(message or "X refused this post.", code="rejected", detail=detail)
     return error_for_status(status, headers, body, idempotent=idempotent, now=now)
 
 
@@ -135,7 +135,7 @@ def created_post(data: Mapping[str, Any], *, handle: str, now: datetime) -> Publ
     if isinstance(errors, list) and errors and created is None:
         raise Rejected(
             server_message({"errors": errors}) or "X refused the post.",
-            code="x_errors",
+            code="rejected",
             detail=json.dumps(errors)[:1000],
         )
     raise OutcomeUnknown(
