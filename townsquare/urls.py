@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("townsquare.inbox.urls")),
     path("", include("townsquare.analytics.import_urls")),
     path("", include("townsquare.analytics.report_urls")),
+    path("", include("townsquare.analytics.collection_urls")),
     path("", include("townsquare.analytics.urls")),
     path("", include("townsquare.networks.bluesky.urls")),
     path("", include("townsquare.networks.mastodon.urls")),

@@ -19,6 +19,7 @@ from townsquare.analytics.access import access_collection_states
 from townsquare.analytics.collection import metrics_networks
 from townsquare.networks.models import SocialAccount
 from townsquare.workspaces.models import Membership
+from townsquare.workspaces.roles import Perm, has_perm
 
 SHOWN_FIELDS = ("pk", "network", "handle", "display_name", "needs_reconnect", "removed_at")
 
@@ -37,6 +38,9 @@ class Freshness:
     problem: str = ""
     problem_account: str = ""
     stopped: bool = False  # collection of that account waits for a person (reconnect)
+    # That account when its collection stopped, its login still works and this member may
+    # connect accounts: the dashboards offer "Try again" for it (collection_actions.py).
+    retry_account_id: int | None = None
 
     @property
     def has_problem(self) -> bool:
@@ -87,6 +91,12 @@ def freshness(
             "problem": state.last_error,
             "problem_account": failing_account.label,
             "stopped": state.next_due_at is None,
+            "retry_account_id": failing_account.pk
+            if state.next_due_at is None
+            and not failing_account.needs_reconnect
+            and failing_account.removed_at is None
+            and has_perm(membership.role, Perm.CONNECT_ACCOUNTS)
+            else None,
         }
     elif unread_logins:
         fields = {
