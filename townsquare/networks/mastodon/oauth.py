@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import MutableMapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 from django.db import IntegrityError, transaction
 
@@ -23,6 +22,7 @@ from townsquare.networks.credentials import key_ring
 from townsquare.networks.mastodon.api import MastodonApi
 from townsquare.networks.models import MastodonApp
 from townsquare.networks.oauth2 import state as shared_state
+from townsquare.networks.oauth2.tokens import OAuthApp, authorization_url
 
 SCOPES = "read write"
 CLIENT_NAME = "Townsquare"
@@ -163,16 +163,17 @@ def app_for(api: MastodonApi, instance: str, redirect_uri: str) -> MastodonApp:
 
 
 def authorize_url(app: MastodonApp, state: str, challenge: str) -> str:
-    query = {
-        "response_type": "code",
-        "client_id": app.client_id,
-        "redirect_uri": app.redirect_uri,
-        "scope": SCOPES,
-        "state": state,
-    }
-    if challenge:
-        query.update(code_challenge=challenge, code_challenge_method="S256")
-    return f"{app.instance_url}/oauth/authorize?{urlencode(query)}"
+    return authorization_url(
+        OAuthApp(
+            authorize_url=f"{app.instance_url}/oauth/authorize",
+            token_url=f"{app.instance_url}/oauth/token",
+            client_id=app.client_id,
+            redirect_uri=app.redirect_uri,
+            scopes=tuple(SCOPES.split()),
+        ),
+        state,
+        challenge,
+    )
 
 
 def exchange_code(api: MastodonApi, app: MastodonApp, code: str, verifier: str) -> str:
