@@ -217,7 +217,7 @@ def _record_failure(
         if stop and code in ("rejected", "unexpected"):
             reason += " " + _(
                 "Townsquare stopped reading the figures after %(count)d failed attempts in a "
-                "row. Connect the account again once the problem is solved."
+                "row. Choose “Try again now” on the analytics page once the problem is solved."
             ) % {"count": failures}
     if isinstance(error, NetworkError):
         logger.info("collection of account %s: %s (%s)", account.pk, error.message, error.detail)

@@ -87,9 +87,7 @@ def test_refusals_in_a_row_stop_collection_until_a_person_acts(english_account):
         outcome = collect_account(english_account, source=source, now=NOW + timedelta(hours=n))
     row = state(english_account)
     assert outcome.stopped and row.next_due_at is None and row.last_error_code == "rejected"
-    assert (
-        "Forbidden for this app" in row.last_error and "Connect the account again" in row.last_error
-    )
+    assert "Forbidden for this app" in row.last_error and "“Try again now”" in row.last_error
 
 
 def test_a_refused_login_marks_the_account_and_stops_with_a_clear_message(english_account):
