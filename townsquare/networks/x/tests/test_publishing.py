@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from townsquare.networks.base import (
+    ConnectionCheck,
     OutcomeUnknown,
     Publisher,
     Reauth,
@@ -53,7 +54,7 @@ def x():
 
 def test_the_connector_is_a_publisher_that_can_thread_and_find_posts(x):
     connector = x.connector()
-    assert isinstance(connector, Publisher)
+    assert isinstance(connector, Publisher) and isinstance(connector, ConnectionCheck)
     caps = connector.capabilities
     assert caps.threads and caps.find_published and not caps.inbox and not caps.metrics
 
