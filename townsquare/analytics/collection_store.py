@@ -134,26 +134,30 @@ def track_outside_posts(
     if not candidates:
         return 0
     ours = _publication_ids(account, since=min(r.published_at or now for r in candidates.values()))
-    made = 0
+    made = []
     for network_post_id, reading in candidates.items():
         if network_post_id in ours:
             continue  # Townsquare's: tracked with its publication, never on its own
         assert reading.published_at is not None
         published_at = min(reading.published_at, now)
-        TrackedPost.objects.create(
-            workspace_id=account.workspace_id,
-            account=account,
-            network=account.network,
-            network_post_id=network_post_id,
-            publication=None,
-            published_at=published_at,
-            text_excerpt=" ".join(reading.text.split())[:EXCERPT_CHARS],
-            url=reading.url if _is_web_address(reading.url) else "",
-            source=Source.COLLECTED,
-            next_snapshot_at=first_snapshot_at(published_at, now),
+        made.append(
+            TrackedPost(
+                workspace_id=account.workspace_id,
+                account=account,
+                network=account.network,
+                network_post_id=network_post_id,
+                publication=None,
+                published_at=published_at,
+                text_excerpt=" ".join(reading.text.split())[:EXCERPT_CHARS],
+                url=reading.url if _is_web_address(reading.url) else "",
+                source=Source.COLLECTED,
+                next_snapshot_at=first_snapshot_at(published_at, now),
+            )
         )
-        made += 1
-    return made
+    # One statement for a backfill's hundreds of posts; the transaction holds the account's
+    # collection alone (its claim), so nobody adds the same ids meanwhile.
+    TrackedPost.objects.bulk_create(made, batch_size=500)
+    return len(made)
 
 
 def _publication_ids(account: SocialAccount, since: datetime) -> set[str]:
