@@ -17,6 +17,7 @@ from townsquare.analytics.report_schedule_actions import (
     do_send_report_now,
 )
 from townsquare.analytics.views_common import period_labels
+from townsquare.lib.bounds import id_from_text
 from townsquare.lib.errors import ActionError
 from townsquare.workspaces.models import Membership
 from townsquare.workspaces.roles import Perm, has_perm
@@ -26,7 +27,8 @@ DOWNLOAD_PERIODS = ("7d", "28d", "last_month", "this_quarter", "last_quarter")
 
 
 def _ids(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.isdigit() and len(v) < 12]
+    ids = (id_from_text(value[:32]) for value in values)
+    return [i for i in ids if i is not None]
 
 
 @workspace_view(Perm.VIEW_ANALYTICS)

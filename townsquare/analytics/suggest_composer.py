@@ -25,6 +25,7 @@ from townsquare.analytics.suggest_times import (
     next_moments,
 )
 from townsquare.calendars.grid import parse_at
+from townsquare.lib.bounds import id_from_text
 from townsquare.networks.models import SocialAccount
 from townsquare.workspaces.models import Membership
 from townsquare.workspaces.roles import Perm
@@ -41,7 +42,9 @@ class ComposerSuggestions:
 
 
 def chosen_account_ids(values: Iterable[Any]) -> list[int]:
-    return list(dict.fromkeys(int(v) for v in values if str(v).isdigit()))[:50]
+    """The ids a form names (ASCII digits within the id range; anything else is no id)."""
+    ids = (id_from_text(str(value)[:32]) for value in values)
+    return list(dict.fromkeys(i for i in ids if i is not None))[:50]
 
 
 def composer_suggestions(
