@@ -6,5 +6,5 @@ account; sending the reports scheduled by e-mail (report_jobs).
 
 from __future__ import annotations
 
-import townsquare.analytics.collection_jobs  # noqa: F401  (imported for the job it registers)
-import townsquare.analytics.report_jobs  # noqa: F401  (imported for the job it registers)
+# Imported for the jobs they register.
+from townsquare.analytics import collection_jobs, report_jobs  # noqa: F401

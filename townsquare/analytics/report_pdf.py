@@ -15,7 +15,6 @@ from django.template.loader import render_to_string
 from townsquare.analytics.report import ReportContent
 from townsquare.workspaces.models import Workspace
 
-
 # WeasyPrint tells every step of every page at INFO; a report's log is its outcome only.
 logging.getLogger("weasyprint").setLevel(logging.WARNING)
 
