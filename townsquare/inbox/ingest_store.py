@@ -40,7 +40,7 @@ from townsquare.inbox.register_grouping import clean_text
 from townsquare.inbox.routing import route_new
 from townsquare.inbox.row_updates import update_rows
 from townsquare.inbox.triage import MessageContext, TriageResult, triage_texts
-from townsquare.inbox.triage.features import embed
+from townsquare.inbox.triage.features import embed, embedding_input
 from townsquare.networks.base import InboxMessage
 from townsquare.networks.models import SocialAccount
 from townsquare.publishing.models import Publication
@@ -239,16 +239,17 @@ def write(prepared: Prepared, *, after_write: Callable[[], None] | None = None) 
 
 
 def register_vectors(prepared: Prepared, stored: list[Message]) -> list[np.ndarray | None]:
-    """Triage's embedding of each stored message, for the register, where the register
-    would embed the same text: it leaves out links and handles, so a text with any of them
-    (or with spacing it tidies) is embedded again without them."""
+    """Triage's embedding of each stored message, for the register, where the encoder would
+    read the same words: the register leaves out handles (and links) where triage reads
+    "@user", so a text with a handle is embedded again without it."""
     if prepared.embeddings is None:
         return [None] * len(stored)
     row_of = {m.network_message_id: i for i, m in enumerate(prepared.messages)}
     vectors: list[np.ndarray | None] = []
     for message in stored:
         row = row_of.get(message.network_message_id)
-        same_text = row is not None and clean_text(message.text) == message.text
+        text = message.text
+        same_text = row is not None and embedding_input(clean_text(text)) == embedding_input(text)
         vectors.append(prepared.embeddings[row] if same_text and row is not None else None)
     return vectors
 

@@ -1,6 +1,6 @@
 """A page is embedded once: triage reads the sentence embeddings and the register groups the
-page's feedback by the same ones, unless it would embed another text (links and handles
-left out)."""
+page's feedback by the same ones, unless the encoder would read other words (the register
+leaves handles out)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 
 QUESTION = "Wann liefert ihr meine Bestellung? Ich warte seit zwei Wochen."
 WITH_LINK = "Wann kommt die Bestellung aus https://shop.example/b/4711 endlich an?"
+WITH_HANDLE = "@kaffee.bsky.social Wann kommt die Bestellung 4712 endlich an?"
 
 
 def test_triage_given_the_embeddings_judges_as_without_them():
@@ -30,13 +31,14 @@ def test_the_register_reuses_triage_s_embedding_of_a_plain_text(account, monkeyp
     embedded = []
     real = register.embed
     monkeypatch.setattr(register, "embed", lambda texts: embedded.append(texts) or real(texts))
-    stored = store_messages(account, [said("q1", QUESTION), said("q2", WITH_LINK, minutes=1)])
-    assert {m.category for m in stored.stored} == {"question"}, "both are feedback"
-    assert embedded == [[clean_text(WITH_LINK)]], "only the text with a link again"
+    page = [said("q1", QUESTION), said("q2", WITH_LINK, minutes=1)]
+    stored = store_messages(account, [*page, said("q3", WITH_HANDLE, minutes=2)])
+    assert {m.category for m in stored.stored} == {"question"}, "all three are feedback"
+    assert embedded == [[clean_text(WITH_HANDLE)]], "only the text with a handle again"
     items = {
         item.message.network_message_id: item
         for item in FeedbackItem.objects.select_related("message")
     }
-    plain, linked = from_bytes(items["q1"].embedding), from_bytes(items["q2"].embedding)
+    plain, handled = from_bytes(items["q1"].embedding), from_bytes(items["q3"].embedding)
     assert np.allclose(plain, embed([QUESTION])[0], atol=1e-5)
-    assert np.allclose(linked, embed([clean_text(WITH_LINK)])[0], atol=1e-5)
+    assert np.allclose(handled, embed([clean_text(WITH_HANDLE)])[0], atol=1e-5)
