@@ -1,0 +1,265 @@
+"""Connecting LinkedIn pages (and members' profiles): start the OAuth 2.0 sign-in, and
+finish it at the callback.
+
+No page calls these yet (docs/networks/linkedin_page.md, "Registering"). LinkedIn's web
+flow is the authorization code with `state` and the client secret; PKCE is offered only to
+native apps LinkedIn enables on request, so none is sent.
+
+A page: the member signs in, and every page they administer (or only the one chosen when
+starting) becomes an account of the workspace. Nothing is stored until LinkedIn has given a
+token with every scope Townsquare needs. Reconnecting keeps the account: it is found by
+its organisation URN, else by its handle (an account posted by reminder keeps its
+history), and a refresh token is never lost (credentials.store_credentials).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, MutableMapping
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from townsquare.audit.record import record, snapshot
+from townsquare.lib.errors import ActionError
+from townsquare.networks.base import Credentials, NetworkError, Reauth, Rejected
+from townsquare.networks.connecting import (
+    ConnectRefused,
+    allowed_membership,
+    authorization_code,
+    pending_sign_in,
+)
+from townsquare.networks.credentials import read_credentials, store_credentials
+from townsquare.networks.linkedin import payloads
+from townsquare.networks.linkedin.connector import (
+    LinkedInPagePublisher,
+    LinkedInProfilePublisher,
+    configured_app,
+)
+from townsquare.networks.models import SocialAccount
+from townsquare.networks.oauth2 import state as sign_in
+from townsquare.networks.oauth2.tokens import OAuthApp, TokenSet, authorization_url
+from townsquare.workspaces.access import require
+from townsquare.workspaces.models import Membership
+from townsquare.workspaces.roles import Perm
+
+NETWORKS = ("linkedin_page", "linkedin_profile")
+SESSION_KEY = "linkedin_oauth_pending"
+AUDIT_FIELDS = ("network", "handle", "display_name", "language", "connected_at")
+NAME = "LinkedIn"
+# A member may administer many pages; one sign-in connects at most this many.
+MAX_PAGES_PER_SIGN_IN = 20
+
+
+def do_start_linkedin_connect(
+    membership: Membership,
+    session: MutableMapping[str, Any],
+    *,
+    redirect_uri: str,
+    network: str = "linkedin_page",
+    organization_id: str = "",
+    language: str = "",
+    app: OAuthApp | None = None,
+) -> str:
+    """Remember the sign-in and return LinkedIn's authorization address. `organization_id`
+    (digits) connects only that page; without it every page the member administers."""
+    require(membership, Perm.CONNECT_ACCOUNTS)
+    if network not in NETWORKS:
+        raise ActionError(_("LinkedIn has no such kind of account."), code="bad_network")
+    if organization_id and not (organization_id.isdigit() and len(organization_id) <= 20):
+        raise ActionError(_("This is not the number of a LinkedIn page."), code="bad_page")
+    the_app = _app(app, redirect_uri, network)
+    extra = {"network": network}
+    if organization_id and network == "linkedin_page":
+        extra["organization"] = organization_id
+    if language:
+        extra["language"] = language[:10]
+    pending, _challenge = sign_in.start_sign_in(
+        session,
+        SESSION_KEY,
+        workspace=membership.workspace.slug,
+        user_id=membership.user_id,
+        extra=extra,
+    )
+    # No PKCE: LinkedIn's web apps prove themselves with the client secret.
+    return authorization_url(the_app, pending.state, "")
+
+
+def do_finish_linkedin_connect(
+    user: Any,
+    session: MutableMapping[str, Any],
+    params: Mapping[str, str],
+    *,
+    redirect_uri: str,
+    connector: LinkedInPagePublisher | None = None,
+    app: OAuthApp | None = None,
+) -> list[SocialAccount]:
+    """Check the callback against the remembered sign-in, get the tokens, add the accounts."""
+    pending = pending_sign_in(session, SESSION_KEY, params, NAME)
+    membership = allowed_membership(user, pending)
+    slug = membership.workspace.slug
+    code = authorization_code(params, NAME, slug)
+    network = pending.extra.get("network", "linkedin_page")
+    if network not in NETWORKS:
+        raise ConnectRefused(_("Please start again."), code="state_unknown", workspace=slug)
+    the_app = _app(app, redirect_uri, network)
+    if connector is None:
+        connector = (
+            LinkedInPagePublisher() if network == "linkedin_page" else LinkedInProfilePublisher()
+        )
+    try:
+        tokens, refresh_expiry = connector.sign_in_tokens(the_app, code)
+        _check_scopes(tokens, the_app.scopes, slug)
+        creds = Credentials(
+            account_id=0, network=network, handle="", access_token=tokens.access_token
+        )
+        if network == "linkedin_page":
+            found = _pages(connector, creds, pending.extra.get("organization", ""), slug)
+        else:
+            assert isinstance(connector, LinkedInProfilePublisher)
+            found = [_member(connector, tokens.access_token)]
+    except (Rejected, Reauth) as error:
+        raise ConnectRefused(
+            _("LinkedIn refused the sign-in: %(reason)s") % {"reason": error.message},
+            code="token_refused",
+            workspace=slug,
+        ) from None
+    except NetworkError:
+        raise ConnectRefused(
+            _("LinkedIn could not be reached. Please try again in a moment."),
+            code="unreachable",
+            workspace=slug,
+        ) from None
+    with transaction.atomic():
+        return [
+            _save(membership, pending, network, tokens, refresh_expiry, urn, handle, name)
+            for urn, handle, name in found
+        ]
+
+
+def _app(app: OAuthApp | None, redirect_uri: str, network: str) -> OAuthApp:
+    if app is not None:
+        return app
+    try:
+        return configured_app(redirect_uri, network=network)
+    except Reauth:
+        raise ActionError(
+            _("This installation has no LinkedIn app configured; an administrator has to add it."),
+            code="no_app",
+        ) from None
+
+
+def _check_scopes(tokens: TokenSet, wanted: tuple[str, ...], slug: str) -> None:
+    missing = tokens.missing(wanted)
+    if missing:
+        # LinkedIn grants a scope only when the app's product is approved (the Community
+        # Management API for pages): say which, not a generic permissions error.
+        raise ConnectRefused(
+            _(
+                "LinkedIn did not grant every permission Townsquare needs (%(scopes)s). "
+                "The LinkedIn app needs the Community Management API product approved for "
+                "these scopes; then connect again."
+            )
+            % {"scopes": ", ".join(missing)},
+            code="scope_missing",
+            workspace=slug,
+        )
+
+
+def _pages(
+    connector: LinkedInPagePublisher, creds: Credentials, chosen: str, slug: str
+) -> list[tuple[str, str, str]]:
+    """(organisation URN, handle, name) of the pages to connect."""
+    urns = connector.administered(creds)
+    if chosen:
+        urns = [urn for urn in urns if payloads.organization_id(urn) == chosen]
+    if not urns:
+        raise ConnectRefused(
+            _(
+                "The LinkedIn member who signed in is not an administrator of the page "
+                "(or of any page). Ask a page administrator to connect it."
+            ),
+            code="no_pages",
+            workspace=slug,
+        )
+    found = []
+    for urn in urns[:MAX_PAGES_PER_SIGN_IN]:
+        page = connector.organization(creds, urn)
+        vanity = page.get("vanityName")
+        name = page.get("localizedName")
+        handle = vanity if isinstance(vanity, str) and vanity else payloads.organization_id(urn)
+        found.append((urn, handle[:255], name[:255] if isinstance(name, str) else ""))
+    return found
+
+
+def _member(connector: LinkedInProfilePublisher, access_token: str) -> tuple[str, str, str]:
+    member = connector.signed_in_member(access_token)
+    name = str(member.get("name") or "")[:255]
+    urn = f"urn:li:person:{member['sub']}"
+    return urn, name or urn, name
+
+
+def _existing(workspace: Any, network: str, urn: str, handle: str) -> SocialAccount | None:
+    accounts = SocialAccount.objects.select_for_update().filter(
+        workspace=workspace, network=network, removed_at__isnull=True
+    )
+    for account in accounts:
+        try:
+            stored = read_credentials(account)
+        except Exception:
+            stored = {}
+        extra = stored.get("extra")
+        if isinstance(extra, dict) and extra.get("author_urn") == urn:
+            return account
+    return accounts.filter(handle__iexact=handle).first()
+
+
+def _save(
+    membership: Membership,
+    pending: sign_in.PendingSignIn,
+    network: str,
+    tokens: TokenSet,
+    refresh_expiry: datetime | None,
+    urn: str,
+    handle: str,
+    name: str,
+) -> SocialAccount:
+    now = timezone.now()
+    account = _existing(membership.workspace, network, urn, handle)
+    before = snapshot(account, AUDIT_FIELDS) if account else None
+    if account is None:
+        account = SocialAccount(workspace=membership.workspace, network=network)
+    account.handle = handle
+    account.display_name = name
+    if pending.extra.get("language"):
+        account.language = pending.extra["language"]
+    account.connected_at = now
+    account.last_success_at = now
+    account.needs_reconnect = False
+    # The countdown the health page shows: without a refresh token the account lasts as
+    # long as its access token (60 days); with one, renewals move it forward.
+    account.token_expires_at = tokens.expires_at
+    account.save()
+    extra = {"author_urn": urn}
+    if refresh_expiry is not None:
+        extra["refresh_expires_at"] = refresh_expiry.isoformat()
+    store_credentials(
+        account,
+        {
+            "access_token": tokens.access_token,
+            "refresh_token": tokens.refresh_token,
+            "expires_at": tokens.expires_at.isoformat() if tokens.expires_at else None,
+            "extra": extra,
+        },
+    )
+    record(
+        actor=membership.user,
+        action="account.connect",
+        target=account,
+        workspace=membership.workspace,
+        before=before,
+        after=snapshot(account, AUDIT_FIELDS),
+    )
+    return account
