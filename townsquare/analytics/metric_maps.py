@@ -96,6 +96,26 @@ METRIC_MAPS: Mapping[str, tuple[MetricMap, ...]] = {
             account={"followers": "followers"},
         ),
     ),
+    # A LinkedIn page's organizationalEntityShareStatistics per post (lifetime, organic only)
+    # and networkSizes' firstDegreeSize (followers). uniqueImpressionsCount counts members
+    # reached; clickCount counts clicks on the post's content, name or logo, the nearest
+    # LinkedIn has to link clicks. "engagement" is a ratio, not a count: left in `raw`.
+    "linkedin_page": (
+        MetricMap(
+            "linkedin_page",
+            1,
+            BEGINNING,
+            post={
+                "impressionCount": "impressions",
+                "uniqueImpressionsCount": "reach",
+                "clickCount": "link_clicks",
+                "likeCount": "likes",
+                "commentCount": "replies",
+                "shareCount": "reposts",
+            },
+            account={"firstDegreeSize": "followers"},
+        ),
+    ),
 }
 
 
