@@ -93,7 +93,7 @@ def do_finish_linkedin_connect(
     params: Mapping[str, str],
     *,
     redirect_uri: str,
-    connector: LinkedInPagePublisher | None = None,
+    connector: LinkedInPagePublisher | LinkedInProfilePublisher | None = None,
     app: OAuthApp | None = None,
 ) -> list[SocialAccount]:
     """Check the callback against the remembered sign-in, get the tokens, add the accounts."""
@@ -105,20 +105,39 @@ def do_finish_linkedin_connect(
     if network not in NETWORKS:
         raise ConnectRefused(_("Please start again."), code="state_unknown", workspace=slug)
     the_app = _app(app, redirect_uri, network)
-    if connector is None:
-        connector = (
-            LinkedInPagePublisher() if network == "linkedin_page" else LinkedInProfilePublisher()
-        )
+    chosen = connector or (
+        LinkedInPagePublisher() if network == "linkedin_page" else LinkedInProfilePublisher()
+    )
     try:
-        tokens, refresh_expiry = connector.sign_in_tokens(the_app, code)
-        _check_scopes(tokens, the_app.scopes, slug)
+        tokens, refresh_expiry, found = _ask_linkedin(chosen, the_app, code, pending, slug)
+    finally:
+        if connector is None:
+            chosen.close()  # made for this sign-in only
+    with transaction.atomic():
+        return [
+            _save(membership, pending, network, tokens, refresh_expiry, urn, handle, name)
+            for urn, handle, name in found
+        ]
+
+
+def _ask_linkedin(
+    connector: LinkedInPagePublisher | LinkedInProfilePublisher,
+    app: OAuthApp,
+    code: str,
+    pending: sign_in.PendingSignIn,
+    slug: str,
+) -> tuple[TokenSet, datetime | None, list[tuple[str, str, str]]]:
+    """The tokens, when the refresh token lapses, and the accounts to connect (URN, handle,
+    name); nothing stored yet."""
+    try:
+        tokens, refresh_expiry = connector.sign_in_tokens(app, code)
+        _check_scopes(tokens, app.scopes, slug)
         creds = Credentials(
-            account_id=0, network=network, handle="", access_token=tokens.access_token
+            account_id=0, network=connector.network, handle="", access_token=tokens.access_token
         )
-        if network == "linkedin_page":
+        if isinstance(connector, LinkedInPagePublisher):
             found = _pages(connector, creds, pending.extra.get("organization", ""), slug)
         else:
-            assert isinstance(connector, LinkedInProfilePublisher)
             found = [_member(connector, tokens.access_token)]
     except (Rejected, Reauth) as error:
         raise ConnectRefused(
@@ -132,11 +151,7 @@ def do_finish_linkedin_connect(
             code="unreachable",
             workspace=slug,
         ) from None
-    with transaction.atomic():
-        return [
-            _save(membership, pending, network, tokens, refresh_expiry, urn, handle, name)
-            for urn, handle, name in found
-        ]
+    return tokens, refresh_expiry, found
 
 
 def _app(app: OAuthApp | None, redirect_uri: str, network: str) -> OAuthApp:

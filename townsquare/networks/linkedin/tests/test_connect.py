@@ -234,6 +234,28 @@ def test_a_member_profile_is_connected_as_the_member_who_signed_in(alice, member
     assert credentials_for(member).extra["author_urn"] == "urn:li:person:782bbtaQ"
 
 
+def test_a_profile_publishes_as_the_member_and_offers_no_inbox_or_metrics(li):
+    from townsquare.networks.base import InboxSource, MetricsSource, OutcomeUnknown, Publisher
+    from townsquare.networks.linkedin.tests.fake_linkedin import creds
+
+    li.routes["POST /rest/posts"] = answer("posts_create__ok_201.json")
+    profile = li.profile_connector()
+    assert isinstance(profile, Publisher)
+    assert not isinstance(profile, InboxSource) and not isinstance(profile, MetricsSource)
+    member = creds(network="linkedin_profile", extra={"author_urn": "urn:li:person:782bbtaQ"})
+    variant = VariantToPublish(
+        variant_id=1, account_id=1, network="linkedin_profile", parts=("Hi",)
+    )
+    profile.publish(member, variant, "k")
+    import json
+
+    assert json.loads(li.sent("POST /rest/posts")[0].content)["author"] == "urn:li:person:782bbtaQ"
+    with pytest.raises(OutcomeUnknown):
+        profile.find_published(member, "k", expected=variant, sent_after=NOW)
+    profile.check_connection(member)
+    assert li.sent("GET /v2/userinfo")[0].headers["Authorization"] == "Bearer at-1"
+
+
 def test_a_renewal_with_linkedin_s_refresh_token_is_stored_and_used(workspace_a, li):
     account = SocialAccount.objects.create(
         workspace=workspace_a, network="linkedin_page", handle="linkedin", token_expires_at=NOW
