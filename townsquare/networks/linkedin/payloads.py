@@ -203,9 +203,10 @@ def error_for(
     """What an answer of LinkedIn means; None for a success.
 
     401 is `TokenRejected` (one forced refresh where a refresh token exists, then Reauth);
-    426 or NONEXISTENT_VERSION is `ApiVersionRetired`; a 403 names the missing permission
-    (a scope not granted, a product the app was not approved for, or a page role the member
-    lacks); 422 DUPLICATE_POST is a duplicate; 429 waits for LinkedIn's reset.
+    426 or NONEXISTENT_VERSION is `ApiVersionRetired`; a 403 ACCESS_DENIED names the missing
+    permission (a scope not granted, a product the app was not approved for, or a page role
+    the member lacks), another 403 refuses that one action; 422 DUPLICATE_POST is a
+    duplicate; 429 waits for LinkedIn's reset.
     """
     if 200 <= status < 300:
         return None
@@ -223,13 +224,17 @@ def error_for(
         return TokenRejected(
             message or "LinkedIn no longer accepts this account's sign-in.", detail=detail
         )
-    if status == 403:
+    if status == 403 and (code == "ACCESS_DENIED" or "permission" in message.lower()):
         return Reauth(
             "LinkedIn refused: the account lacks a permission (a scope not granted, the "
             "Community Management API not approved for the app, or no administrator role "
             f"on the page). LinkedIn said: {message or 'access denied'}",
             detail=detail,
         )
+    if status == 403:
+        # Refused for this action only (a post whose comments are closed, say): the
+        # account itself is fine, so no reconnect.
+        return Rejected(message or "LinkedIn refused this.", code="forbidden", detail=detail)
     if _is_duplicate(fields, message):
         return Rejected(
             "LinkedIn refuses a post with the same text as one the page published recently.",

@@ -120,6 +120,13 @@ def test_a_missing_permission_names_the_product_and_linkedin_s_words():
     assert "partnerApiPostsExternal.CREATE" in error.message
 
 
+def test_a_403_about_one_action_refuses_it_without_a_reconnect():
+    body = {"status": 403, "code": "FORBIDDEN", "message": "Commenting is disabled for this post"}
+    error = error_of("posts_create__forbidden_403.json", body=body)
+    assert isinstance(error, Rejected) and error.code == "forbidden"
+    assert error.message == "Commenting is disabled for this post"
+
+
 def test_a_retired_api_version_is_its_own_connection_problem():
     error = error_of("posts_create__version_retired_426.json")
     assert isinstance(error, payloads.ApiVersionRetired) and isinstance(error, Reauth)
