@@ -76,8 +76,10 @@ class MediaUploads:
         self, creds: Credentials, owner: str, media: Sequence[MediaRef], *, title: str = ""
     ) -> list[payloads.UploadedMedia]:
         uploaded = []
-        for ref in media:
-            data = self._data(ref)
+        # Every file read before the first upload: a missing one refuses the post before
+        # LinkedIn holds half its media.
+        files = [self._data(ref) for ref in media]
+        for ref, data in zip(media, files, strict=True):
             if ref.kind == "video":
                 urn = self.video(creds, owner, data)
             else:

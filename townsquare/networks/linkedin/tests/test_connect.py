@@ -282,3 +282,20 @@ def test_a_renewal_with_linkedin_s_refresh_token_is_stored_and_used(workspace_a,
     assert li.sent("POST /rest/posts")[0].headers["Authorization"] == f"Bearer {fresh}"
     account.refresh_from_db()
     assert credentials_for(account).access_token == fresh
+
+
+def test_the_app_and_the_version_come_from_the_settings(settings, membership):
+    from townsquare.lib.errors import ActionError
+    from townsquare.networks.linkedin.connector import configured_app, configured_version
+
+    settings.LINKEDIN_CLIENT_ID = ""
+    with pytest.raises(ActionError) as missing:
+        do_start_linkedin_connect(membership, {}, redirect_uri=CALLBACK)
+    assert missing.value.code == "no_app"
+    settings.LINKEDIN_CLIENT_ID, settings.LINKEDIN_CLIENT_SECRET = "86bfq2dgqv3b3k", "s"
+    linkedin_app = configured_app(CALLBACK, network="linkedin_profile")
+    assert linkedin_app.client_auth == "form" and linkedin_app.scopes == payloads.PROFILE_SCOPES
+    settings.LINKEDIN_API_VERSION = "202611"
+    assert configured_version() == "202611"
+    settings.LINKEDIN_API_VERSION = "latest"  # not a version: the pinned one stays
+    assert configured_version() == payloads.API_VERSION

@@ -360,3 +360,24 @@ def test_linkedin_stays_published_by_reminder_until_connecting_is_offered():
     assert not publishes_automatically("linkedin_page")
     assert not publishes_automatically("linkedin_profile")
     assert captured("posts_create__ok_201.json")["status"] == 201
+
+
+def test_a_video_part_taken_without_an_etag_is_an_unknown_outcome(li):
+    li.routes["POST /rest/videos"] = answer("videos_initialize__ok_200.json")
+    li.routes["PUT /dms-uploads/C5F10AQGKQg_6y2a4sQ/uploadedVideo/0"] = answer(
+        "videos_part__ok_200.json", headers={"etag": ""}
+    )
+    with pytest.raises(OutcomeUnknown):
+        li.connector(media_reader=lambda k: b"v" * 4_195_304).publish(
+            creds(), variant("Film", media=media("video")), "k"
+        )
+    assert not li.sent("POST /rest/posts")
+
+
+def test_a_file_missing_from_the_media_library_is_rejected_before_sending(li):
+    def gone(key):
+        raise FileNotFoundError(key)
+
+    with pytest.raises(Rejected) as refused:
+        li.connector(media_reader=gone).publish(creds(), variant("x", media=media("image")), "k")
+    assert refused.value.code == "media_missing" and li.requests == []
