@@ -129,7 +129,9 @@ class TrackedPostDetailOut(TrackedPostOut):
     snapshots: list[SnapshotOut]
 
 
-def _period(membership: Membership, period: str, start: str, end: str) -> tuple[str, Period]:
+def period_from_query(
+    membership: Membership, period: str, start: str, end: str
+) -> tuple[str, Period]:
     today = timezone.localtime(timezone.now(), zone(membership.workspace)).date()
     if "\x00" in period + start + end:
         raise ActionError(PERIOD_PROBLEMS["unknown_period"](), code="invalid_period", status=422)
@@ -139,7 +141,7 @@ def _period(membership: Membership, period: str, start: str, end: str) -> tuple[
     return choice.key, choice.period
 
 
-def _filters(
+def filters_from_query(
     membership: Membership,
     network: str,
     account: int | None,
@@ -169,7 +171,7 @@ def _filters(
     return Filters(network=network, account_id=account, campaign_id=campaign, pillar_id=pillar)
 
 
-def _period_out(membership: Membership, key: str, found: Period) -> PeriodOut:
+def period_out(membership: Membership, key: str, found: Period) -> PeriodOut:
     previous = found.previous()
     return PeriodOut(
         key=key,
@@ -217,8 +219,8 @@ def get_overview(
     """The key figures of visibility, community and care, against the previous period."""
     membership: Membership = request.membership  # type: ignore[attr-defined]
     require(membership, Perm.VIEW_ANALYTICS)
-    key, found = _period(membership, period, start, end)
-    filters = _filters(membership, network[:32], account, campaign, pillar)
+    key, found = period_from_query(membership, period, start, end)
+    filters = filters_from_query(membership, network[:32], account, campaign, pillar)
     account_row = (
         SocialAccount.objects.filter(workspace=membership.workspace, pk=account).first()
         if account
@@ -226,7 +228,7 @@ def get_overview(
     )
     fresh = freshness(membership, account=account_row, network=filters.network or None)
     return OverviewOut(
-        period=_period_out(membership, key, found),
+        period=period_out(membership, key, found),
         freshness=FreshnessOut(
             read_at=fresh.read_at,
             newest_read_at=fresh.newest_read_at,
@@ -270,8 +272,8 @@ def list_posts(
     """The posts published in the period, most engaging first, with their newest counters."""
     membership: Membership = request.membership  # type: ignore[attr-defined]
     require(membership, Perm.VIEW_ANALYTICS)
-    _key, found = _period(membership, period, start, end)
-    filters = _filters(membership, network[:32], account, campaign, pillar)
+    _key, found = period_from_query(membership, period, start, end)
+    filters = filters_from_query(membership, network[:32], account, campaign, pillar)
     posts = (
         posts_in(membership, found, filters)
         .select_related("publication")

@@ -4,18 +4,15 @@ its conversations in the inbox."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from townsquare.analytics import charts, dashboards, readers
+from townsquare.analytics import charts, dashboards, figure_sets
 from townsquare.analytics.access import access_post_snapshots, access_tracked_post
 from townsquare.analytics.dashboard_queries import conversations_about
 from townsquare.analytics.metric_names import POST_METRICS
 from townsquare.analytics.models import TrackedPost
-from townsquare.analytics.readers_scope import posts_in, zone
+from townsquare.analytics.readers_scope import zone
 from townsquare.analytics.tables import LOCAL_MINUTE, Table
 from townsquare.analytics.views_common import freshness_of, page_state, render_page
 from townsquare.analytics.views_figures import Figure, figure
@@ -24,53 +21,15 @@ from townsquare.workspaces.models import Membership
 from townsquare.workspaces.roles import Perm
 from townsquare.workspaces.views import workspace_view
 
-POSTS_LIST_LIMIT = 100
 # The counters drawn on a post's chart (the others are in its table).
 POST_CHART_METRICS = ("likes", "reposts", "replies")
-
-
-def metric_labels() -> dict[str, str]:
-    return {
-        "impressions": _("Impressions"),
-        "views": _("Views"),
-        "reach": _("Reach"),
-        "likes": _("Likes"),
-        "reposts": _("Reposts"),
-        "replies": _("Replies"),
-        "quotes": _("Quotes"),
-        "saves": _("Saves"),
-        "link_clicks": _("Link clicks"),
-    }
-
-
-def reported_metrics(rows: Sequence[object]) -> tuple[str, ...]:
-    """The counters any of the rows reports: a column no network fills is left out (the
-    API and the post's own page still say "not reported")."""
-    return tuple(m for m in POST_METRICS if any(getattr(r, m) is not None for r in rows))
 
 
 @workspace_view(Perm.VIEW_ANALYTICS, methods=("GET",))
 def overview(request: HttpRequest, membership: Membership) -> HttpResponse:
     state = page_state(request, membership)
-    period, filters = state.period, state.filters_chosen
-    found = dashboards.overview(membership, period, filters)
-    network_shares = readers.read_breakdown(membership, period, filters, by="network")
-    figures = [
-        dashboards.kpi_figure(found.tiles),
-        dashboards.trend_figure(found, period, "engagements", "engagement_trend", _("Engagements")),
-        dashboards.trend_figure(found, period, "followers", "follower_trend", _("Followers")),
-        dashboards.shares_figure(
-            network_shares.engagements,
-            "networks",
-            _("Shares per network"),
-            _("Network"),
-            posts=network_shares.posts,
-        ),
-        dashboards.network_weeks_figure(membership, period, filters),
-        dashboards.rates_figure(found.community),
-        dashboards.heatmap_figure(membership, period, filters),
-        dashboards.top_posts_figure(membership, period, filters),
-    ]
+    found = dashboards.overview(membership, state.period, state.filters_chosen)
+    figures = figure_sets.overview_figures(state, found)
     groups = [
         (group, label, [t for t in found.tiles if t.group == group])
         for group, label in (
@@ -88,53 +47,15 @@ def overview(request: HttpRequest, membership: Membership) -> HttpResponse:
     )
 
 
-def posts_figure(membership: Membership, posts: list[TrackedPost]) -> Figure:
-    slug = membership.workspace.slug
-    local = zone(membership.workspace)
-    labels = metric_labels()
-    shown = reported_metrics(posts)
-    table = Table(
-        "posts",
-        _("Posts of the period"),
-        (
-            _("Post"),
-            _("Network"),
-            _("Published"),
-            *(labels[m] for m in shown),
-            _("Engagements"),
-        ),
-        tuple(
-            (
-                post.text_excerpt or _("(no text)"),
-                network_label(post.network),
-                post.published_at.astimezone(local).strftime(LOCAL_MINUTE),
-                *(getattr(post, m) for m in shown),
-                post.engagements,
-            )
-            for post in posts
-        ),
-        links=tuple(
-            reverse("analytics_post", kwargs={"workspace": slug, "tracked_post_id": p.pk})
-            for p in posts
-        ),
-    )
-    return figure(table)
-
-
 @workspace_view(Perm.VIEW_ANALYTICS, methods=("GET",))
 def post_list(request: HttpRequest, membership: Membership) -> HttpResponse:
     state = page_state(request, membership)
-    posts = list(
-        posts_in(membership, state.period, state.filters_chosen).order_by(
-            "-engagements", "-published_at", "-pk"
-        )[:POSTS_LIST_LIMIT]
-    )
     return render_page(
         request,
         "analytics/posts.html",
         state,
-        [posts_figure(membership, posts)],
-        {"limit": POSTS_LIST_LIMIT, "fresh": freshness_of(state), "section": "posts"},
+        figure_sets.post_list_figures(state),
+        {"limit": figure_sets.POSTS_LIST_LIMIT, "fresh": freshness_of(state), "section": "posts"},
     )
 
 
@@ -142,10 +63,10 @@ def snapshots_figure(membership: Membership, post: TrackedPost) -> Figure:
     """Every reading of the post's counters as a table; the chart draws the last reading of
     each day of likes, reposts and replies."""
     local = zone(membership.workspace)
-    labels = metric_labels()
+    labels = figure_sets.metric_labels()
     snapshots = list(access_post_snapshots(membership).filter(post=post).order_by("taken_at", "pk"))
     title = _("Counters over time")
-    shown = reported_metrics(snapshots)
+    shown = figure_sets.reported_metrics(snapshots)
     table = Table(
         "snapshots",
         title,
@@ -190,7 +111,7 @@ def post_detail(
 ) -> HttpResponse:
     post = tracked_post_id
     state = page_state(request, membership, filters=False)
-    labels = metric_labels()
+    labels = figure_sets.metric_labels()
     return render_page(
         request,
         "analytics/post.html",
