@@ -49,6 +49,11 @@ SITE_URL = env_str(ENV, "SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # lead there (`make run PORT=8100` links to :8100).
 SITE_URL_CONFIGURED = "SITE_URL" in ENV
 SIGNUP_OPEN = env_bool(ENV, "SIGNUP_OPEN", False)
+# Townsquare's app at X: its OAuth 2.0 Client ID and Client Secret (docs/networks/x.md says
+# where to register it). Unset, the connect page tells the operator what to configure, and X
+# accounts stay posted by reminder.
+X_CLIENT_ID = env_str(ENV, "X_CLIENT_ID", "").strip()
+X_CLIENT_SECRET = env_str(ENV, "X_CLIENT_SECRET", "").strip()
 
 INSTALLED_APPS = [
     # The admin, signing in through the same page as the rest of Townsquare (with the

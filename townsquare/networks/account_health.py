@@ -11,12 +11,14 @@ from townsquare.lib.crypto import SecretsUnavailable
 from townsquare.networks.credentials import read_credentials
 from townsquare.networks.health import ConnectionFacts, Health, connection_health
 from townsquare.networks.models import SocialAccount
+from townsquare.networks.registry import publishes_automatically
 
 # The page that connects (and reconnects) an account of each network, by URL name.
 CONNECT_URL_NAMES = {
     "bluesky": "workspace_connect_bluesky",
     "mastodon": "workspace_connect_mastodon",
     "matrix_room": "workspace_connect_matrix",
+    "x": "workspace_connect_x",
 }
 
 
@@ -40,6 +42,10 @@ def connection_facts(account: SocialAccount) -> ConnectionFacts:
         renews_itself=renews,
         credentials_readable=readable,
         last_success_at=account.last_success_at,
+        # On a network with a connector and a connect page, an account posted by reminder
+        # only waits for its login (X accounts added by hand).
+        connectable=publishes_automatically(account.network)
+        and account.network in CONNECT_URL_NAMES,
     )
 
 

@@ -27,8 +27,9 @@ class ConnectionOut(Schema):
     state: str = Field(description="ok, warning, error or unconnected")
     code: str = Field(
         description=(
-            "ok, expires_soon, expired, needs_reconnect, unreadable, not_connected or "
-            "by_reminder (a network Townsquare reminds people to post on by hand)"
+            "ok, expires_soon, expired, needs_reconnect, unreadable, not_connected, "
+            "by_reminder (a network Townsquare reminds people to post on by hand) or "
+            "reminder_until_connected (posted by reminder until someone connects it)"
         )
     )
     connected_at: datetime | None
@@ -49,7 +50,8 @@ class AccountOut(Schema):
     publishing: str = Field(
         description="automatic: Townsquare posts it at the scheduled time; reminder: "
         "Townsquare has no connector for the network, so when a post is due a person is "
-        "reminded to post it by hand and marks it as posted"
+        "reminded to post it by hand and marks it as posted (also an X account until "
+        "someone connects it)"
     )
     connection: ConnectionOut
 

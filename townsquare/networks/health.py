@@ -1,9 +1,11 @@
 """Is an account's connection healthy, and would a post due at a given time go out?
 
-Three situations read alike and are not: an account on a network Townsquare has no
-connector for publishes by reminder (nothing to connect: `by_reminder`); an account that was
-never connected just has not been yet (`not_connected`); an account whose login the network
-stopped accepting had its access revoked (`needs_reconnect`). Each is worded differently.
+Four situations read alike and are not: an account on a network Townsquare has no
+connector for publishes by reminder (nothing to connect: `by_reminder`); an X account never
+connected is posted by reminder until someone connects it (`reminder_until_connected`); an
+account on another connected network that was never connected just has not been yet
+(`not_connected`: its posts would fail); an account whose login the network stopped accepting
+had its access revoked (`needs_reconnect`). Each is worded differently.
 
 Pure: facts in, verdict out, so every rule can be tested without a database or a clock.
 The accounts page shows the verdict (with a countdown where a token expires), the post page
@@ -23,6 +25,7 @@ Level = Literal["ok", "warning", "error", "unconnected"]
 # Why a post would not go out (or why the connection needs care), most serious first.
 Code = Literal[
     "by_reminder",
+    "reminder_until_connected",
     "not_connected",
     "unreadable",
     "needs_reconnect",
@@ -40,8 +43,10 @@ class ConnectionFacts:
     `renews_itself`: the stored credentials can get a new token without a person (a refresh
     token, or a Bluesky app password), so an access token's own expiry does not matter.
     `credentials_readable`: the stored secret opens with the configured keys.
-    `automatic`: Townsquare has a connector for the network; without one, posts are made by
-    hand after a reminder and there is no login to have.
+    `automatic`: Townsquare posts for the account itself; otherwise posts are made by hand
+    after a reminder.
+    `connectable`: the account could be connected (and would then publish automatically),
+    as an X account added by hand can.
     """
 
     connected: bool
@@ -51,6 +56,7 @@ class ConnectionFacts:
     renews_itself: bool = False
     credentials_readable: bool = True
     last_success_at: datetime | None = None
+    connectable: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +77,8 @@ def _expiry_that_matters(facts: ConnectionFacts) -> datetime | None:
 
 def connection_health(facts: ConnectionFacts, now: datetime) -> Health:
     if not facts.automatic:
+        if facts.connectable and not facts.connected:
+            return Health("unconnected", "reminder_until_connected")
         return Health("unconnected", "by_reminder")
     if not facts.connected:
         return Health("unconnected", "not_connected")

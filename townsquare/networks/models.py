@@ -5,7 +5,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from townsquare.networks.catalog import ACCOUNT_NETWORK_CHOICES, NETWORK_CHOICES
-from townsquare.networks.registry import publishes_automatically
+from townsquare.networks.registry import account_publishes_automatically
 
 
 class ActiveAccounts(Manager["SocialAccount"]):
@@ -72,9 +72,11 @@ class SocialAccount(models.Model):
 
     @property
     def publishes_automatically(self) -> bool:
-        """False: Townsquare has no connector for the network; a person is reminded to post
-        by hand when the post is due."""
-        return publishes_automatically(self.network)
+        """False: Townsquare has no connector for the network, or (X) the account was never
+        connected; a person is reminded to post by hand when the post is due."""
+        return account_publishes_automatically(
+            self.network, connected=bool(self.credentials_encrypted)
+        )
 
 
 class RuleOverride(models.Model):

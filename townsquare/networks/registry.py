@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from importlib import import_module
+from typing import Any
 
 from townsquare.networks.base import Publisher
 from townsquare.networks.catalog import HIDDEN_NETWORKS, NETWORK_NAMES
@@ -20,7 +21,14 @@ PUBLISHERS: dict[str, str] = {
     "mastodon": "townsquare.networks.mastodon.connector.MastodonPublisher",
     "matrix_room": "townsquare.networks.matrix.connector.MatrixPublisher",
     "testnet": "townsquare.networks.testnet.connector.TestNetPublisher",
+    "x": "townsquare.networks.x.connector.XPublisher",
 }
+
+# Networks whose accounts publish automatically only once connected. X accounts were added by
+# hand, and posted by reminder, long before X had a connector (the demo has one): such an
+# account stays by reminder, with its connect link, instead of failing every post for want
+# of a login. Connecting it makes it automatic; its posts still scheduled go out by themselves.
+CONNECT_FIRST: frozenset[str] = frozenset({"x"})
 
 # Every key must be a network of the catalog, shown in forms or hidden (tests check this).
 _KNOWN_NETWORKS = frozenset(NETWORK_NAMES) | frozenset(HIDDEN_NETWORKS)
@@ -37,8 +45,40 @@ def publishes_automatically(network: str) -> bool:
 
 
 def automatic_networks() -> list[str]:
-    """The networks Townsquare publishes to itself, sorted (for SQL parameters)."""
+    """The networks Townsquare publishes to itself, sorted (for SQL parameters). On those of
+    CONNECT_FIRST only connected accounts do: see `account_publishes_automatically`."""
     return sorted(network for network in PUBLISHERS if network in _KNOWN_NETWORKS)
+
+
+def account_publishes_automatically(network: str, *, connected: bool) -> bool:
+    """Townsquare posts for an account on `network` itself; `connected`: it holds a login."""
+    return publishes_automatically(network) and (connected or network not in CONNECT_FIRST)
+
+
+def connect_first_networks() -> list[str]:
+    """The automatic networks whose accounts without a login are posted by reminder, sorted."""
+    return sorted(network for network in CONNECT_FIRST if publishes_automatically(network))
+
+
+def automatic_accounts_sql(accounts_table: str) -> tuple[str, list[str]]:
+    """A condition on `accounts_table` (SocialAccount's table) true for the accounts
+    Townsquare posts for itself, with its parameters; the SQL twin of
+    `account_publishes_automatically` for the claims' raw statements. No column is NULL."""
+    automatic = automatic_networks()
+    if not automatic:
+        return "1 = 0", []
+    marks = ", ".join(["%s"] * len(automatic))
+    condition = f"{accounts_table}.network IN ({marks})"
+    first = connect_first_networks()
+    if not first:
+        return f"({condition})", automatic
+    first_marks = ", ".join(["%s"] * len(first))
+    # Only the table name and placeholders are formatted in; the networks are parameters.
+    condition += (
+        f" AND ({accounts_table}.network NOT IN ({first_marks})"
+        f" OR {accounts_table}.credentials_encrypted <> '')"
+    )
+    return f"({condition})", [*automatic, *first]
 
 
 class UnknownNetwork(LookupError):
@@ -74,3 +114,15 @@ def forget_publishers() -> None:
             if callable(close):
                 close()
         _instances.clear()
+
+
+def automatic_accounts_q(prefix: str = "") -> Any:
+    """The ORM twin of `automatic_accounts_sql`: a Q on SocialAccount, its field names behind
+    `prefix` (`"account__"` from a Publication)."""
+    from django.db.models import Q
+
+    first = connect_first_networks()
+    condition = Q(**{f"{prefix}network__in": automatic_networks()})
+    if first:
+        condition &= ~Q(**{f"{prefix}network__in": first, f"{prefix}credentials_encrypted": ""})
+    return condition

@@ -19,7 +19,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from townsquare.networks.models import SocialAccount
-from townsquare.networks.registry import automatic_networks
+from townsquare.networks.registry import automatic_accounts_sql
 from townsquare.publishing.models import Publication
 from townsquare.publishing.schedule import Status
 
@@ -56,18 +56,18 @@ def lease_seconds() -> float:
 
 def claim_due(now: datetime | None = None, limit: int = CLAIM_BATCH) -> list[tuple[int, str]]:
     """Move due rows to `publishing`; returns (id, lease token) of each claimed row.
-    Only rows of networks with a connector: the others are posted by hand (reminders.py)."""
+    Only rows of accounts Townsquare posts for (a connector, and for X a login): the others
+    are posted by hand (reminders.py)."""
     now = now or timezone.now()
     batch = uuid.uuid4().hex
     table = Publication._meta.db_table
     accounts = SocialAccount._meta.db_table
-    automatic = automatic_networks()
-    networks = ", ".join(["%s"] * len(automatic)) or "NULL"
+    automatic, networks = automatic_accounts_sql(accounts)
     # Only table names, placeholders and fixed clauses are formatted in; values are
     # parameters.
     picked, pick = _picked(
         f"SELECT id FROM {table} WHERE status = %s AND run_at <= %s "
-        f"AND account_id IN (SELECT id FROM {accounts} WHERE network IN ({networks})) "
+        f"AND account_id IN (SELECT id FROM {accounts} WHERE {automatic}) "
         f"ORDER BY run_at LIMIT %s"
     )
     sql = (
@@ -76,7 +76,7 @@ def claim_due(now: datetime | None = None, limit: int = CLAIM_BATCH) -> list[tup
         f"WHERE id IN ({picked}) AND status = %s "
         f"RETURNING id, lease_token"
     )
-    selection = [Status.SCHEDULED.value, now, *automatic, limit]
+    selection = [Status.SCHEDULED.value, now, *networks, limit]
     update = [Status.PUBLISHING.value, batch, now + timedelta(seconds=lease_seconds()), now]
     params = _in_order(pick, selection, update, [Status.SCHEDULED.value])
     with transaction.atomic(), connection.cursor() as cursor:

@@ -22,7 +22,7 @@ from townsquare.networks.account_health import connection_facts
 from townsquare.networks.health import ConnectionFacts, problem_for_post
 from townsquare.networks.health_texts import PROBLEMS
 from townsquare.networks.models import SocialAccount
-from townsquare.networks.registry import automatic_networks
+from townsquare.networks.registry import automatic_accounts_q
 from townsquare.notifications.models import Notification
 from townsquare.notifications.notify import notify
 from townsquare.publishing.models import Publication, PublishingSettings
@@ -56,9 +56,10 @@ def at_risk(publications: QuerySet[Publication], now: datetime | None = None) ->
     now = now or timezone.now()
     facts: dict[int, ConnectionFacts] = {}
     found: list[AtRisk] = []
-    # Posts to networks without a connector are posted by hand: no login to fail.
+    # Posts to networks without a connector, or to X accounts never connected, are posted
+    # by hand: no login to fail.
     rows = publications.filter(
-        status=Status.SCHEDULED, due_at__isnull=False, account__network__in=automatic_networks()
+        automatic_accounts_q("account__"), status=Status.SCHEDULED, due_at__isnull=False
     ).select_related("account__workspace", "post__created_by")
     for pub in rows.order_by("due_at", "id"):
         if pub.account_id not in facts:

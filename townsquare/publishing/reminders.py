@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from townsquare.networks.models import SocialAccount
-from townsquare.networks.registry import automatic_networks
+from townsquare.networks.registry import automatic_accounts_q, automatic_accounts_sql
 from townsquare.notifications.notify import notify
 from townsquare.publishing.models import Publication, PublishingSettings
 from townsquare.publishing.schedule import Status, utc_to_local
@@ -42,15 +42,13 @@ OVERDUE_AFTER = timedelta(hours=1)
 
 # --- claiming -------------------------------------------------------------------------------
 def _by_hand_sql() -> tuple[str, list[str]]:
-    """`account_id IN (...)` for accounts on networks without a connector."""
-    automatic = automatic_networks()
+    """`account_id IN (...)` for accounts Townsquare does not post for: networks without a
+    connector, and X accounts never connected."""
     accounts = SocialAccount._meta.db_table
-    if not automatic:
-        return f"account_id IN (SELECT id FROM {accounts})", []  # noqa: S608 (table name)
-    marks = ", ".join(["%s"] * len(automatic))
-    # Only the table name and placeholders are formatted in; the networks are parameters.
-    sql = f"account_id IN (SELECT id FROM {accounts} WHERE network NOT IN ({marks}))"  # noqa: S608
-    return sql, automatic
+    automatic, networks = automatic_accounts_sql(accounts)
+    # Only the table name and fixed conditions are formatted in; the networks are parameters.
+    sql = f"account_id IN (SELECT id FROM {accounts} WHERE NOT {automatic})"  # noqa: S608
+    return sql, networks
 
 
 def claim_due_reminders(now: datetime | None = None, limit: int = REMINDER_BATCH) -> list[int]:
@@ -87,7 +85,7 @@ def claim_due_reminders(now: datetime | None = None, limit: int = REMINDER_BATCH
 def seconds_until_next_reminder(now: datetime | None = None) -> float | None:
     now = now or timezone.now()
     rows = Publication.objects.filter(status=Status.SCHEDULED).exclude(
-        account__network__in=automatic_networks()
+        automatic_accounts_q("account__")
     )
     next_run = rows.aggregate(at=Min("run_at"))["at"]
     if next_run is None:

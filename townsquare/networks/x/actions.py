@@ -1,10 +1,9 @@
 """Connecting an X account: start the OAuth 2.0 sign-in, and finish it at the callback.
 
-No page calls these yet (docs/networks/x.md, "What is left"): the connect page, its URL and
-the registry line come together. Nothing is stored until X has given a token with every
-scope Townsquare needs and said who the account is. Reconnecting keeps the account: it is
-found by its X user id, else by its handle (an account posted by reminder so far keeps its
-history), and a refresh token is never lost (credentials.store_credentials).
+The connect page and the callback (views.py) call these. Nothing is stored until X has given
+a token with every scope Townsquare needs and said who the account is. Reconnecting keeps the
+account: it is found by its X user id, else by its handle (an account posted by reminder so
+far keeps its history), and a refresh token is never lost (credentials.store_credentials).
 """
 
 from __future__ import annotations
@@ -23,6 +22,7 @@ from townsquare.networks.credentials import read_credentials, store_credentials
 from townsquare.networks.models import SocialAccount
 from townsquare.networks.oauth2 import state as sign_in
 from townsquare.networks.oauth2.tokens import OAuthApp, TokenSet, authorization_url
+from townsquare.networks.registry import get_publisher
 from townsquare.networks.x import payloads
 from townsquare.networks.x.connector import XPublisher, configured_app
 from townsquare.workspaces.access import require
@@ -99,22 +99,31 @@ def do_finish_x_connect(
         raise ConnectRefused(
             _("X sent no authorisation code. Please start again."), code="no_code", workspace=slug
         )
-    the_app = _app(app, redirect_uri)
-    x = connector or XPublisher()
+    the_app = _app(app, redirect_uri, slug)
+    x = connector or _shared_connector()
     tokens, user_json = _ask_x(x, the_app, code, pending.verifier, slug)
     return _save(membership, pending, tokens, user_json)
 
 
-def _app(app: OAuthApp | None, redirect_uri: str) -> OAuthApp:
+def _app(app: OAuthApp | None, redirect_uri: str, workspace: str = "") -> OAuthApp:
     if app is not None:
         return app
     try:
         return configured_app(redirect_uri)
     except Reauth:
-        raise ActionError(
+        raise ConnectRefused(
             _("This installation has no X app configured; an administrator has to add it."),
             code="no_app",
+            workspace=workspace,
         ) from None
+
+
+def _shared_connector() -> XPublisher:
+    # The registry's instance: one HTTP connection pool per process, as for publishing.
+    connector = get_publisher(NETWORK)
+    if not isinstance(connector, XPublisher):
+        raise TypeError("The registry's X publisher is not XPublisher")
+    return connector
 
 
 def _membership(user: Any, pending: sign_in.PendingSignIn) -> Membership:

@@ -1,7 +1,8 @@
 """X (API v2, OAuth 2.0 user tokens): publishing text posts and threads.
 
-Not in the publisher registry yet: X accounts are published by reminder until the connect
-flow, media and the cost shown before scheduling are done (docs/networks/x.md).
+In the publisher registry, with a connect page (views.py). An X account that was never
+connected stays posted by reminder (registry.CONNECT_FIRST); pictures and videos are not
+uploaded yet (docs/networks/x.md).
 
 Every call goes through `_call`: the token is renewed first when it expires within five
 minutes, and a 401 gets one forced renewal and one retry before the account must be
@@ -97,6 +98,10 @@ class XPublisher:
         self, creds: Credentials, method: str, path: str, *, idempotent: bool, **kwargs: Any
     ) -> dict[str, Any]:
         """The JSON object X answered, with the token renewed as the policy says."""
+        if not creds.access_token and not creds.refresh_token:
+            # Never connected (an account added by hand): nothing to send X, not even a
+            # request that X would refuse.
+            raise Reauth("The X account is not connected; connect it on the accounts page.")
         current = refresh_if_needed(creds, self._now(), self._renew)
 
         def send(with_creds: Credentials) -> dict[str, Any]:

@@ -82,12 +82,30 @@ def test_a_due_post_to_a_network_without_a_connector_waits_for_a_person(
 
 @pytest.mark.django_db
 def test_a_network_becomes_automatic_the_day_its_connector_lands(
-    membership, x_account, monkeypatch
+    membership, workspace_a, monkeypatch
 ):
-    due_post(membership, x_account)
-    monkeypatch.setitem(
-        registry.PUBLISHERS, "x", "townsquare.networks.testnet.connector.TestNetPublisher"
+    account = SocialAccount.objects.create(
+        workspace=workspace_a, network="linkedin_page", handle="Alpha Kaffee GmbH"
     )
+    due_post(membership, account)
+    monkeypatch.setitem(
+        registry.PUBLISHERS,
+        "linkedin_page",
+        "townsquare.networks.testnet.connector.TestNetPublisher",
+    )
+    assert account.publishes_automatically
+    assert claim_due_reminders() == []
+    assert [pub_id for pub_id, _token in claim_due()] == [Publication.objects.get().pk]
+
+
+@pytest.mark.django_db
+def test_an_x_account_added_by_hand_is_reminded_until_it_is_connected(membership, x_account):
+    from townsquare.networks.credentials import store_credentials
+
+    due_post(membership, x_account)
+    assert not x_account.publishes_automatically  # X has a connector, this account no login
+    assert claim_due() == []
+    store_credentials(x_account, {"access_token": "at", "refresh_token": "rt"})
     assert x_account.publishes_automatically
     assert claim_due_reminders() == []
     assert [pub_id for pub_id, _token in claim_due()] == [Publication.objects.get().pk]

@@ -70,7 +70,8 @@ def test_network_names_are_german_where_they_have_german_forms(german, workspace
 
 def test_never_connected_by_reminder_and_revoked_accounts_are_told_apart(german, workspace_a):
     SocialAccount.objects.create(workspace=workspace_a, network="bluesky", handle="@neu")
-    SocialAccount.objects.create(workspace=workspace_a, network="x", handle="@hand")
+    SocialAccount.objects.create(workspace=workspace_a, network="instagram", handle="@hand")
+    SocialAccount.objects.create(workspace=workspace_a, network="x", handle="@bisher")
     revoked = SocialAccount.objects.create(
         workspace=workspace_a,
         network="mastodon",
@@ -84,7 +85,7 @@ def test_never_connected_by_reminder_and_revoked_accounts_are_told_apart(german,
     rows = {
         handle: text_of(row)
         for row in html.split("<tr>")[2:]
-        for handle in ("@neu", "@hand", "@alt@social.example")
+        for handle in ("@neu", "@hand", "@bisher", "@alt@social.example")
         if handle in row
     }
     assert (
@@ -92,6 +93,8 @@ def test_never_connected_by_reminder_and_revoked_accounts_are_told_apart(german,
     )
     assert "Zugriff entzogen" not in rows["@neu"]
     assert "Veröffentlicht per Erinnerung" in rows["@hand"]
+    # X has a connector: an X account added by hand is reminded about until it is connected.
+    assert "per Erinnerung, bis Sie es verbinden" in rows["@bisher"]
     assert "Zugriff entzogen" in rows["@alt@social.example"]
     assert "zuletzt erfolgreich vor 3 Tagen, " in rows["@alt@social.example"]
     assert "(Europe/Berlin)" in rows["@alt@social.example"]

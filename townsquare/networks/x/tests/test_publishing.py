@@ -327,9 +327,21 @@ def test_the_connection_check_reads_the_account_and_a_refused_token_is_reauth(x)
         connector.check_connection(creds())
 
 
-def test_x_stays_published_by_reminder_until_connecting_is_offered():
-    # X accounts are posted by hand today; the registry line lands with the connect flow.
+def test_x_is_registered_with_a_connect_page_and_waits_for_a_login():
     from townsquare.networks.account_health import CONNECT_URL_NAMES
-    from townsquare.networks.registry import publishes_automatically
+    from townsquare.networks.registry import (
+        account_publishes_automatically,
+        publishes_automatically,
+    )
 
-    assert not publishes_automatically("x") and "x" not in CONNECT_URL_NAMES
+    assert publishes_automatically("x") and CONNECT_URL_NAMES["x"] == "workspace_connect_x"
+    assert not account_publishes_automatically("x", connected=False)
+    assert account_publishes_automatically("x", connected=True)
+
+
+def test_an_account_never_connected_is_refused_before_anything_is_sent(x):
+    connector = x.connector(renew=Renewals())
+    variant = VariantToPublish(variant_id=1, account_id=1, network="x", parts=("Hallo",))
+    with pytest.raises(Reauth):
+        connector.publish(creds(access_token="", refresh_token="", expires_at=None), variant, "k")
+    assert x.requests == []
