@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -16,7 +15,7 @@ from townsquare.analytics.kpi_tiles import Overview, Tile, kpi_figure, language,
 from townsquare.analytics.kpis.community import PER_FOLLOWER, PER_IMPRESSION, Community
 from townsquare.analytics.kpis.periods import Period
 from townsquare.analytics.kpis.series import DailySeries, Shares, weekly
-from townsquare.analytics.readers_scope import Filters, day_start, posts_in, zone
+from townsquare.analytics.readers_scope import Filters, zone
 from townsquare.analytics.tables import LOCAL_MINUTE, Table
 from townsquare.analytics.views_figures import Figure, figure
 from townsquare.networks.catalog import network_label
@@ -267,29 +266,16 @@ def _bucket(day: date, step: str) -> date:
     return day
 
 
-def network_weeks_figure(membership: Membership, period: Period, filters: Filters) -> Figure:
+def network_weeks_figure(period: Period, network_days: readers.NetworkDays) -> Figure:
     """Engagements of the period's posts per day, week or month, stacked by network: how
     the mix moves. The table is long (one row per period and network), so it stays narrow
     on a phone whatever the number of networks."""
     step = "day" if period.days <= 31 else ("week" if period.days <= 183 else "month")
     buckets = sorted({_bucket(day, step) for day in period.day_list()})
-    # One conditional sum per bucket (its local bounds in UTC) in a single grouped query:
-    # no per-row time zone conversion, which SQLite would do in Python for every post.
-    workspace = membership.workspace
-    starts = [max(bucket, period.start) for bucket in buckets]
-    edges = [day_start(workspace, day) for day in (*starts, period.end + timedelta(days=1))]
-    sums_by_bucket = {
-        f"b{index}": Sum(
-            "engagements",
-            filter=Q(published_at__gte=edges[index], published_at__lt=edges[index + 1]),
-        )
-        for index in range(len(buckets))
-    }
-    rows = posts_in(membership, period, filters).values("network").annotate(**sums_by_bucket)
     sums: dict[tuple[date, str], int] = {}
-    for row in rows:
-        for index, bucket in enumerate(buckets):
-            sums[(bucket, row["network"])] = row[f"b{index}"] or 0
+    for (network, day), (_posts, engagements) in network_days.cells.items():
+        key = (_bucket(day, step), network)
+        sums[key] = sums.get(key, 0) + engagements
     networks = sorted({network for _day, network in sums}, key=lambda n: str(network_label(n)))
     title = _("Engagements by network")
     first_column = {"day": _("Day"), "week": _("Week of"), "month": _("Month")}[step]

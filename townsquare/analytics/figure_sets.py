@@ -52,7 +52,7 @@ def reported_metrics(rows: Sequence[object]) -> tuple[str, ...]:
 def overview_figures(state: PageState, found: Overview | None = None) -> list[Figure]:
     membership, period, filters = state.membership, state.period, state.filters_chosen
     found = found or dashboards.overview(membership, period, filters)
-    network_shares = readers.read_breakdown(membership, period, filters, by="network")
+    network_shares = readers.network_breakdown(found.network_days)
     return [
         dashboards.kpi_figure(found.tiles),
         dashboards.trend_figure(found, period, "engagements", "engagement_trend", _("Engagements")),
@@ -64,7 +64,7 @@ def overview_figures(state: PageState, found: Overview | None = None) -> list[Fi
             _("Network"),
             posts=network_shares.posts,
         ),
-        dashboards.network_weeks_figure(membership, period, filters),
+        dashboards.network_weeks_figure(period, found.network_days),
         dashboards.rates_figure(found.community),
         dashboards.heatmap_figure(membership, period, filters),
         dashboards.top_posts_figure(membership, period, filters),

@@ -87,6 +87,7 @@ class Overview:
     series: DailySeries
     previous_series: DailySeries
     community: Community
+    network_days: readers.NetworkDays
 
 
 def _visibility_tiles(found: Visibility, series: DailySeries) -> list[Tile]:
@@ -271,15 +272,17 @@ def _care_tiles(found: Care, series: DailySeries) -> list[Tile]:
 
 
 def overview(membership: Membership, period: Period, filters: Filters) -> Overview:
-    series = readers.read_daily_series(membership, period, filters)
+    network_days = readers.read_network_days(membership, period, filters)
+    series = readers.read_daily_series(membership, period, filters, network_days)
     previous_series = readers.read_daily_series(membership, period.previous(), filters)
-    community = readers.read_community(membership, period, filters)
+    post_sums = readers.read_post_sums(membership, period, filters)
+    community = readers.read_community(membership, period, filters, post_sums=post_sums)
     tiles = (
-        *_visibility_tiles(readers.read_visibility(membership, period, filters), series),
+        *_visibility_tiles(readers.read_visibility(membership, period, filters, post_sums), series),
         *_community_tiles(community, series, previous_series),
         *_care_tiles(readers.read_care(membership, period, filters), series),
     )
-    return Overview(tiles, series, previous_series, community)
+    return Overview(tiles, series, previous_series, community, network_days)
 
 
 def plain(value: float | None, unit: str) -> Cell:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Case, Count, OuterRef, Q, Subquery, Sum, Value, When
 from django.utils.translation import gettext, pgettext
 
 from townsquare.analytics import readers_inbox
@@ -57,7 +57,6 @@ from townsquare.analytics.readers_scope import (
     as_date,
     both,
     bounds,
-    in_period,
     local_parts,
     posts_between,
     posts_in,
@@ -84,14 +83,60 @@ def _sums(names: tuple[str, ...], current: Q, previous: Q) -> dict[str, Any]:
 # --- visibility ----------------------------------------------------------------------------
 
 
-def read_visibility(
+# Per account and network, for the period and its previous period: what the posts count.
+POST_SUMS = ("engagements", *POST_VISIBILITY)
+POST_SUM_NAMES = ("posts", "eng_imp", *POST_SUMS)
+
+
+@dataclass(frozen=True, slots=True)
+class PostSums:
+    """The posts of a period and of the previous one summed per account and network: one
+    reading that visibility (the posts' own counters) and the engagement rate both use."""
+
+    rows: tuple[dict[str, Any], ...]
+
+
+def read_post_sums(
     membership: Membership, period: Period, filters: Filters = NO_FILTERS
+) -> PostSums:
+    """Grouped by account, network and which of the two periods a post is in (one
+    comparison a post, rather than one per sum: over two years of posts the difference
+    is most of the query)."""
+    start, _end = bounds(membership.workspace, period)
+    rows = (
+        posts_in(membership, both(period), filters)
+        .annotate(current=Case(When(published_at__gte=start, then=Value(1)), default=Value(0)))
+        .values("account_id", "network", "current")
+        .annotate(
+            posts=Count("pk"),
+            eng_imp=Sum("engagements", filter=Q(impressions__isnull=False)),
+            **{name: Sum(name) for name in POST_SUMS},
+        )
+        .order_by()
+    )
+    merged: dict[tuple[int, str], dict[str, Any]] = {}
+    for row in rows:
+        found = merged.setdefault(
+            (row["account_id"], row["network"]),
+            {"account_id": row["account_id"], "network": row["network"]}
+            | {f"{when}_{name}": None for when in ("cur", "prev") for name in POST_SUM_NAMES}
+            | {"cur_posts": 0, "prev_posts": 0},
+        )
+        when = "cur" if row["current"] else "prev"
+        for name in ("posts", "eng_imp", *POST_SUMS):
+            found[f"{when}_{name}"] = row[name]
+    return PostSums(tuple(merged.values()))
+
+
+def read_visibility(
+    membership: Membership,
+    period: Period,
+    filters: Filters = NO_FILTERS,
+    post_sums: PostSums | None = None,
 ) -> Visibility:
     """Impressions or views, reach, profile visits and link clicks (kpis.visibility): two
     queries. Per account, so that an account whose network reports no day counts still
     counts its posts' own. With a campaign or pillar filter only the posts' counters count."""
-    workspace = membership.workspace
-    previous = period.previous()
     Found = dict[tuple[int, str], dict[str, dict[str, int | None]]]
     current_inputs: Found = defaultdict(lambda: {"account_days": {}, "posts": {}})
     previous_inputs: Found = defaultdict(lambda: {"account_days": {}, "posts": {}})
@@ -108,17 +153,7 @@ def read_visibility(
             for name in VISIBILITY_METRICS:
                 current_inputs[key]["account_days"][name] = row[f"cur_{name}"]
                 previous_inputs[key]["account_days"][name] = row[f"prev_{name}"]
-    post_rows = (
-        posts_in(membership, both(period), filters)
-        .values("account_id", "network")
-        .annotate(
-            **_sums(
-                POST_VISIBILITY,
-                in_period("published_at", workspace, period),
-                in_period("published_at", workspace, previous),
-            )
-        )
-    )
+    post_rows = (post_sums or read_post_sums(membership, period, filters)).rows
     for row in post_rows:
         key = (row["account_id"], row["network"])
         for name in POST_VISIBILITY:
@@ -201,25 +236,23 @@ def engagement_inputs(
     period: Period,
     filters: Filters,
     followers: tuple[tuple[FollowerInput, ...], tuple[FollowerInput, ...]],
+    post_sums: PostSums | None = None,
 ) -> tuple[tuple[EngagementInput, ...], tuple[EngagementInput, ...]]:
-    workspace = membership.workspace
-    current_q = in_period("published_at", workspace, period)
-    previous_q = in_period("published_at", workspace, period.previous())
-    known = Q(impressions__isnull=False)
-    rows = (
-        posts_in(membership, both(period), filters)
-        .values("network")
-        .annotate(
-            cur_posts=Count("pk", filter=current_q),
-            prev_posts=Count("pk", filter=previous_q),
-            cur_eng=Sum("engagements", filter=current_q),
-            prev_eng=Sum("engagements", filter=previous_q),
-            cur_imp=Sum("impressions", filter=current_q),
-            prev_imp=Sum("impressions", filter=previous_q),
-            cur_eng_imp=Sum("engagements", filter=current_q & known),
-            prev_eng_imp=Sum("engagements", filter=previous_q & known),
-        )
-    )
+    names = ("posts", "eng", "imp", "eng_imp")
+    per_account = {"eng": "engagements", "imp": "impressions"}
+    by_network: dict[str, dict[str, int | None]] = {}
+    for found in (post_sums or read_post_sums(membership, period, filters)).rows:
+        sums = by_network.setdefault(found["network"], {})
+        for when in ("cur", "prev"):
+            for name in names:
+                value = found[f"{when}_{per_account.get(name, name)}"]
+                key = f"{when}_{name}"
+                # None stays None (not reported) until some account reports it.
+                if value is not None:
+                    sums[key] = (sums.get(key) or 0) + value
+                else:
+                    sums.setdefault(key, None)
+    rows = [{"network": network, **sums} for network, sums in sorted(by_network.items())]
 
     def per_network(rows_: tuple[FollowerInput, ...]) -> dict[str, int | None]:
         out: dict[str, int | None] = {}
@@ -262,12 +295,13 @@ def read_community(
     filters: Filters = NO_FILTERS,
     *,
     returning_weeks: int = DEFAULT_RETURNING_WEEKS,
+    post_sums: PostSums | None = None,
 ) -> Community:
     """Followers, net growth, engagement rate, engaged and returning users, conversation
     depth (kpis.community). People and conversations are counted per network and account;
     a campaign or pillar filter narrows only the engagement rate's posts."""
     followers = read_followers(membership, period, filters)
-    engagement = engagement_inputs(membership, period, filters, followers)
+    engagement = engagement_inputs(membership, period, filters, followers, post_sums)
     people = readers_inbox.read_people(membership, period, filters, returning_weeks)
     return community(
         CommunityInput(
@@ -315,8 +349,54 @@ def read_team(
 SERIES_FROM_ACCOUNTS = ("followers", *VISIBILITY_METRICS)
 
 
-def read_daily_series(
+@dataclass(frozen=True, slots=True)
+class NetworkDays:
+    """The period's posts and their engagements per network and local day: one grouped
+    reading that the daily series, the mix of networks over time and the shares per network
+    all come from (instead of a pass over the posts for each)."""
+
+    cells: dict[tuple[str, date], tuple[int, int]]  # (network, day) -> (posts, engagements)
+
+    def per_day(self) -> dict[date, tuple[int, int]]:
+        out: dict[date, tuple[int, int]] = {}
+        for (_network, day), (posts, engagements) in self.cells.items():
+            before = out.get(day, (0, 0))
+            out[day] = (before[0] + posts, before[1] + engagements)
+        return out
+
+    def per_network(self) -> dict[str, tuple[int, int]]:
+        out: dict[str, tuple[int, int]] = {}
+        for (network, _day), (posts, engagements) in self.cells.items():
+            before = out.get(network, (0, 0))
+            out[network] = (before[0] + posts, before[1] + engagements)
+        return out
+
+
+def read_network_days(
     membership: Membership, period: Period, filters: Filters = NO_FILTERS
+) -> NetworkDays:
+    start, end = bounds(membership.workspace, period)
+    local_day = local_parts(membership.workspace, TrackedPost, "published_at", start, end)["day"]
+    rows = (
+        posts_in(membership, period, filters)
+        .annotate(local_day=local_day)
+        .values("network", "local_day")
+        .annotate(n=Count("pk"), engagements=Sum("engagements"))
+        .order_by()
+    )
+    return NetworkDays(
+        {
+            (row["network"], as_date(row["local_day"])): (row["n"], row["engagements"] or 0)
+            for row in rows
+        }
+    )
+
+
+def read_daily_series(
+    membership: Membership,
+    period: Period,
+    filters: Filters = NO_FILTERS,
+    network_days: NetworkDays | None = None,
 ) -> DailySeries:
     """Per local day: followers (summed over the accounts read that day), the accounts'
     day counts of impressions, views, reach, profile visits and link clicks, the posts
@@ -330,18 +410,10 @@ def read_daily_series(
         ):
             for name in SERIES_FROM_ACCOUNTS:
                 points.setdefault(name, {})[row["day"]] = row[name]
-    start, end = bounds(membership.workspace, period)
-    local_day = local_parts(membership.workspace, TrackedPost, "published_at", start, end)["day"]
-    points.setdefault("posts", {})
-    points.setdefault("engagements", {})
-    for row in (
-        posts_in(membership, period, filters)
-        .annotate(local_day=local_day)
-        .values("local_day")
-        .annotate(n=Count("pk"), engagements=Sum("engagements"))
-    ):
-        points["posts"][as_date(row["local_day"])] = row["n"]
-        points["engagements"][as_date(row["local_day"])] = row["engagements"] or 0
+    days = network_days or read_network_days(membership, period, filters)
+    per_day = days.per_day()
+    points["posts"] = {day: posts for day, (posts, _engagements) in per_day.items()}
+    points["engagements"] = {day: engagements for day, (_posts, engagements) in per_day.items()}
     if not filters.by_post:
         points.update(readers_inbox.read_message_days(membership, period, filters))
     # Days without posts had none (0); days without an account reading stay unknown.
@@ -367,6 +439,17 @@ BREAKDOWNS = {
     "pillar": "publication__post__pillar_id",
     "campaign": "publication__post__campaign_id",
 }
+
+
+def network_breakdown(network_days: NetworkDays) -> Breakdown:
+    """The shares per network from the period's network days (no further reading)."""
+    totals = network_days.per_network()
+    labels = {network: str(network_label(network)) for network in totals}
+    return Breakdown(
+        by="network",
+        posts=shares({network: posts for network, (posts, _e) in totals.items()}, labels),
+        engagements=shares({network: e for network, (_posts, e) in totals.items()}, labels),
+    )
 
 
 def read_breakdown(

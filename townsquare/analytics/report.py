@@ -51,7 +51,7 @@ def build_report(
     membership: Membership, period: Period, filters: Filters = NO_FILTERS
 ) -> ReportContent:
     found = dashboards.overview(membership, period, filters)
-    shares = readers.read_breakdown(membership, period, filters, by="network")
+    shares = readers.network_breakdown(found.network_days)
     figures = (
         (
             _("Engagements"),

@@ -43,11 +43,7 @@ def daily_series(period: Period, points: Mapping[str, Mapping[date, float | None
 def weekly(series: DailySeries) -> DailySeries:
     """The series per ISO week (keyed by the week's Monday, even when the period starts
     later in that week)."""
-    mondays: list[date] = []
-    for day in series.days:
-        monday = day - timedelta(days=day.weekday())
-        if monday not in mondays:
-            mondays.append(monday)
+    mondays = list(dict.fromkeys(day - timedelta(days=day.weekday()) for day in series.days))
     out: dict[str, tuple[float | None, ...]] = {}
     for name, values in series.values.items():
         buckets: dict[date, list[float]] = {m: [] for m in mondays}

@@ -203,3 +203,14 @@ def test_filters_from_query_parameters_drop_what_names_nothing():
     found = filters_from({"network": "myspace", "account": "12", "campaign": "x1", "pillar": "³"})
     assert found == Filters(network="", account_id=12)
     assert filters_from({"network": "mastodon"}).network == "mastodon"
+
+
+def test_the_shares_from_the_network_days_are_the_grouped_breakdowns(membership, world):
+    for filters in (Filters(), Filters(network="mastodon")):
+        days = readers.read_network_days(membership, MARCH, filters)
+        assert readers.network_breakdown(days) == readers.read_breakdown(
+            membership, MARCH, filters, by="network"
+        )
+        assert sum(posts for posts, _e in days.per_day().values()) == sum(
+            row.value for row in readers.read_breakdown(membership, MARCH, filters).posts.rows
+        )
