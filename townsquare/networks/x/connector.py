@@ -1,8 +1,8 @@
 """X (API v2, OAuth 2.0 user tokens): publishing text posts and threads.
 
 In the publisher registry, with a connect page (views.py). An X account that was never
-connected stays posted by reminder (registry.CONNECT_FIRST); pictures and videos are not
-uploaded yet (docs/networks/x.md).
+connected stays posted by reminder (registry.CONNECT_FIRST). Pictures (with alt text), a GIF
+or a video are uploaded first (uploads.py), then attached to the post.
 
 Every call goes through `_call`: the token is renewed first when it expires within five
 minutes, and a 401 gets one forced renewal and one retry before the account must be
@@ -18,6 +18,7 @@ numeric id on X).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -47,7 +48,8 @@ from townsquare.networks.oauth2.tokens import (
 )
 from townsquare.networks.rules.model import NetworkRules
 from townsquare.networks.rules.problems import Problem
-from townsquare.networks.x import payloads
+from townsquare.networks.x import media_payloads, payloads
+from townsquare.networks.x.uploads import XMediaUploads, _read_stored_media
 
 CONNECT_TIMEOUT_S = 3.0
 READ_TIMEOUT_S = 15.0
@@ -72,6 +74,8 @@ class XPublisher:
         app: OAuthApp | None = None,
         renew: Renewer | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        media_reader: Callable[[str], bytes] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._http = outbound_client(
             timeout=httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S),
@@ -81,6 +85,7 @@ class XPublisher:
         self._app = app
         self._renew = renew or self._renew_and_store
         self._now = clock
+        self._uploads = XMediaUploads(self._call, media_reader or _read_stored_media, sleep)
 
     @property
     def capabilities(self) -> Capabilities:
@@ -95,9 +100,17 @@ class XPublisher:
     # --- requests as the account ------------------------------------------------------------
 
     def _call(
-        self, creds: Credentials, method: str, path: str, *, idempotent: bool, **kwargs: Any
+        self,
+        creds: Credentials,
+        method: str,
+        path: str,
+        *,
+        idempotent: bool,
+        empty_ok: bool = False,
+        **kwargs: Any,
     ) -> dict[str, Any]:
-        """The JSON object X answered, with the token renewed as the policy says."""
+        """The JSON object X answered, with the token renewed as the policy says.
+        `empty_ok`: a success without a body means {} (an upload's APPEND)."""
         if not creds.access_token and not creds.refresh_token:
             # Never connected (an account added by hand): nothing to send X, not even a
             # request that X would refuse.
@@ -105,12 +118,21 @@ class XPublisher:
         current = refresh_if_needed(creds, self._now(), self._renew)
 
         def send(with_creds: Credentials) -> dict[str, Any]:
-            return self._send(with_creds, method, path, idempotent=idempotent, **kwargs)
+            return self._send(
+                with_creds, method, path, idempotent=idempotent, empty_ok=empty_ok, **kwargs
+            )
 
         return call_with_refresh(current, send, self._renew)
 
     def _send(
-        self, creds: Credentials, method: str, path: str, *, idempotent: bool, **kwargs: Any
+        self,
+        creds: Credentials,
+        method: str,
+        path: str,
+        *,
+        idempotent: bool,
+        empty_ok: bool = False,
+        **kwargs: Any,
     ) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {creds.access_token}"}
         try:
@@ -130,6 +152,8 @@ class XPublisher:
         )
         if error is not None:
             raise error
+        if empty_ok and not response.content.strip():
+            return {}
         return payloads.json_body(
             response.content, status=response.status_code, idempotent=idempotent
         )
@@ -162,20 +186,20 @@ class XPublisher:
     ) -> PublishedResult:
         if not variant.parts:
             raise Rejected("There is nothing to publish.", code="empty")
-        if variant.media:
-            raise Rejected(
-                "Townsquare does not publish pictures or videos to X yet; post this one by hand.",
-                code="unsupported_media",
-            )
+        # Checked before anything is sent; then uploaded (safe to repeat) before the post.
+        plans = media_payloads.plan_uploads(variant.media)
+        media_ids = [self._uploads.upload(creds, plan) for plan in plans]
         reply_to = variant.reply_to_id
         results: list[PublishedResult] = []
-        for text in variant.parts:
+        for index, text in enumerate(variant.parts):
             # Not idempotent: a timeout after sending may have published it.
             answer = self._call(
                 creds,
                 "POST",
                 "/2/tweets",
-                json=payloads.post_body(text, reply_to=reply_to),
+                json=payloads.post_body(
+                    text, reply_to=reply_to, media_ids=media_ids if index == 0 else ()
+                ),
                 idempotent=False,
             )
             result = payloads.created_post(answer, handle=creds.handle, now=self._now())

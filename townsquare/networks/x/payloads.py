@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,8 +28,9 @@ from townsquare.networks.oauth2.refresh import TokenRejected
 API_BASE = "https://api.x.com"
 AUTHORIZE_URL = "https://x.com/i/oauth2/authorize"
 TOKEN_URL = "https://api.x.com/2/oauth2/token"  # noqa: S105 (an address, not a secret)
-# offline.access brings the refresh token; without it a sign-in lasts two hours.
-SCOPES = ("tweet.read", "tweet.write", "users.read", "offline.access")
+# offline.access brings the refresh token; without it a sign-in lasts two hours. media.write
+# lets the account upload pictures and videos (`POST /2/media/upload...`, `/2/media/metadata`).
+SCOPES = ("tweet.read", "tweet.write", "users.read", "offline.access", "media.write")
 # The detail X gives a 403 for a post whose text the account posted recently.
 _DUPLICATE = "duplicate content"
 _POST_ID = re.compile(r"^[0-9]{1,19}$")
@@ -39,9 +40,12 @@ _URL = re.compile(r"https?://\S+")
 # --- requests ---------------------------------------------------------------------------------
 
 
-def post_body(text: str, *, reply_to: str = "") -> dict[str, Any]:
-    """The body of `POST /2/tweets`: text, and the post it answers for a thread's next part."""
+def post_body(text: str, *, reply_to: str = "", media_ids: Sequence[str] = ()) -> dict[str, Any]:
+    """The body of `POST /2/tweets`: text, the post it answers for a thread's next part, and
+    the media uploaded for it (`CreatePostsMedia`: 1 to 4 ids)."""
     body: dict[str, Any] = {"text": text}
+    if media_ids:
+        body["media"] = {"media_ids": list(media_ids)}
     if reply_to:
         if not _POST_ID.match(reply_to):
             raise Rejected("The post to answer on X has no valid id.", code="bad_id")

@@ -88,15 +88,6 @@ def test_a_part_published_on_its_own_answers_the_previous_part(x):
     assert body["reply"] == {"in_reply_to_tweet_id": "1445880548472328192"}
 
 
-def test_pictures_are_refused_before_anything_is_sent(x):
-    from townsquare.networks.base import MediaRef
-
-    picture = MediaRef(storage_key="m/1.png", kind="image", mime_type="image/png")
-    with pytest.raises(Rejected) as refused:
-        x.connector().publish(creds(), variant("Bild", media=(picture,)), "key-1")
-    assert refused.value.code == "unsupported_media" and x.requests == []
-
-
 # --- errors -----------------------------------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ from townsquare.content.actions import PostInput, do_save_post
 from townsquare.networks.credentials import credentials_for, store_credentials
 from townsquare.networks.models import SocialAccount
 from townsquare.networks.registry import _instances, forget_publishers
+from townsquare.networks.x import payloads
 from townsquare.networks.x.tests.fake_x import FakeX, answer, captured
 from townsquare.publishing.actions import do_schedule_post
 from townsquare.publishing.models import Publication
@@ -24,6 +25,9 @@ pytestmark = pytest.mark.django_db
 
 CALLBACK = "/connect/x/callback/"
 TOKEN = captured("oauth2_token__ok_200.json")["body"]
+# The documentation's example grants the four scopes its request asked for; Townsquare also
+# asks for media.write (uploads), and X grants what was asked and allowed.
+GRANTED = {**TOKEN, "scope": " ".join(payloads.SCOPES)}
 ME = captured("users_me__ok_200.json")["body"]["data"]
 
 
@@ -33,7 +37,7 @@ def x(settings):
     settings.X_CLIENT_SECRET = "app-secret"
     fake = FakeX(
         {
-            "POST /2/oauth2/token": answer("oauth2_token__ok_200.json"),
+            "POST /2/oauth2/token": answer("oauth2_token__ok_200.json", body=GRANTED),
             "GET /2/users/me": answer("users_me__ok_200.json"),
         }
     )
@@ -137,7 +141,7 @@ def test_reconnecting_keeps_the_account_its_history_and_its_refresh_token(
     # X answers a second sign-in without a refresh token: the one stored stays.
     x.routes["POST /2/oauth2/token"] = answer(
         "oauth2_token__ok_200.json",
-        body={k: v for k, v in TOKEN.items() if k != "refresh_token"} | {"access_token": "at-2"},
+        body={k: v for k, v in GRANTED.items() if k != "refresh_token"} | {"access_token": "at-2"},
     )
     connect(alice_client, workspace_a)
     again = SocialAccount.objects.get(network="x")
