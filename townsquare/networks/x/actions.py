@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from townsquare.audit.record import record, snapshot
-from townsquare.lib.errors import ActionError
+from townsquare.networks import connecting
 from townsquare.networks.base import NetworkError, Reauth, Rejected
+from townsquare.networks.connecting import ConnectRefused
 from townsquare.networks.credentials import read_credentials, store_credentials
 from townsquare.networks.models import SocialAccount
 from townsquare.networks.oauth2 import state as sign_in
@@ -25,21 +26,16 @@ from townsquare.networks.oauth2.tokens import OAuthApp, TokenSet, authorization_
 from townsquare.networks.registry import get_publisher
 from townsquare.networks.x import payloads
 from townsquare.networks.x.connector import XPublisher, configured_app
+
+__all__ = ["ConnectRefused", "do_finish_x_connect", "do_start_x_connect"]
 from townsquare.workspaces.access import require
 from townsquare.workspaces.models import Membership
-from townsquare.workspaces.roles import Perm, has_perm
+from townsquare.workspaces.roles import Perm
 
 NETWORK = "x"
+NETWORK_NAME = "X"
 SESSION_KEY = "x_oauth_pending"
 AUDIT_FIELDS = ("network", "handle", "display_name", "language", "connected_at")
-
-
-class ConnectRefused(ActionError):
-    """The callback could not connect an account; `workspace` is where to say so, if known."""
-
-    def __init__(self, message: str, *, code: str, workspace: str = "") -> None:
-        super().__init__(message, code=code)
-        self.workspace = workspace
 
 
 def do_start_x_connect(
@@ -73,32 +69,11 @@ def do_finish_x_connect(
     app: OAuthApp | None = None,
 ) -> SocialAccount:
     """Check the callback against the remembered sign-in, get the tokens, add the account."""
-    try:
-        pending = sign_in.finish_sign_in(session, SESSION_KEY, str(params.get("state") or ""))
-    except sign_in.StateProblem as problem:
-        if problem.reason == "expired":
-            raise ConnectRefused(
-                _("The sign-in with X took too long. Please start again."),
-                code="state_expired",
-                workspace=str((problem.entry or {}).get("workspace") or ""),
-            ) from None
-        raise ConnectRefused(
-            _("This sign-in with X is unknown or was already used. Please start again."),
-            code="state_unknown",
-        ) from None
-    membership = _membership(user, pending)
+    # The checks every OAuth callback shares (networks/connecting.py).
+    pending = connecting.pending_sign_in(session, SESSION_KEY, params, NETWORK_NAME)
+    membership = connecting.allowed_membership(user, pending)
     slug = membership.workspace.slug
-    if params.get("error"):
-        raise ConnectRefused(
-            _("The X account was not connected: the authorisation was declined."),
-            code="access_denied" if params.get("error") == "access_denied" else "oauth_error",
-            workspace=slug,
-        )
-    code = str(params.get("code") or "")
-    if not code or len(code) > 1000:
-        raise ConnectRefused(
-            _("X sent no authorisation code. Please start again."), code="no_code", workspace=slug
-        )
+    code = connecting.authorization_code(params, NETWORK_NAME, slug)
     the_app = _app(app, redirect_uri, slug)
     x = connector or _shared_connector()
     tokens, user_json = _ask_x(x, the_app, code, pending.verifier, slug)
@@ -124,24 +99,6 @@ def _shared_connector() -> XPublisher:
     if not isinstance(connector, XPublisher):
         raise TypeError("The registry's X publisher is not XPublisher")
     return connector
-
-
-def _membership(user: Any, pending: sign_in.PendingSignIn) -> Membership:
-    # Checked again now: the person may have left the workspace, or lost the permission,
-    # since the sign-in started; the session may even belong to someone else by now.
-    refused = ConnectRefused(
-        _("You can no longer connect accounts to this workspace."), code="not_allowed"
-    )
-    if user is None or not user.is_authenticated or user.pk != pending.user_id:
-        raise refused
-    membership = (
-        Membership.objects.select_related("workspace", "user")
-        .filter(user=user, workspace__slug=pending.workspace)
-        .first()
-    )
-    if membership is None or not has_perm(membership.role, Perm.CONNECT_ACCOUNTS):
-        raise refused
-    return membership
 
 
 def _ask_x(
