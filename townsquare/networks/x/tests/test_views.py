@@ -220,3 +220,17 @@ def test_the_callback_takes_only_get(alice_client, x):
 def test_the_callback_asks_a_signed_out_visitor_to_sign_in(client, x):
     response = client.get(CALLBACK, {"code": "c", "state": "s"})
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_the_connect_page_speaks_german_with_and_without_an_x_app(
+    client, alice, workspace_a, x, settings
+):
+    alice.language = "de"
+    alice.save(update_fields=["language"])
+    client.force_login(alice)
+    page = client.get(connect_page(workspace_a)).content.decode()
+    assert "Weiter zu X" in page and "Verbundene Apps" in page
+    settings.X_CLIENT_ID = ""
+    page = client.get(connect_page(workspace_a)).content.decode()
+    assert "Umgebungsvariablen <code>X_CLIENT_ID</code>" in page
+    assert "Callback-Adresse" in page and "Weiter zu X" not in page
