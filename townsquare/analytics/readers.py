@@ -60,6 +60,7 @@ from townsquare.analytics.readers_scope import (
     local_parts,
     posts_between,
     posts_in,
+    slot_parts,
     zone,
 )
 from townsquare.networks.access import access_accounts
@@ -493,14 +494,12 @@ def read_slots(
     local = local_parts(membership.workspace, TrackedPost, "published_at", start, end)
     rows = (
         posts_between(membership, start, end, filters)
-        .annotate(weekday=local["weekday"], hour=local["hour"])
-        .values("weekday", "hour")
+        .annotate(slot=local["slot"])
+        .values("slot")
         .annotate(n=Count("pk"), engagements=Sum("engagements"))
+        .order_by()
     )
-    return [
-        SlotCount(int(row["weekday"]), int(row["hour"]), row["n"], row["engagements"] or 0)
-        for row in rows
-    ]
+    return [SlotCount(*slot_parts(row["slot"]), row["n"], row["engagements"] or 0) for row in rows]
 
 
 def read_weekday_hour(

@@ -211,16 +211,26 @@ def local_parts(
     workspace: Workspace, model: type[Any], field: str, start: datetime, end: datetime
 ) -> dict[str, Expression | RawSQL]:
     """Expressions for a datetime field's local weekday (0 = Monday), hour and day in the
-    workspace's zone, for rows in [start, end). PostgreSQL converts each row with AT TIME
-    ZONE (Django's zone-aware functions); SQLite gets the offsets worked out here."""
+    workspace's zone, for rows in [start, end), and `slot`: the local hour of the week
+    (Monday 00:00 = 0, see `slot_parts`), worked out with one conversion a row instead of
+    two. PostgreSQL converts each row with AT TIME ZONE (Django's zone-aware functions);
+    SQLite gets the offsets worked out here."""
+    column = f'"{model._meta.db_table}"."{model._meta.get_field(field).column}"'
     if connection.vendor != "sqlite":
         local = zone(workspace)
         return {
             "weekday": ExtractIsoWeekDay(field, tzinfo=local) - 1,
             "hour": ExtractHour(field, tzinfo=local),
             "day": TruncDate(field, tzinfo=local),
+            # Local wall time as seconds since 1970-01-01 (a Thursday: Monday 00:00 was
+            # 72 hours before), in whole hours, modulo a week.
+            "slot": RawSQL(  # noqa: S611 -- table, column and placeholders only
+                f"MOD(FLOOR(EXTRACT(EPOCH FROM ({column} AT TIME ZONE %s)) / 3600)::bigint "
+                f"+ {EPOCH_MONDAY_HOURS}, 168)",
+                [str(local.key)],
+                output_field=IntegerField(),
+            ),
         }
-    column = f'"{model._meta.db_table}"."{model._meta.get_field(field).column}"'
     modifier, params = _sqlite_modifier(column, workspace, start, end)
     return {
         # strftime's %w counts from Sunday = 0.
@@ -237,7 +247,23 @@ def local_parts(
         "day": RawSQL(  # noqa: S611 -- table, column and placeholders only
             f"date({column}, {modifier})", params, output_field=DateField()
         ),
+        "slot": RawSQL(  # noqa: S611 -- table, column and placeholders only
+            f"((CAST(strftime('%%s', {column}, {modifier}) AS INTEGER) / 3600 "
+            f"+ {EPOCH_MONDAY_HOURS}) %% 168)",
+            params,
+            output_field=IntegerField(),
+        ),
     }
+
+
+# 1970-01-01 was a Thursday: the Monday before it began 72 hours earlier.
+EPOCH_MONDAY_HOURS = 72
+
+
+def slot_parts(slot: int) -> tuple[int, int]:
+    """The local weekday (0 = Monday) and hour of a `slot` value of local_parts."""
+    weekday, hour = divmod(int(slot), 24)
+    return weekday, hour
 
 
 def as_date(value: Any) -> date:

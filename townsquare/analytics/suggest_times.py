@@ -31,7 +31,7 @@ from townsquare.analytics.best_time import (
 )
 from townsquare.analytics.kpis.series import SlotCount
 from townsquare.analytics.models import TrackedPost
-from townsquare.analytics.readers_scope import NO_FILTERS, local_parts, posts_between
+from townsquare.analytics.readers_scope import NO_FILTERS, local_parts, posts_between, slot_parts
 from townsquare.lib.local_time import wall_time, zone_of
 from townsquare.networks.catalog import network_label
 from townsquare.networks.models import SocialAccount
@@ -104,14 +104,14 @@ def _history(
     rows = (
         posts_between(membership, start, now, NO_FILTERS)
         .filter(network__in=list(networks))
-        .annotate(weekday=local["weekday"], hour=local["hour"])
-        .values("network", "account_id", "weekday", "hour")
+        .annotate(slot=local["slot"])
+        .values("network", "account_id", "slot")
         .annotate(n=Count("pk"), engagements=Sum("engagements"))
         .order_by()
     )
     found: dict[str, dict[int | None, list[SlotCount]]] = {}
     for row in rows:
-        slot = SlotCount(int(row["weekday"]), int(row["hour"]), row["n"], row["engagements"] or 0)
+        slot = SlotCount(*slot_parts(row["slot"]), row["n"], row["engagements"] or 0)
         found.setdefault(row["network"], {}).setdefault(row["account_id"], []).append(slot)
     return found
 
