@@ -96,6 +96,94 @@ METRIC_MAPS: Mapping[str, tuple[MetricMap, ...]] = {
             account={"followers": "followers"},
         ),
     ),
+    # A Facebook Page's post counters as the Graph API names them (connector:
+    # networks/meta): reactions and comments (summary total_count), shares (count), and
+    # lifetime insights; the Page's followers_count. Meta retired the Page and post
+    # impressions metrics for media views in 2025 (deprecated-metrics page, updated
+    # 2026-03-02; last removals 2025-11-15): version 2 maps post_media_view to "views",
+    # which carries on the "impressions" series but counts differently (every replay), so
+    # the two are never added up; reach stays reach (unique viewers instead of unique
+    # impressions). The old names stay mapped for imported history.
+    "facebook_page": (
+        MetricMap(
+            "facebook_page",
+            1,
+            BEGINNING,
+            post={
+                "post_impressions": "impressions",
+                "post_impressions_unique": "reach",
+                "reactions": "likes",
+                "comments": "replies",
+                "shares": "reposts",
+                "post_clicks": "link_clicks",
+            },
+            account={"followers_count": "followers"},
+        ),
+        MetricMap(
+            "facebook_page",
+            2,
+            date(2025, 11, 15),
+            post={
+                "post_impressions": "impressions",
+                "post_impressions_unique": "reach",
+                "post_media_view": "views",
+                "post_total_media_view_unique": "reach",
+                "reactions": "likes",
+                "comments": "replies",
+                "shares": "reposts",
+                "post_clicks": "link_clicks",
+            },
+            account={"followers_count": "followers"},
+            continues={"views": "impressions"},
+            why="Meta replaced Page and post impressions by media views (2025).",
+        ),
+    ),
+    # An Instagram professional account's media: like_count and comments_count fields and
+    # the lifetime insights saved, shares, reach; the account's followers_count,
+    # follows_count, media_count. Instagram retired "impressions" (and plays) for "views"
+    # on 2025-04-21 (media insights reference): version 2 maps views, carrying on the
+    # impressions series; impressions stays mapped for imported history.
+    "instagram": (
+        MetricMap(
+            "instagram",
+            1,
+            BEGINNING,
+            post={
+                "impressions": "impressions",
+                "reach": "reach",
+                "like_count": "likes",
+                "comments_count": "replies",
+                "saved": "saves",
+                "shares": "reposts",
+            },
+            account={
+                "followers_count": "followers",
+                "follows_count": "following",
+                "media_count": "posts",
+            },
+        ),
+        MetricMap(
+            "instagram",
+            2,
+            date(2025, 4, 21),
+            post={
+                "impressions": "impressions",
+                "views": "views",
+                "reach": "reach",
+                "like_count": "likes",
+                "comments_count": "replies",
+                "saved": "saves",
+                "shares": "reposts",
+            },
+            account={
+                "followers_count": "followers",
+                "follows_count": "following",
+                "media_count": "posts",
+            },
+            continues={"views": "impressions"},
+            why="Instagram replaced impressions by views on 2025-04-21.",
+        ),
+    ),
     # A LinkedIn page's organizationalEntityShareStatistics per post (lifetime, organic only)
     # and networkSizes' firstDegreeSize (followers). uniqueImpressionsCount counts members
     # reached; clickCount counts clicks on the post's content, name or logo, the nearest
@@ -114,6 +202,27 @@ METRIC_MAPS: Mapping[str, tuple[MetricMap, ...]] = {
                 "shareCount": "reposts",
             },
             account={"firstDegreeSize": "followers"},
+        ),
+    ),
+    # Threads insights (developers.facebook.com/documentation/threads/insights): a post's
+    # lifetime views, likes, replies, reposts, quotes and shares (shares: sent on by
+    # people, which the canonical "reposts" counts too, so both add up there; quotes stay
+    # apart). The account's followers_count total, and its "views", which Threads counts
+    # on the profile (profile views), not on posts.
+    "threads": (
+        MetricMap(
+            "threads",
+            1,
+            BEGINNING,
+            post={
+                "views": "views",
+                "likes": "likes",
+                "replies": "replies",
+                "reposts": "reposts",
+                "shares": "reposts",
+                "quotes": "quotes",
+            },
+            account={"followers_count": "followers", "views": "profile_visits"},
         ),
     ),
 }
