@@ -204,6 +204,27 @@ METRIC_MAPS: Mapping[str, tuple[MetricMap, ...]] = {
             account={"firstDegreeSize": "followers"},
         ),
     ),
+    # Threads insights (developers.facebook.com/documentation/threads/insights): a post's
+    # lifetime views, likes, replies, reposts, quotes and shares (shares: sent on by
+    # people, which the canonical "reposts" counts too, so both add up there; quotes stay
+    # apart). The account's followers_count total, and its "views", which Threads counts
+    # on the profile (profile views), not on posts.
+    "threads": (
+        MetricMap(
+            "threads",
+            1,
+            BEGINNING,
+            post={
+                "views": "views",
+                "likes": "likes",
+                "replies": "replies",
+                "reposts": "reposts",
+                "shares": "reposts",
+                "quotes": "quotes",
+            },
+            account={"followers_count": "followers", "views": "profile_visits"},
+        ),
+    ),
 }
 
 
