@@ -322,7 +322,9 @@ class ThreadsPublisher(ThreadsClient):
         return PublishedResult(post_id, url, when, (post_id,))
 
     def hide_reply(self, creds: Credentials, reply_id: str, *, hide: bool = True) -> None:
-        """Hide (or show again) a reply to one of the profile's posts (`manage_reply`)."""
+        """Hide (or show again) a reply to one of the profile's posts (`manage_reply`).
+        Threads hides top-level replies only, each with everything nested under it; a
+        deeper reply is refused by Threads (Reply Management, "Hide Replies")."""
         if not payloads.is_media_id(reply_id):
             raise Rejected("This is not the id of a Threads reply.", code="bad_id")
         data = self._call(
@@ -393,8 +395,8 @@ def _inbox_message(reply: dict[str, Any], root_id: str) -> InboxMessage | None:
     created = payloads.timestamp(reply)
     if created is None or reply.get("is_reply_owned_by_me") is True:
         return None  # the profile's own answers are not inbox messages
-    if reply.get("hide_status") in ("HIDDEN", "COVERED"):
-        return None  # already hidden by the profile
+    if reply.get("hide_status") == "HIDDEN":
+        return None  # hidden by the profile already (the value Meta's sample app tests)
     parent = payloads.nested_id(reply, "replied_to") or root_id
     username = str(reply.get("username") or "")
     return InboxMessage(
