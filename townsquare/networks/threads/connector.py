@@ -262,8 +262,8 @@ class ThreadsPublisher(ThreadsClient):
         try:
             self._call(creds, "DELETE", network_post_id, idempotent=True, needs="threads_delete")
         except Rejected as error:
-            if error.code in ("http_404", "graph_100_33"):
-                return  # already gone (Graph: "object does not exist"): what was wanted
+            if error.code in ("http_404", "not_found"):
+                return  # already gone (Graph 100/33: "object does not exist"): what was wanted
             raise
 
     # --- inbox ------------------------------------------------------------------------------

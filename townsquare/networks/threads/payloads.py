@@ -7,11 +7,8 @@ Tokens) and of Meta's own sample app and Postman collection (github.com/fbsample
 docs/networks/threads.md says which fact was read where and which only a first live run can
 confirm.
 
-Errors come in the Graph API's envelope (`{"error": {"message", "type", "code",
-"error_subcode", "error_user_msg", "fbtrace_id"}}`), and Meta answers most of them with HTTP
-400 whatever they mean, so the `code` decides, not the status: 190 an expired or revoked
-token, 10 and 200-299 a permission the token lacks, 4/17/32/613 a rate limit, 1/2 a passing
-fault, 506 a duplicate.
+Errors come in the Graph API's envelope and are classified by the Graph code like those of
+Meta's other connectors (`error_for`, on networks/meta/payloads.py).
 """
 
 from __future__ import annotations
@@ -27,10 +24,9 @@ from townsquare.networks.base import (
     OutcomeUnknown,
     Reauth,
     Rejected,
-    RetryLater,
     UnreadableAnswer,
 )
-from townsquare.networks.http_errors import error_for_status, retry_after_seconds, server_message
+from townsquare.networks.meta import payloads as graph
 from townsquare.networks.oauth2.refresh import TokenRejected
 
 API_HOST = "https://graph.threads.net"
@@ -68,17 +64,8 @@ FINISHED, IN_PROGRESS, ERROR, EXPIRED, PUBLISHED = (
 )
 CAROUSEL_MIN, CAROUSEL_MAX = 2, 20
 
-# Graph API error codes (Graph API "Handling Errors"), by what they mean for Townsquare.
-_TOKEN_CODES = frozenset({190, 102})
-_PERMISSION_CODES = frozenset({10, *range(200, 300)})
-_RATE_CODES = frozenset({4, 17, 32, 613, 341, 368})
-_TRANSIENT_CODES = frozenset({1, 2})
-_DUPLICATE_CODES = frozenset({506})
 # "API deprecated" (12) and "deprecated version" (2635): every Threads account at once.
 _VERSION_CODES = frozenset({12, 2635})
-# A rate limit without any usable reset: Threads counts calls in a rolling 24-hour window,
-# so usage decays continuously; an hour is a guess that does not hammer a limited account.
-_UNTOLD_WAIT_S = 3600.0
 # Container errors (Troubleshooting) that the media itself causes: nothing to retry.
 _MEDIA_ERRORS = {
     "FAILED_DOWNLOADING_VIDEO": "Threads could not download the video from its address.",
@@ -98,11 +85,6 @@ class ApiVersionRetired(Reauth):
     """Meta no longer serves the Threads API version Townsquare pins: a connection problem of
     every Threads account at once, repaired by moving THREADS_API_VERSION, not by
     connecting again."""
-
-
-class PermissionMissing(Reauth):
-    """The token lacks a permission (not granted at sign-in, or not approved for the app by
-    Meta's app review): connecting again with the permission repairs it."""
 
 
 # --- addresses -------------------------------------------------------------------------------
@@ -195,26 +177,6 @@ def refresh_query(long_lived_token: str) -> dict[str, str]:
 # --- errors -----------------------------------------------------------------------------------
 
 
-def graph_error(body: bytes) -> dict[str, Any]:
-    """The `error` object of a Graph API error body, or {} when there is none."""
-    try:
-        data = json.loads(body)
-    except ValueError:
-        return {}
-    error = data.get("error") if isinstance(data, dict) else None
-    return error if isinstance(error, dict) else {}
-
-
-def _int(value: object) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    return None
-
-
 def error_for(
     status: int,
     answer_headers: Mapping[str, str] | None,
@@ -224,105 +186,54 @@ def error_for(
     needs: str = "",
     now: float | None = None,
 ) -> NetworkError | None:
-    """What an answer of the Threads API means; None for a success. `needs` names the
-    permission the request needs, so a refusal says which one is missing."""
+    """What an answer of the Threads API means; None for a success.
+
+    Threads answers in the Graph API's error envelope, so the Graph classification Meta's
+    other connectors use decides (networks/meta/payloads.error_for: token, throttling with
+    Meta's usage headers, permission, duplicate, temporary, validation). Threads adds the
+    link limit, its own pinned version, and names the permission the request needs
+    (`needs`), since Threads' refusals do not say which one is missing."""
     if 200 <= status < 300:
         return None
-    error = graph_error(body)
-    code, subcode = _int(error.get("code")), _int(error.get("error_subcode"))
-    message = str(error.get("error_user_msg") or error.get("message") or "")[:300]
-    message = message or server_message(body)
+    error = graph.graph_error(body)
+    code = error.get("code")
     detail = f"HTTP {status}: {body[:1000].decode('utf-8', errors='replace')}"
-    marker = " ".join(str(error.get(k) or "") for k in ("message", "error_user_title")).upper()
-    if code in _TOKEN_CODES or (status == 401 and code is None):
-        return TokenRejected(
-            message or "Threads no longer accepts this account's sign-in.", detail=detail
-        )
+    if status == 401 and not error:
+        return TokenRejected("Threads no longer accepts this account's sign-in.", detail=detail)
     if code in _VERSION_CODES:
         return ApiVersionRetired(
             "Threads no longer serves the API version this installation uses; an "
             "administrator has to update THREADS_API_VERSION.",
             detail=detail,
         )
-    if code in _PERMISSION_CODES:
-        return PermissionMissing(permission_message(needs, message), detail=detail)
-    if code in _RATE_CODES or status == 429 or (code is not None and 80000 <= code < 80100):
-        return RetryLater(
-            message or "Threads asks Townsquare to wait (rate limit).",
-            after=rate_limit_wait(answer_headers, now=now),
-            detail=detail,
-        )
+    marker = " ".join(str(error.get(k) or "") for k in ("message", "error_user_title")).upper()
     if "LINK_LIMIT" in marker:
         return Rejected(
             "Threads refused the post: it holds more links than Threads allows.",
             code="link_limit",
             detail=detail,
         )
-    if code in _DUPLICATE_CODES:
-        return Rejected(
-            message or "Threads refused the post as a duplicate.", code="duplicate", detail=detail
+    found = graph.error_for(status, answer_headers, body, idempotent=idempotent, now=now)
+    if isinstance(found, graph.MissingPermission):
+        named = needs or found.permission
+        said = str(error.get("error_user_msg") or error.get("message") or "")[:300]
+        return graph.MissingPermission(
+            permission_message(named, said), permission=named, detail=found.detail
         )
-    if code in _TRANSIENT_CODES or error.get("is_transient") is True or status >= 500:
-        if status in (504, 524) and not idempotent:
-            return error_for_status(status, answer_headers, body, idempotent=False, now=now)
-        return RetryLater(message or "Threads is unavailable for a moment.", detail=detail)
-    if 400 <= status < 500 and error:
-        tag = f"graph_{code}" + (f"_{subcode}" if subcode else "") if code else f"http_{status}"
-        return Rejected(
-            message or f"Threads refused the request ({status}).", code=tag, detail=detail
-        )
-    # No Graph envelope (a proxy's page, an empty body): judged by the status alone.
-    return error_for_status(status, answer_headers, body, idempotent=idempotent, now=now)
+    return found
 
 
 def permission_message(needs: str, said: str = "") -> str:
     base = (
         f"Threads refused: the account did not grant Townsquare the {needs} permission, or "
         "Meta's app review has not approved it for this installation's app (without approval "
-        "only the app's testers can grant it). Connect the account again after the "
+        "only the app's Threads testers can grant it). Connect the account again once the "
         "permission is approved."
         if needs
         else "Threads refused: a permission is missing (not granted at sign-in, or not "
         "approved by Meta's app review)."
     )
     return f"{base} Threads said: {said}" if said else base
-
-
-def rate_limit_wait(answer_headers: Mapping[str, str] | None, *, now: float | None = None) -> float:
-    """Seconds to wait after a rate limit: Meta's `X-Business-Use-Case-Usage`
-    `estimated_time_to_regain_access` (minutes), a standard reset header, or an hour."""
-    lowered = {str(k).lower(): str(v) for k, v in (answer_headers or {}).items()}
-    waits: list[float] = []
-    try:
-        usage = json.loads(lowered.get("x-business-use-case-usage", "") or "{}")
-    except ValueError:
-        usage = {}
-    entries = usage.values() if isinstance(usage, dict) else ()
-    for entry in entries:
-        for item in entry if isinstance(entry, list) else ():
-            minutes = (
-                _int(item.get("estimated_time_to_regain_access"))
-                if isinstance(item, dict)
-                else None
-            )
-            if minutes:
-                waits.append(minutes * 60.0)
-    told = retry_after_seconds(lowered, now=now)
-    if told:
-        waits.append(told)
-    return max(waits) if waits else _UNTOLD_WAIT_S
-
-
-def app_usage(answer_headers: Mapping[str, str] | None) -> dict[str, int]:
-    """Meta's `X-App-Usage` header (percentages of the call, CPU and time budgets used)."""
-    lowered = {str(k).lower(): str(v) for k, v in (answer_headers or {}).items()}
-    try:
-        data = json.loads(lowered.get("x-app-usage", "") or "{}")
-    except ValueError:
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    return {k: v for k, v in data.items() if isinstance(v, int) and not isinstance(v, bool)}
 
 
 def json_body(body: bytes, *, status: int, idempotent: bool) -> dict[str, Any]:
