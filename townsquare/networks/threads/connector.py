@@ -30,6 +30,7 @@ from townsquare.networks.base import (
     NetworkError,
     OutcomeUnknown,
     PublishedResult,
+    Reauth,
     Rejected,
     RetryLater,
     VariantToPublish,
@@ -88,10 +89,13 @@ class ThreadsPublisher(ThreadsClient):
         return validate_variant(variant_input_from(variant), rules)
 
     def check_connection(self, creds: Credentials) -> None:
-        """The token still works and still belongs to the connected profile."""
-        profile = self.profile(creds.access_token)
-        if str(profile.get("id") or "") != self.user_id(creds):
-            raise OutcomeUnknown("Threads answered for another profile than the one connected.")
+        """The token still works (renewed first when due) and still belongs to the
+        connected profile."""
+        data = self._call(creds, "GET", "me", params={"fields": "id,username"}, idempotent=True)
+        if str(data.get("id") or "") != self.user_id(creds):
+            raise Reauth(
+                "The Threads sign-in now belongs to another profile; connect the account again."
+            )
 
     def profile(self, access_token: str) -> dict[str, Any]:
         """`GET /me?fields=id,username,name`: who the token belongs to."""

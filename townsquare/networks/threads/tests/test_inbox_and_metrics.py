@@ -142,3 +142,17 @@ def test_check_connection(th):
         th.connector(renew=lambda old: (_ for _ in ()).throw(Reauth("gone"))).check_connection(
             creds()
         )
+
+
+def test_check_connection_renews_a_token_about_to_lapse_and_spots_another_profile(th):
+    from datetime import timedelta
+
+    from townsquare.networks.threads.tests.fake_threads import NOW
+
+    renewed = []
+    soon = creds(expires_at=NOW + timedelta(days=1))
+    th.connector(renew=lambda old: renewed.append(old) or creds()).check_connection(soon)
+    assert len(renewed) == 1
+    th.routes[f"GET {V}/me"] = answer("me__ok_200.json", body={"id": "17841409999999999"})
+    with pytest.raises(Reauth):
+        th.connector().check_connection(creds())
