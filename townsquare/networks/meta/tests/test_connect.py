@@ -182,3 +182,31 @@ def test_a_declined_authorisation_and_a_used_state_are_refused(alice, membership
     with pytest.raises(ConnectRefused) as used:
         finish(alice, session, meta, code="c", state=query["state"][0])
     assert used.value.code == "state_unknown"
+
+
+def test_bad_input_when_starting_and_an_installation_without_a_meta_app(membership, settings):
+    from townsquare.lib.errors import ActionError
+
+    with pytest.raises(ActionError) as bad_page:
+        do_start_meta_connect(membership, {}, redirect_uri=CALLBACK, page_id="../me", app=app())
+    assert bad_page.value.code == "bad_page"
+    with pytest.raises(ActionError) as bad_network:
+        do_start_meta_connect(membership, {}, redirect_uri=CALLBACK, network="threads", app=app())
+    assert bad_network.value.code == "bad_network"
+    settings.META_APP_ID = ""
+    with pytest.raises(ActionError) as no_app:
+        do_start_meta_connect(membership, {}, redirect_uri=CALLBACK)
+    assert no_app.value.code == "no_app"
+
+
+def test_the_installation_s_app_and_version_settings(settings):
+    from townsquare.networks.meta.client import configured_app, configured_version
+
+    settings.META_APP_ID, settings.META_APP_SECRET = "1234567890123", "s"
+    settings.META_GRAPH_API_VERSION = "v25.0"
+    assert configured_version() == "v25.0"
+    chosen = configured_app(CALLBACK, network="instagram")
+    assert chosen.authorize_url == "https://www.facebook.com/v25.0/dialog/oauth"
+    assert chosen.scopes == payloads.INSTAGRAM_SCOPES and chosen.client_auth == "form"
+    settings.META_GRAPH_API_VERSION = "v20.0"  # retired: the pinned version is used instead
+    assert configured_version() == payloads.API_VERSION

@@ -169,3 +169,53 @@ def test_private_reply_window_is_seven_days():
 
     assert payloads.private_reply_open(NOW - timedelta(days=6), NOW)
     assert not payloads.private_reply_open(NOW - timedelta(days=8), NOW)
+
+
+def test_answers_of_an_unexpected_shape_are_unreadable_or_skipped_never_a_crash():
+    from datetime import date as day
+
+    fake = FakeMeta(
+        {
+            "GET /102938475610293/feed": [
+                answer("feed_inbox__ok_200.json", body={"data": "nope"}),
+                answer(
+                    "feed_inbox__ok_200.json",
+                    body={
+                        "data": [
+                            {"id": 5},
+                            {"id": "1_2", "comments": "x"},
+                            "junk",
+                            {"id": "1_3", "created_time": "never"},
+                        ]
+                    },
+                ),
+            ],
+            "GET /17841405822304914/media": answer(
+                "ig_media_list__ok_200.json", body={"data": [{"id": "1", "timestamp": None}]}
+            ),
+            "GET /17841405822304914": answer(
+                "ig_account__ok_200.json", body={"followers_count": "many"}
+            ),
+            "GET /17889455560051444": answer(
+                "ig_container_status__finished_200.json", body={"id": "1"}
+            ),
+            "POST /17841405822304914/media": answer("ig_container__ok_200.json"),
+        }
+    )
+    with pytest.raises(UnreadableAnswer):
+        fake.page().fetch_inbox(page_creds(), None)
+    messages, cursor = fake.page().fetch_inbox(page_creds(), "2026-12-01T00:00:00+00:00")
+    assert list(messages) == [] and cursor == "2026-12-01T00:00:00+00:00"
+    assert fake.instagram().fetch_metrics(ig_creds(), day(2026, 12, 1)) == []
+    with pytest.raises(UnreadableAnswer):  # a container status without status_code
+        fake.instagram().publish(
+            ig_creds(), VariantToPublish(1, 2, "instagram", ("x",), media=(picture(),)), "k"
+        )
+
+
+def test_an_instagram_check_reads_the_account_and_a_missing_id_asks_for_a_reconnect():
+    fake = FakeMeta({"GET /17841405822304914": answer("ig_account__ok_200.json")})
+    fake.instagram().check_connection(ig_creds())
+    with pytest.raises(Reauth):
+        fake.instagram().check_connection(ig_creds(extra={"page_id": "1"}))
+    assert not fake.invalid
