@@ -215,6 +215,20 @@ class ThreadsPublisher(ThreadsClient):
             return "", self._now()
         return payloads.permalink(data), payloads.timestamp(data) or self._now()
 
+    def publishing_quota(self, creds: Credentials) -> tuple[int, int] | None:
+        """(posts published in the last 24 hours, the limit) from
+        `threads_publishing_limit`; None when Threads does not say. Meta asks apps that
+        schedule to respect the 250-a-day limit themselves (Overview, "Posts")."""
+        data = self._call(
+            creds,
+            "GET",
+            f"{self.user_id(creds)}/threads_publishing_limit",
+            params={"fields": "quota_usage,config"},
+            idempotent=True,
+            needs="threads_content_publish",
+        )
+        return payloads.quota(data)
+
     def find_published(
         self,
         creds: Credentials,

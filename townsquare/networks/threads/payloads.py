@@ -355,3 +355,18 @@ def insight_values(data: Mapping[str, Any]) -> dict[str, int]:
         if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0:
             found[entry["name"]] = raw
     return found
+
+
+def quota(data: Mapping[str, Any]) -> tuple[int, int] | None:
+    """(quota_usage, config.quota_total) of a `threads_publishing_limit` answer."""
+    entries = data.get("data")
+    first = entries[0] if isinstance(entries, list) and entries else None
+    if not isinstance(first, dict):
+        return None
+    used, config = first.get("quota_usage"), first.get("config")
+    total = config.get("quota_total") if isinstance(config, dict) else None
+    if isinstance(used, bool) or isinstance(total, bool):
+        return None
+    if isinstance(used, int) and isinstance(total, int):
+        return used, total
+    return None

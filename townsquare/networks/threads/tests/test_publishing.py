@@ -319,3 +319,12 @@ def test_delete(th):
     th.connector().delete(creds(), "18000000000000404")  # unknown to the fake: already gone
     with pytest.raises(Rejected):
         th.connector().delete(creds(), "../me")
+
+
+def test_publishing_quota(th):
+    th.routes[f"GET {V}/{USER}/threads_publishing_limit"] = answer("publishing_limit__ok_200.json")
+    assert th.connector().publishing_quota(creds()) == (4, 250)
+    th.routes[f"GET {V}/{USER}/threads_publishing_limit"] = answer(
+        "publishing_limit__ok_200.json", body={"data": []}
+    )
+    assert th.connector().publishing_quota(creds()) is None
