@@ -39,6 +39,32 @@ NETWORK_CODES: dict[str, Promise] = {
     "duplicate": _(
         "The network refuses a post with the same text as one the account published recently."
     ),
+    # The codes of the LinkedIn, Facebook Page, Instagram and Threads connectors.
+    "not_found": _("The network does not know this post."),
+    "forbidden": _("The network does not allow this account to do this."),
+    "no_threads": _("The network has no threads: publish the text as one post."),
+    "no_replies": _("On this network a post cannot answer another post."),
+    "no_delete": _("The network does not let Townsquare delete posts on this account."),
+    "link_limit": _("The post has more links than the network takes."),
+    "too_many_media": _("The post has more files than the network takes."),
+    "carousel_size": _("The network takes a carousel only with a number of items it allows."),
+    "media_mix": _("The network takes pictures, one video or one document in a post, not a mix."),
+    "media_kind": _("The network does not take this kind of file."),
+    "media_required": _("The network needs a picture or a video for this post."),
+    "media_error": _("The network could not process a file of this post."),
+    "media_refused": _("The network could not process a file of this post."),
+    "video_failed": _("The network could not process the video."),
+    "media_unreachable": _(
+        "The network could not download a file of this post from Townsquare's public address."
+    ),
+    "no_public_url": _(
+        "The network fetches the post's files from Townsquare's public address, and this "
+        "installation has none the internet can reach (SITE_URL)."
+    ),
+    "no_public_media_url": _(
+        "The network fetches the post's files from Townsquare's public address, and this "
+        "installation has none the internet can reach (SITE_URL)."
+    ),
 }
 # Codes of Townsquare itself: the stored text was written in the workspace's language and
 # may carry figures (how late, how many attempts) or the rules that were broken.
