@@ -8,6 +8,7 @@ work in the same database, secrets from the generated file in the data directory
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -54,6 +55,19 @@ SIGNUP_OPEN = env_bool(ENV, "SIGNUP_OPEN", False)
 # accounts stay posted by reminder.
 X_CLIENT_ID = env_str(ENV, "X_CLIENT_ID", "").strip()
 X_CLIENT_SECRET = env_str(ENV, "X_CLIENT_SECRET", "").strip()
+# Townsquare's app at LinkedIn (docs/networks/linkedin_page.md, "Registering the app"): its
+# Client ID and Client Secret. Unset, the connect page tells the operator what to configure,
+# and LinkedIn pages and profiles stay posted by reminder. LINKEDIN_API_VERSION (YYYYMM) moves
+# the pinned LinkedIn-Version forward when LinkedIn retires it; empty keeps the pinned one.
+LINKEDIN_CLIENT_ID = env_str(ENV, "LINKEDIN_CLIENT_ID", "").strip()
+LINKEDIN_CLIENT_SECRET = env_str(ENV, "LINKEDIN_CLIENT_SECRET", "").strip()
+LINKEDIN_API_VERSION = env_str(ENV, "LINKEDIN_API_VERSION", "").strip()
+if LINKEDIN_API_VERSION and not re.fullmatch(r"20[0-9]{2}(0[1-9]|1[0-2])", LINKEDIN_API_VERSION):
+    # A typo would otherwise be ignored silently and the retired version kept.
+    raise ImproperlyConfigured(
+        f"LINKEDIN_API_VERSION must be a LinkedIn version YYYYMM (e.g. 202607); "
+        f"got {LINKEDIN_API_VERSION!r}."
+    )
 
 INSTALLED_APPS = [
     # The admin, signing in through the same page as the rest of Townsquare (with the
