@@ -29,7 +29,7 @@ def _shell(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[s
     )
 
 
-def test_the_linkedin_app_and_version_are_read_from_the_environment(tmp_path):
+def test_the_linkedin_app_and_version_are_read_from_the_environment(tmp_path: Path) -> None:
     result = _shell(
         {
             "LINKEDIN_CLIENT_ID": " 86bfq2dgqv3b3k ",
@@ -42,7 +42,7 @@ def test_the_linkedin_app_and_version_are_read_from_the_environment(tmp_path):
     assert result.stdout.strip().splitlines()[-1] == "86bfq2dgqv3b3k app-secret 202611"
 
 
-def test_a_misspelt_api_version_stops_startup_with_the_variable_named(tmp_path):
+def test_a_misspelt_api_version_stops_startup_with_the_variable_named(tmp_path: Path) -> None:
     result = _shell({"LINKEDIN_API_VERSION": "2026-11"}, tmp_path)
     assert result.returncode != 0
     assert "LINKEDIN_API_VERSION must be a LinkedIn version YYYYMM" in result.stderr
