@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("townsquare.analytics.collection_urls")),
     path("", include("townsquare.analytics.urls")),
     path("", include("townsquare.networks.bluesky.urls")),
+    path("", include("townsquare.networks.linkedin.urls")),
     path("", include("townsquare.networks.mastodon.urls")),
     path("", include("townsquare.networks.matrix.urls")),
     path("", include("townsquare.networks.x.urls")),

@@ -16,10 +16,14 @@ from townsquare.networks.registry import publishes_automatically
 # The page that connects (and reconnects) an account of each network, by URL name.
 CONNECT_URL_NAMES = {
     "bluesky": "workspace_connect_bluesky",
+    "linkedin_page": "workspace_connect_linkedin",
+    "linkedin_profile": "workspace_connect_linkedin",
     "mastodon": "workspace_connect_mastodon",
     "matrix_room": "workspace_connect_matrix",
     "x": "workspace_connect_x",
 }
+# One page connects several kinds of account: the kind to preselect when reconnecting.
+CONNECT_URL_QUERIES = {"linkedin_profile": "?kind=profile"}
 
 
 def connection_facts(account: SocialAccount) -> ConnectionFacts:
@@ -59,6 +63,7 @@ def connect_url(account: SocialAccount) -> str:
     if not name:
         return ""
     try:
-        return reverse(name, kwargs={"workspace": account.workspace.slug})
+        address = reverse(name, kwargs={"workspace": account.workspace.slug})
     except NoReverseMatch:
         return ""
+    return address + CONNECT_URL_QUERIES.get(account.network, "")

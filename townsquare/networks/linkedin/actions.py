@@ -1,9 +1,9 @@
 """Connecting LinkedIn pages (and members' profiles): start the OAuth 2.0 sign-in, and
 finish it at the callback.
 
-No page calls these yet (docs/networks/linkedin_page.md, "Registering"). LinkedIn's web
-flow is the authorization code with `state` and the client secret; PKCE is offered only to
-native apps LinkedIn enables on request, so none is sent.
+The connect page and the callback (views.py) call these. LinkedIn's web flow is the
+authorization code with `state` and the client secret; PKCE is offered only to native apps
+LinkedIn enables on request, so none is sent.
 
 A page: the member signs in, and every page they administer (or only the one chosen when
 starting) becomes an account of the workspace. Nothing is stored until LinkedIn has given a
@@ -41,6 +41,7 @@ from townsquare.networks.linkedin.connector import (
 from townsquare.networks.models import SocialAccount
 from townsquare.networks.oauth2 import state as sign_in
 from townsquare.networks.oauth2.tokens import OAuthApp, TokenSet, authorization_url
+from townsquare.networks.registry import get_publisher, publishes_automatically
 from townsquare.workspaces.access import require
 from townsquare.workspaces.models import Membership
 from townsquare.workspaces.roles import Perm
@@ -104,14 +105,12 @@ def do_finish_linkedin_connect(
     network = pending.extra.get("network", "linkedin_page")
     if network not in NETWORKS:
         raise ConnectRefused(_("Please start again."), code="state_unknown", workspace=slug)
-    the_app = _app(app, redirect_uri, network)
-    chosen = connector or (
-        LinkedInPagePublisher() if network == "linkedin_page" else LinkedInProfilePublisher()
-    )
+    the_app = _app(app, redirect_uri, network, slug)
+    chosen, own = (connector, False) if connector else _connector(network)
     try:
         tokens, refresh_expiry, found = _ask_linkedin(chosen, the_app, code, pending, slug)
     finally:
-        if connector is None:
+        if own:
             chosen.close()  # made for this sign-in only
     with transaction.atomic():
         return [
@@ -131,7 +130,7 @@ def _ask_linkedin(
     name); nothing stored yet."""
     try:
         tokens, refresh_expiry = connector.sign_in_tokens(app, code)
-        _check_scopes(tokens, app.scopes, slug)
+        _check_scopes(tokens, app.scopes, connector.network, slug)
         creds = Credentials(
             account_id=0, network=connector.network, handle="", access_token=tokens.access_token
         )
@@ -154,33 +153,53 @@ def _ask_linkedin(
     return tokens, refresh_expiry, found
 
 
-def _app(app: OAuthApp | None, redirect_uri: str, network: str) -> OAuthApp:
+def _app(app: OAuthApp | None, redirect_uri: str, network: str, workspace: str = "") -> OAuthApp:
     if app is not None:
         return app
     try:
         return configured_app(redirect_uri, network=network)
     except Reauth:
-        raise ActionError(
+        raise ConnectRefused(
             _("This installation has no LinkedIn app configured; an administrator has to add it."),
             code="no_app",
+            workspace=workspace,
         ) from None
 
 
-def _check_scopes(tokens: TokenSet, wanted: tuple[str, ...], slug: str) -> None:
+def _connector(network: str) -> tuple[LinkedInPagePublisher | LinkedInProfilePublisher, bool]:
+    """The registry's publisher (one HTTP connection pool per process, as for publishing),
+    and whether it was made for this sign-in only (to be closed after it)."""
+    wanted = LinkedInPagePublisher if network == "linkedin_page" else LinkedInProfilePublisher
+    if publishes_automatically(network):
+        shared = get_publisher(network)
+        if not isinstance(shared, wanted):
+            raise TypeError(f"The registry's {network} publisher is not {wanted.__name__}")
+        return shared, False
+    return wanted(), True
+
+
+def _check_scopes(tokens: TokenSet, wanted: tuple[str, ...], network: str, slug: str) -> None:
     missing = tokens.missing(wanted)
-    if missing:
-        # LinkedIn grants a scope only when the app's product is approved (the Community
-        # Management API for pages): say which, not a generic permissions error.
-        raise ConnectRefused(
-            _(
-                "LinkedIn did not grant every permission Townsquare needs (%(scopes)s). "
-                "The LinkedIn app needs the Community Management API product approved for "
-                "these scopes; then connect again."
-            )
-            % {"scopes": ", ".join(missing)},
-            code="scope_missing",
-            workspace=slug,
+    if not missing:
+        return
+    # LinkedIn grants a scope only when the app's product is approved (the Community
+    # Management API for pages; Share on LinkedIn and OpenID Connect for profiles): say
+    # which, not a generic permissions error.
+    if network == "linkedin_page":
+        message = _(
+            "LinkedIn did not grant every permission Townsquare needs (%(scopes)s). "
+            "The LinkedIn app needs the Community Management API product approved for "
+            "these scopes; then connect again."
         )
+    else:
+        message = _(
+            "LinkedIn did not grant every permission Townsquare needs (%(scopes)s). "
+            "The LinkedIn app needs the products Share on LinkedIn and Sign In with "
+            "LinkedIn using OpenID Connect for these scopes; then connect again."
+        )
+    raise ConnectRefused(
+        message % {"scopes": ", ".join(missing)}, code="scope_missing", workspace=slug
+    )
 
 
 def _pages(
