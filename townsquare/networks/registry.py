@@ -18,6 +18,8 @@ PUBLISHERS: dict[str, str] = {
     # Real networks join as their connectors land, one line each, e.g.
     # "bluesky": "townsquare.networks.bluesky.connector.BlueskyPublisher".
     "bluesky": "townsquare.networks.bluesky.connector.BlueskyPublisher",
+    "linkedin_page": "townsquare.networks.linkedin.connector.LinkedInPagePublisher",
+    "linkedin_profile": "townsquare.networks.linkedin.connector.LinkedInProfilePublisher",
     "mastodon": "townsquare.networks.mastodon.connector.MastodonPublisher",
     "matrix_room": "townsquare.networks.matrix.connector.MatrixPublisher",
     "testnet": "townsquare.networks.testnet.connector.TestNetPublisher",
@@ -28,7 +30,8 @@ PUBLISHERS: dict[str, str] = {
 # hand, and posted by reminder, long before X had a connector (the demo has one): such an
 # account stays by reminder, with its connect link, instead of failing every post for want
 # of a login. Connecting it makes it automatic; its posts still scheduled go out by themselves.
-CONNECT_FIRST: frozenset[str] = frozenset({"x"})
+# LinkedIn pages and profiles likewise: added by hand long before their connector.
+CONNECT_FIRST: frozenset[str] = frozenset({"linkedin_page", "linkedin_profile", "x"})
 
 # Every key must be a network of the catalog, shown in forms or hidden (tests check this).
 _KNOWN_NETWORKS = frozenset(NETWORK_NAMES) | frozenset(HIDDEN_NETWORKS)

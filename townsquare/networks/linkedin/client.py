@@ -109,6 +109,10 @@ class LinkedInClient:
     ) -> httpx.Response:
         """LinkedIn's answer (a success: errors are raised classified), with the token
         renewed as the policy says."""
+        if not creds.access_token and not creds.refresh_token:
+            # Never connected (an account added by hand): nothing to send LinkedIn, not even
+            # a request it would refuse.
+            raise Reauth("The LinkedIn account is not connected; connect it on the accounts page.")
         current = refresh_if_needed(creds, self._now(), self._renew)
 
         def send(with_creds: Credentials) -> httpx.Response:

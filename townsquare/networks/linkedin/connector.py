@@ -1,8 +1,8 @@
 """LinkedIn (versioned REST API, OAuth 2.0 member tokens): organisation pages, and members'
 own profiles where the API is the same.
 
-Not in the publisher registry yet (docs/networks/linkedin_page.md, "Registering"): LinkedIn
-accounts are published by reminder until the connect page and the registry line land.
+In the publisher registry, with a connect page (views.py). A LinkedIn account that was never
+connected stays posted by reminder (registry.CONNECT_FIRST) until someone connects it.
 
 `LinkedInClient` (client.py) holds what both share: the calls, signing in, publishing,
 finding a post again, deleting. A page adds the inbox (comments on its posts), answers and

@@ -30,7 +30,6 @@ from townsquare.networks.linkedin.tests.fake_linkedin import (
     POST,
     FakeLinkedIn,
     answer,
-    captured,
     creds,
 )
 
@@ -354,12 +353,27 @@ def test_the_connection_check_reports_a_retired_version_before_a_post_fails(li):
         li.connector().check_connection(creds())
 
 
-def test_linkedin_stays_published_by_reminder_until_connecting_is_offered():
-    from townsquare.networks.registry import publishes_automatically
+def test_linkedin_is_registered_with_a_connect_page_and_waits_for_a_login():
+    from townsquare.networks.account_health import CONNECT_URL_NAMES
+    from townsquare.networks.registry import (
+        account_publishes_automatically,
+        publishes_automatically,
+    )
 
-    assert not publishes_automatically("linkedin_page")
-    assert not publishes_automatically("linkedin_profile")
-    assert captured("posts_create__ok_201.json")["status"] == 201
+    for network in ("linkedin_page", "linkedin_profile"):
+        assert publishes_automatically(network)
+        assert CONNECT_URL_NAMES[network] == "workspace_connect_linkedin"
+        assert not account_publishes_automatically(network, connected=False)
+        assert account_publishes_automatically(network, connected=True)
+
+
+def test_an_account_never_connected_is_refused_before_anything_is_sent(li):
+    never = creds(access_token="", refresh_token="", expires_at=None)
+    with pytest.raises(Reauth):
+        li.connector().publish(never, variant("Hallo"), "k")
+    with pytest.raises(Reauth):
+        li.profile_connector().check_connection(never)
+    assert li.requests == []
 
 
 def test_a_video_part_taken_without_an_etag_is_an_unknown_outcome(li):
