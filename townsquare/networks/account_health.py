@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ CONNECT_URL_NAMES = {
     "matrix_room": "workspace_connect_matrix",
     "x": "workspace_connect_x",
 }
+LINKEDIN_NETWORKS = frozenset({"linkedin_page", "linkedin_profile"})
 # One page connects several kinds of account: the kind to preselect when reconnecting.
 CONNECT_URL_QUERIES = {"linkedin_profile": "?kind=profile"}
 
@@ -35,9 +36,8 @@ def connection_facts(account: SocialAccount) -> ConnectionFacts:
         except SecretsUnavailable:
             readable = False
     extra = values.get("extra")
-    renews = bool(values.get("refresh_token")) or (
-        isinstance(extra, dict) and bool(extra.get("app_password"))
-    )
+    refreshes = bool(values.get("refresh_token"))
+    renews = refreshes or (isinstance(extra, dict) and bool(extra.get("app_password")))
     return ConnectionFacts(
         connected=bool(account.credentials_encrypted),
         automatic=account.publishes_automatically,
@@ -50,7 +50,35 @@ def connection_facts(account: SocialAccount) -> ConnectionFacts:
         # only waits for its login (X accounts added by hand).
         connectable=publishes_automatically(account.network)
         and account.network in CONNECT_URL_NAMES,
+        renewal_ends_at=_refresh_deadline(extra) if refreshes else None,
+        version_retired=account.needs_reconnect and _api_version_retired(account.network),
     )
+
+
+def _refresh_deadline(extra: object) -> datetime | None:
+    """When the refresh token itself lapses (LinkedIn's `refresh_expires_at`), if known."""
+    raw = extra.get("refresh_expires_at") if isinstance(extra, dict) else None
+    if not isinstance(raw, str) or not raw:
+        return None
+    try:
+        deadline = datetime.fromisoformat(raw)
+    except ValueError:
+        return None
+    return deadline if deadline.tzinfo else deadline.replace(tzinfo=UTC)
+
+
+def _api_version_retired(network: str) -> bool:
+    """The login was refused while the LinkedIn API version this installation sends is past
+    the day LinkedIn may retire it (a year after its month): LinkedIn answers a retired
+    version as a refused login (ApiVersionRetired), which reconnecting does not repair."""
+    if network not in LINKEDIN_NETWORKS:
+        return False
+    # Imported here: the connector (and its HTTP client) only where a LinkedIn account is.
+    from townsquare.networks.linkedin.client import configured_version
+    from townsquare.networks.linkedin.payloads import version_sunset_after
+
+    sunset = version_sunset_after(configured_version())
+    return sunset is not None and timezone.now().date() >= sunset
 
 
 def account_health(account: SocialAccount, now: datetime | None = None) -> Health:

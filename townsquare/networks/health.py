@@ -5,7 +5,9 @@ connector for publishes by reminder (nothing to connect: `by_reminder`); an X ac
 connected is posted by reminder until someone connects it (`reminder_until_connected`); an
 account on another connected network that was never connected just has not been yet
 (`not_connected`: its posts would fail); an account whose login the network stopped accepting
-had its access revoked (`needs_reconnect`). Each is worded differently.
+had its access revoked (`needs_reconnect`). Each is worded differently. A LinkedIn account
+refused because LinkedIn retired the API version the installation sends is none of these: no
+reconnecting helps, the operator moves LINKEDIN_API_VERSION (`version_retired`).
 
 Pure: facts in, verdict out, so every rule can be tested without a database or a clock.
 The accounts page shows the verdict (with a countdown where a token expires), the post page
@@ -28,6 +30,7 @@ Code = Literal[
     "reminder_until_connected",
     "not_connected",
     "unreadable",
+    "version_retired",
     "needs_reconnect",
     "expired",
     "expires_before_post",
@@ -47,6 +50,10 @@ class ConnectionFacts:
     after a reminder.
     `connectable`: the account could be connected (and would then publish automatically),
     as an X account added by hand can.
+    `renewal_ends_at`: when the refresh token itself lapses (LinkedIn's last 365 days from
+    the first sign-in); renewing ends then and a person signs in again.
+    `version_retired`: the network refused the login because the installation sends an API
+    version it no longer serves (an operator's fix, not a reconnect).
     """
 
     connected: bool
@@ -57,14 +64,19 @@ class ConnectionFacts:
     credentials_readable: bool = True
     last_success_at: datetime | None = None
     connectable: bool = False
+    renewal_ends_at: datetime | None = None
+    version_retired: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Health:
     level: Level
     code: Code
-    # Time left until the token expires, when it matters (it does not renew itself).
+    # Time left until the login ends, when it matters: the access token's expiry when it
+    # does not renew itself, else the refresh token's own deadline if it has one.
     expires_in: timedelta | None = None
+    # The moment that countdown ends.
+    expires_at: datetime | None = None
 
     @property
     def blocks_publishing(self) -> bool:
@@ -72,7 +84,7 @@ class Health:
 
 
 def _expiry_that_matters(facts: ConnectionFacts) -> datetime | None:
-    return None if facts.renews_itself else facts.token_expires_at
+    return facts.renewal_ends_at if facts.renews_itself else facts.token_expires_at
 
 
 def connection_health(facts: ConnectionFacts, now: datetime) -> Health:
@@ -85,16 +97,18 @@ def connection_health(facts: ConnectionFacts, now: datetime) -> Health:
     if not facts.credentials_readable:
         return Health("error", "unreadable")
     if facts.needs_reconnect:
+        if facts.version_retired:
+            return Health("error", "version_retired")
         return Health("error", "needs_reconnect")
     expires = _expiry_that_matters(facts)
     if expires is None:
         return Health("ok", "ok")
     left = expires - now
     if left <= timedelta(0):
-        return Health("error", "expired", timedelta(0))
+        return Health("error", "expired", timedelta(0), expires)
     if left <= EXPIRY_WARNING:
-        return Health("warning", "expires_soon", left)
-    return Health("ok", "ok", left)
+        return Health("warning", "expires_soon", left, expires)
+    return Health("ok", "ok", left, expires)
 
 
 def problem_for_post(facts: ConnectionFacts, due_at: datetime, now: datetime) -> Code | None:

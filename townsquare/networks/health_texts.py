@@ -15,6 +15,10 @@ PROBLEMS: dict[str, Promise] = {
         "The account's stored login cannot be read with the configured encryption keys."
     ),
     "needs_reconnect": _("The network no longer accepts the account's login."),
+    "version_retired": _(
+        "LinkedIn no longer serves the API version this installation uses; the operator "
+        "has to update LINKEDIN_API_VERSION."
+    ),
     "expired": _("The account's access has expired."),
     "expires_before_post": _("The account's access expires before this post is due."),
 }
