@@ -32,6 +32,7 @@ from townsquare.networks.base import (
     RetryLater,
     VariantToPublish,
 )
+from townsquare.networks.guarded_requests import classified_request
 from townsquare.networks.http_errors import error_for_exception
 from townsquare.networks.linkedin import payloads
 from townsquare.networks.linkedin.uploads import MediaUploads
@@ -130,24 +131,17 @@ class LinkedInClient:
         extra_headers: dict[str, str] | None = None,
     ) -> httpx.Response:
         headers = {**payloads.headers(creds.access_token, self._version), **(extra_headers or {})}
-        try:
-            response = self._http.request(
-                method, f"{payloads.API_BASE}{path}", headers=headers, json=json
-            )
-        except UnsafeTarget as exc:
-            raise RetryLater("LinkedIn could not be reached.", detail=str(exc)) from None
-        except (httpx.HTTPError, httpx.InvalidURL, OSError) as exc:
-            raise error_for_exception(exc, idempotent=idempotent) from exc
-        error = payloads.error_for(
-            response.status_code,
-            response.headers,
-            response.content,
+        return classified_request(
+            self._http,
+            "LinkedIn",
+            method,
+            f"{payloads.API_BASE}{path}",
             idempotent=idempotent,
+            error_for=payloads.error_for,
             now=self._now().timestamp(),
+            headers=headers,
+            json=json,
         )
-        if error is not None:
-            raise error
-        return response
 
     def _read(self, creds: Credentials, path: str) -> dict[str, Any]:
         response = self._call(creds, "GET", path, idempotent=True)

@@ -25,7 +25,7 @@ from typing import Any
 import httpx
 
 from townsquare.content.validate import validate_variant, variant_input_from
-from townsquare.lib.http import UnsafeTarget, outbound_client
+from townsquare.lib.http import outbound_client
 from townsquare.networks.base import (
     Credentials,
     MediaRef,
@@ -36,6 +36,7 @@ from townsquare.networks.base import (
     RetryLater,
     VariantToPublish,
 )
+from townsquare.networks.guarded_requests import classified_request
 from townsquare.networks.http_errors import error_for_exception
 from townsquare.networks.meta import payloads
 from townsquare.networks.oauth2.refresh import call_with_refresh, refresh_if_needed
@@ -139,28 +140,18 @@ class GraphClient:
         params: dict[str, str] | None = None,
         json: Any = None,
     ) -> dict[str, Any]:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        try:
-            response = self._http.request(
-                method,
-                payloads.api_url(self._version, path),
-                params=params,
-                json=json,
-                headers=headers,
-            )
-        except UnsafeTarget as exc:
-            raise RetryLater("Meta could not be reached.", detail=str(exc)) from None
-        except (httpx.HTTPError, httpx.InvalidURL, OSError) as exc:
-            raise error_for_exception(exc, idempotent=idempotent) from exc
-        error = payloads.error_for(
-            response.status_code,
-            response.headers,
-            response.content,
+        response = classified_request(
+            self._http,
+            "Meta",
+            method,
+            payloads.api_url(self._version, path),
             idempotent=idempotent,
+            error_for=payloads.error_for,
             now=self._now().timestamp(),
+            params=params,
+            json=json,
+            headers={"Authorization": f"Bearer {token}"} if token else {},
         )
-        if error is not None:
-            raise error
         return payloads.json_body(
             response.content, status=response.status_code, idempotent=idempotent
         )

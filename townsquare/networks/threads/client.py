@@ -20,12 +20,14 @@ import dataclasses
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import httpx
 
 from townsquare.lib.http import UnsafeTarget, outbound_client
 from townsquare.networks.base import Credentials, Reauth, RetryLater
+from townsquare.networks.guarded_requests import classified_request
 from townsquare.networks.http_errors import error_for_exception
 from townsquare.networks.oauth2.refresh import call_with_refresh, needs_refresh
 from townsquare.networks.oauth2.tokens import (
@@ -121,25 +123,18 @@ class ThreadsClient:
     ) -> dict[str, Any]:
         values = {**params, "access_token": creds.access_token}
         url = payloads.api_url(path, self._version)
-        try:
-            if method == "POST":
-                response = self._http.post(url, data=values)
-            else:
-                response = self._http.request(method, url, params=values)
-        except UnsafeTarget as exc:
-            raise RetryLater("Threads could not be reached.", detail=str(exc)) from None
-        except (httpx.HTTPError, httpx.InvalidURL, OSError) as exc:
-            raise error_for_exception(exc, idempotent=idempotent) from exc
-        error = payloads.error_for(
-            response.status_code,
-            response.headers,
-            response.content,
+        # Threads takes a write's values in the form body, a read's in the address.
+        sent = {"data": values} if method == "POST" else {"params": values}
+        response = classified_request(
+            self._http,
+            "Threads",
+            method,
+            url,
             idempotent=idempotent,
-            needs=needs,
+            error_for=partial(payloads.error_for, needs=needs),
             now=self._now().timestamp(),
+            **sent,
         )
-        if error is not None:
-            raise error
         return payloads.json_body(
             response.content, status=response.status_code, idempotent=idempotent
         )

@@ -26,7 +26,7 @@ from typing import Any
 import httpx
 
 from townsquare.content.validate import validate_variant, variant_input_from
-from townsquare.lib.http import UnsafeTarget, outbound_client
+from townsquare.lib.http import outbound_client
 from townsquare.networks.base import (
     Capabilities,
     Credentials,
@@ -37,7 +37,7 @@ from townsquare.networks.base import (
     RetryLater,
     VariantToPublish,
 )
-from townsquare.networks.http_errors import error_for_exception
+from townsquare.networks.guarded_requests import classified_request
 from townsquare.networks.oauth2.client import send_token_request
 from townsquare.networks.oauth2.refresh import call_with_refresh, refresh_if_needed
 from townsquare.networks.oauth2.tokens import (
@@ -134,24 +134,17 @@ class XPublisher:
         empty_ok: bool = False,
         **kwargs: Any,
     ) -> dict[str, Any]:
-        headers = {"Authorization": f"Bearer {creds.access_token}"}
-        try:
-            response = self._http.request(
-                method, f"{payloads.API_BASE}{path}", headers=headers, **kwargs
-            )
-        except UnsafeTarget as exc:  # X's address never is; a broken resolver might say so
-            raise RetryLater("X could not be reached.", detail=str(exc)) from None
-        except (httpx.HTTPError, httpx.InvalidURL, OSError) as exc:
-            raise error_for_exception(exc, idempotent=idempotent) from exc
-        error = payloads.error_for(
-            response.status_code,
-            response.headers,
-            response.content,
+        response = classified_request(
+            self._http,
+            "X",
+            method,
+            f"{payloads.API_BASE}{path}",
             idempotent=idempotent,
+            error_for=payloads.error_for,
             now=self._now().timestamp(),
+            headers={"Authorization": f"Bearer {creds.access_token}"},
+            **kwargs,
         )
-        if error is not None:
-            raise error
         if empty_ok and not response.content.strip():
             return {}
         return payloads.json_body(
