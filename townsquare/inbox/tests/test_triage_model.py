@@ -4,7 +4,9 @@ edge cases, training on top of a base, saving and loading, and a deterministic r
 The messages here are not in the training examples (a test checks that too)."""
 
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from townsquare.inbox.triage import (
@@ -179,11 +181,23 @@ def test_evaluate_reports_accuracy_macro_f1_and_per_class_f1():
 
 
 def test_rebuilding_the_default_model_gives_the_same_predictions():
+    """Training is deterministic on one machine; another BLAS or SciPy build may move the
+    last digits of a coefficient (so the version, a hash of the bytes, may differ), never a
+    label, a shown confidence or a reason."""
     rebuilt = build_default_model()
     shipped = TriageModel.from_bytes(DEFAULT_MODEL_PATH.read_bytes())
     texts = [text for text, _, _ in CLEAR_MESSAGES] + ["Schönen Tag noch", "Follow me!!"]
-    assert rebuilt.version == shipped.version
-    assert triage_texts(texts, model=rebuilt) == triage_texts(texts, model=shipped)
+    for task, head in shipped.heads.items():
+        again = rebuilt.heads[task]
+        assert again.classes == head.classes
+        assert np.allclose(again.dense_coef, head.dense_coef, atol=1e-3), task
+        assert np.allclose(again.intercept, head.intercept, atol=1e-3), task
+    unversioned = [
+        replace(result, model_version="") for result in triage_texts(texts, model=rebuilt)
+    ]
+    assert unversioned == [
+        replace(result, model_version="") for result in triage_texts(texts, model=shipped)
+    ]
 
 
 def test_triage_from_several_threads_at_once_gives_the_same_results():
