@@ -49,6 +49,9 @@ SITE_URL = env_str(ENV, "SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Unset, `townsquare up` gives its children the address it serves on, so links in e-mails
 # lead there (`make run PORT=8100` links to :8100).
 SITE_URL_CONFIGURED = "SITE_URL" in ENV
+# How long the signed public address of a media file works (media/public_urls.py): the
+# address Instagram, Threads and Facebook download a post's pictures and videos from.
+PUBLIC_MEDIA_URL_HOURS = env_int(ENV, "PUBLIC_MEDIA_URL_HOURS", 24)
 SIGNUP_OPEN = env_bool(ENV, "SIGNUP_OPEN", False)
 # Townsquare's app at X: its OAuth 2.0 Client ID and Client Secret (docs/networks/x.md says
 # where to register it). Unset, the connect page tells the operator what to configure, and X
