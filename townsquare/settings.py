@@ -71,6 +71,23 @@ if LINKEDIN_API_VERSION and not re.fullmatch(r"20[0-9]{2}(0[1-9]|1[0-2])", LINKE
         f"LINKEDIN_API_VERSION must be a LinkedIn version YYYYMM (e.g. 202607); "
         f"got {LINKEDIN_API_VERSION!r}."
     )
+# Townsquare's app at Meta, for Facebook Pages and Instagram professional accounts
+# (docs/networks/facebook_page.md, "Registering the app"): its App ID and App Secret. Unset,
+# the connect page tells the operator what to configure, and both stay posted by reminder.
+# The App Secret also signs Meta's webhook deliveries; META_WEBHOOK_VERIFY_TOKEN is the token
+# entered beside the callback URL in the app dashboard (unset, /webhooks/meta/ answers 403).
+# META_GRAPH_API_VERSION (vNN.0) moves the pinned Graph API version forward when Meta retires
+# it; empty keeps the pinned one.
+META_APP_ID = env_str(ENV, "META_APP_ID", "").strip()
+META_APP_SECRET = env_str(ENV, "META_APP_SECRET", "").strip()
+META_WEBHOOK_VERIFY_TOKEN = env_str(ENV, "META_WEBHOOK_VERIFY_TOKEN", "").strip()
+META_GRAPH_API_VERSION = env_str(ENV, "META_GRAPH_API_VERSION", "").strip()
+if META_GRAPH_API_VERSION and not re.fullmatch(r"v[1-9][0-9]\.0", META_GRAPH_API_VERSION):
+    # A typo would otherwise be ignored silently and the pinned version kept.
+    raise ImproperlyConfigured(
+        f"META_GRAPH_API_VERSION must be a Graph API version vNN.0 (e.g. v26.0); "
+        f"got {META_GRAPH_API_VERSION!r}."
+    )
 
 INSTALLED_APPS = [
     # The admin, signing in through the same page as the rest of Townsquare (with the

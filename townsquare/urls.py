@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("townsquare.networks.bluesky.urls")),
     path("", include("townsquare.networks.linkedin.urls")),
     path("", include("townsquare.networks.mastodon.urls")),
+    path("", include("townsquare.networks.meta.urls")),
     path("", include("townsquare.networks.matrix.urls")),
     path("", include("townsquare.networks.x.urls")),
     path("", include("townsquare.ui.urls")),
