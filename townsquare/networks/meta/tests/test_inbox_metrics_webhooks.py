@@ -154,7 +154,7 @@ def test_the_handshake_answers_the_challenge_only_for_the_right_token():
 
 
 def test_signatures_are_checked_on_the_raw_bytes():
-    body = raw_body("webhook_page_feed_comment.json")
+    body = raw_body("webhooks/page_feed_comment.json")
     assert b"\\u00e9" in body  # Meta escapes non-ASCII: re-serialising would change the bytes
     assert webhooks.signature_valid(body, sign(body), SECRET)
     assert not webhooks.signature_valid(body + b" ", sign(body), SECRET)
@@ -165,7 +165,7 @@ def test_signatures_are_checked_on_the_raw_bytes():
 
 
 def test_a_page_delivery_gives_comments_replies_and_visitor_posts_only():
-    found = webhooks.parse_delivery(raw_body("webhook_page_feed_comment.json"))
+    found = webhooks.parse_delivery(raw_body("webhooks/page_feed_comment.json"))
     assert [(f.network, f.account_network_id, f.message.kind) for f in found] == [
         ("facebook_page", PAGE, "comment"),
         ("facebook_page", PAGE, "reply"),
@@ -177,7 +177,7 @@ def test_a_page_delivery_gives_comments_replies_and_visitor_posts_only():
 
 
 def test_an_instagram_delivery_gives_comments_and_replies():
-    found = webhooks.parse_delivery(raw_body("webhook_instagram_comment.json"))
+    found = webhooks.parse_delivery(raw_body("webhooks/instagram_comment.json"))
     assert [(f.network, f.message.kind, f.message.author_handle) for f in found] == [
         ("instagram", "comment", "ana.silva"),
         ("instagram", "reply", "ben.ok"),

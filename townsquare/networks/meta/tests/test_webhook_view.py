@@ -22,8 +22,8 @@ pytestmark = pytest.mark.django_db
 SECRET = "app-secret-for-webhooks"
 TOKEN = "meatyhamhock"
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-PAGE_DELIVERY = "webhook_page_feed_comment.json"
-IG_DELIVERY = "webhook_instagram_comment.json"
+PAGE_DELIVERY = "webhooks/page_feed_comment.json"
+IG_DELIVERY = "webhooks/instagram_comment.json"
 
 
 @pytest.fixture(autouse=True)
@@ -75,7 +75,7 @@ def post(client, url, django_capture_on_commit_callbacks):
 
 
 def test_the_handshake_answers_metas_challenge_as_text(client, url):
-    query = captured("webhook_verify_request.json")["query"]
+    query = captured("webhooks/verify_request.json")["query"]
     response = client.get(url, query)
     assert response.status_code == 200
     assert response.content == b"1158201444"
@@ -87,7 +87,7 @@ def test_the_handshake_answers_metas_challenge_as_text(client, url):
     [{"hub.verify_token": "wrong"}, {"hub.mode": "unsubscribe"}, {"hub.challenge": ""}],
 )
 def test_a_handshake_with_a_wrong_token_or_mode_is_refused(client, url, change):
-    query = {**captured("webhook_verify_request.json")["query"], **change}
+    query = {**captured("webhooks/verify_request.json")["query"], **change}
     response = client.get(url, query)
     assert response.status_code == 403
     assert b"1158201444" not in response.content
@@ -95,7 +95,7 @@ def test_a_handshake_with_a_wrong_token_or_mode_is_refused(client, url, change):
 
 def test_without_a_configured_verify_token_every_handshake_is_refused(client, url, settings):
     settings.META_WEBHOOK_VERIFY_TOKEN = ""
-    query = {**captured("webhook_verify_request.json")["query"], "hub.verify_token": ""}
+    query = {**captured("webhooks/verify_request.json")["query"], "hub.verify_token": ""}
     assert client.get(url, query).status_code == 403
 
 
