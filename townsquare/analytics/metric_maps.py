@@ -204,6 +204,32 @@ METRIC_MAPS: Mapping[str, tuple[MetricMap, ...]] = {
             account={"firstDegreeSize": "followers"},
         ),
     ),
+    # X's public_metrics of a post (docs.x.com fundamentals/metrics; the OpenAPI
+    # description spells reposts repost_count, the connector reports either as
+    # retweet_count), the author's url_link_clicks of its last 30 days (non_public_metrics),
+    # and the user's public_metrics (post_count reported as tweet_count). listed_count and
+    # user_profile_clicks have no canonical metric: they stay in `raw`.
+    "x": (
+        MetricMap(
+            "x",
+            1,
+            BEGINNING,
+            post={
+                "impression_count": "impressions",
+                "like_count": "likes",
+                "reply_count": "replies",
+                "retweet_count": "reposts",
+                "quote_count": "quotes",
+                "bookmark_count": "saves",
+                "url_link_clicks": "link_clicks",
+            },
+            account={
+                "followers_count": "followers",
+                "following_count": "following",
+                "tweet_count": "posts",
+            },
+        ),
+    ),
     # Threads insights (developers.facebook.com/documentation/threads/insights): a post's
     # lifetime views, likes, replies, reposts, quotes and shares (shares: sent on by
     # people, which the canonical "reposts" counts too, so both add up there; quotes stay

@@ -1,4 +1,5 @@
-"""X (API v2, OAuth 2.0 user tokens): publishing text posts and threads.
+"""X (API v2, OAuth 2.0 user tokens): publishing, the inbox of mentions and replies, and
+the counters of the account and its posts.
 
 In the publisher registry, with a connect page (views.py). An X account that was never
 connected stays posted by reminder (registry.CONNECT_FIRST). Pictures (with alt text), a GIF
@@ -12,15 +13,19 @@ connected again (networks/oauth2/refresh.py). Renewed tokens are stored at once
 X has no idempotency key. A post whose answer was lost is looked for with `find_published`
 in the account's own timeline since the send began, by its text and the post it answers.
 
+The inbox reads `GET /2/users/{id}/mentions` since the newest mention seen (X's `since_id`);
+answers go into the thread as replies to the message. Counters come from `GET /2/users/me`
+and the account's timeline, with the counters only the author sees for its last 30 days.
+
 Credentials: `access_token`, `refresh_token`, `expires_at`, `extra["user_id"]` (the account's
-numeric id on X).
+numeric id on X), `extra["subscription_type"]` (X's word for its subscription, when read).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -30,6 +35,8 @@ from townsquare.lib.http import outbound_client
 from townsquare.networks.base import (
     Capabilities,
     Credentials,
+    InboxMessage,
+    MetricSnapshot,
     OutcomeUnknown,
     PublishedResult,
     Reauth,
@@ -48,7 +55,7 @@ from townsquare.networks.oauth2.tokens import (
 )
 from townsquare.networks.rules.model import NetworkRules
 from townsquare.networks.rules.problems import Problem
-from townsquare.networks.x import media_payloads, payloads
+from townsquare.networks.x import media_payloads, payloads, reading
 from townsquare.networks.x.uploads import XMediaUploads, _read_stored_media
 
 CONNECT_TIMEOUT_S = 3.0
@@ -58,6 +65,11 @@ PAGE_SIZE = 100
 MAX_PAGES = 3
 # X's timelines take a moment to show a new post: before this, "not there" proves nothing.
 SETTLE = timedelta(seconds=30)
+# Mentions since the last poll, in pages of 100: the oldest beyond this many pages are not
+# read (each post read is paid for under X's pay-per-use plan; 300 requests per 15 minutes).
+INBOX_PAGES = 5
+# The timeline read for counters: pages of 100, as far back as analytics asks.
+METRIC_PAGES = 5
 # Clocks differ: the timeline is read from a little before the send began.
 CLOCK_SLACK = timedelta(minutes=2)
 
@@ -65,7 +77,8 @@ Renewer = Callable[[Credentials], Credentials]
 
 
 class XPublisher:
-    """Publisher and ConnectionCheck for X. Thread-safe (httpx.Client is)."""
+    """Publisher, InboxSource, MetricsSource and ConnectionCheck for X. Thread-safe
+    (httpx.Client is)."""
 
     def __init__(
         self,
@@ -89,7 +102,15 @@ class XPublisher:
 
     @property
     def capabilities(self) -> Capabilities:
-        return Capabilities(publish=True, threads=True, delete=True, find_published=True)
+        return Capabilities(
+            publish=True,
+            threads=True,
+            delete=True,
+            find_published=True,
+            inbox=True,
+            reply=True,
+            metrics=True,
+        )
 
     def close(self) -> None:
         self._http.close()
@@ -162,9 +183,16 @@ class XPublisher:
         return send_token_request(self._http, request, now=self._now(), requested=app.scopes)
 
     def signed_in_user(self, access_token: str) -> dict[str, Any]:
-        """`GET /2/users/me` with a fresh token: the account's id, username and name."""
+        """`GET /2/users/me` with a fresh token: the account's id, username and name, and its
+        `subscription_type` (long posts for Premium) and counters."""
         creds = Credentials(account_id=0, network="x", handle="", access_token=access_token)
-        answer = self._send(creds, "GET", "/2/users/me", idempotent=True)
+        answer = self._send(
+            creds,
+            "GET",
+            "/2/users/me",
+            params={"user.fields": reading.ME_USER_FIELDS},
+            idempotent=True,
+        )
         user = answer.get("data")
         if not isinstance(user, dict) or not payloads.is_post_id(str(user.get("id") or "")):
             raise RetryLater("X did not say which account signed in.", detail=str(answer)[:500])
@@ -270,6 +298,151 @@ class XPublisher:
             if error.code == "http_404":
                 return  # already gone: what the caller wanted
             raise
+
+    # --- inbox ------------------------------------------------------------------------------
+
+    def fetch_inbox(
+        self, creds: Credentials, cursor: str | None
+    ) -> tuple[Sequence[InboxMessage], str | None]:
+        """Mentions of the account and replies to it newer than `cursor` (the newest post id
+        seen), oldest first. A first poll reads one page: the inbox starts now, not years
+        ago (and every post read is paid for)."""
+        user_id = self._user_id(creds)
+        since = cursor if cursor and payloads.is_post_id(cursor) else ""
+        params: dict[str, Any] = {
+            "max_results": PAGE_SIZE,
+            "expansions": reading.MENTION_EXPANSIONS,
+            "post.fields": reading.MENTION_POST_FIELDS,
+            "user.fields": reading.MENTION_USER_FIELDS,
+        }
+        if since:
+            params["since_id"] = since
+        found: dict[str, InboxMessage] = {}
+        newest = since
+        for _ in range(INBOX_PAGES if since else 1):
+            page = self._call(
+                creds, "GET", f"/2/users/{user_id}/mentions", params=params, idempotent=True
+            )
+            messages, page_newest, next_token = reading.mentions_of_page(page, own_user_id=user_id)
+            for message in messages:
+                found[message.network_message_id] = message
+            newest = reading.newer_id(newest, page_newest)
+            if not next_token:
+                break
+            params = {**params, "pagination_token": next_token}
+        ordered = sorted(found.values(), key=lambda m: int(m.network_message_id))
+        return ordered, newest or cursor
+
+    def reply(self, creds: Credentials, message: InboxMessage, text: str) -> PublishedResult:
+        """An answer in the message's thread: a post replying to it (X's summoned-reply rule
+        lets an account answer a post that mentions it)."""
+        if not text.strip():
+            raise Rejected("There is nothing to send.", code="empty")
+        if not payloads.is_post_id(message.network_message_id):
+            raise Rejected("The X post to answer has no valid id.", code="bad_id")
+        # Not idempotent: a timeout after sending may have published it.
+        answer = self._call(
+            creds,
+            "POST",
+            "/2/tweets",
+            json=payloads.post_body(text, reply_to=message.network_message_id),
+            idempotent=False,
+        )
+        return payloads.created_post(answer, handle=creds.handle, now=self._now())
+
+    # --- metrics ----------------------------------------------------------------------------
+
+    def account_user(self, creds: Credentials) -> dict[str, Any]:
+        """`GET /2/users/me` as the account, with its counters and subscription."""
+        answer = self._call(
+            creds,
+            "GET",
+            "/2/users/me",
+            params={"user.fields": reading.ME_USER_FIELDS},
+            idempotent=True,
+        )
+        user = answer.get("data")
+        if not isinstance(user, dict):
+            raise RetryLater("X did not describe the account.", detail=str(answer)[:500])
+        return user
+
+    def fetch_metrics(self, creds: Credentials, since: date) -> Sequence[MetricSnapshot]:
+        """Today's totals of the account and the counters of its posts since `since`: the
+        public ones for every post, link and profile clicks for those of the last 30 days
+        (X keeps the author's own counters that long)."""
+        today = self._now().date()
+        snapshots = [reading.account_snapshot(self.account_user(creds), today)]
+        user_id = self._user_id(creds)
+        start = max(
+            datetime(since.year, since.month, since.day, tzinfo=UTC),
+            datetime(2010, 11, 6, tzinfo=UTC),  # X's earliest start_time
+        )
+        params: dict[str, Any] = {
+            "max_results": PAGE_SIZE,
+            "start_time": payloads.rfc3339(start),
+            "exclude": "retweets",
+            "post.fields": reading.TIMELINE_POST_FIELDS,
+            "expansions": reading.TIMELINE_EXPANSIONS,
+        }
+        posts: list[dict[str, Any]] = []
+        for _ in range(METRIC_PAGES):
+            page = self._call(
+                creds, "GET", f"/2/users/{user_id}/tweets", params=params, idempotent=True
+            )
+            found, next_token = payloads.posts_of_page(page)
+            posts += found
+            if not next_token:
+                break
+            params = {**params, "pagination_token": next_token}
+        private = self._private_counters(creds, posts, today)
+        for post in posts:
+            post_id = str(post.get("id") or "")
+            snapshot = reading.post_snapshot(
+                post, today, handle=creds.handle, private=private.get(post_id)
+            )
+            if snapshot is not None:
+                snapshots.append(snapshot)
+        return snapshots
+
+    def _private_counters(
+        self, creds: Credentials, posts: Sequence[dict[str, Any]], today: date
+    ) -> dict[str, Any]:
+        """The author's own counters of the posts X still keeps them for, by id; nothing
+        when X refuses them (a token or plan without them): the public counters stand."""
+        recent_from = today - timedelta(days=reading.PRIVATE_METRICS_DAYS - 1)
+        ids = []
+        for post in posts:
+            created = payloads.parse_time(post.get("created_at"))
+            post_id = str(post.get("id") or "")
+            if (
+                created is not None
+                and created.date() >= recent_from
+                and payloads.is_post_id(post_id)
+            ):
+                ids.append(post_id)
+        found: dict[str, Any] = {}
+        for start in range(0, len(ids), PAGE_SIZE):
+            try:
+                page = self._call(
+                    creds,
+                    "GET",
+                    "/2/tweets",
+                    params={
+                        "ids": ",".join(ids[start : start + PAGE_SIZE]),
+                        "post.fields": reading.PRIVATE_POST_FIELDS,
+                    },
+                    idempotent=True,
+                )
+            except (Rejected, Reauth):
+                return found
+            found.update(reading.posts_by_id(page))
+        return found
+
+    def _user_id(self, creds: Credentials) -> str:
+        user_id = creds.extra.get("user_id", "")
+        if not payloads.is_post_id(user_id):
+            raise Reauth("The X account's user id is unknown; connect the account again.")
+        return user_id
 
     # --- renewing the token -------------------------------------------------------------------
 

@@ -56,7 +56,7 @@ def test_the_connector_is_a_publisher_that_can_thread_and_find_posts(x):
     connector = x.connector()
     assert isinstance(connector, Publisher) and isinstance(connector, ConnectionCheck)
     caps = connector.capabilities
-    assert caps.threads and caps.find_published and not caps.inbox and not caps.metrics
+    assert caps.threads and caps.find_published and caps.inbox and caps.metrics
 
 
 def test_a_text_post_is_published_with_the_bearer_token_and_its_address(x):
