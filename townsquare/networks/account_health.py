@@ -23,6 +23,7 @@ CONNECT_URL_NAMES = {
     "x": "workspace_connect_x",
 }
 LINKEDIN_NETWORKS = frozenset({"linkedin_page", "linkedin_profile"})
+META_NETWORKS = frozenset({"facebook_page", "instagram"})
 # One page connects several kinds of account: the kind to preselect when reconnecting.
 CONNECT_URL_QUERIES = {"linkedin_profile": "?kind=profile"}
 
@@ -52,6 +53,8 @@ def connection_facts(account: SocialAccount) -> ConnectionFacts:
         and account.network in CONNECT_URL_NAMES,
         renewal_ends_at=_refresh_deadline(extra) if refreshes else None,
         version_retired=account.needs_reconnect and _api_version_retired(account.network),
+        graph_version_retired=bool(account.credentials_encrypted)
+        and _graph_version_retired(account.network),
     )
 
 
@@ -79,6 +82,20 @@ def _api_version_retired(network: str) -> bool:
 
     sunset = version_sunset_after(configured_version())
     return sunset is not None and timezone.now().date() >= sunset
+
+
+def _graph_version_retired(network: str) -> bool:
+    """The Graph API version this installation sends to Meta is past its "available until"
+    (Meta's changelog). Told at once, not after a refusal: Meta answers a call to an expired
+    version with the oldest one it still serves, so nothing would fail visibly first. The
+    Page tokens themselves do not expire (no countdown), so this is the one date that ends
+    a Facebook Page's or Instagram account's publishing."""
+    if network not in META_NETWORKS:
+        return False
+    from townsquare.networks.meta.client import configured_version
+    from townsquare.networks.meta.payloads import version_problem
+
+    return bool(version_problem(configured_version(), timezone.now().date()))
 
 
 def account_health(account: SocialAccount, now: datetime | None = None) -> Health:

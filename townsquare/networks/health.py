@@ -7,7 +7,10 @@ account on another connected network that was never connected just has not been 
 (`not_connected`: its posts would fail); an account whose login the network stopped accepting
 had its access revoked (`needs_reconnect`). Each is worded differently. A LinkedIn account
 refused because LinkedIn retired the API version the installation sends is none of these: no
-reconnecting helps, the operator moves LINKEDIN_API_VERSION (`version_retired`).
+reconnecting helps, the operator moves LINKEDIN_API_VERSION (`version_retired`). Likewise a
+Facebook Page or Instagram account while the Graph API version the installation sends is
+past Meta's "available until" (`graph_version_retired`, shown at once: Meta answers an
+expired version with another one instead of an error), repaired by META_GRAPH_API_VERSION.
 
 Pure: facts in, verdict out, so every rule can be tested without a database or a clock.
 The accounts page shows the verdict (with a countdown where a token expires), the post page
@@ -31,6 +34,7 @@ Code = Literal[
     "not_connected",
     "unreadable",
     "version_retired",
+    "graph_version_retired",
     "needs_reconnect",
     "expired",
     "expires_before_post",
@@ -54,6 +58,8 @@ class ConnectionFacts:
     the first sign-in); renewing ends then and a person signs in again.
     `version_retired`: the network refused the login because the installation sends an API
     version it no longer serves (an operator's fix, not a reconnect).
+    `graph_version_retired`: the Graph API version the installation sends is past the day
+    Meta serves it (Facebook Pages, Instagram); also an operator's fix.
     """
 
     connected: bool
@@ -66,6 +72,7 @@ class ConnectionFacts:
     connectable: bool = False
     renewal_ends_at: datetime | None = None
     version_retired: bool = False
+    graph_version_retired: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +103,8 @@ def connection_health(facts: ConnectionFacts, now: datetime) -> Health:
         return Health("unconnected", "not_connected")
     if not facts.credentials_readable:
         return Health("error", "unreadable")
+    if facts.graph_version_retired:
+        return Health("error", "graph_version_retired")
     if facts.needs_reconnect:
         if facts.version_retired:
             return Health("error", "version_retired")

@@ -19,6 +19,10 @@ PROBLEMS: dict[str, Promise] = {
         "LinkedIn no longer serves the API version this installation uses; the operator "
         "has to update LINKEDIN_API_VERSION."
     ),
+    "graph_version_retired": _(
+        "Meta no longer serves the Graph API version this installation uses; the operator "
+        "has to update META_GRAPH_API_VERSION."
+    ),
     "expired": _("The account's access has expired."),
     "expires_before_post": _("The account's access expires before this post is due."),
 }
