@@ -65,12 +65,13 @@ class ListedPost:
     url: str
 
 
-def _no_public_url(media: MediaRef) -> str:
-    raise Rejected(
-        "Meta fetches pictures and videos from a public address, and none was given for "
-        "this file (SITE_URL must be reachable from the internet).",
-        code="no_public_url",
-    )
+def signed_public_url(media: MediaRef) -> str:
+    """The file's signed, expiring address under SITE_URL (media/public_urls.py), which
+    Meta's servers download; refused with the reason when SITE_URL is not public."""
+    # Imported when a file is published: the media app's models are not needed before.
+    from townsquare.media.public_urls import public_media_url
+
+    return public_media_url(media)
 
 
 def _never_renew(creds: Credentials) -> Credentials:
@@ -98,7 +99,7 @@ class GraphClient:
         )
         self._now = clock
         self._version = version or configured_version()
-        self._media_url = media_url or _no_public_url
+        self._media_url = media_url or signed_public_url
         self._sleep = sleep
 
     @property

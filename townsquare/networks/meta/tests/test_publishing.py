@@ -71,13 +71,44 @@ def test_several_photos_go_up_unpublished_and_are_attached_to_one_post():
     ]
 
 
-def test_media_without_a_public_address_is_refused_before_anything_is_sent():
+def test_media_without_a_public_address_is_refused_before_anything_is_sent(settings):
+    # The default address is the signed one under SITE_URL, which the internet cannot reach
+    # here: refused with that reason before Meta is asked anything.
+    settings.SITE_URL = "http://127.0.0.1:8000"
     fake = FakeMeta()
     connector = fake.page(media_url=None)
     with pytest.raises(Rejected) as refused:
         connector.publish(page_creds(), fb_variant(media=(picture(),)), "k")
+    assert refused.value.code == "site_url_not_public"
+    assert not fake.requests
+    # An address that is not https is refused as well, whoever made it.
+    plain = fake.page(media_url=lambda media: "http://cdn.example.org/a.jpg")
+    with pytest.raises(Rejected) as refused:
+        plain.publish(page_creds(), fb_variant(media=(picture(),)), "k")
     assert refused.value.code == "no_public_url"
     assert not fake.requests
+
+
+@pytest.mark.django_db
+def test_by_default_meta_is_given_the_files_signed_address_under_site_url(settings, membership):
+    from django.core.files.base import ContentFile
+
+    from townsquare.media import actions
+    from townsquare.media.public_urls import read_token
+    from townsquare.media.tests import samples
+    from townsquare.networks.base import MediaRef
+
+    settings.SITE_URL = "https://social.morgenrot.de"
+    asset, _created = actions.do_upload_media(
+        membership, ContentFile(samples.png(), name="photo.png")
+    )
+    fake = FakeMeta({f"POST /{PAGE}/photos": answer("photos_create__ok_200.json")})
+    media = MediaRef(storage_key=asset.file.name, kind="image", mime_type=asset.mime_type)
+    fake.page(media_url=None).publish(page_creds(), fb_variant(media=(media,)), "k")
+    sent = fake.bodies(f"POST /{PAGE}/photos")[0]["url"]
+    assert sent.startswith("https://social.morgenrot.de/m/")
+    facts = read_token(sent.removeprefix("https://social.morgenrot.de/m/").split("/")[0])
+    assert facts is not None and facts.asset_id == asset.pk
 
 
 def test_facebook_refuses_threads_and_videos():
