@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from townsquare.lib.crypto import SecretsUnavailable
+from townsquare.media.public_urls import public_site_problem
+from townsquare.networks.catalog import FETCH_MEDIA_BY_URL
 from townsquare.networks.credentials import read_credentials
 from townsquare.networks.health import ConnectionFacts, Health, connection_health
 from townsquare.networks.models import SocialAccount
@@ -112,3 +115,19 @@ def connect_url(account: SocialAccount) -> str:
     except NoReverseMatch:
         return ""
     return address + CONNECT_URL_QUERIES.get(account.network, "")
+
+
+def accounts_without_public_media(accounts: Iterable[SocialAccount]) -> tuple[str, list[int]]:
+    """Why posts with pictures or videos to some of `accounts` would be refused now, and
+    which ones: accounts on a network that downloads files (Instagram, Threads, Facebook)
+    that Townsquare publishes to, or will once connected, while SITE_URL is not an address
+    the internet can reach. ("", []) when nothing stands in the way."""
+    problem = public_site_problem()
+    if problem is None:
+        return "", []
+    ids = [
+        account.pk
+        for account in accounts
+        if account.network in FETCH_MEDIA_BY_URL and publishes_automatically(account.network)
+    ]
+    return (problem, ids) if ids else ("", [])

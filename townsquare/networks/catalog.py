@@ -26,6 +26,12 @@ NETWORK_NAMES: dict[str, str] = {
     "reddit": "Reddit",
 }
 
+# Networks that take no upload of a post's pictures and videos: their servers download each
+# file from an address Townsquare gives (media/public_urls.py), so SITE_URL must be public.
+# Scheduling media to an account of theirs is refused otherwise (publishing/media_by_url.py),
+# and the accounts page warns.
+FETCH_MEDIA_BY_URL: frozenset[str] = frozenset({"facebook_page", "instagram", "threads"})
+
 # Networks that exist for tests only (the loopback test network of the publishing engine).
 # Accounts may be on them and the publisher registry serves them, but forms never offer them:
 # they are not in NETWORK_NAMES or NETWORK_CHOICES.

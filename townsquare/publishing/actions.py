@@ -14,6 +14,7 @@ from townsquare.audit.record import record
 from townsquare.content.models import Post, Variant
 from townsquare.content.service import validate_saved_variant
 from townsquare.lib.errors import ActionError
+from townsquare.publishing.media_by_url import refuse_unreachable_media
 from townsquare.publishing.models import Publication
 from townsquare.publishing.schedule import EDITABLE, Status, local_to_utc, utc_to_local
 from townsquare.runtime.wakeup import request_wake
@@ -45,6 +46,7 @@ def _check_ready(post: Post) -> list[Variant]:
             _("Fix the problems first: %(networks)s.") % {"networks": "; ".join(broken)},
             code="variants_invalid",
         )
+    refuse_unreachable_media(post, variants)
     return variants
 
 

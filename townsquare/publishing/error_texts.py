@@ -83,6 +83,11 @@ OWN_CODES: dict[str, Promise] = {
         "The stored login of this account cannot be read, so nothing was sent."
     ),
     "no_connector": _("Townsquare cannot publish to this network by itself; nothing was sent."),
+    # Refused before sending (media/public_urls.py): the network downloads the files itself.
+    "site_url_not_public": _(
+        "The network downloads the post's pictures and videos from Townsquare's address, and "
+        "SITE_URL is not a public https address the internet can reach; nothing was sent."
+    ),
 }
 REFUSED = _("The network refused the post.")
 UNEXPLAINED = _("Something went wrong while publishing.")

@@ -1,4 +1,4 @@
-from townsquare.testing.tenancy import probe_kwarg
+from townsquare.testing.tenancy import not_tenant_scoped, probe_kwarg
 
 
 @probe_kwarg("asset_id")
@@ -24,3 +24,16 @@ def foreign_folder(world):
     from townsquare.media.models import MediaFolder
 
     return MediaFolder.objects.create(workspace=world.foreign, name="Foreign folder").pk
+
+
+not_tenant_scoped(
+    "media_public_file",
+    "holding the signed, expiring token is what grants access: Instagram, Threads and "
+    "Facebook download a post's files from it without a session",
+)
+
+
+@probe_kwarg("filename")
+def public_file_name(world):
+    # With any token the probes send (none is signed for a file), the answer is a 404.
+    return "probe.png"

@@ -13,7 +13,11 @@ from django.utils.translation import gettext_lazy, ngettext
 from townsquare.lib.errors import ActionError
 from townsquare.networks import actions
 from townsquare.networks.access import access_account, access_accounts
-from townsquare.networks.account_health import account_health, connect_url
+from townsquare.networks.account_health import (
+    account_health,
+    accounts_without_public_media,
+    connect_url,
+)
 from townsquare.networks.catalog import NETWORK_CHOICES
 from townsquare.networks.models import SocialAccount
 from townsquare.publishing.account_removal import removal_effects
@@ -51,6 +55,9 @@ def accounts(request: HttpRequest, membership: Membership) -> HttpResponse:
         else:
             messages.success(request, _("%(account)s added.") % {"account": account})
             return redirect("workspace_accounts", workspace=membership.workspace.slug)
+    listed = list(access_accounts(membership).select_related("workspace"))
+    # SITE_URL not public: said before a post with pictures to Instagram & co. is refused.
+    media_problem, media_problem_ids = accounts_without_public_media(listed)
     return render(
         request,
         "ui/accounts.html",
@@ -58,9 +65,10 @@ def accounts(request: HttpRequest, membership: Membership) -> HttpResponse:
             "membership": membership,
             "workspace": membership.workspace,
             "accounts": [
-                (account, account_health(account), connect_url(account))
-                for account in access_accounts(membership).select_related("workspace")
+                (account, account_health(account), connect_url(account)) for account in listed
             ],
+            "media_problem": media_problem,
+            "media_problem_ids": media_problem_ids,
             "form": form,
             "can_manage": can_manage,
             "settings_tab": "accounts",
