@@ -58,6 +58,22 @@ SIGNUP_OPEN = env_bool(ENV, "SIGNUP_OPEN", False)
 # accounts stay posted by reminder.
 X_CLIENT_ID = env_str(ENV, "X_CLIENT_ID", "").strip()
 X_CLIENT_SECRET = env_str(ENV, "X_CLIENT_SECRET", "").strip()
+# What the installation's X API plan charges, "<amount> <currency>" (e.g. "0.015 USD"): a post
+# (each part of a thread), a post with a link, a media file. The composer shows the cost of a
+# post before it is scheduled; unset prices are shown as unknown (docs/networks/x.md, "Cost").
+X_API_POST_COST = env_str(ENV, "X_API_POST_COST", "").strip()
+X_API_LINK_POST_COST = env_str(ENV, "X_API_LINK_POST_COST", "").strip()
+X_API_MEDIA_COST = env_str(ENV, "X_API_MEDIA_COST", "").strip()
+for _name, _cost in (
+    ("X_API_POST_COST", X_API_POST_COST),
+    ("X_API_LINK_POST_COST", X_API_LINK_POST_COST),
+    ("X_API_MEDIA_COST", X_API_MEDIA_COST),
+):
+    if _cost and not re.fullmatch(r"[0-9]+(\.[0-9]+)?\s+[A-Za-z]{3}", _cost):
+        # A typo would otherwise show every post's cost as unknown without saying why.
+        raise ImproperlyConfigured(
+            f"{_name} must be an amount and a currency, like '0.015 USD'; got {_cost!r}."
+        )
 # Townsquare's app at LinkedIn (docs/networks/linkedin_page.md, "Registering the app"): its
 # Client ID and Client Secret. Unset, the connect page tells the operator what to configure,
 # and LinkedIn pages and profiles stay posted by reminder. LINKEDIN_API_VERSION (YYYYMM) moves

@@ -31,6 +31,7 @@ from townsquare.content.service import (
 )
 from townsquare.lib.errors import ActionError
 from townsquare.media.models import MediaAsset
+from townsquare.networks.account_notes import preview_notes
 from townsquare.planning.composer import plan_campaign, plan_ids
 from townsquare.workspaces.models import Membership
 
@@ -118,6 +119,10 @@ def _card(**card: Any) -> dict[str, Any]:
     shown = shown_parts(len(parts_with_lengths), card.pop("thread_max_parts", None))
     card["parts_with_lengths"] = parts_with_lengths[:shown]
     card["hidden_parts"] = len(parts_with_lengths) - shown
+    # The network's own facts about this account (X: its text limit, the posts' cost).
+    card["notes"] = preview_notes(
+        card["account"], card["parts"], len(card["media"].get("items") or ())
+    )
     return card
 
 

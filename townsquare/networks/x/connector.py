@@ -89,6 +89,7 @@ class XPublisher:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         media_reader: Callable[[str], bytes] | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        tier_seen: Callable[[int, str], None] | None = None,
     ) -> None:
         self._http = outbound_client(
             timeout=httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S),
@@ -99,6 +100,9 @@ class XPublisher:
         self._renew = renew or self._renew_and_store
         self._now = clock
         self._uploads = XMediaUploads(self._call, media_reader or _read_stored_media, sleep)
+        # Told the account's subscription whenever users/me is read with its figures, so
+        # that its text limit follows a change of tier without connecting again.
+        self._tier_seen = tier_seen or _store_tier
 
     @property
     def capabilities(self) -> Capabilities:
@@ -371,7 +375,9 @@ class XPublisher:
         public ones for every post, link and profile clicks for those of the last 30 days
         (X keeps the author's own counters that long)."""
         today = self._now().date()
-        snapshots = [reading.account_snapshot(self.account_user(creds), today)]
+        user = self.account_user(creds)
+        self._tier_seen(creds.account_id, reading.subscription_of(user))
+        snapshots = [reading.account_snapshot(user, today)]
         user_id = self._user_id(creds)
         start = max(
             datetime(since.year, since.month, since.day, tzinfo=UTC),
@@ -457,6 +463,12 @@ class XPublisher:
             )
 
         return renew_and_store(creds, renew, now=self._now())
+
+
+def _store_tier(account_id: int, subscription: str) -> None:
+    from townsquare.networks.x.tier import store_tier
+
+    store_tier(account_id, subscription)
 
 
 def configured_app(redirect_uri: str = "") -> OAuthApp:

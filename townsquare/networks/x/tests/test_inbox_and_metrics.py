@@ -181,7 +181,12 @@ def metrics_fake(private: httpx.Response | None = None) -> FakeX:
 
 def test_counters_of_the_account_and_its_posts():
     fake = metrics_fake()
-    snapshots = fake.connector().fetch_metrics(creds(), date(2026, 10, 1))
+    tiers: list[tuple[int, str]] = []
+    snapshots = fake.connector(tier_seen=lambda *seen: tiers.append(seen)).fetch_metrics(
+        creds(), date(2026, 10, 1)
+    )
+    # The subscription read with the figures is handed on, for the account's text limit.
+    assert tiers == [(1, "Premium")]
 
     assert fake.invalid == []
     account = snapshots[0]
@@ -215,13 +220,15 @@ def test_counters_of_the_account_and_its_posts():
 
 def test_without_the_authors_own_counters_the_public_ones_stand():
     refused = answer("tweets_create__invalid_400.json")
-    snapshots = metrics_fake(private=refused).connector().fetch_metrics(creds(), date(2026, 12, 1))
+    x = metrics_fake(private=refused).connector(tier_seen=lambda *_: None)
+    snapshots = x.fetch_metrics(creds(), date(2026, 12, 1))
     recent = next(s for s in snapshots if s.network_post_id == "1445880548472328199")
     assert recent.metrics["like_count"] == 31 and "url_link_clicks" not in recent.metrics
 
 
 def test_the_metric_map_names_xs_counters_in_townsquares_words():
-    snapshots = metrics_fake().connector().fetch_metrics(creds(), date(2026, 10, 1))
+    x = metrics_fake().connector(tier_seen=lambda *_: None)
+    snapshots = x.fetch_metrics(creds(), date(2026, 10, 1))
     account = translate("x", snapshots[0])
     assert dict(account.counters) == {"followers": 583423, "following": 2048, "posts": 14052}
     assert account.unmapped == ("listed_count",)
