@@ -119,7 +119,7 @@ def test_a_replaced_metric_names_the_columns_of_its_one_series():
 
 def test_a_network_without_a_map_cannot_be_translated():
     with pytest.raises(NoMetricMap):
-        translate("x", post(date(2026, 12, 1), likes=1))
+        translate("pinterest", post(date(2026, 12, 1), likes=1))
     late = {"chirpnet": (CHIRPNET[1],)}
     with pytest.raises(NoMetricMap):
         map_in_force("chirpnet", date(2027, 1, 1), late)
