@@ -25,6 +25,11 @@ PROBLEMS: dict[str, Promise] = {
     ),
     "expired": _("The account's access has expired."),
     "expires_before_post": _("The account's access expires before this post is due."),
+    # Not the account's login: the installation's address (media/public_urls.py).
+    "site_url_not_public": _(
+        "The network downloads this post's pictures and videos from Townsquare's address, "
+        "and SITE_URL is not a public https address the internet can reach."
+    ),
 }
 
 

@@ -18,13 +18,16 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from townsquare.media.public_urls import NOT_PUBLIC_CODE, public_site_problem
 from townsquare.networks.account_health import connection_facts
+from townsquare.networks.catalog import FETCH_MEDIA_BY_URL
 from townsquare.networks.health import ConnectionFacts, problem_for_post
 from townsquare.networks.health_texts import PROBLEMS
 from townsquare.networks.models import SocialAccount
 from townsquare.networks.registry import automatic_accounts_q
 from townsquare.notifications.models import Notification
 from townsquare.notifications.notify import notify
+from townsquare.publishing.media_by_url import fetches_media_by_url
 from townsquare.publishing.models import Publication, PublishingSettings
 from townsquare.publishing.schedule import Status
 
@@ -61,14 +64,27 @@ def at_risk(publications: QuerySet[Publication], now: datetime | None = None) ->
     rows = publications.filter(
         automatic_accounts_q("account__"), status=Status.SCHEDULED, due_at__isnull=False
     ).select_related("account__workspace", "post__created_by")
+    # Posts with files to Instagram, Threads or Facebook fail while SITE_URL is not public
+    # (scheduled before it changed, or by a path that does not check); asked once.
+    media_posts = _posts_with_media_by_url(rows) if public_site_problem() else set()
     for pub in rows.order_by("due_at", "id"):
         if pub.account_id not in facts:
             facts[pub.account_id] = connection_facts(pub.account)
         assert pub.due_at is not None
         code = problem_for_post(facts[pub.account_id], pub.due_at, now)
+        if code is None and pub.post_id in media_posts and fetches_media_by_url(pub.account):
+            code = NOT_PUBLIC_CODE
         if code is not None:
             found.append(AtRisk(pub, code))
     return found
+
+
+def _posts_with_media_by_url(rows: QuerySet[Publication]) -> set[int]:
+    return set(
+        rows.filter(account__network__in=FETCH_MEDIA_BY_URL, post__attachments__isnull=False)
+        .values_list("post_id", flat=True)
+        .distinct()
+    )
 
 
 def dashboard_summary(publications: QuerySet[Publication]) -> dict[str, Any]:

@@ -162,3 +162,32 @@ def test_a_refusal_at_send_time_has_its_sentence_in_both_languages():
         german = error_text("site_url_not_public")
     assert german is not None and "Internet" in german.message
     assert german.message != english.message
+
+
+# --- posts already scheduled when SITE_URL stops being public ---------------------------------
+
+
+def test_a_post_scheduled_before_site_url_changed_is_warned_about(
+    settings, membership, connected, picture, alice
+):
+    from townsquare.networks.health_texts import problem_text
+    from townsquare.notifications.models import Notification
+    from townsquare.publishing.connection_warnings import at_risk, notify_accounts_at_risk
+
+    settings.SITE_URL = PUBLIC_SITE
+    instagram = connected("instagram", "morgenrot.kaffee")
+    with_picture = post_to(membership, [instagram], [picture])
+    do_schedule_post(membership, with_picture, None)
+    text_only = post_to(membership, [connected("threads", "@morgenrot")])
+    do_schedule_post(membership, text_only, None)
+    assert at_risk(Publication.objects.all()) == []
+
+    settings.SITE_URL = PRIVATE_SITE
+    [risky] = at_risk(Publication.objects.all())
+    assert (risky.publication.post_id, risky.code) == (with_picture.pk, "site_url_not_public")
+    assert "SITE_URL" in risky.message
+    assert notify_accounts_at_risk() == 1
+    note = Notification.objects.get(kind="connection_problem", recipient=alice)
+    assert note.data["code"] == "site_url_not_public"
+    with translation.override("de"):
+        assert "Internet" in problem_text("site_url_not_public")
