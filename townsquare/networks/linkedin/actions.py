@@ -19,19 +19,12 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from townsquare.audit.record import record, snapshot
 from townsquare.lib.errors import ActionError
-from townsquare.networks.base import Credentials, NetworkError, Reauth, Rejected
-from townsquare.networks.connecting import (
-    ConnectRefused,
-    allowed_membership,
-    authorization_code,
-    pending_sign_in,
-)
-from townsquare.networks.credentials import read_credentials, store_credentials
+from townsquare.networks import connecting
+from townsquare.networks.base import Credentials
+from townsquare.networks.connecting import ConnectedAccount, ConnectRefused
 from townsquare.networks.linkedin import payloads
 from townsquare.networks.linkedin.connector import (
     LinkedInPagePublisher,
@@ -40,15 +33,12 @@ from townsquare.networks.linkedin.connector import (
 )
 from townsquare.networks.models import SocialAccount
 from townsquare.networks.oauth2 import state as sign_in
-from townsquare.networks.oauth2.tokens import OAuthApp, TokenSet, authorization_url
+from townsquare.networks.oauth2.tokens import OAuthApp, TokenSet
 from townsquare.networks.registry import get_publisher, publishes_automatically
-from townsquare.workspaces.access import require
 from townsquare.workspaces.models import Membership
-from townsquare.workspaces.roles import Perm
 
 NETWORKS = ("linkedin_page", "linkedin_profile")
 SESSION_KEY = "linkedin_oauth_pending"
-AUDIT_FIELDS = ("network", "handle", "display_name", "language", "connected_at")
 NAME = "LinkedIn"
 # A member may administer many pages; one sign-in connects at most this many.
 MAX_PAGES_PER_SIGN_IN = 20
@@ -66,26 +56,22 @@ def do_start_linkedin_connect(
 ) -> str:
     """Remember the sign-in and return LinkedIn's authorization address. `organization_id`
     (digits) connects only that page; without it every page the member administers."""
-    require(membership, Perm.CONNECT_ACCOUNTS)
-    if network not in NETWORKS:
-        raise ActionError(_("LinkedIn has no such kind of account."), code="bad_network")
-    if organization_id and not (organization_id.isdigit() and len(organization_id) <= 20):
-        raise ActionError(_("This is not the number of a LinkedIn page."), code="bad_page")
-    the_app = _app(app, redirect_uri, network)
+
+    def chosen_app() -> OAuthApp:
+        # Checked after the permission (connecting.start_sign_in), before the app.
+        if network not in NETWORKS:
+            raise ActionError(_("LinkedIn has no such kind of account."), code="bad_network")
+        if organization_id and not (organization_id.isdigit() and len(organization_id) <= 20):
+            raise ActionError(_("This is not the number of a LinkedIn page."), code="bad_page")
+        return _app(app, redirect_uri, network)
+
     extra = {"network": network}
     if organization_id and network == "linkedin_page":
         extra["organization"] = organization_id
-    if language:
-        extra["language"] = language[:10]
-    pending, _challenge = sign_in.start_sign_in(
-        session,
-        SESSION_KEY,
-        workspace=membership.workspace.slug,
-        user_id=membership.user_id,
-        extra=extra,
-    )
     # No PKCE: LinkedIn's web apps prove themselves with the client secret.
-    return authorization_url(the_app, pending.state, "")
+    return connecting.start_sign_in(
+        membership, session, SESSION_KEY, chosen_app, extra=extra, language=language, pkce=False
+    )
 
 
 def do_finish_linkedin_connect(
@@ -98,25 +84,54 @@ def do_finish_linkedin_connect(
     app: OAuthApp | None = None,
 ) -> list[SocialAccount]:
     """Check the callback against the remembered sign-in, get the tokens, add the accounts."""
-    pending = pending_sign_in(session, SESSION_KEY, params, NAME)
-    membership = allowed_membership(user, pending)
-    slug = membership.workspace.slug
-    code = authorization_code(params, NAME, slug)
-    network = pending.extra.get("network", "linkedin_page")
+    callback = connecting.checked_callback(user, session, SESSION_KEY, params, NAME)
+    slug = callback.workspace
+    network = callback.pending.extra.get("network", "linkedin_page")
     if network not in NETWORKS:
         raise ConnectRefused(_("Please start again."), code="state_unknown", workspace=slug)
     the_app = _app(app, redirect_uri, network, slug)
     chosen, own = (connector, False) if connector else _connector(network)
     try:
-        tokens, refresh_expiry, found = _ask_linkedin(chosen, the_app, code, pending, slug)
+        tokens, refresh_expiry, found = _ask_linkedin(
+            chosen, the_app, callback.code, callback.pending, slug
+        )
     finally:
         if own:
             chosen.close()  # made for this sign-in only
     with transaction.atomic():
         return [
-            _save(membership, pending, network, tokens, refresh_expiry, urn, handle, name)
+            connecting.save_connected(
+                callback.membership,
+                callback.pending,
+                _connected(network, tokens, refresh_expiry, urn, handle, name),
+            )
             for urn, handle, name in found
         ]
+
+
+def _connected(
+    network: str,
+    tokens: TokenSet,
+    refresh_expiry: datetime | None,
+    urn: str,
+    handle: str,
+    name: str,
+) -> ConnectedAccount:
+    extra = {"refresh_expires_at": refresh_expiry.isoformat()} if refresh_expiry else {}
+    return ConnectedAccount(
+        network=network,
+        handle=handle,
+        display_name=name,
+        id_key="author_urn",
+        network_id=urn,
+        access_token=tokens.access_token,
+        refresh_token=tokens.refresh_token,
+        expires_at=tokens.expires_at,
+        # The countdown the health page shows: without a refresh token the account lasts as
+        # long as its access token (60 days); with one, renewals move it forward.
+        token_expires_at=tokens.expires_at,
+        extra=extra,
+    )
 
 
 def _ask_linkedin(
@@ -128,7 +143,7 @@ def _ask_linkedin(
 ) -> tuple[TokenSet, datetime | None, list[tuple[str, str, str]]]:
     """The tokens, when the refresh token lapses, and the accounts to connect (URN, handle,
     name); nothing stored yet."""
-    try:
+    with connecting.asking(NAME, slug):
         tokens, refresh_expiry = connector.sign_in_tokens(app, code)
         _check_scopes(tokens, app.scopes, connector.network, slug)
         creds = Credentials(
@@ -138,32 +153,15 @@ def _ask_linkedin(
             found = _pages(connector, creds, pending.extra.get("organization", ""), slug)
         else:
             found = [_member(connector, tokens.access_token)]
-    except (Rejected, Reauth) as error:
-        raise ConnectRefused(
-            _("LinkedIn refused the sign-in: %(reason)s") % {"reason": error.message},
-            code="token_refused",
-            workspace=slug,
-        ) from None
-    except NetworkError:
-        raise ConnectRefused(
-            _("LinkedIn could not be reached. Please try again in a moment."),
-            code="unreachable",
-            workspace=slug,
-        ) from None
     return tokens, refresh_expiry, found
 
 
 def _app(app: OAuthApp | None, redirect_uri: str, network: str, workspace: str = "") -> OAuthApp:
     if app is not None:
         return app
-    try:
-        return configured_app(redirect_uri, network=network)
-    except Reauth:
-        raise ConnectRefused(
-            _("This installation has no LinkedIn app configured; an administrator has to add it."),
-            code="no_app",
-            workspace=workspace,
-        ) from None
+    return connecting.installation_app(
+        lambda: configured_app(redirect_uri, network=network), NAME, workspace
+    )
 
 
 def _connector(network: str) -> tuple[LinkedInPagePublisher | LinkedInProfilePublisher, bool]:
@@ -233,67 +231,3 @@ def _member(connector: LinkedInProfilePublisher, access_token: str) -> tuple[str
     name = str(member.get("name") or "")[:255]
     urn = f"urn:li:person:{member['sub']}"
     return urn, name or urn, name
-
-
-def _existing(workspace: Any, network: str, urn: str, handle: str) -> SocialAccount | None:
-    accounts = SocialAccount.objects.select_for_update().filter(
-        workspace=workspace, network=network, removed_at__isnull=True
-    )
-    for account in accounts:
-        try:
-            stored = read_credentials(account)
-        except Exception:
-            stored = {}
-        extra = stored.get("extra")
-        if isinstance(extra, dict) and extra.get("author_urn") == urn:
-            return account
-    return accounts.filter(handle__iexact=handle).first()
-
-
-def _save(
-    membership: Membership,
-    pending: sign_in.PendingSignIn,
-    network: str,
-    tokens: TokenSet,
-    refresh_expiry: datetime | None,
-    urn: str,
-    handle: str,
-    name: str,
-) -> SocialAccount:
-    now = timezone.now()
-    account = _existing(membership.workspace, network, urn, handle)
-    before = snapshot(account, AUDIT_FIELDS) if account else None
-    if account is None:
-        account = SocialAccount(workspace=membership.workspace, network=network)
-    account.handle = handle
-    account.display_name = name
-    if pending.extra.get("language"):
-        account.language = pending.extra["language"]
-    account.connected_at = now
-    account.last_success_at = now
-    account.needs_reconnect = False
-    # The countdown the health page shows: without a refresh token the account lasts as
-    # long as its access token (60 days); with one, renewals move it forward.
-    account.token_expires_at = tokens.expires_at
-    account.save()
-    extra = {"author_urn": urn}
-    if refresh_expiry is not None:
-        extra["refresh_expires_at"] = refresh_expiry.isoformat()
-    store_credentials(
-        account,
-        {
-            "access_token": tokens.access_token,
-            "refresh_token": tokens.refresh_token,
-            "expires_at": tokens.expires_at.isoformat() if tokens.expires_at else None,
-            "extra": extra,
-        },
-    )
-    record(
-        actor=membership.user,
-        action="account.connect",
-        target=account,
-        workspace=membership.workspace,
-        before=before,
-        after=snapshot(account, AUDIT_FIELDS),
-    )
-    return account

@@ -3,29 +3,27 @@
 One page for both kinds of account: a LinkedIn page (every page the member administers, or
 the one whose number is given) or the member's own profile. The LinkedIn app is the
 installation's (LINKEDIN_CLIENT_ID / LINKEDIN_CLIENT_SECRET): without it the page says what
-the operator has to configure, with which redirect URL, instead of a button that can only fail.
+the operator has to configure, with which redirect URL, instead of a button that can only
+fail. The pages' common shape is networks/connecting.py.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import redirect
-from django.urls import reverse
-from django.utils.translation import gettext_lazy, ngettext
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy
 
-from townsquare.lib.errors import ActionError
-from townsquare.networks.connecting import ConnectRefused
+from townsquare.networks import connecting
 from townsquare.networks.linkedin.actions import (
     do_finish_linkedin_connect,
     do_start_linkedin_connect,
 )
-from townsquare.networks.pages import connector_template
 from townsquare.workspaces.models import Membership
 from townsquare.workspaces.roles import Perm
 from townsquare.workspaces.views import workspace_view
@@ -72,64 +70,40 @@ def app_configured() -> bool:
 
 @workspace_view(perm=Perm.CONNECT_ACCOUNTS)
 def connect_linkedin(request: HttpRequest, membership: Membership) -> HttpResponse:
-    configured = app_configured()
     initial_kind = "profile" if request.GET.get("kind") == "profile" else "page"
-    form = ConnectLinkedInForm(request.POST or None, initial={"kind": initial_kind})
-    if request.method == "POST" and configured and form.is_valid():
-        network = KINDS[form.cleaned_data["kind"]]
-        try:
-            target = do_start_linkedin_connect(
-                membership,
-                request.session,
-                redirect_uri=callback_uri(request),
-                network=network,
-                organization_id=form.cleaned_data["page_number"]
-                if network == "linkedin_page"
-                else "",
-                language=form.cleaned_data["language"],
-            )
-        except ActionError as error:
-            form.add_error(None, error.message)
-        else:
-            return redirect(target)
-    context = {
-        "membership": membership,
-        "workspace": membership.workspace,
-        "form": form,
-        "configured": configured,
-        "callback_uri": callback_uri(request),
-        "settings_tab": "accounts",
-    }
-    refused = request.method == "POST" and (form.errors or not configured)
-    return HttpResponse(
-        connector_template(Path(__file__).parent, "connect.html").render(context, request),
-        status=400 if refused else 200,
+
+    def start(data: Mapping[str, Any]) -> str:
+        network = KINDS[data["kind"]]
+        return do_start_linkedin_connect(
+            membership,
+            request.session,
+            redirect_uri=callback_uri(request),
+            network=network,
+            organization_id=data["page_number"] if network == "linkedin_page" else "",
+            language=data["language"],
+        )
+
+    return connecting.connect_page(
+        request,
+        membership,
+        form=ConnectLinkedInForm(request.POST or None, initial={"kind": initial_kind}),
+        configured=app_configured(),
+        start=start,
+        folder=Path(__file__).parent,
+        callback_url_name=CALLBACK_URL_NAME,
     )
 
 
 @login_required
 def linkedin_callback(request: HttpRequest) -> HttpResponse:
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET"])
-    try:
-        accounts = do_finish_linkedin_connect(
-            request.user, request.session, request.GET, redirect_uri=callback_uri(request)
-        )
-    except ActionError as error:
-        messages.error(request, error.message)
-        workspace = error.workspace if isinstance(error, ConnectRefused) else ""
-        if workspace:
-            return redirect("workspace_accounts", workspace=workspace)
-        return redirect("home")
-    names = ", ".join(str(account) for account in accounts)
-    messages.success(
+    return connecting.callback_page(
         request,
-        ngettext("%(accounts)s is connected.", "%(accounts)s are connected.", len(accounts))
-        % {"accounts": names},
+        lambda: do_finish_linkedin_connect(
+            request.user, request.session, request.GET, redirect_uri=callback_uri(request)
+        ),
     )
-    return redirect("workspace_accounts", workspace=accounts[0].workspace.slug)
 
 
 def callback_uri(request: HttpRequest) -> str:
     """The redirect URL as the LinkedIn app must list it (LinkedIn compares it exactly)."""
-    return request.build_absolute_uri(reverse(CALLBACK_URL_NAME))
+    return connecting.callback_uri(request, CALLBACK_URL_NAME)

@@ -20,31 +20,19 @@ from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from townsquare.audit.record import record, snapshot
 from townsquare.lib.errors import ActionError
-from townsquare.networks.base import NetworkError, Reauth, Rejected
-from townsquare.networks.connecting import (
-    ConnectRefused,
-    allowed_membership,
-    authorization_code,
-    pending_sign_in,
-)
-from townsquare.networks.credentials import read_credentials, store_credentials
+from townsquare.networks import connecting
+from townsquare.networks.connecting import ConnectedAccount, ConnectRefused
 from townsquare.networks.meta import payloads
 from townsquare.networks.meta.client import GraphClient, configured_app
 from townsquare.networks.models import SocialAccount
-from townsquare.networks.oauth2 import state as sign_in
-from townsquare.networks.oauth2.tokens import OAuthApp, authorization_url
-from townsquare.workspaces.access import require
+from townsquare.networks.oauth2.tokens import OAuthApp
 from townsquare.workspaces.models import Membership
-from townsquare.workspaces.roles import Perm
 
 NETWORKS = ("facebook_page", "instagram")
 SESSION_KEY = "meta_oauth_pending"
-AUDIT_FIELDS = ("network", "handle", "display_name", "language", "connected_at")
 NAME = "Meta"
 MAX_ACCOUNTS_PER_SIGN_IN = 20
 
@@ -61,26 +49,22 @@ def do_start_meta_connect(
 ) -> str:
     """Remember the sign-in and return Facebook Login's address. `page_id` connects only
     that Page (or the Instagram account linked to it)."""
-    require(membership, Perm.CONNECT_ACCOUNTS)
-    if network not in NETWORKS:
-        raise ActionError(_("Meta has no such kind of account."), code="bad_network")
-    if page_id and not payloads.is_graph_id(page_id):
-        raise ActionError(_("This is not the id of a Facebook Page."), code="bad_page")
-    the_app = _app(app, redirect_uri, network)
+
+    def chosen_app() -> OAuthApp:
+        # Checked after the permission (connecting.start_sign_in), before the app.
+        if network not in NETWORKS:
+            raise ActionError(_("Meta has no such kind of account."), code="bad_network")
+        if page_id and not payloads.is_graph_id(page_id):
+            raise ActionError(_("This is not the id of a Facebook Page."), code="bad_page")
+        return _app(app, redirect_uri, network)
+
     extra = {"network": network}
     if page_id:
         extra["page"] = page_id
-    if language:
-        extra["language"] = language[:10]
-    pending, _challenge = sign_in.start_sign_in(
-        session,
-        SESSION_KEY,
-        workspace=membership.workspace.slug,
-        user_id=membership.user_id,
-        extra=extra,
-    )
     # No PKCE (see the module's docstring): the code is only worth something with the secret.
-    return authorization_url(the_app, pending.state, "")
+    return connecting.start_sign_in(
+        membership, session, SESSION_KEY, chosen_app, extra=extra, language=language, pkce=False
+    )
 
 
 def do_finish_meta_connect(
@@ -93,43 +77,36 @@ def do_finish_meta_connect(
     app: OAuthApp | None = None,
 ) -> list[SocialAccount]:
     """Check the callback against the remembered sign-in, get the tokens, add the accounts."""
-    pending = pending_sign_in(session, SESSION_KEY, params, NAME)
-    membership = allowed_membership(user, pending)
-    slug = membership.workspace.slug
-    code = authorization_code(params, NAME, slug)
-    network = pending.extra.get("network", "facebook_page")
+    callback = connecting.checked_callback(user, session, SESSION_KEY, params, NAME)
+    slug = callback.workspace
+    network = callback.pending.extra.get("network", "facebook_page")
     if network not in NETWORKS:
         raise ConnectRefused(_("Please start again."), code="state_unknown", workspace=slug)
-    the_app = _app(app, redirect_uri, network)
+    the_app = _app(app, redirect_uri, network, slug)
     client = connector or GraphClient()
     try:
-        found = _ask_meta(client, the_app, code, network, pending.extra.get("page", ""), slug)
+        found = _ask_meta(
+            client, the_app, callback.code, network, callback.pending.extra.get("page", ""), slug
+        )
     finally:
         if connector is None:
             client.close()  # made for this sign-in only
     with transaction.atomic():
-        return [_save(membership, pending, network, entry) for entry in found]
+        return [
+            connecting.save_connected(
+                callback.membership, callback.pending, _connected(network, entry)
+            )
+            for entry in found
+        ]
 
 
 def _ask_meta(
     client: GraphClient, app: OAuthApp, code: str, network: str, chosen: str, slug: str
 ) -> list[dict[str, str]]:
-    try:
+    with connecting.asking(NAME, slug):
         tokens, granted = client.sign_in(app, code)
         _check_permissions(granted, app.scopes, slug)
         pages = client.managed_pages(tokens.access_token)
-    except (Rejected, Reauth) as error:
-        raise ConnectRefused(
-            _("Meta refused the sign-in: %(reason)s") % {"reason": error.message},
-            code="token_refused",
-            workspace=slug,
-        ) from None
-    except NetworkError:
-        raise ConnectRefused(
-            _("Meta could not be reached. Please try again in a moment."),
-            code="unreachable",
-            workspace=slug,
-        ) from None
     if chosen:
         pages = [p for p in pages if p["page_id"] == chosen]
     if network == "instagram":
@@ -155,16 +132,12 @@ def _ask_meta(
     return pages[:MAX_ACCOUNTS_PER_SIGN_IN]
 
 
-def _app(app: OAuthApp | None, redirect_uri: str, network: str) -> OAuthApp:
+def _app(app: OAuthApp | None, redirect_uri: str, network: str, workspace: str = "") -> OAuthApp:
     if app is not None:
         return app
-    try:
-        return configured_app(redirect_uri, network=network)
-    except Reauth:
-        raise ActionError(
-            _("This installation has no Meta app configured; an administrator has to add it."),
-            code="no_app",
-        ) from None
+    return connecting.installation_app(
+        lambda: configured_app(redirect_uri, network=network), NAME, workspace
+    )
 
 
 def _check_permissions(granted: frozenset[str], wanted: tuple[str, ...], slug: str) -> None:
@@ -184,65 +157,24 @@ def _check_permissions(granted: frozenset[str], wanted: tuple[str, ...], slug: s
         )
 
 
-def _existing(
-    workspace: Any, network: str, key: str, network_id: str, handle: str
-) -> SocialAccount | None:
-    accounts = SocialAccount.objects.select_for_update().filter(
-        workspace=workspace, network=network, removed_at__isnull=True
-    )
-    for account in accounts:
-        try:
-            stored = read_credentials(account)
-        except Exception:
-            stored = {}
-        extra = stored.get("extra")
-        if isinstance(extra, dict) and extra.get(key) == network_id:
-            return account
-    return accounts.filter(handle__iexact=handle).first() if handle else None
-
-
-def _save(
-    membership: Membership, pending: sign_in.PendingSignIn, network: str, page: dict[str, str]
-) -> SocialAccount:
-    now = timezone.now()
+def _connected(network: str, page: dict[str, str]) -> ConnectedAccount:
     if network == "instagram":
-        key, network_id = "ig_user_id", page["ig_user_id"]
-        handle, name = page["ig_username"] or network_id, page["ig_username"]
-    else:
-        key, network_id = "page_id", page["page_id"]
-        handle, name = page["username"] or page["page_id"], page["name"]
-    account = _existing(membership.workspace, network, key, network_id, handle)
-    before = snapshot(account, AUDIT_FIELDS) if account else None
-    if account is None:
-        account = SocialAccount(workspace=membership.workspace, network=network)
-    account.handle = handle[:255]
-    account.display_name = name[:255]
-    if pending.extra.get("language"):
-        account.language = pending.extra["language"]
-    account.connected_at = now
-    account.last_success_at = now
-    account.needs_reconnect = False
-    # A Page token from a long-lived user token has no expiry: no countdown to show.
-    account.token_expires_at = None
-    account.save()
-    extra = {"page_id": page["page_id"]}
-    if network == "instagram":
-        extra["ig_user_id"] = page["ig_user_id"]
-    store_credentials(
-        account,
-        {
-            "access_token": page["access_token"],
-            "refresh_token": "",
-            "expires_at": None,
-            "extra": extra,
-        },
+        return ConnectedAccount(
+            network=network,
+            handle=page["ig_username"] or page["ig_user_id"],
+            display_name=page["ig_username"],
+            id_key="ig_user_id",
+            network_id=page["ig_user_id"],
+            access_token=page["access_token"],
+            extra={"page_id": page["page_id"]},
+        )
+    # A Page token from a long-lived user token has no expiry: no countdown to show, and
+    # no refresh token (ConnectedAccount's defaults).
+    return ConnectedAccount(
+        network=network,
+        handle=page["username"] or page["page_id"],
+        display_name=page["name"],
+        id_key="page_id",
+        network_id=page["page_id"],
+        access_token=page["access_token"],
     )
-    record(
-        actor=membership.user,
-        action="account.connect",
-        target=account,
-        workspace=membership.workspace,
-        before=before,
-        after=snapshot(account, AUDIT_FIELDS),
-    )
-    return account

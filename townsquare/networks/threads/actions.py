@@ -18,30 +18,17 @@ from __future__ import annotations
 from collections.abc import Mapping, MutableMapping
 from typing import Any
 
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from townsquare.audit.record import record, snapshot
-from townsquare.networks.base import NetworkError, Reauth, Rejected
-from townsquare.networks.connecting import (
-    ConnectRefused,
-    allowed_membership,
-    authorization_code,
-    pending_sign_in,
-)
-from townsquare.networks.credentials import read_credentials, store_credentials
+from townsquare.networks import connecting
+from townsquare.networks.connecting import ConnectedAccount, ConnectRefused
 from townsquare.networks.models import SocialAccount
-from townsquare.networks.oauth2 import state as sign_in
-from townsquare.networks.oauth2.tokens import OAuthApp, TokenSet, authorization_url
+from townsquare.networks.oauth2.tokens import OAuthApp, TokenSet
 from townsquare.networks.threads.connector import ThreadsPublisher, configured_app
-from townsquare.workspaces.access import require
 from townsquare.workspaces.models import Membership
-from townsquare.workspaces.roles import Perm
 
 NETWORK = "threads"
 SESSION_KEY = "threads_oauth_pending"
-AUDIT_FIELDS = ("network", "handle", "display_name", "language", "connected_at")
 NAME = "Threads"
 
 
@@ -54,17 +41,15 @@ def do_start_threads_connect(
     app: OAuthApp | None = None,
 ) -> str:
     """Remember the sign-in and return Threads' authorization address."""
-    require(membership, Perm.CONNECT_ACCOUNTS)
-    the_app = _app(app, redirect_uri)
-    extra = {"language": language[:10]} if language else {}
-    pending, _challenge = sign_in.start_sign_in(
+    return connecting.start_sign_in(
+        membership,
         session,
         SESSION_KEY,
-        workspace=membership.workspace.slug,
-        user_id=membership.user_id,
-        extra=extra,
+        lambda: _app(app, redirect_uri),
+        language=language,
+        pkce=False,
+        scope_separator=",",
     )
-    return authorization_url(the_app, pending.state, "", extra={"scope": ",".join(the_app.scopes)})
 
 
 def do_finish_threads_connect(
@@ -77,41 +62,43 @@ def do_finish_threads_connect(
     app: OAuthApp | None = None,
 ) -> SocialAccount:
     """Check the callback against the remembered sign-in, get the tokens, add the account."""
-    pending = pending_sign_in(session, SESSION_KEY, params, NAME)
-    membership = allowed_membership(user, pending)
-    slug = membership.workspace.slug
+    callback = connecting.checked_callback(user, session, SESSION_KEY, params, NAME)
+    slug = callback.workspace
     # Meta appends "#_" to the redirect; a browser keeps fragments out of the query, but a
     # code copied by hand may carry it.
-    code = authorization_code(params, NAME, slug).removesuffix("#_")
-    the_app = _app(app, redirect_uri)
+    code = callback.code.removesuffix("#_")
+    the_app = _app(app, redirect_uri, slug)
     chosen = connector or ThreadsPublisher()
     try:
         tokens, user_id, profile = _ask_threads(chosen, the_app, code, slug)
     finally:
         if connector is None:
             chosen.close()  # made for this sign-in only
-    with transaction.atomic():
-        return _save(membership, pending, tokens, user_id, profile)
+    return connecting.save_connected(
+        callback.membership,
+        callback.pending,
+        ConnectedAccount(
+            network=NETWORK,
+            handle=str(profile.get("username") or user_id),
+            display_name=str(profile.get("name") or ""),
+            id_key="user_id",
+            network_id=user_id,
+            access_token=tokens.access_token,
+            # The long-lived token renews itself: it is its own refresh credential.
+            refresh_token=tokens.refresh_token or tokens.access_token,
+            expires_at=tokens.expires_at,
+            # The countdown the health page shows: 60 days, moved forward by every renewal.
+            token_expires_at=tokens.expires_at,
+        ),
+    )
 
 
 def _ask_threads(
     connector: ThreadsPublisher, app: OAuthApp, code: str, slug: str
 ) -> tuple[TokenSet, str, dict[str, Any]]:
-    try:
+    with connecting.asking(NAME, slug):
         tokens, user_id = connector.sign_in_tokens(app, code)
         profile = connector.profile(tokens.access_token)
-    except (Rejected, Reauth) as error:
-        raise ConnectRefused(
-            _("Threads refused the sign-in: %(reason)s") % {"reason": error.message},
-            code="token_refused",
-            workspace=slug,
-        ) from None
-    except NetworkError:
-        raise ConnectRefused(
-            _("Threads could not be reached. Please try again in a moment."),
-            code="unreachable",
-            workspace=slug,
-        ) from None
     profile_id = str(profile.get("id") or "")
     if user_id and profile_id != user_id:
         raise ConnectRefused(
@@ -122,72 +109,7 @@ def _ask_threads(
     return tokens, profile_id, profile
 
 
-def _app(app: OAuthApp | None, redirect_uri: str) -> OAuthApp:
+def _app(app: OAuthApp | None, redirect_uri: str, workspace: str = "") -> OAuthApp:
     if app is not None:
         return app
-    try:
-        return configured_app(redirect_uri)
-    except Reauth:
-        raise ConnectRefused(
-            _("This installation has no Threads app configured; an administrator has to add it."),
-            code="no_app",
-        ) from None
-
-
-def _existing(workspace: Any, user_id: str, handle: str) -> SocialAccount | None:
-    accounts = SocialAccount.objects.select_for_update().filter(
-        workspace=workspace, network=NETWORK, removed_at__isnull=True
-    )
-    for account in accounts:
-        try:
-            stored = read_credentials(account)
-        except Exception:
-            stored = {}
-        extra = stored.get("extra")
-        if isinstance(extra, dict) and extra.get("user_id") == user_id:
-            return account
-    return accounts.filter(handle__iexact=handle).first()
-
-
-def _save(
-    membership: Membership,
-    pending: sign_in.PendingSignIn,
-    tokens: TokenSet,
-    user_id: str,
-    profile: dict[str, Any],
-) -> SocialAccount:
-    now = timezone.now()
-    handle = str(profile.get("username") or user_id)[:255]
-    account = _existing(membership.workspace, user_id, handle)
-    before = snapshot(account, AUDIT_FIELDS) if account else None
-    if account is None:
-        account = SocialAccount(workspace=membership.workspace, network=NETWORK)
-    account.handle = handle
-    account.display_name = str(profile.get("name") or "")[:255]
-    if pending.extra.get("language"):
-        account.language = pending.extra["language"]
-    account.connected_at = now
-    account.last_success_at = now
-    account.needs_reconnect = False
-    # The countdown the health page shows: 60 days, moved forward by every renewal.
-    account.token_expires_at = tokens.expires_at
-    account.save()
-    store_credentials(
-        account,
-        {
-            "access_token": tokens.access_token,
-            # The long-lived token renews itself: it is its own refresh credential.
-            "refresh_token": tokens.refresh_token or tokens.access_token,
-            "expires_at": tokens.expires_at.isoformat() if tokens.expires_at else None,
-            "extra": {"user_id": user_id},
-        },
-    )
-    record(
-        actor=membership.user,
-        action="account.connect",
-        target=account,
-        workspace=membership.workspace,
-        before=before,
-        after=snapshot(account, AUDIT_FIELDS),
-    )
-    return account
+    return connecting.installation_app(lambda: configured_app(redirect_uri), NAME, workspace)

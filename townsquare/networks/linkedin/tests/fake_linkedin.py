@@ -6,9 +6,6 @@ values (Rest.li 2.0) -- so a request LinkedIn would refuse fails the test that s
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,6 +15,7 @@ import httpx
 from townsquare.networks.base import Credentials
 from townsquare.networks.linkedin import payloads
 from townsquare.networks.linkedin.connector import LinkedInPagePublisher, LinkedInProfilePublisher
+from townsquare.networks.tests import fake_network
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOW = datetime(2026, 12, 7, 14, 0, tzinfo=UTC)
@@ -26,22 +24,11 @@ POST = "urn:li:share:6844785523593134080"
 
 
 def captured(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((FIXTURES / name).read_text())
-    assert data["source"], name
-    return data
+    return fake_network.captured(FIXTURES, name)
 
 
 def answer(name: str, **overrides: Any) -> httpx.Response:
-    data = captured(name)
-    body = overrides.pop("body", data["body"])
-    headers = {**data["headers"], **overrides.pop("headers", {})}
-    if isinstance(body, bytes):
-        content = body
-    elif body == "":
-        content = b""
-    else:
-        content = json.dumps(body).encode()
-    return httpx.Response(overrides.pop("status", data["status"]), headers=headers, content=content)
+    return fake_network.answer(captured(name), **overrides)
 
 
 def problems_of(request: httpx.Request) -> list[str]:
@@ -61,45 +48,27 @@ def problems_of(request: httpx.Request) -> list[str]:
     return found
 
 
-Handler = Callable[[httpx.Request], httpx.Response]
-
-
-@dataclass
-class FakeLinkedIn:
+class FakeLinkedIn(fake_network.FakeNetwork):
     """Routes "METHOD /path" (without the query) to answers; a list is answered in order."""
 
-    routes: dict[str, Handler | list[httpx.Response] | httpx.Response] = field(default_factory=dict)
-    requests: list[httpx.Request] = field(default_factory=list)
-    invalid: list[str] = field(default_factory=list)
+    def problems(self, request: httpx.Request) -> list[str]:
+        return problems_of(request)
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        request.read()
-        self.requests.append(request)
-        self.invalid += [f"{request.method} {request.url.path}: {p}" for p in problems_of(request)]
-        route = self.routes.get(f"{request.method} {request.url.path}")
-        if route is None:
-            return httpx.Response(
-                404, json={"status": 404, "code": "NOT_FOUND", "message": "Not Found"}
-            )
-        if isinstance(route, list):
-            return route.pop(0)
-        if isinstance(route, httpx.Response):
-            return route
-        return route(request)
-
-    def sent(self, key: str) -> list[httpx.Request]:
-        return [r for r in self.requests if f"{r.method} {r.url.path}" == key]
+    def not_found(self, request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            404, json={"status": 404, "code": "NOT_FOUND", "message": "Not Found"}
+        )
 
     def connector(self, **kwargs: Any) -> LinkedInPagePublisher:
         kwargs.setdefault("clock", lambda: NOW)
         kwargs.setdefault("version", payloads.API_VERSION)
         kwargs.setdefault("sleep", lambda seconds: None)
-        return LinkedInPagePublisher(transport=httpx.MockTransport(self), **kwargs)
+        return LinkedInPagePublisher(transport=self.transport, **kwargs)
 
     def profile_connector(self, **kwargs: Any) -> LinkedInProfilePublisher:
         kwargs.setdefault("clock", lambda: NOW)
         kwargs.setdefault("version", payloads.API_VERSION)
-        return LinkedInProfilePublisher(transport=httpx.MockTransport(self), **kwargs)
+        return LinkedInProfilePublisher(transport=self.transport, **kwargs)
 
 
 def creds(**changes: Any) -> Credentials:

@@ -7,8 +7,6 @@ would keep it), JSON bodies on writes -- so a malformed request fails the test t
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,6 +16,7 @@ import httpx
 from townsquare.networks.base import Credentials, MediaRef
 from townsquare.networks.meta import payloads
 from townsquare.networks.meta.connector import FacebookPagePublisher, InstagramPublisher
+from townsquare.networks.tests import fake_network
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOW = datetime(2026, 12, 7, 14, 10, tzinfo=UTC)
@@ -26,9 +25,7 @@ IG = "17841405822304914"
 
 
 def captured(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((FIXTURES / name).read_text())
-    assert data["source"], name
-    return data
+    return fake_network.captured(FIXTURES, name)
 
 
 def raw_body(name: str) -> bytes:
@@ -37,11 +34,7 @@ def raw_body(name: str) -> bytes:
 
 
 def answer(name: str, **overrides: Any) -> httpx.Response:
-    data = captured(name)
-    body = overrides.pop("body", data["body"])
-    headers = {**data["headers"], **overrides.pop("headers", {})}
-    content = body.encode() if isinstance(body, str) else json.dumps(body).encode()
-    return httpx.Response(overrides.pop("status", data["status"]), headers=headers, content=content)
+    return fake_network.answer(captured(name), **overrides)
 
 
 def problems_of(request: httpx.Request) -> list[str]:
@@ -66,47 +59,28 @@ def problems_of(request: httpx.Request) -> list[str]:
     return found
 
 
-Handler = Callable[[httpx.Request], httpx.Response]
-
-
-@dataclass
-class FakeMeta:
+class FakeMeta(fake_network.FakeNetwork):
     """Routes "METHOD /path" (without the version and query) to answers; a list is
     answered in order."""
 
-    routes: dict[str, Handler | list[httpx.Response] | httpx.Response] = field(default_factory=dict)
-    requests: list[httpx.Request] = field(default_factory=list)
-    invalid: list[str] = field(default_factory=list)
+    def problems(self, request: httpx.Request) -> list[str]:
+        return problems_of(request)
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        request.read()
-        self.requests.append(request)
-        self.invalid += [f"{request.method} {request.url.path}: {p}" for p in problems_of(request)]
-        route = self.routes.get(self.key(request))
-        if route is None:
-            return httpx.Response(
-                400,
-                json={
-                    "error": {
-                        "message": "Unknown path components",
-                        "type": "OAuthException",
-                        "code": 2500,
-                    }
-                },
-            )
-        if isinstance(route, list):
-            return route.pop(0)
-        if isinstance(route, httpx.Response):
-            return route
-        return route(request)
+    def not_found(self, request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            400,
+            json={
+                "error": {
+                    "message": "Unknown path components",
+                    "type": "OAuthException",
+                    "code": 2500,
+                }
+            },
+        )
 
-    @staticmethod
-    def key(request: httpx.Request) -> str:
+    def key(self, request: httpx.Request) -> str:
         path = "/" + "/".join(request.url.path.strip("/").split("/")[1:])
         return f"{request.method} {path}"
-
-    def sent(self, key: str) -> list[httpx.Request]:
-        return [r for r in self.requests if self.key(r) == key]
 
     def bodies(self, key: str) -> list[dict[str, Any]]:
         return [json.loads(r.content) for r in self.sent(key)]

@@ -6,9 +6,6 @@ Threads would refuse fails the test that sent it."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,6 +14,7 @@ from urllib.parse import parse_qs
 import httpx
 
 from townsquare.networks.base import Credentials
+from townsquare.networks.tests import fake_network
 from townsquare.networks.threads import payloads
 from townsquare.networks.threads.connector import ThreadsPublisher
 
@@ -29,22 +27,13 @@ V = f"/{payloads.API_VERSION}"
 
 
 def captured(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((FIXTURES / name).read_text())
+    data = fake_network.captured(FIXTURES, name)
     assert data["source"].startswith("https://"), name
     return data
 
 
 def answer(name: str, **overrides: Any) -> httpx.Response:
-    data = captured(name)
-    body = overrides.pop("body", data["body"])
-    headers = {**data["headers"], **overrides.pop("headers", {})}
-    if isinstance(body, bytes):
-        content = body
-    elif isinstance(body, str):
-        content = body.encode()
-    else:
-        content = json.dumps(body).encode()
-    return httpx.Response(overrides.pop("status", data["status"]), headers=headers, content=content)
+    return fake_network.answer(captured(name), **overrides)
 
 
 def values_of(request: httpx.Request) -> dict[str, str]:
@@ -71,42 +60,24 @@ def problems_of(request: httpx.Request) -> list[str]:
     return found
 
 
-Handler = Callable[[httpx.Request], httpx.Response]
-
-
-@dataclass
-class FakeThreads:
+class FakeThreads(fake_network.FakeNetwork):
     """Routes "METHOD /path" (without the query) to answers; a list is answered in order."""
 
-    routes: dict[str, Handler | list[httpx.Response] | httpx.Response] = field(default_factory=dict)
-    requests: list[httpx.Request] = field(default_factory=list)
-    invalid: list[str] = field(default_factory=list)
+    def problems(self, request: httpx.Request) -> list[str]:
+        return problems_of(request)
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        request.read()
-        self.requests.append(request)
-        self.invalid += [f"{request.method} {request.url.path}: {p}" for p in problems_of(request)]
-        route = self.routes.get(f"{request.method} {request.url.path}")
-        if route is None:
-            return httpx.Response(
-                400,
-                json={
-                    "error": {
-                        "message": "Unsupported request - method type: get",
-                        "type": "GraphMethodException",
-                        "code": 100,
-                        "error_subcode": 33,
-                    }
-                },
-            )
-        if isinstance(route, list):
-            return route.pop(0)
-        if isinstance(route, httpx.Response):
-            return route
-        return route(request)
-
-    def sent(self, key: str) -> list[httpx.Request]:
-        return [r for r in self.requests if f"{r.method} {r.url.path}" == key]
+    def not_found(self, request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            400,
+            json={
+                "error": {
+                    "message": "Unsupported request - method type: get",
+                    "type": "GraphMethodException",
+                    "code": 100,
+                    "error_subcode": 33,
+                }
+            },
+        )
 
     def connector(self, **kwargs: Any) -> ThreadsPublisher:
         kwargs.setdefault("clock", lambda: NOW)
@@ -115,7 +86,7 @@ class FakeThreads:
         kwargs.setdefault(
             "media_url", lambda media: f"https://media.example.org/{media.storage_key}"
         )
-        return ThreadsPublisher(transport=httpx.MockTransport(self), **kwargs)
+        return ThreadsPublisher(transport=self.transport, **kwargs)
 
 
 def creds(**changes: Any) -> Credentials:

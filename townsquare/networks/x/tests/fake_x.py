@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -18,6 +16,7 @@ import httpx
 import jsonschema_rs
 
 from townsquare.networks.base import Credentials
+from townsquare.networks.tests import fake_network
 from townsquare.networks.x.connector import XPublisher
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -27,17 +26,11 @@ NOW = datetime(2026, 12, 7, 12, 5, tzinfo=UTC)
 
 
 def captured(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((FIXTURES / name).read_text())
-    assert data["source"], name
-    return data
+    return fake_network.captured(FIXTURES, name)
 
 
 def answer(name: str, **overrides: Any) -> httpx.Response:
-    data = captured(name)
-    body = overrides.pop("body", data["body"])
-    headers = {**data["headers"], **overrides.pop("headers", {})}
-    content = body if isinstance(body, bytes) else json.dumps(body).encode()
-    return httpx.Response(data["status"], headers=headers, content=content)
+    return fake_network.answer(captured(name), **overrides)
 
 
 @cache
@@ -98,40 +91,21 @@ def problems_of(request: httpx.Request) -> list[str]:
     return found
 
 
-Handler = Callable[[httpx.Request], httpx.Response]
-
-
-@dataclass
-class FakeX:
+class FakeX(fake_network.FakeNetwork):
     """Routes "METHOD /path" to answers (a list is answered in order); keeps every request
     and every problem the OpenAPI description finds with it."""
 
-    routes: dict[str, Handler | list[httpx.Response] | httpx.Response] = field(default_factory=dict)
-    requests: list[httpx.Request] = field(default_factory=list)
-    invalid: list[str] = field(default_factory=list)
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
+    def problems(self, request: httpx.Request) -> list[str]:
         if request.url.host == "api.x.com" and request.url.path != "/2/oauth2/token":
-            self.invalid += [
-                f"{request.method} {request.url.path}: {p}" for p in problems_of(request)
-            ]
-        key = f"{request.method} {request.url.path}"
-        route = self.routes.get(key)
-        if route is None:
-            return httpx.Response(404, json={"title": "Not Found Error", "type": "about:blank"})
-        if isinstance(route, list):
-            return route.pop(0)
-        if isinstance(route, httpx.Response):
-            return route
-        return route(request)
+            return problems_of(request)
+        return []
 
-    def sent(self, key: str) -> list[httpx.Request]:
-        return [r for r in self.requests if f"{r.method} {r.url.path}" == key]
+    def not_found(self, request: httpx.Request) -> httpx.Response:
+        return httpx.Response(404, json={"title": "Not Found Error", "type": "about:blank"})
 
     def connector(self, **kwargs: Any) -> XPublisher:
         kwargs.setdefault("clock", lambda: NOW)
-        return XPublisher(transport=httpx.MockTransport(self), **kwargs)
+        return XPublisher(transport=self.transport, **kwargs)
 
 
 def creds(**changes: Any) -> Credentials:
