@@ -104,6 +104,20 @@ if META_GRAPH_API_VERSION and not re.fullmatch(r"v[1-9][0-9]\.0", META_GRAPH_API
         f"META_GRAPH_API_VERSION must be a Graph API version vNN.0 (e.g. v26.0); "
         f"got {META_GRAPH_API_VERSION!r}."
     )
+# Townsquare's app at Threads (docs/networks/threads.md, "Registering the app"): the *Threads*
+# App ID and Threads App Secret of the Meta app (App Dashboard > Use cases > Access the
+# Threads API > Settings), not its Facebook ones. Unset, the connect page tells the operator
+# what to configure, and Threads profiles stay posted by reminder. THREADS_API_VERSION (vN.N)
+# moves the pinned Threads API version forward when Meta retires it; empty keeps the pinned one.
+THREADS_APP_ID = env_str(ENV, "THREADS_APP_ID", "").strip()
+THREADS_APP_SECRET = env_str(ENV, "THREADS_APP_SECRET", "").strip()
+THREADS_API_VERSION = env_str(ENV, "THREADS_API_VERSION", "").strip()
+if THREADS_API_VERSION and not re.fullmatch(r"v[1-9][0-9]?\.[0-9]", THREADS_API_VERSION):
+    # A typo would otherwise be ignored silently and the pinned version kept.
+    raise ImproperlyConfigured(
+        f"THREADS_API_VERSION must be a Threads API version vN.N (e.g. v1.0); "
+        f"got {THREADS_API_VERSION!r}."
+    )
 
 INSTALLED_APPS = [
     # The admin, signing in through the same page as the rest of Townsquare (with the
