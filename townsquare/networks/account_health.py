@@ -19,6 +19,8 @@ from townsquare.networks.registry import publishes_automatically
 # The page that connects (and reconnects) an account of each network, by URL name.
 CONNECT_URL_NAMES = {
     "bluesky": "workspace_connect_bluesky",
+    "facebook_page": "workspace_connect_meta",
+    "instagram": "workspace_connect_meta",
     "linkedin_page": "workspace_connect_linkedin",
     "linkedin_profile": "workspace_connect_linkedin",
     "mastodon": "workspace_connect_mastodon",
@@ -28,7 +30,7 @@ CONNECT_URL_NAMES = {
 LINKEDIN_NETWORKS = frozenset({"linkedin_page", "linkedin_profile"})
 META_NETWORKS = frozenset({"facebook_page", "instagram"})
 # One page connects several kinds of account: the kind to preselect when reconnecting.
-CONNECT_URL_QUERIES = {"linkedin_profile": "?kind=profile"}
+CONNECT_URL_QUERIES = {"instagram": "?kind=instagram", "linkedin_profile": "?kind=profile"}
 
 
 def connection_facts(account: SocialAccount) -> ConnectionFacts:

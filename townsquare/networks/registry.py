@@ -18,6 +18,8 @@ PUBLISHERS: dict[str, str] = {
     # Real networks join as their connectors land, one line each, e.g.
     # "bluesky": "townsquare.networks.bluesky.connector.BlueskyPublisher".
     "bluesky": "townsquare.networks.bluesky.connector.BlueskyPublisher",
+    "facebook_page": "townsquare.networks.meta.connector.FacebookPagePublisher",
+    "instagram": "townsquare.networks.meta.connector.InstagramPublisher",
     "linkedin_page": "townsquare.networks.linkedin.connector.LinkedInPagePublisher",
     "linkedin_profile": "townsquare.networks.linkedin.connector.LinkedInProfilePublisher",
     "mastodon": "townsquare.networks.mastodon.connector.MastodonPublisher",
@@ -30,8 +32,11 @@ PUBLISHERS: dict[str, str] = {
 # hand, and posted by reminder, long before X had a connector (the demo has one): such an
 # account stays by reminder, with its connect link, instead of failing every post for want
 # of a login. Connecting it makes it automatic; its posts still scheduled go out by themselves.
-# LinkedIn pages and profiles likewise: added by hand long before their connector.
-CONNECT_FIRST: frozenset[str] = frozenset({"linkedin_page", "linkedin_profile", "x"})
+# LinkedIn pages and profiles likewise: added by hand long before their connector; Facebook
+# Pages and Instagram accounts too.
+CONNECT_FIRST: frozenset[str] = frozenset(
+    {"facebook_page", "instagram", "linkedin_page", "linkedin_profile", "x"}
+)
 
 # Every key must be a network of the catalog, shown in forms or hidden (tests check this).
 _KNOWN_NETWORKS = frozenset(NETWORK_NAMES) | frozenset(HIDDEN_NETWORKS)

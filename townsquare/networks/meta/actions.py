@@ -1,7 +1,7 @@
 """Connecting Facebook Pages and Instagram professional accounts: start Facebook Login, and
 finish it at the callback.
 
-No page calls these yet (docs/networks/facebook_page.md, "Registering"). The web flow is
+The connect page and its callback are views.py. The web flow is
 Facebook Login's authorization code with `state`, the code exchanged on the server with
 the app secret. No PKCE: Meta documents PKCE only for its OIDC code flow, marked "still in
 testing", which returns an ID token for identity, not the Page permissions Townsquare needs.
@@ -29,6 +29,7 @@ from townsquare.networks.meta import payloads
 from townsquare.networks.meta.client import GraphClient, configured_app
 from townsquare.networks.models import SocialAccount
 from townsquare.networks.oauth2.tokens import OAuthApp
+from townsquare.networks.registry import UnknownNetwork, get_publisher
 from townsquare.workspaces.models import Membership
 
 NETWORKS = ("facebook_page", "instagram")
@@ -83,13 +84,13 @@ def do_finish_meta_connect(
     if network not in NETWORKS:
         raise ConnectRefused(_("Please start again."), code="state_unknown", workspace=slug)
     the_app = _app(app, redirect_uri, network, slug)
-    client = connector or GraphClient()
+    client, own = (connector, False) if connector else _client_for(network)
     try:
         found = _ask_meta(
             client, the_app, callback.code, network, callback.pending.extra.get("page", ""), slug
         )
     finally:
-        if connector is None:
+        if own:
             client.close()  # made for this sign-in only
     with transaction.atomic():
         return [
@@ -98,6 +99,18 @@ def do_finish_meta_connect(
             )
             for entry in found
         ]
+
+
+def _client_for(network: str) -> tuple[GraphClient, bool]:
+    """The network's shared publisher (its connection pool, and what tests put in its place),
+    or a client of its own for this sign-in; True when the caller must close it."""
+    try:
+        shared = get_publisher(network)
+    except UnknownNetwork:
+        shared = None
+    if isinstance(shared, GraphClient):
+        return shared, False
+    return GraphClient(), True
 
 
 def _ask_meta(

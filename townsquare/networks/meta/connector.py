@@ -1,7 +1,8 @@
 """Facebook Pages and Instagram professional accounts through the Graph API.
 
-Not in the publisher registry yet (docs/networks/facebook_page.md, "Registering"): both are
-published by reminder until the connect page and the registry line land.
+Both are in the publisher registry and in CONNECT_FIRST: an account publishes automatically
+once connected (views.py), by reminder until then. Files go to Meta as their signed public
+addresses under SITE_URL (client.signed_public_url).
 
 Credentials: `access_token` (the Page token; Instagram accounts use the token of the Page
 they are linked to), `expires_at` None (a Page token from a long-lived user token does not
