@@ -57,11 +57,11 @@ def site_url_problem(site_url: str) -> str | None:
     """
     try:
         parts = urlsplit((site_url or "").strip())
-        host = normalised_host(parts.hostname or "")
+        scheme, host = parts.scheme, normalised_host(parts.hostname or "")
         parts.port  # noqa: B018 -- raises ValueError for a port that is not a number
-    except ValueError:
-        host = ""
-    if parts.scheme not in ("http", "https") or not host:
+    except ValueError:  # also an unclosed "[" of an IPv6 address
+        scheme, host = "", ""
+    if scheme not in ("http", "https") or not host:
         return _(
             "SITE_URL (%(url)s) is not a web address like https://social.your-company.com."
         ) % {"url": site_url or "–"}
@@ -74,7 +74,7 @@ def site_url_problem(site_url: str) -> str | None:
             "%(host)s is this machine or an address of its local network, which the network's "
             "servers cannot reach from the internet."
         ) % {"host": host}
-    if parts.scheme != "https":
+    if scheme != "https":
         return _(
             "SITE_URL starts with http://, and the networks fetch files only from https addresses."
         )

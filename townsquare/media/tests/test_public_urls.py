@@ -104,7 +104,14 @@ def test_names_reserved_for_examples_are_refused(site_url):
 
 @pytest.mark.parametrize(
     "site_url",
-    ["", "social.morgenrot.de", "ftp://social.morgenrot.de", "https://", "https://host:port"],
+    [
+        "",
+        "social.morgenrot.de",
+        "ftp://social.morgenrot.de",
+        "https://",
+        "https://host:port",
+        "https://[::1",
+    ],
 )
 def test_something_that_is_no_web_address_is_named_as_such(site_url):
     problem = site_url_problem(site_url)
