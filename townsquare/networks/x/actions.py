@@ -19,7 +19,7 @@ from townsquare.networks.connecting import ConnectedAccount, ConnectRefused
 from townsquare.networks.models import SocialAccount
 from townsquare.networks.oauth2.tokens import OAuthApp, TokenSet
 from townsquare.networks.registry import get_publisher
-from townsquare.networks.x import payloads
+from townsquare.networks.x import payloads, reading, tier
 from townsquare.networks.x.connector import XPublisher, configured_app
 from townsquare.workspaces.models import Membership
 
@@ -66,7 +66,8 @@ def do_finish_x_connect(
         tokens = x.sign_in_tokens(the_app, callback.code, callback.pending.verifier)
         _check_scopes(tokens, callback.workspace)
         user_json = x.signed_in_user(tokens.access_token)
-    return connecting.save_connected(
+    subscription = reading.subscription_of(user_json)
+    account = connecting.save_connected(
         callback.membership,
         callback.pending,
         ConnectedAccount(
@@ -79,8 +80,12 @@ def do_finish_x_connect(
             refresh_token=tokens.refresh_token,
             expires_at=tokens.expires_at,
             token_expires_at=tokens.expires_at,
+            extra={"subscription_type": subscription} if subscription else {},
         ),
     )
+    # The text limit follows the subscription read at sign-in (Premium: long posts).
+    tier.store_tier_at_connect(account, subscription)
+    return account
 
 
 def _app(app: OAuthApp | None, redirect_uri: str, workspace: str = "") -> OAuthApp:

@@ -33,3 +33,12 @@ def store_tier(account_id: int, subscription: str) -> None:
         wanted = limits_with_tier(current, subscription)
         if wanted != current:
             SocialAccount.all_objects.filter(pk=account_id).update(reported_limits=wanted)
+
+
+def store_tier_at_connect(account: SocialAccount, subscription: str) -> None:
+    """At sign-in the account's limit is set from what X said; unknown keeps 280 (a limit
+    from an earlier sign-in is not carried over to a subscription X no longer names)."""
+    wanted = limits_with_tier(dict(account.reported_limits or {}), subscription)
+    if wanted != account.reported_limits:
+        account.reported_limits = wanted
+        SocialAccount.all_objects.filter(pk=account.pk).update(reported_limits=wanted)

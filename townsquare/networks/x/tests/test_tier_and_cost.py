@@ -173,3 +173,50 @@ def test_an_x_account_posted_by_hand_has_no_api_cost(alice_client, workspace_a, 
     html = _preview(alice_client, workspace_a, account, "Hallo zusammen")
     assert "X charges" not in html and "is unknown" not in html
     assert "has not seen an X Premium subscription" in html
+
+
+# --- at sign-in ----------------------------------------------------------------------------------
+
+
+def _connect(user, membership, me_answer):
+    from townsquare.networks.x.tests.fake_x import FakeX, answer, captured
+    from townsquare.networks.x.tests.test_connect import APP, CALLBACK, GRANTED, finish, start
+
+    fake = FakeX(
+        {
+            "POST /2/oauth2/token": answer("oauth2_token__ok_200.json", body=GRANTED),
+            "GET /2/users/me": answer(me_answer),
+        }
+    )
+    assert captured(me_answer)["source"] and APP and CALLBACK
+    session: dict = {}
+    query = start(membership, session)
+    account = finish(user, session, fake, code="c", state=query["state"][0])
+    assert fake.invalid == []
+    return account
+
+
+@pytest.mark.django_db
+def test_a_premium_sign_in_gives_long_posts(alice, membership):
+    from townsquare.networks.credentials import credentials_for
+
+    account = _connect(alice, membership, "users_me__metrics_200.json")
+    account.refresh_from_db()
+    assert account.reported_limits == {"text_max": 25_000}
+    assert credentials_for(account).extra["subscription_type"] == "Premium"
+    assert account_rules(account, {})[0].text_max.value == 25_000
+
+
+@pytest.mark.django_db
+def test_a_sign_in_without_the_subscription_keeps_280(alice, membership, workspace_a):
+    # Premium once, and X no longer says so at the next sign-in: back to 280.
+    SocialAccount.objects.create(
+        workspace=workspace_a,
+        network="x",
+        handle="@XDevelopers",
+        reported_limits={"text_max": 25_000},
+    )
+    account = _connect(alice, membership, "users_me__ok_200.json")
+    account.refresh_from_db()
+    assert account.reported_limits == {}
+    assert account_rules(account, {})[0].text_max.value == 280
