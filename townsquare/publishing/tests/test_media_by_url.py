@@ -191,3 +191,26 @@ def test_a_post_scheduled_before_site_url_changed_is_warned_about(
     assert note.data["code"] == "site_url_not_public"
     with translation.override("de"):
         assert "Internet" in problem_text("site_url_not_public")
+
+
+def test_the_composer_shows_the_reason_and_keeps_the_post_unsaved(
+    settings, alice_client, workspace_a, membership, connected, picture
+):
+    from townsquare.content.models import Post
+
+    settings.SITE_URL = PRIVATE_SITE
+    instagram = connected("instagram", "morgenrot.kaffee")
+    response = alice_client.post(
+        f"/w/{workspace_a.slug}/compose/",
+        {
+            "text": "Frisch geröstet: Huehuetenango.",
+            "language": "de",
+            "accounts": [str(instagram.pk)],
+            "media": [str(picture.pk)],
+            "action": "now",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code in (200, 400)
+    assert "SITE_URL" in html and "127.0.0.1" in html and "Instagram morgenrot.kaffee" in html
+    assert not Post.objects.exists() and not Publication.objects.exists()
