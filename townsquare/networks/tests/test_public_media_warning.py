@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db
 
 SOME_PUBLISHER = "townsquare.networks.testnet.connector.TestNetPublisher"
 WARNING = "Pictures and videos refused: SITE_URL is not public"
+ONCE_CONNECTED = "Once connected, pictures and videos are refused: SITE_URL is not public"
 
 
 @pytest.fixture
@@ -56,6 +57,17 @@ def test_the_accounts_page_shows_the_reason_and_marks_the_account(
     assert page.status_code == 200
     assert "townsquare.local" in html and "SITE_URL" in html
     assert html.count(WARNING) == 1  # Instagram's row only
+    assert ONCE_CONNECTED not in html
+
+
+def test_an_account_not_connected_yet_is_told_what_happens_once_it_is(
+    settings, alice_client, workspace_a, accounts
+):
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    # Added by hand: posted by reminder until connected (no public address needed until then).
+    SocialAccount.objects.create(workspace=workspace_a, network="instagram", handle="zweites.konto")
+    html = alice_client.get(reverse("workspace_accounts", args=[workspace_a.slug])).content
+    assert html.decode().count(WARNING) == 1 and html.decode().count(ONCE_CONNECTED) == 1
 
 
 def test_the_accounts_page_is_quiet_with_a_public_site_url(
