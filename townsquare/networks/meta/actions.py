@@ -12,10 +12,14 @@ tokens read with it (GET /me/accounts) do not expire. Every Page the person may 
 `instagram`, every Instagram professional account linked to such a Page. Nothing is
 stored until Meta has granted every permission needed; a missing one is named.
 Reconnecting keeps the account: it is found by its Page or Instagram id, else its handle.
+While the installation receives webhooks (META_WEBHOOK_VERIFY_TOKEN), the sign-in also asks
+for pages_manage_metadata and subscribes each Page to the app, so that comments arrive at
+/webhooks/meta/ at once; without that permission they are polled, as always.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, MutableMapping
 from typing import Any
 
@@ -24,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from townsquare.lib.errors import ActionError
 from townsquare.networks import connecting
+from townsquare.networks.base import NetworkError
 from townsquare.networks.connecting import ConnectedAccount, ConnectRefused
 from townsquare.networks.meta import payloads
 from townsquare.networks.meta.client import GraphClient, configured_app
@@ -31,6 +36,8 @@ from townsquare.networks.models import SocialAccount
 from townsquare.networks.oauth2.tokens import OAuthApp
 from townsquare.networks.registry import UnknownNetwork, get_publisher
 from townsquare.workspaces.models import Membership
+
+logger = logging.getLogger(__name__)
 
 NETWORKS = ("facebook_page", "instagram")
 SESSION_KEY = "meta_oauth_pending"
@@ -86,19 +93,39 @@ def do_finish_meta_connect(
     the_app = _app(app, redirect_uri, network, slug)
     client, own = (connector, False) if connector else _client_for(network)
     try:
-        found = _ask_meta(
+        found, granted = _ask_meta(
             client, the_app, callback.code, network, callback.pending.extra.get("page", ""), slug
         )
+        with transaction.atomic():
+            accounts = [
+                connecting.save_connected(
+                    callback.membership, callback.pending, _connected(network, entry)
+                )
+                for entry in found
+            ]
+        if set(payloads.WEBHOOK_SCOPES) & set(the_app.scopes):
+            _subscribe_to_webhooks(client, found, granted)
     finally:
         if own:
             client.close()  # made for this sign-in only
-    with transaction.atomic():
-        return [
-            connecting.save_connected(
-                callback.membership, callback.pending, _connected(network, entry)
+    return accounts
+
+
+def _subscribe_to_webhooks(
+    client: GraphClient, pages: list[dict[str, str]], granted: frozenset[str]
+) -> None:
+    """Subscribe each Page to the app's webhooks. Never fails the connection: without the
+    permission, or when Meta refuses, comments still arrive by polling."""
+    if not set(payloads.WEBHOOK_SCOPES) <= granted:
+        logger.info("meta: pages_manage_metadata not granted; comments are polled only")
+        return
+    for page in {entry["page_id"]: entry for entry in pages}.values():
+        try:
+            client.subscribe_page(page["page_id"], page["access_token"])
+        except NetworkError as error:
+            logger.warning(
+                "meta: subscribing Page %s to webhooks failed: %s", page["page_id"], error
             )
-            for entry in found
-        ]
 
 
 def _client_for(network: str) -> tuple[GraphClient, bool]:
@@ -115,10 +142,11 @@ def _client_for(network: str) -> tuple[GraphClient, bool]:
 
 def _ask_meta(
     client: GraphClient, app: OAuthApp, code: str, network: str, chosen: str, slug: str
-) -> list[dict[str, str]]:
+) -> tuple[list[dict[str, str]], frozenset[str]]:
     with connecting.asking(NAME, slug):
         tokens, granted = client.sign_in(app, code)
-        _check_permissions(granted, app.scopes, slug)
+        required = tuple(s for s in app.scopes if s not in payloads.WEBHOOK_SCOPES)
+        _check_permissions(granted, required, slug)
         pages = client.managed_pages(tokens.access_token)
     if chosen:
         pages = [p for p in pages if p["page_id"] == chosen]
@@ -142,7 +170,7 @@ def _ask_meta(
             code="no_pages",
             workspace=slug,
         )
-    return pages[:MAX_ACCOUNTS_PER_SIGN_IN]
+    return pages[:MAX_ACCOUNTS_PER_SIGN_IN], granted
 
 
 def _app(app: OAuthApp | None, redirect_uri: str, network: str, workspace: str = "") -> OAuthApp:

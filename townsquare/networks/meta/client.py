@@ -215,6 +215,17 @@ class GraphClient:
         )
         return payloads.managed_pages(data)
 
+    def subscribe_page(self, page_id: str, page_token: str) -> None:
+        """Subscribe the Page to the app's webhooks (POST /{page-id}/subscribed_apps), so that
+        Meta delivers its comments (and its Instagram account's) to /webhooks/meta/."""
+        self._send(
+            page_token,
+            "POST",
+            f"{page_id}/subscribed_apps",
+            False,
+            json={"subscribed_fields": payloads.WEBHOOK_PAGE_FIELDS},
+        )
+
     # --- finding a post again ---------------------------------------------------------------
 
     def _listed_posts(self, creds: Credentials, since: datetime) -> list[ListedPost]:
@@ -271,12 +282,15 @@ def configured_app(
     if not client_id or not secret:
         raise Reauth("This installation has no Meta app configured (META_APP_ID).")
     chosen = version or configured_version()
+    scopes = payloads.INSTAGRAM_SCOPES if network == "instagram" else payloads.PAGE_SCOPES
+    if getattr(settings, "META_WEBHOOK_VERIFY_TOKEN", ""):
+        scopes += payloads.WEBHOOK_SCOPES
     return OAuthApp(
         authorize_url=payloads.authorize_url(chosen),
         token_url=payloads.token_url(chosen),
         client_id=client_id,
         client_secret=secret,
         redirect_uri=redirect_uri,
-        scopes=payloads.INSTAGRAM_SCOPES if network == "instagram" else payloads.PAGE_SCOPES,
+        scopes=scopes,
         client_auth="form",
     )

@@ -68,6 +68,13 @@ INSTAGRAM_SCOPES = (
     "instagram_manage_insights",
 )
 ALL_SCOPES = tuple(dict.fromkeys(PAGE_SCOPES + INSTAGRAM_SCOPES))
+# Asked for too while the installation receives webhooks (META_WEBHOOK_VERIFY_TOKEN set): Meta
+# delivers a Page's `feed` (and, with Facebook Login, its Instagram account's `comments`) only
+# once the Page is subscribed to the app, which takes this permission (Webhooks for Pages;
+# Instagram webhook fields and permissions). Optional: without it connecting still works and
+# comments arrive by polling.
+WEBHOOK_SCOPES = ("pages_manage_metadata",)
+WEBHOOK_PAGE_FIELDS = "feed"
 
 # Graph error codes (Handling Errors, developers.facebook.com/docs/graph-api/guides/
 # error-handling) grouped by what Townsquare does about them.

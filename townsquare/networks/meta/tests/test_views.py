@@ -8,6 +8,7 @@ and the accounts page's Connect link."""
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -293,8 +294,6 @@ def test_reconnecting_keeps_the_account_added_by_hand_and_renews_its_token(
 
 
 def _page_entry(response) -> dict:
-    import json
-
     return json.loads(response.content)["data"][0]
 
 
@@ -332,3 +331,72 @@ def test_the_connect_page_speaks_german_with_and_without_a_meta_app(
         "Facebook oder Instagram verbinden"
         in client.get(accounts_url(workspace_a)).content.decode()
     )
+
+
+# --- webhooks: the Page subscribed to the app ------------------------------------------------
+
+
+def _permissions_with_metadata():
+    granted = json.loads(answer("permissions__ok_200.json").content)
+    granted["data"].append({"permission": "pages_manage_metadata", "status": "granted"})
+    return answer("permissions__ok_200.json", body=granted)
+
+
+def test_with_webhooks_configured_each_page_is_subscribed_to_the_app(
+    alice_client, workspace_a, meta, settings
+):
+    settings.META_WEBHOOK_VERIFY_TOKEN = "verify-me"
+    meta.routes["GET /me/permissions"] = _permissions_with_metadata()
+    meta.routes[f"POST /{PAGE}/subscribed_apps"] = answer("subscribed_apps__ok_200.json")
+    meta.routes["POST /556677889900112/subscribed_apps"] = answer("subscribed_apps__ok_200.json")
+    query = start(alice_client, workspace_a)
+    assert "pages_manage_metadata" in query["scope"][0]
+    callback(alice_client, code="c", state=query["state"][0])
+    assert SocialAccount.objects.filter(workspace=workspace_a).count() == 2
+    (sent,) = meta.sent(f"POST /{PAGE}/subscribed_apps")
+    assert sent.headers["Authorization"] == "Bearer EAApage1"  # the Page's own token
+    assert json.loads(sent.content) == {"subscribed_fields": "feed"}
+    assert len(meta.sent("POST /556677889900112/subscribed_apps")) == 1
+
+
+def test_an_instagram_account_subscribes_the_page_it_is_linked_to(
+    alice_client, workspace_a, meta, settings
+):
+    settings.META_WEBHOOK_VERIFY_TOKEN = "verify-me"
+    meta.routes["GET /me/permissions"] = _permissions_with_metadata()
+    meta.routes[f"POST /{PAGE}/subscribed_apps"] = answer("subscribed_apps__ok_200.json")
+    query = start(alice_client, workspace_a, kind="instagram")
+    callback(alice_client, code="c", state=query["state"][0])
+    assert SocialAccount.objects.get(workspace=workspace_a).network == "instagram"
+    assert len(meta.sent(f"POST /{PAGE}/subscribed_apps")) == 1
+
+
+def test_without_the_metadata_permission_pages_connect_and_are_polled(
+    alice_client, workspace_a, meta, settings
+):
+    settings.META_WEBHOOK_VERIFY_TOKEN = "verify-me"
+    query = start(alice_client, workspace_a)
+    _response, said = callback(alice_client, code="c", state=query["state"][0])
+    assert said[0].endswith("are connected.")
+    assert SocialAccount.objects.filter(workspace=workspace_a).count() == 2
+    assert not meta.sent(f"POST /{PAGE}/subscribed_apps")
+
+
+def test_a_subscription_meta_refuses_does_not_undo_the_connection(
+    alice_client, workspace_a, meta, settings
+):
+    settings.META_WEBHOOK_VERIFY_TOKEN = "verify-me"
+    meta.routes["GET /me/permissions"] = _permissions_with_metadata()
+    meta.routes[f"POST /{PAGE}/subscribed_apps"] = answer("error__permission_10_400.json")
+    meta.routes["POST /556677889900112/subscribed_apps"] = answer("error__server_500.json")
+    query = start(alice_client, workspace_a)
+    _response, said = callback(alice_client, code="c", state=query["state"][0])
+    assert said[0].endswith("are connected.")
+    assert SocialAccount.objects.filter(workspace=workspace_a).count() == 2
+
+
+def test_without_webhooks_configured_nothing_is_subscribed(alice_client, workspace_a, meta):
+    query = start(alice_client, workspace_a)
+    assert "pages_manage_metadata" not in query["scope"][0]
+    callback(alice_client, code="c", state=query["state"][0])
+    assert not meta.sent(f"POST /{PAGE}/subscribed_apps")
