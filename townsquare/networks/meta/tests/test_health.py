@@ -77,3 +77,23 @@ def test_only_meta_accounts_with_a_login_are_judged_by_the_graph_version(workspa
     other = SocialAccount.objects.create(workspace=workspace_a, network="x", handle="kaffee")
     store_credentials(other, {"access_token": "t"})
     assert not connection_facts(other).graph_version_retired
+
+
+@pytest.mark.django_db
+def test_the_accounts_page_shows_no_countdown_and_then_asks_the_operator(
+    alice_client, workspace_a, monkeypatch
+):
+    from django.urls import reverse
+
+    from townsquare.networks.account_health import account_health
+
+    account = _connected(workspace_a, "facebook_page")
+    url = reverse("workspace_accounts", args=[workspace_a.slug])
+    assert account.publishes_automatically and account_health(account).code == "ok"
+    text = alice_client.get(url).content.decode()
+    assert "access expires" not in text
+    monkeypatch.setitem(payloads.VERSION_AVAILABLE_UNTIL, payloads.API_VERSION, date(2026, 1, 1))
+    assert account_health(account).code == "graph_version_retired"
+    text = alice_client.get(url).content.decode()
+    assert "the operator has to update META_GRAPH_API_VERSION" in text
+    assert "Connect again" not in text
