@@ -16,7 +16,7 @@ from townsquare.content.service import account_rules
 from townsquare.networks.credentials import store_credentials
 from townsquare.networks.models import SocialAccount
 from townsquare.networks.x import costs
-from townsquare.networks.x.composer_notes import cost_note, length_note
+from townsquare.networks.x.composer_notes import cost_note, length_note, money
 from townsquare.networks.x.tier import limits_with_tier, store_tier
 
 PRICES = costs.Prices(
@@ -220,3 +220,28 @@ def test_a_sign_in_without_the_subscription_keeps_280(alice, membership, workspa
     account.refresh_from_db()
     assert account.reported_limits == {}
     assert account_rules(account, {})[0].text_max.value == 280
+
+
+@pytest.mark.django_db
+def test_the_posts_page_where_it_is_scheduled_shows_the_cost_of_a_thread(
+    alice_client, workspace_a, settings
+):
+    from townsquare.content.models import Post
+
+    settings.X_API_POST_COST = "0.015 USD"
+    account = _connected_x(workspace_a)
+    # Too long for 280: X's variant becomes a thread, each part a post of its own.
+    text = " ".join(["Frisch geröstet, kräftig und schokoladig."] * 12)
+    response = alice_client.post(
+        f"/w/{workspace_a.slug}/compose/",
+        {"text": text, "language": "de", "accounts": [str(account.pk)], "action": "save"},
+    )
+    assert response.status_code == 302
+    variant = Post.objects.get().variants.get()
+    parts = len(variant.parts)
+    assert parts > 1
+    page = alice_client.get(response["Location"]).content.decode()
+    with translation.override("en"):
+        cost = money(costs.Price(Decimal("0.015") * parts, "USD"))
+    assert cost in ("0.03 USD", "0.045 USD", "0.06 USD", "0.075 USD")
+    assert f"X charges {cost} for this ({parts} posts)" in page
