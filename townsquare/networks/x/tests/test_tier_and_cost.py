@@ -245,3 +245,22 @@ def test_the_posts_page_where_it_is_scheduled_shows_the_cost_of_a_thread(
         cost = money(costs.Price(Decimal("0.015") * parts, "USD"))
     assert cost in ("0.03 USD", "0.045 USD", "0.06 USD", "0.075 USD")
     assert f"X charges {cost} for this ({parts} posts)" in page
+
+
+@pytest.mark.django_db
+def test_a_premium_account_gets_a_long_post_in_one_piece(alice_client, workspace_a):
+    from townsquare.content.models import Post
+
+    long_text = " ".join(["Frisch geröstet, kräftig und schokoladig."] * 30)  # ~1,300
+    premium = _connected_x(workspace_a)
+    store_tier(premium.pk, "Premium")
+    response = alice_client.post(
+        f"/w/{workspace_a.slug}/compose/",
+        {"text": long_text, "language": "de", "accounts": [str(premium.pk)], "action": "save"},
+    )
+    assert response.status_code == 302
+    variant = Post.objects.get().variants.get()
+    assert len(variant.parts or [variant.text]) == 1
+    assert not [p for p in variant.problems if p.get("severity") == "error"]
+    page = alice_client.get(response["Location"]).content.decode()
+    assert "/ 25000" in page and "This account has X Premium" in page
