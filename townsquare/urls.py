@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("townsquare.networks.mastodon.urls")),
     path("", include("townsquare.networks.meta.urls")),
     path("", include("townsquare.networks.matrix.urls")),
+    path("", include("townsquare.networks.threads.urls")),
     path("", include("townsquare.networks.x.urls")),
     path("", include("townsquare.ui.urls")),
 ]

@@ -25,10 +25,15 @@ CONNECT_URL_NAMES = {
     "linkedin_profile": "workspace_connect_linkedin",
     "mastodon": "workspace_connect_mastodon",
     "matrix_room": "workspace_connect_matrix",
+    "threads": "workspace_connect_threads",
     "x": "workspace_connect_x",
 }
 LINKEDIN_NETWORKS = frozenset({"linkedin_page", "linkedin_profile"})
 META_NETWORKS = frozenset({"facebook_page", "instagram"})
+# Networks whose token is its own renewal (Threads: no refresh token; a long-lived token
+# renews itself while it is valid): renewing ends when the token lapses unrenewed, so the
+# countdown is the token's own expiry, moved forward by every renewal.
+SELF_RENEWING_NETWORKS = frozenset({"threads"})
 # One page connects several kinds of account: the kind to preselect when reconnecting.
 CONNECT_URL_QUERIES = {"instagram": "?kind=instagram", "linkedin_profile": "?kind=profile"}
 
@@ -56,7 +61,13 @@ def connection_facts(account: SocialAccount) -> ConnectionFacts:
         # only waits for its login (X accounts added by hand).
         connectable=publishes_automatically(account.network)
         and account.network in CONNECT_URL_NAMES,
-        renewal_ends_at=_refresh_deadline(extra) if refreshes else None,
+        renewal_ends_at=(
+            account.token_expires_at
+            if account.network in SELF_RENEWING_NETWORKS
+            else _refresh_deadline(extra)
+        )
+        if refreshes
+        else None,
         version_retired=account.needs_reconnect and _api_version_retired(account.network),
         graph_version_retired=bool(account.credentials_encrypted)
         and _graph_version_retired(account.network),

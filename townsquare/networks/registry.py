@@ -25,6 +25,7 @@ PUBLISHERS: dict[str, str] = {
     "mastodon": "townsquare.networks.mastodon.connector.MastodonPublisher",
     "matrix_room": "townsquare.networks.matrix.connector.MatrixPublisher",
     "testnet": "townsquare.networks.testnet.connector.TestNetPublisher",
+    "threads": "townsquare.networks.threads.connector.ThreadsPublisher",
     "x": "townsquare.networks.x.connector.XPublisher",
 }
 
@@ -33,9 +34,9 @@ PUBLISHERS: dict[str, str] = {
 # account stays by reminder, with its connect link, instead of failing every post for want
 # of a login. Connecting it makes it automatic; its posts still scheduled go out by themselves.
 # LinkedIn pages and profiles likewise: added by hand long before their connector; Facebook
-# Pages and Instagram accounts too.
+# Pages, Instagram accounts and Threads profiles too.
 CONNECT_FIRST: frozenset[str] = frozenset(
-    {"facebook_page", "instagram", "linkedin_page", "linkedin_profile", "x"}
+    {"facebook_page", "instagram", "linkedin_page", "linkedin_profile", "threads", "x"}
 )
 
 # Every key must be a network of the catalog, shown in forms or hidden (tests check this).

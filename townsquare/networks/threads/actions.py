@@ -1,11 +1,11 @@
 """Connecting a Threads profile: start Threads' own OAuth sign-in, and finish it at the
 callback.
 
-No page calls these yet (docs/networks/threads.md, "Registering"). The sign-in is the
-authorization code with `state` and the Threads app secret; Meta documents no PKCE for it.
-The code gives a short-lived token (one hour), exchanged at once for a long-lived one (60
-days), which renews itself (client.py). Scopes are comma-separated in Meta's examples, so
-the authorization address says them so.
+The connect page and the callback (views.py) call these; what every connect flow shares is
+networks/connecting.py. The sign-in is the authorization code with `state` and the Threads
+app secret; Meta documents no PKCE for it. The code gives a short-lived token (one hour),
+exchanged at once for a long-lived one (60 days), which renews itself (client.py). Scopes
+are comma-separated in Meta's examples, so the authorization address says them so.
 
 Meta's token answers do not list the granted permissions; a permission the person left out
 or Meta's app review did not approve shows on the first call that needs it, named
@@ -24,6 +24,7 @@ from townsquare.networks import connecting
 from townsquare.networks.connecting import ConnectedAccount, ConnectRefused
 from townsquare.networks.models import SocialAccount
 from townsquare.networks.oauth2.tokens import OAuthApp, TokenSet
+from townsquare.networks.registry import get_publisher, publishes_automatically
 from townsquare.networks.threads.connector import ThreadsPublisher, configured_app
 from townsquare.workspaces.models import Membership
 
@@ -68,11 +69,11 @@ def do_finish_threads_connect(
     # code copied by hand may carry it.
     code = callback.code.removesuffix("#_")
     the_app = _app(app, redirect_uri, slug)
-    chosen = connector or ThreadsPublisher()
+    chosen, own = (connector, False) if connector else _connector()
     try:
         tokens, user_id, profile = _ask_threads(chosen, the_app, code, slug)
     finally:
-        if connector is None:
+        if own:
             chosen.close()  # made for this sign-in only
     return connecting.save_connected(
         callback.membership,
@@ -107,6 +108,17 @@ def _ask_threads(
             workspace=slug,
         )
     return tokens, profile_id, profile
+
+
+def _connector() -> tuple[ThreadsPublisher, bool]:
+    """The registry's publisher (one HTTP connection pool per process, as for publishing),
+    and whether it was made for this sign-in only (to be closed after it)."""
+    if publishes_automatically(NETWORK):
+        shared = get_publisher(NETWORK)
+        if not isinstance(shared, ThreadsPublisher):
+            raise TypeError("The registry's Threads publisher is not ThreadsPublisher")
+        return shared, False
+    return ThreadsPublisher(), True
 
 
 def _app(app: OAuthApp | None, redirect_uri: str, workspace: str = "") -> OAuthApp:

@@ -1,14 +1,16 @@
 """Threads (Meta's Threads API): Publisher, InboxSource, MetricsSource and ConnectionCheck
 for one Threads profile.
 
-Not in the publisher registry yet (docs/networks/threads.md, "Registering"): Threads is
-published by reminder until the connect page and the registry line land.
+Registered: a Threads profile connected through Settings > Accounts > Connect Threads
+(views.py) publishes automatically; one added by hand stays posted by reminder until it is
+connected (registry.CONNECT_FIRST).
 
 Publishing is Meta's container flow: a container per post (text, one image or video, or a
 carousel of 2 to 20 items, each item a container of its own), media containers polled until
 FINISHED, then `threads_publish`. A thread is a reply chain: each later part answers the
 part before (`reply_to_id`). Threads fetches media itself, from a public https address the
-caller gives through `media_url` (a MediaRef -> URL function); no bytes are uploaded.
+caller gives through `media_url` (a MediaRef -> URL function; by default the signed public
+address of media/public_urls.py); no bytes are uploaded.
 
 Credentials: `access_token` (long-lived), `refresh_token` (the same token: see client.py),
 `expires_at`, `extra["user_id"]` (the Threads user id).
@@ -58,12 +60,13 @@ MediaUrl = Callable[[MediaRef], str]
 __all__ = ["ThreadsPublisher", "configured_app", "configured_version"]
 
 
-def _no_public_media(media: MediaRef) -> str:
-    raise Rejected(
-        "Threads fetches media from a public address, and this installation has none "
-        "configured for Threads yet.",
-        code="no_public_media_url",
-    )
+def _public_media(media: MediaRef) -> str:
+    """The file's signed, expiring address under SITE_URL (media/public_urls.py), which
+    refuses with `site_url_not_public` before any request when the internet cannot reach
+    SITE_URL. Imported at first use: the connector stays importable without the media app."""
+    from townsquare.media.public_urls import public_media_url
+
+    return public_media_url(media)
 
 
 class ThreadsPublisher(ThreadsClient):
@@ -71,7 +74,8 @@ class ThreadsPublisher(ThreadsClient):
 
     def __init__(self, *, media_url: MediaUrl | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._media_url = media_url or _no_public_media
+        # The registry makes it without arguments: the installation's public media addresses.
+        self._media_url = media_url or _public_media
 
     @property
     def capabilities(self) -> Capabilities:
