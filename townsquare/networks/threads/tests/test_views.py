@@ -17,12 +17,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from townsquare.networks.account_health import connection_facts
+from townsquare.networks.base import MediaRef, Rejected, VariantToPublish
 from townsquare.networks.credentials import credentials_for, store_credentials
 from townsquare.networks.health import connection_health
 from townsquare.networks.models import SocialAccount
-from townsquare.networks.registry import _instances, forget_publishers
+from townsquare.networks.registry import _instances, forget_publishers, get_publisher
 from townsquare.networks.threads import payloads
-from townsquare.networks.threads.tests.fake_threads import USER, FakeThreads, V, answer, values_of
+from townsquare.networks.threads.tests.fake_threads import (
+    USER,
+    FakeThreads,
+    V,
+    answer,
+    creds,
+    values_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -235,3 +243,30 @@ def test_the_pages_speak_german_with_and_without_a_threads_app(
     assert "Weiter zu Threads" not in page and "docs/networks/threads.md" in page
     accounts = client.get(accounts_url(workspace_a)).content.decode()
     assert "Threads verbinden" in accounts
+
+
+def test_the_registry_s_publisher_sends_media_through_the_signed_public_addresses(settings):
+    forget_publishers()
+    variant = VariantToPublish(
+        variant_id=1,
+        account_id=1,
+        network="threads",
+        parts=("Hallo",),
+        media=(
+            MediaRef(
+                storage_key="media/a.jpg", kind="image", mime_type="image/jpeg", size_bytes=10
+            ),
+        ),
+    )
+    try:
+        settings.SITE_URL = "http://localhost:8000"
+        with pytest.raises(Rejected) as not_public:
+            get_publisher("threads").publish(creds(), variant, "k")
+        assert not_public.value.code == "site_url_not_public"
+        # A public SITE_URL: the address is signed for the library's file, which is gone here.
+        settings.SITE_URL = "https://social.alpha-kaffee.de"
+        with pytest.raises(Rejected) as missing:
+            get_publisher("threads").publish(creds(), variant, "k")
+        assert missing.value.code == "media_missing"
+    finally:
+        forget_publishers()
