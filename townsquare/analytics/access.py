@@ -6,7 +6,13 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from townsquare.analytics.models import AccountSnapshot, CollectionState, PostSnapshot, TrackedPost
+from townsquare.analytics.models import (
+    AccountSnapshot,
+    CollectionState,
+    PostDayTotal,
+    PostSnapshot,
+    TrackedPost,
+)
 from townsquare.workspaces.models import Membership
 
 
@@ -25,6 +31,10 @@ def access_tracked_post(membership: Membership, post_id: int) -> TrackedPost:
     if found is None:
         raise Http404
     return found
+
+
+def access_post_day_totals(membership: Membership) -> QuerySet[PostDayTotal]:
+    return PostDayTotal.objects.filter(workspace=membership.workspace)
 
 
 def access_post_snapshots(membership: Membership) -> QuerySet[PostSnapshot]:

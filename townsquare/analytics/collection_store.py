@@ -32,6 +32,7 @@ from townsquare.analytics.collection_schedule import (
 from townsquare.analytics.metric_maps import METRIC_MAPS, MetricMap, Translated, translate
 from townsquare.analytics.metric_names import ACCOUNT_METRICS, ENGAGEMENT_METRICS, POST_METRICS
 from townsquare.analytics.models import AccountSnapshot, PostSnapshot, Source, TrackedPost
+from townsquare.analytics.post_rollup import set_local_times
 from townsquare.networks.base import MetricSnapshot
 from townsquare.networks.models import SocialAccount
 from townsquare.publishing.models import Publication
@@ -156,6 +157,7 @@ def track_outside_posts(
         )
     # One statement for a backfill's hundreds of posts; the transaction holds the account's
     # collection alone (its claim), so nobody adds the same ids meanwhile.
+    set_local_times(made, account.workspace)
     TrackedPost.objects.bulk_create(made, batch_size=500)
     return len(made)
 

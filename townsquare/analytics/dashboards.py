@@ -40,16 +40,16 @@ __all__ = [
 ]
 
 
-def _drawn(series: DailySeries, period: Period) -> tuple[DailySeries, str]:
+def _drawn(series: DailySeries, period: Period, name: str) -> tuple[DailySeries, str]:
     if period.days > WEEKLY_AFTER_DAYS:
-        return weekly(series), "week"
+        return weekly(series, (name,)), "week"
     return series, "day"
 
 
 def trend_figure(found: Overview, period: Period, name: str, key: str, title: str) -> Figure:
     """One daily (or weekly) series with its previous period, as a line and a table."""
-    current, step = _drawn(found.series, period)
-    previous, _step = _drawn(found.previous_series, period.previous())
+    current, step = _drawn(found.series, period, name)
+    previous, _step = _drawn(found.previous_series, period.previous(), name)
     values = current.values.get(name, ())
     before = previous.values.get(name, ())
     label = {"followers": _("Followers"), "engagements": _("Engagements")}.get(name, name)
@@ -271,10 +271,11 @@ def network_weeks_figure(period: Period, network_days: readers.NetworkDays) -> F
     the mix moves. The table is long (one row per period and network), so it stays narrow
     on a phone whatever the number of networks."""
     step = "day" if period.days <= 31 else ("week" if period.days <= 183 else "month")
-    buckets = sorted({_bucket(day, step) for day in period.day_list()})
+    bucket_of = {day: _bucket(day, step) for day in period.day_list()}
+    buckets = sorted(set(bucket_of.values()))
     sums: dict[tuple[date, str], int] = {}
     for (network, day), (_posts, engagements) in network_days.cells.items():
-        key = (_bucket(day, step), network)
+        key = (bucket_of.get(day) or _bucket(day, step), network)
         sums[key] = sums.get(key, 0) + engagements
     networks = sorted({network for _day, network in sums}, key=lambda n: str(network_label(n)))
     title = _("Engagements by network")

@@ -28,6 +28,7 @@ from django.db import connection, transaction
 from townsquare.analytics import history_curves as curves
 from townsquare.analytics.metric_names import ACCOUNT_METRICS, ENGAGEMENT_METRICS, POST_METRICS
 from townsquare.analytics.models import AccountSnapshot, PostSnapshot, Source, TrackedPost
+from townsquare.analytics.post_rollup import set_local_times
 from townsquare.networks.models import SocialAccount
 from townsquare.workspaces.models import Workspace
 
@@ -372,6 +373,7 @@ def _write_posts(
                 series.append((taken, _counters(totals, share)))
             readings.append(series)
             posts.append(_tracked_post(spec, account, item, series))
+        set_local_times(posts, spec.workspace)
         with transaction.atomic():
             TrackedPost.objects.bulk_create(posts, batch_size=spec.batch_size)
         writer = _RowWriter(PostSnapshot, ("post_id", "taken_at"))

@@ -10,6 +10,8 @@ network renamed or replaced can be traced and compared.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -57,6 +59,11 @@ class TrackedPost(models.Model):
     metric_map_version = models.CharField(max_length=32, blank=True)
     # When the next snapshot is due: dense in the first days, then daily, then weekly.
     next_snapshot_at = models.DateTimeField(null=True, blank=True)
+    # `published_at` in the workspace's zone (post_rollup.py): the local day and the hour of
+    # the week (Monday 00:00 = 0), worked out once when the post is written instead of for
+    # every post at every reading of a dashboard. Kept in the zone PostLocalZone names.
+    local_day = models.DateField()
+    local_slot = models.PositiveSmallIntegerField()
     locals().update(_counter_fields(POST_METRICS))
 
     class Meta:
@@ -85,10 +92,32 @@ class TrackedPost(models.Model):
                 name="tracked_post_dashboard",
             ),
             models.Index(fields=["next_snapshot_at"], name="tracked_post_due"),
+            # The weekday x hour heatmap of a period: read from the index alone.
+            models.Index(
+                fields=[
+                    "workspace",
+                    "local_day",
+                    "network",
+                    "account",
+                    "local_slot",
+                    "engagements",
+                ],
+                name="tracked_post_slots",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.network}:{self.network_post_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        fields = kwargs.get("update_fields")
+        if fields is None or "published_at" in fields:
+            from townsquare.analytics.post_rollup import set_local_times
+
+            set_local_times([self], self.workspace)
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, "local_day", "local_slot"}
+        super().save(*args, **kwargs)
 
 
 class PostSnapshot(models.Model):
@@ -158,12 +187,16 @@ class CollectionState(models.Model):
         return f"collection of {self.account_id}"
 
 
-# Scheduled reports live in their own module; Django finds models through this one.
+# Scheduled reports and the posts' daily totals live in their own modules; Django finds
+# models through this one.
 from townsquare.analytics.models_reports import ReportFrequency, ReportSchedule  # noqa: E402
+from townsquare.analytics.models_rollup import PostDayTotal, PostLocalZone  # noqa: E402
 
 __all__ = [
     "AccountSnapshot",
     "CollectionState",
+    "PostDayTotal",
+    "PostLocalZone",
     "PostSnapshot",
     "ReportFrequency",
     "ReportSchedule",

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Case, Count, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.utils.translation import gettext, pgettext
 
 from townsquare.analytics import readers_inbox
@@ -57,9 +57,11 @@ from townsquare.analytics.readers_scope import (
     as_date,
     both,
     bounds,
+    day_totals,
     local_parts,
     posts_between,
     posts_in,
+    posts_on_days,
     slot_parts,
     zone,
 )
@@ -102,19 +104,34 @@ def read_post_sums(
 ) -> PostSums:
     """Grouped by account, network and which of the two periods a post is in (one
     comparison a post, rather than one per sum: over two years of posts the difference
-    is most of the query)."""
-    start, _end = bounds(membership.workspace, period)
-    rows = (
-        posts_in(membership, both(period), filters)
-        .annotate(current=Case(When(published_at__gte=start, then=Value(1)), default=Value(0)))
-        .values("account_id", "network", "current")
-        .annotate(
-            posts=Count("pk"),
-            eng_imp=Sum("engagements", filter=Q(impressions__isnull=False)),
-            **{name: Sum(name) for name in POST_SUMS},
+    is most of the query). From the daily totals where they answer, else the posts."""
+    totals = day_totals(membership, both(period), filters)
+    current = Case(When(local_day__gte=period.start, then=Value(1)), default=Value(0))
+    rows: list[dict[str, Any]]
+    if totals is not None:
+        # Aliases other than the columns' names: Django refuses a sum named as its column.
+        sums = {f"sum_{name}": Sum(name) for name in ("posts", *POST_SUMS)}
+        sums |= {f"known_{name}": Sum(f"{name}_known") for name in POST_VISIBILITY}
+        rows = [
+            _known_only(row)
+            for row in totals.annotate(current=current)
+            .values("account_id", "network", "current")
+            .annotate(eng_imp=Sum("engaged_with_impressions"), **sums)
+            .order_by()
+        ]
+    else:
+        start, _end = bounds(membership.workspace, period)
+        rows = list(
+            posts_in(membership, both(period), filters)
+            .annotate(current=Case(When(published_at__gte=start, then=Value(1)), default=Value(0)))
+            .values("account_id", "network", "current")
+            .annotate(
+                posts=Count("pk"),
+                eng_imp=Sum("engagements", filter=Q(impressions__isnull=False)),
+                **{name: Sum(name) for name in POST_SUMS},
+            )
+            .order_by()
         )
-        .order_by()
-    )
     merged: dict[tuple[int, str], dict[str, Any]] = {}
     for row in rows:
         found = merged.setdefault(
@@ -127,6 +144,20 @@ def read_post_sums(
         for name in ("posts", "eng_imp", *POST_SUMS):
             found[f"{when}_{name}"] = row[name]
     return PostSums(tuple(merged.values()))
+
+
+def _known_only(row: dict[str, Any]) -> dict[str, Any]:
+    """A row of daily totals as the posts' own sums read: a counter no post reported is
+    unknown (None), as SQL's SUM over only NULLs is."""
+    out = {key: row[key] for key in ("account_id", "network", "current", "eng_imp")}
+    for name in ("posts", *POST_SUMS):
+        out[name] = row[f"sum_{name}"]
+    for name in POST_VISIBILITY:
+        if not row[f"known_{name}"]:
+            out[name] = None
+    if out["impressions"] is None:
+        out["eng_imp"] = None
+    return out
 
 
 def read_visibility(
@@ -376,19 +407,25 @@ class NetworkDays:
 def read_network_days(
     membership: Membership, period: Period, filters: Filters = NO_FILTERS
 ) -> NetworkDays:
-    start, end = bounds(membership.workspace, period)
-    local_day = local_parts(membership.workspace, TrackedPost, "published_at", start, end)["day"]
-    rows = (
-        posts_in(membership, period, filters)
-        .annotate(local_day=local_day)
-        .values("network", "local_day")
-        .annotate(n=Count("pk"), engagements=Sum("engagements"))
-        .order_by()
-    )
+    totals = day_totals(membership, period, filters)
+    if totals is not None:
+        # Aliases other than the columns' names: Django refuses a sum named as its column.
+        rows = totals.values("network", day=F("local_day")).annotate(
+            n=Sum("posts"), engaged=Sum("engagements")
+        )
+    else:
+        found = posts_on_days(membership, period, filters)
+        if found is None:
+            start, end = bounds(membership.workspace, period)
+            local = local_parts(membership.workspace, TrackedPost, "published_at", start, end)
+            rows = posts_in(membership, period, filters).values("network", day=local["day"])
+        else:
+            rows = found.values("network", day=F("local_day"))
+        rows = rows.annotate(n=Count("pk"), engaged=Sum("engagements"))
     return NetworkDays(
         {
-            (row["network"], as_date(row["local_day"])): (row["n"], row["engagements"] or 0)
-            for row in rows
+            (row["network"], as_date(row["day"])): (row["n"], row["engaged"] or 0)
+            for row in rows.order_by()
         }
     )
 
@@ -505,8 +542,23 @@ def read_slots(
 def read_weekday_hour(
     membership: Membership, period: Period, filters: Filters = NO_FILTERS
 ) -> WeekdayHourMatrix:
-    start, end = bounds(membership.workspace, period)
-    return weekday_hour_matrix(read_slots(membership, start, end, filters))
+    """The period's posts per local weekday and hour: from the hour of the week each post
+    keeps (one grouped reading of an index), else worked out per post by the database."""
+    found = posts_on_days(membership, period, filters)
+    if found is None:
+        start, end = bounds(membership.workspace, period)
+        return weekday_hour_matrix(read_slots(membership, start, end, filters))
+    rows = (
+        found.values("local_slot")
+        .annotate(n=Count("pk"), engagements=Sum("engagements"))
+        .order_by()
+    )
+    return weekday_hour_matrix(
+        [
+            SlotCount(*slot_parts(row["local_slot"]), row["n"], row["engagements"] or 0)
+            for row in rows
+        ]
+    )
 
 
 @dataclass(frozen=True, slots=True)

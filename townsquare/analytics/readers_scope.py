@@ -19,9 +19,14 @@ from django.db.models import DateField, Expression, IntegerField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
 
-from townsquare.analytics.access import access_account_snapshots, access_tracked_posts
+from townsquare.analytics.access import (
+    access_account_snapshots,
+    access_post_day_totals,
+    access_tracked_posts,
+)
 from townsquare.analytics.kpis.periods import Period
-from townsquare.analytics.models import AccountSnapshot, TrackedPost
+from townsquare.analytics.models import AccountSnapshot, PostDayTotal, TrackedPost
+from townsquare.analytics.post_rollup import totals_usable
 from townsquare.inbox.access import access_conversations, access_messages
 from townsquare.inbox.models import Conversation, Message, MessageKind
 from townsquare.lib.bounds import id_from_text
@@ -98,6 +103,34 @@ def posts(membership: Membership, filters: Filters) -> QuerySet[TrackedPost]:
 def posts_in(membership: Membership, period: Period, filters: Filters) -> QuerySet[TrackedPost]:
     start, end = bounds(membership.workspace, period)
     return posts(membership, filters).filter(published_at__gte=start, published_at__lt=end)
+
+
+def posts_on_days(
+    membership: Membership, period: Period, filters: Filters
+) -> QuerySet[TrackedPost] | None:
+    """The period's posts by their stored local day (no time zone arithmetic a row), or
+    None while a change of the workspace's zone is being worked through."""
+    if not totals_usable(membership.workspace):
+        return None
+    return posts(membership, filters).filter(local_day__gte=period.start, local_day__lte=period.end)
+
+
+def day_totals(
+    membership: Membership, period: Period, filters: Filters
+) -> QuerySet[PostDayTotal] | None:
+    """The daily totals of the period's posts (models_rollup.py), or None where they
+    cannot answer: figures of a campaign or a pillar (the totals do not split by them), and
+    while a change of the workspace's zone is being worked through."""
+    if filters.by_post or not totals_usable(membership.workspace):
+        return None
+    found = access_post_day_totals(membership).filter(
+        local_day__gte=period.start, local_day__lte=period.end
+    )
+    if filters.network:
+        found = found.filter(network=filters.network)
+    if filters.account_id is not None:
+        found = found.filter(account_id=filters.account_id)
+    return found
 
 
 def posts_between(

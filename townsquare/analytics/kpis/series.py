@@ -40,20 +40,25 @@ def daily_series(period: Period, points: Mapping[str, Mapping[date, float | None
     )
 
 
-def weekly(series: DailySeries) -> DailySeries:
+def weekly(series: DailySeries, names: Iterable[str] | None = None) -> DailySeries:
     """The series per ISO week (keyed by the week's Monday, even when the period starts
-    later in that week)."""
-    mondays = list(dict.fromkeys(day - timedelta(days=day.weekday()) for day in series.days))
+    later in that week); only `names` when given (a chart needs one of a dozen series)."""
+    week_of = [day - timedelta(days=day.weekday()) for day in series.days]
+    mondays = list(dict.fromkeys(week_of))
+    position = {monday: i for i, monday in enumerate(mondays)}
+    index = [position[monday] for monday in week_of]
+    wanted = series.values if names is None else {n: series.series(n) for n in names}
     out: dict[str, tuple[float | None, ...]] = {}
-    for name, values in series.values.items():
-        buckets: dict[date, list[float]] = {m: [] for m in mondays}
-        for day, value in zip(series.days, values, strict=True):
-            if value is not None:
-                buckets[day - timedelta(days=day.weekday())].append(value)
-        if name in TOTAL_SERIES:
-            out[name] = tuple(buckets[m][-1] if buckets[m] else None for m in mondays)
-        else:
-            out[name] = tuple(sum(buckets[m]) if buckets[m] else None for m in mondays)
+    for name, values in wanted.items():
+        buckets: list[float | None] = [None] * len(mondays)
+        total = name in TOTAL_SERIES
+        for i, value in zip(index, values, strict=True):
+            if value is None:
+                continue
+            before = buckets[i]
+            # A total: the week's last known value; a count: the week's sum.
+            buckets[i] = value if total or before is None else before + value
+        out[name] = tuple(buckets)
     return DailySeries(days=tuple(mondays), values=out)
 
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from townsquare.analytics.models import TrackedPost
+from townsquare.analytics.post_rollup import set_local_times
 from townsquare.networks.models import SocialAccount
 
 BEST = ((1, 18, 50), (3, 8, 30), (4, 12, 2))  # weekday (Monday 0), local hour, engagements
@@ -37,4 +38,5 @@ def history(account: SocialAccount, weeks: int = 12, now: datetime | None = None
                     source="demo",
                 )
             )
+    set_local_times(rows, account.workspace)
     TrackedPost.objects.bulk_create(rows)

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from townsquare.analytics import readers, readers_plan
 from townsquare.analytics.kpis.community import PER_FOLLOWER, PER_IMPRESSION
 from townsquare.analytics.kpis.plan import GoalStatus
+from townsquare.analytics.post_rollup import totals_usable
 from townsquare.analytics.readers_scope import Filters, filters_from
 from townsquare.analytics.tests.readers_world import MARCH, build, tracked, utc
 from townsquare.compliance.tests.factories import account
@@ -177,6 +178,8 @@ def test_each_reader_costs_a_fixed_number_of_queries(membership, world):
         readers.read_weekday_hour: 1,
     }
     assert membership.workspace  # loaded once, as the page's membership has it
+    # Whether the daily totals answer is asked once a page, before its first reader.
+    totals_usable(membership.workspace)
     for reader, budget in budgets.items():
         with CaptureQueriesContext(connection) as queries:
             reader(membership, MARCH)

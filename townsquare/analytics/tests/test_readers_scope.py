@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from townsquare.analytics.kpis.periods import Period
+from townsquare.analytics.post_rollup import set_local_times
 from townsquare.analytics.readers_scope import as_date, bounds, offset_segments
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -68,7 +69,7 @@ def test_the_hour_of_the_week_is_the_local_weekday_and_hour(workspace_a, zone_na
         datetime(2026, 11, 2, 0, 30, tzinfo=local),
         datetime(2026, 12, 31, 23, 0, tzinfo=local),
     ]
-    TrackedPost.objects.bulk_create(
+    made = [
         TrackedPost(
             workspace=workspace_a,
             account=account,
@@ -78,7 +79,9 @@ def test_the_hour_of_the_week_is_the_local_weekday_and_hour(workspace_a, zone_na
             source="demo",
         )
         for n, moment in enumerate(moments)
-    )
+    ]
+    set_local_times(made, workspace_a)
+    TrackedPost.objects.bulk_create(made)
     start, end = datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 2, tzinfo=UTC)
     parts = local_parts(workspace_a, TrackedPost, "published_at", start, end)
     rows = TrackedPost.objects.annotate(
@@ -88,3 +91,6 @@ def test_the_hour_of_the_week_is_the_local_weekday_and_hour(workspace_a, zone_na
     expected = [(m.weekday(), m.hour) for m in moments]
     assert [by_slot for by_slot, _ in found] == expected
     assert [separately for _, separately in found] == expected
+    # The local day and hour of the week each post keeps agree, in the same zones.
+    stored = [(slot_parts(r.local_slot), r.local_day) for r in rows]
+    assert stored == [((m.weekday(), m.hour), m.date()) for m in moments]
