@@ -64,8 +64,10 @@ class PostDayTotal(models.Model):
 
     class Meta:
         constraints = [
+            # The day first: led by the account, SQLite would pick this index to group the
+            # sums by account and read the table row by row instead of the covering index.
             models.UniqueConstraint(
-                fields=["account", "network", "local_day"], name="one_post_day_total"
+                fields=["local_day", "account", "network"], name="one_post_day_total"
             )
         ]
         indexes = [

@@ -64,7 +64,7 @@ def _add(table_prefix=""):
     )
     return (
         f"INSERT INTO analytics_postdaytotal ({columns}) VALUES ({values}) "
-        f"ON CONFLICT (account_id, network, local_day) DO UPDATE SET {updates}"
+        f"ON CONFLICT (local_day, account_id, network) DO UPDATE SET {updates}"
     )
 
 
@@ -248,7 +248,7 @@ class Migration(migrations.Migration):
                 ],
                 "constraints": [
                     models.UniqueConstraint(
-                        fields=("account", "network", "local_day"), name="one_post_day_total"
+                        fields=("local_day", "account", "network"), name="one_post_day_total"
                     )
                 ],
             },
