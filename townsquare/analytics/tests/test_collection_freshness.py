@@ -66,7 +66,7 @@ def test_a_login_found_broken_elsewhere_is_a_collection_problem_too(membership, 
 
 
 def test_accounts_on_networks_not_read_are_counted_apart(membership, workspace_a):
-    SocialAccount.objects.create(workspace=workspace_a, network="instagram", handle="kaffee")
+    SocialAccount.objects.create(workspace=workspace_a, network="tiktok", handle="kaffee")
     fresh = freshness(membership)
     assert fresh.not_collected == 1 and fresh.accounts == 0 and fresh.read_at is None
 

@@ -70,7 +70,7 @@ def test_network_names_are_german_where_they_have_german_forms(german, workspace
 
 def test_never_connected_by_reminder_and_revoked_accounts_are_told_apart(german, workspace_a):
     SocialAccount.objects.create(workspace=workspace_a, network="bluesky", handle="@neu")
-    SocialAccount.objects.create(workspace=workspace_a, network="instagram", handle="@hand")
+    SocialAccount.objects.create(workspace=workspace_a, network="tiktok", handle="@hand")
     SocialAccount.objects.create(workspace=workspace_a, network="x", handle="@bisher")
     revoked = SocialAccount.objects.create(
         workspace=workspace_a,
