@@ -31,6 +31,7 @@ from townsquare.networks.base import (
     RetryLater,
     VariantToPublish,
 )
+from townsquare.networks.demo_transport import published_address
 from townsquare.networks.models import SocialAccount
 from townsquare.publishing import events
 from townsquare.publishing.fencing import (
@@ -244,7 +245,8 @@ def _send_parts(run: _Run, pub: Publication, variant: VariantToPublish) -> str:
             _unknown(pub.pk, token, error)
             return "unknown"
         part_ids.append(result.network_post_id)
-        url = url or result.url
+        # A demo connection's post keeps a demo address: nothing was sent to the network.
+        url = url or published_address(creds, result.network_post_id, result.url)
         if index + 1 == len(variant.parts):
             last_attempt = attempt  # recorded with the publication's outcome, below
             break

@@ -32,6 +32,7 @@ from townsquare.networks.base import (
     RetryLater,
     VariantToPublish,
 )
+from townsquare.networks.demo_transport import http_for
 from townsquare.networks.guarded_requests import classified_request
 from townsquare.networks.http_errors import error_for_exception
 from townsquare.networks.linkedin import payloads
@@ -141,6 +142,7 @@ class LinkedInClient:
             now=self._now().timestamp(),
             headers=headers,
             json=json,
+            account=creds,
         )
 
     def _read(self, creds: Credentials, path: str) -> dict[str, Any]:
@@ -154,12 +156,16 @@ class LinkedInClient:
         headers = {"Content-Type": "application/octet-stream"}
         if host == "linkedin.com" or host.endswith(".linkedin.com"):
             headers["Authorization"] = f"Bearer {creds.access_token}"
+        http = http_for(creds, self._http)  # a demo connection uploads to the demo network
         try:
-            response = self._http.put(url, content=data, headers=headers)
+            response = http.put(url, content=data, headers=headers)
         except UnsafeTarget as exc:
             raise RetryLater("LinkedIn's upload address was refused.", detail=str(exc)) from None
         except (httpx.HTTPError, httpx.InvalidURL, OSError) as exc:
             raise error_for_exception(exc, idempotent=False) from exc
+        finally:
+            if http is not self._http:
+                http.close()
         error = payloads.error_for(
             response.status_code, response.headers, response.content, idempotent=False
         )

@@ -128,7 +128,9 @@ class GraphClient:
         current = refresh_if_needed(creds, self._now(), _never_renew)
 
         def send(with_creds: Credentials) -> dict[str, Any]:
-            return self._send(with_creds.access_token, method, path, idempotent, params, json)
+            return self._send(
+                with_creds.access_token, method, path, idempotent, params, json, with_creds
+            )
 
         return call_with_refresh(current, send, _never_renew)
 
@@ -140,6 +142,7 @@ class GraphClient:
         idempotent: bool,
         params: dict[str, str] | None = None,
         json: Any = None,
+        account: Credentials | None = None,
     ) -> dict[str, Any]:
         response = classified_request(
             self._http,
@@ -152,6 +155,7 @@ class GraphClient:
             params=params,
             json=json,
             headers={"Authorization": f"Bearer {token}"} if token else {},
+            account=account,
         )
         return payloads.json_body(
             response.content, status=response.status_code, idempotent=idempotent

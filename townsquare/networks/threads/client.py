@@ -133,6 +133,7 @@ class ThreadsClient:
             idempotent=idempotent,
             error_for=partial(payloads.error_for, needs=needs),
             now=self._now().timestamp(),
+            account=creds,
             **sent,
         )
         return payloads.json_body(

@@ -168,6 +168,7 @@ class XPublisher:
             error_for=payloads.error_for,
             now=self._now().timestamp(),
             headers={"Authorization": f"Bearer {creds.access_token}"},
+            account=creds,
             **kwargs,
         )
         if empty_ok and not response.content.strip():
