@@ -19,6 +19,7 @@ from townsquare.networks.account_health import (
     connect_url,
 )
 from townsquare.networks.catalog import NETWORK_CHOICES
+from townsquare.networks.demo_transport import demo_account_ids
 from townsquare.networks.models import SocialAccount
 from townsquare.publishing.account_removal import removal_effects
 from townsquare.workspaces.models import Membership
@@ -69,6 +70,7 @@ def accounts(request: HttpRequest, membership: Membership) -> HttpResponse:
             ],
             "media_problem": media_problem,
             "media_problem_ids": media_problem_ids,
+            "demo_ids": demo_account_ids(listed),
             "form": form,
             "can_manage": can_manage,
             "settings_tab": "accounts",

@@ -13,6 +13,7 @@ from townsquare.demo.bulk import seed_bulk
 from townsquare.demo.calendar import seed_calendar
 from townsquare.demo.collection_states import seed_collection_states
 from townsquare.demo.composer import seed_composer
+from townsquare.demo.connected import seed_connected
 from townsquare.demo.connections import seed_connections
 from townsquare.demo.content import seed_content
 from townsquare.demo.failures import seed_failures
@@ -61,6 +62,7 @@ class Command(BaseCommand):
         seed_inbox_replies(workspaces)
         seed_inbox_learning(workspaces)  # a correction and the model trained from it
         seed_analytics(workspaces)  # after the publications it links to
+        seed_connected(workspaces)  # last: the seeders above pick accounts by network
         text = f"Demo login\n  Email:    {DEMO_EMAIL}\n  Password: {password}\n"
         fd = os.open(login_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
