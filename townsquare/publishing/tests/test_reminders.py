@@ -84,14 +84,14 @@ def test_a_due_post_to_a_network_without_a_connector_waits_for_a_person(
 def test_a_network_becomes_automatic_the_day_its_connector_lands(
     membership, workspace_a, monkeypatch
 ):
-    # Threads: not registered yet, and not one whose accounts wait for a login (CONNECT_FIRST).
+    # Discord: not registered, and not one whose accounts wait for a login (CONNECT_FIRST).
     account = SocialAccount.objects.create(
-        workspace=workspace_a, network="threads", handle="@alpha.kaffee"
+        workspace=workspace_a, network="discord", handle="#alpha-kaffee"
     )
     due_post(membership, account)
     monkeypatch.setitem(
         registry.PUBLISHERS,
-        "threads",
+        "discord",
         "townsquare.networks.testnet.connector.TestNetPublisher",
     )
     assert account.publishes_automatically
