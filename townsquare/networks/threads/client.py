@@ -89,6 +89,10 @@ class ThreadsClient:
         needs: str = "threads_basic",
     ) -> dict[str, Any]:
         """Threads' JSON answer to a request (errors are raised classified)."""
+        if not creds.access_token and not creds.refresh_token:
+            # Never connected (a profile added by hand): nothing to send Threads, not even
+            # a request it would refuse.
+            raise Reauth("The Threads profile is not connected; connect it on the accounts page.")
         current = self._current(creds)
 
         def send(with_creds: Credentials) -> dict[str, Any]:
