@@ -13,7 +13,7 @@ from datetime import date, datetime
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from pydantic import Field
 
 from townsquare.analytics import dashboards
@@ -129,6 +129,31 @@ class TrackedPostDetailOut(TrackedPostOut):
     snapshots: list[SnapshotOut]
 
 
+class AnalyticsScope(Schema):
+    """The period and the filters every analytics read takes, as query parameters."""
+
+    period: str = Field(
+        "",
+        description="A period key (7d, 28d, 90d, this_month, last_month, "
+        "this_quarter, last_quarter, custom); empty: the last 28 days",
+    )
+    start: str = Field("", description="With period=custom: the first day, YYYY-MM-DD")
+    end: str = Field("", description="With period=custom: the last day, YYYY-MM-DD")
+    network: str = Field("", description="Only this network's accounts")
+    account: Id | None = Field(None, description="Only this account")
+    campaign: Id | None = Field(None, description="Only this campaign's posts")
+    pillar: Id | None = Field(None, description="Only this content pillar's posts")
+
+
+def scope_from_query(membership: Membership, scope: AnalyticsScope) -> tuple[str, Period, Filters]:
+    """The period's key, the period and the filters, each checked (422 with the reason)."""
+    key, found = period_from_query(membership, scope.period, scope.start, scope.end)
+    filters = filters_from_query(
+        membership, scope.network[:32], scope.account, scope.campaign, scope.pillar
+    )
+    return key, found, filters
+
+
 def period_from_query(
     membership: Membership, period: str, start: str, end: str
 ) -> tuple[str, Period]:
@@ -205,25 +230,14 @@ def _post_out(post: TrackedPost) -> dict[str, object]:
 
 
 @router.get("/workspaces/{workspace}/analytics/overview", response=OverviewOut)
-def get_overview(
-    request: HttpRequest,
-    workspace: str,
-    period: str = "",
-    start: str = "",
-    end: str = "",
-    network: str = "",
-    account: Id | None = None,
-    campaign: Id | None = None,
-    pillar: Id | None = None,
-) -> OverviewOut:
+def get_overview(request: HttpRequest, workspace: str, scope: Query[AnalyticsScope]) -> OverviewOut:
     """The key figures of visibility, community and care, against the previous period."""
     membership: Membership = request.membership  # type: ignore[attr-defined]
     require(membership, Perm.VIEW_ANALYTICS)
-    key, found = period_from_query(membership, period, start, end)
-    filters = filters_from_query(membership, network[:32], account, campaign, pillar)
+    key, found, filters = scope_from_query(membership, scope)
     account_row = (
-        SocialAccount.objects.filter(workspace=membership.workspace, pk=account).first()
-        if account
+        SocialAccount.objects.filter(workspace=membership.workspace, pk=scope.account).first()
+        if scope.account
         else None
     )
     fresh = freshness(membership, account=account_row, network=filters.network or None)
@@ -260,20 +274,13 @@ def get_overview(
 def list_posts(
     request: HttpRequest,
     workspace: str,
-    period: str = "",
-    start: str = "",
-    end: str = "",
-    network: str = "",
-    account: Id | None = None,
-    campaign: Id | None = None,
-    pillar: Id | None = None,
+    scope: Query[AnalyticsScope],
     limit: Limit500 = 100,
 ) -> list[dict[str, object]]:
     """The posts published in the period, most engaging first, with their newest counters."""
     membership: Membership = request.membership  # type: ignore[attr-defined]
     require(membership, Perm.VIEW_ANALYTICS)
-    _key, found = period_from_query(membership, period, start, end)
-    filters = filters_from_query(membership, network[:32], account, campaign, pillar)
+    _key, found, filters = scope_from_query(membership, scope)
     posts = (
         posts_in(membership, found, filters)
         .select_related("publication")

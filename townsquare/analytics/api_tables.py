@@ -14,10 +14,10 @@ from typing import Literal
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from pydantic import Field
 
-from townsquare.analytics.api import PeriodOut, filters_from_query, period_from_query, period_out
+from townsquare.analytics.api import AnalyticsScope, PeriodOut, period_out, scope_from_query
 from townsquare.analytics.csv_export import csv_response
 from townsquare.analytics.figure_sets import DASHBOARDS
 from townsquare.analytics.report import build_report
@@ -34,6 +34,7 @@ from townsquare.workspaces.roles import Perm
 
 router = Router(tags=["analytics"])
 
+# The dashboards of figure_sets.DASHBOARDS (a test keeps the two the same).
 Dashboard = Literal["overview", "posts", "campaigns", "variants", "team"]
 
 
@@ -53,21 +54,11 @@ class DashboardTablesOut(Schema):
 
 
 def _state(
-    request: HttpRequest,
-    period: str,
-    start: str,
-    end: str,
-    network: str,
-    account: int | None,
-    campaign: int | None,
-    pillar: int | None,
-    *,
-    filtered: bool = True,
+    request: HttpRequest, scope: AnalyticsScope, *, filtered: bool = True
 ) -> tuple[PageState, str]:
     membership: Membership = request.membership  # type: ignore[attr-defined]
     require(membership, Perm.VIEW_ANALYTICS)
-    key, found = period_from_query(membership, period, start, end)
-    filters = filters_from_query(membership, network[:32], account, campaign, pillar)
+    key, found, filters = scope_from_query(membership, scope)
     state = PageState(
         membership=membership,
         key=key,
@@ -95,14 +86,8 @@ def _state(
 def get_tables(
     request: HttpRequest,
     workspace: str,
+    scope: Query[AnalyticsScope],
     dashboard: Dashboard = "overview",
-    period: str = "",
-    start: str = "",
-    end: str = "",
-    network: str = "",
-    account: Id | None = None,
-    campaign: Id | None = None,
-    pillar: Id | None = None,
     format: Literal["json", "csv"] = "json",
     table: str = "",
 ) -> DashboardTablesOut | HttpResponse:
@@ -112,9 +97,7 @@ def get_tables(
     mark, the header in the reader's language). The team dashboard is never narrowed by
     network, account, campaign or pillar."""
     make, filtered = DASHBOARDS[dashboard]
-    state, key = _state(
-        request, period, start, end, network, account, campaign, pillar, filtered=filtered
-    )
+    state, key = _state(request, scope, filtered=filtered)
     tables = [found.table for found in make(state)]
     if format == "csv":
         chosen = next((t for t in tables if t.key == table[:64]), None)
@@ -253,20 +236,10 @@ def get_best_time(
         }
     },
 )
-def get_report(
-    request: HttpRequest,
-    workspace: str,
-    period: str = "",
-    start: str = "",
-    end: str = "",
-    network: str = "",
-    account: Id | None = None,
-    campaign: Id | None = None,
-    pillar: Id | None = None,
-) -> HttpResponse:
+def get_report(request: HttpRequest, workspace: str, scope: Query[AnalyticsScope]) -> HttpResponse:
     """Key figures against the previous period, charts, plan vs actual, top posts and the
     top feedback topics, as the analytics pages' "Download report" makes it."""
-    state, key = _state(request, period, start, end, network, account, campaign, pillar)
+    state, key = _state(request, scope)
     membership = state.membership
     content = build_report(membership, state.period, state.filters_chosen)
     try:

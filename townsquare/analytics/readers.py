@@ -88,7 +88,45 @@ def _sums(names: tuple[str, ...], current: Q, previous: Q) -> dict[str, Any]:
 
 # Per account and network, for the period and its previous period: what the posts count.
 POST_SUMS = ("engagements", *POST_VISIBILITY)
-POST_SUM_NAMES = ("posts", "eng_imp", *POST_SUMS)
+
+
+@dataclass(frozen=True, slots=True)
+class PostFigures:
+    """Posts of one account in one period, summed; None: no post reported the counter."""
+
+    posts: int = 0
+    engagements: int | None = None
+    # Engagements of the posts whose impressions are known (the engagement rate's numerator).
+    engaged_with_impressions: int | None = None
+    impressions: int | None = None
+    views: int | None = None
+    reach: int | None = None
+    link_clicks: int | None = None
+
+    def plus(self, other: PostFigures) -> PostFigures:
+        """Both summed; a counter stays None until one of them reports it."""
+
+        def add(a: int | None, b: int | None) -> int | None:
+            return a if b is None else (a or 0) + b
+
+        return PostFigures(
+            self.posts + other.posts,
+            *(
+                add(getattr(self, name), getattr(other, name))
+                for name in ("engagements", "engaged_with_impressions", *POST_VISIBILITY)
+            ),
+        )
+
+
+NO_POSTS = PostFigures()
+
+
+@dataclass(frozen=True, slots=True)
+class AccountPostSums:
+    account_id: int
+    network: str
+    current: PostFigures
+    previous: PostFigures
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +134,7 @@ class PostSums:
     """The posts of a period and of the previous one summed per account and network: one
     reading that visibility (the posts' own counters) and the engagement rate both use."""
 
-    rows: tuple[dict[str, Any], ...]
+    rows: tuple[AccountPostSums, ...]
 
 
 def read_post_sums(
@@ -106,9 +144,9 @@ def read_post_sums(
     comparison a post, rather than one per sum: over two years of posts the difference
     is most of the query). From the daily totals where they answer, else the posts."""
     totals = day_totals(membership, both(period), filters)
-    current = Case(When(local_day__gte=period.start, then=Value(1)), default=Value(0))
     rows: list[dict[str, Any]]
     if totals is not None:
+        current = Case(When(local_day__gte=period.start, then=Value(1)), default=Value(0))
         # Aliases other than the columns' names: Django refuses a sum named as its column.
         sums = {f"sum_{name}": Sum(name) for name in ("posts", *POST_SUMS)}
         sums |= {f"known_{name}": Sum(f"{name}_known") for name in POST_VISIBILITY}
@@ -132,18 +170,22 @@ def read_post_sums(
             )
             .order_by()
         )
-    merged: dict[tuple[int, str], dict[str, Any]] = {}
+    merged: dict[tuple[int, str], dict[bool, PostFigures]] = {}
     for row in rows:
-        found = merged.setdefault(
-            (row["account_id"], row["network"]),
-            {"account_id": row["account_id"], "network": row["network"]}
-            | {f"{when}_{name}": None for when in ("cur", "prev") for name in POST_SUM_NAMES}
-            | {"cur_posts": 0, "prev_posts": 0},
+        found = merged.setdefault((row["account_id"], row["network"]), {})
+        found[bool(row["current"])] = PostFigures(
+            posts=row["posts"],
+            engaged_with_impressions=row["eng_imp"],
+            **{name: row[name] for name in POST_SUMS},
         )
-        when = "cur" if row["current"] else "prev"
-        for name in ("posts", "eng_imp", *POST_SUMS):
-            found[f"{when}_{name}"] = row[name]
-    return PostSums(tuple(merged.values()))
+    return PostSums(
+        tuple(
+            AccountPostSums(
+                account_id, network, halves.get(True, NO_POSTS), halves.get(False, NO_POSTS)
+            )
+            for (account_id, network), halves in merged.items()
+        )
+    )
 
 
 def _known_only(row: dict[str, Any]) -> dict[str, Any]:
@@ -187,10 +229,10 @@ def read_visibility(
                 previous_inputs[key]["account_days"][name] = row[f"prev_{name}"]
     post_rows = (post_sums or read_post_sums(membership, period, filters)).rows
     for row in post_rows:
-        key = (row["account_id"], row["network"])
+        key = (row.account_id, row.network)
         for name in POST_VISIBILITY:
-            current_inputs[key]["posts"][name] = row[f"cur_{name}"]
-            previous_inputs[key]["posts"][name] = row[f"prev_{name}"]
+            current_inputs[key]["posts"][name] = getattr(row.current, name)
+            previous_inputs[key]["posts"][name] = getattr(row.previous, name)
 
     def inputs(found: Found) -> list[VisibilityInput]:
         return [
@@ -270,21 +312,10 @@ def engagement_inputs(
     followers: tuple[tuple[FollowerInput, ...], tuple[FollowerInput, ...]],
     post_sums: PostSums | None = None,
 ) -> tuple[tuple[EngagementInput, ...], tuple[EngagementInput, ...]]:
-    names = ("posts", "eng", "imp", "eng_imp")
-    per_account = {"eng": "engagements", "imp": "impressions"}
-    by_network: dict[str, dict[str, int | None]] = {}
+    by_network: dict[str, tuple[PostFigures, PostFigures]] = {}
     for found in (post_sums or read_post_sums(membership, period, filters)).rows:
-        sums = by_network.setdefault(found["network"], {})
-        for when in ("cur", "prev"):
-            for name in names:
-                value = found[f"{when}_{per_account.get(name, name)}"]
-                key = f"{when}_{name}"
-                # None stays None (not reported) until some account reports it.
-                if value is not None:
-                    sums[key] = (sums.get(key) or 0) + value
-                else:
-                    sums.setdefault(key, None)
-    rows = [{"network": network, **sums} for network, sums in sorted(by_network.items())]
+        now, before = by_network.get(found.network, (NO_POSTS, NO_POSTS))
+        by_network[found.network] = (now.plus(found.current), before.plus(found.previous))
 
     def per_network(rows_: tuple[FollowerInput, ...]) -> dict[str, int | None]:
         out: dict[str, int | None] = {}
@@ -294,30 +325,25 @@ def engagement_inputs(
         return out
 
     followers_now, followers_before = per_network(followers[0]), per_network(followers[1])
-    current: list[EngagementInput] = []
-    earlier: list[EngagementInput] = []
-    for row in rows:
-        network = row["network"]
-        current.append(
-            EngagementInput(
-                network=network,
-                posts=row["cur_posts"],
-                engagements=row["cur_eng"] or 0,
-                followers=followers_now.get(network),
-                impressions=row["cur_imp"],
-                engagements_with_impressions=row["cur_eng_imp"] or 0,
-            )
+
+    def engagement(network: str, sums: PostFigures, followers: int | None) -> EngagementInput:
+        return EngagementInput(
+            network=network,
+            posts=sums.posts,
+            engagements=sums.engagements or 0,
+            followers=followers,
+            impressions=sums.impressions,
+            engagements_with_impressions=sums.engaged_with_impressions or 0,
         )
-        earlier.append(
-            EngagementInput(
-                network=network,
-                posts=row["prev_posts"],
-                engagements=row["prev_eng"] or 0,
-                followers=followers_before.get(network),
-                impressions=row["prev_imp"],
-                engagements_with_impressions=row["prev_eng_imp"] or 0,
-            )
-        )
+
+    current = [
+        engagement(network, now, followers_now.get(network))
+        for network, (now, _before) in sorted(by_network.items())
+    ]
+    earlier = [
+        engagement(network, before, followers_before.get(network))
+        for network, (_now, before) in sorted(by_network.items())
+    ]
     return tuple(current), tuple(earlier)
 
 

@@ -142,3 +142,12 @@ def test_a_token_of_another_workspace_sees_none_of_it(alice, workspace_a, worksp
         {"account": history.tracked_masto.account_id},
     )
     assert theirs.status_code == 422, "A's account through B's address"
+
+
+def test_the_api_offers_exactly_the_dashboards_the_pages_have():
+    from typing import get_args
+
+    from townsquare.analytics.api_tables import Dashboard
+    from townsquare.analytics.figure_sets import DASHBOARDS
+
+    assert set(get_args(Dashboard)) == set(DASHBOARDS)

@@ -110,9 +110,9 @@ def test_a_day_whose_posts_report_no_impressions_keeps_them_unknown(membership, 
     post.save()
     sums = readers.read_post_sums(membership, Period(date(2026, 3, 1), date(2026, 3, 31)))
     (row,) = sums.rows
-    assert row["cur_posts"] == 1 and row["cur_engagements"] == post.engagements
-    assert row["cur_impressions"] is None and row["cur_eng_imp"] is None
-    assert row["cur_link_clicks"] is None
+    assert row.current.posts == 1 and row.current.engagements == post.engagements
+    assert row.current.impressions is None and row.current.engaged_with_impressions is None
+    assert row.current.link_clicks is None and row.previous.posts == 0
 
 
 def test_a_writer_that_forgets_the_local_times_fails_loudly(workspace_a, accounts):
@@ -127,7 +127,7 @@ def _figures(membership: Membership, period: Period, filters: Filters):
     days = readers.read_network_days(membership, period, filters)
     matrix = readers.read_weekday_hour(membership, period, filters)
     return (
-        sorted(sums.rows, key=lambda r: (r["account_id"], r["network"])),
+        sorted(sums.rows, key=lambda r: (r.account_id, r.network)),
         days.cells,
         matrix,
     )
