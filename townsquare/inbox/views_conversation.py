@@ -34,6 +34,7 @@ from townsquare.inbox.models import (
     Priority,
     ReplyStatus,
 )
+from townsquare.inbox.private_reply_window import private_reply_line
 from townsquare.inbox.routing import ROUTING_FAILED
 from townsquare.inbox.rule_words import explained_matches
 from townsquare.inbox.saved_reply_actions import fill
@@ -97,12 +98,15 @@ def _page(
     inbound = [m for m in thread if m.kind != MessageKind.OUTBOUND]
     language = next((m.language for m in reversed(inbound) if m.language), "")
     language = language or membership.workspace.language or translation.get_language() or ""
+    network_key = conversation.account.network
+    now = timezone.now()
     items = [
         {
             "message": m,
             "inbound": m.kind != MessageKind.OUTBOUND,
             "time": wall_time(timezone.localtime(m.created_at, zone)),
             "explanation": explanation(m) if m.kind != MessageKind.OUTBOUND else None,
+            "private_reply": private_reply_line(network_key, m.kind, m.created_at, now, zone.key),
         }
         for m in thread
     ]
