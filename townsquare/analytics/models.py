@@ -92,6 +92,12 @@ class TrackedPost(models.Model):
                 name="tracked_post_dashboard",
             ),
             models.Index(fields=["next_snapshot_at"], name="tracked_post_due"),
+            # The top posts of a period: walked from the most engaging down until enough fall
+            # in the period, instead of sorting every post of a long period.
+            models.Index(
+                fields=["workspace", "engagements", "published_at", "id"],
+                name="tracked_post_top",
+            ),
             # The weekday x hour heatmap of a period: read from the index alone.
             models.Index(
                 fields=[

@@ -197,6 +197,13 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="trackedpost",
             index=models.Index(
+                fields=["workspace", "engagements", "published_at", "id"],
+                name="tracked_post_top",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="trackedpost",
+            index=models.Index(
                 fields=["workspace", "local_day", "network", "account", "local_slot", "engagements"],
                 name="tracked_post_slots",
             ),
