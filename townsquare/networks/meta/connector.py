@@ -27,7 +27,7 @@ from townsquare.networks.base import (
     RetryLater,
     VariantToPublish,
 )
-from townsquare.networks.meta import payloads
+from townsquare.networks.meta import payloads, private_replies
 from townsquare.networks.meta.client import (
     LIST_LIMIT,
     GraphClient,
@@ -231,6 +231,13 @@ class FacebookPagePublisher(GraphClient):
         return PublishedResult(
             comment_id, message.url or post_url(message.conversation_id), self._now(), (comment_id,)
         )
+
+    def private_reply(
+        self, creds: Credentials, message: InboxMessage, text: str
+    ) -> PublishedResult:
+        """A private answer in Messenger to the author of a comment on the Page, within 7
+        days of the comment: `POST /{page-id}/messages` with `recipient.comment_id`."""
+        return private_replies.send(self, creds, self.page_id(creds), message, text)
 
     # --- metrics ----------------------------------------------------------------------------
 
@@ -452,6 +459,13 @@ class InstagramPublisher(GraphClient):
         payloads.checked_id(target, "comment")
         comment_id = payloads.created_id(self._write(creds, f"{target}/replies", {"message": text}))
         return PublishedResult(comment_id, message.url, self._now(), (comment_id,))
+
+    def private_reply(
+        self, creds: Credentials, message: InboxMessage, text: str
+    ) -> PublishedResult:
+        """A private answer in Instagram Direct to the author of a comment, within 7 days of
+        the comment: `POST /{ig-user-id}/messages` with `recipient.comment_id`."""
+        return private_replies.send(self, creds, self.ig_user(creds), message, text)
 
     # --- metrics ----------------------------------------------------------------------------
 

@@ -545,3 +545,32 @@ PRIVATE_REPLY_WINDOW = timedelta(days=7)
 
 def private_reply_open(comment_time: datetime, now: datetime) -> bool:
     return timedelta(0) <= now - comment_time <= PRIVATE_REPLY_WINDOW
+
+
+# The permission each network's private reply needs besides the connection's own: Messenger
+# Platform "Private Replies" (pages_messaging on the Page token) and Instagram Platform
+# "Send a Private Reply to a Commenter" (instagram_manage_messages with Facebook Login).
+PRIVATE_REPLY_PERMISSION: Mapping[str, str] = {
+    "facebook_page": "pages_messaging",
+    "instagram": "instagram_manage_messages",
+}
+
+
+def private_reply_body(comment_id: str, text: str) -> dict[str, Any]:
+    """The Send API body of a private reply: the comment names the recipient."""
+    return {
+        "recipient": {"comment_id": checked_id(comment_id, "comment")},
+        "message": {"text": text},
+    }
+
+
+def private_reply_id(data: Mapping[str, Any]) -> str:
+    """The Send API's `message_id` ("m_…" on Messenger, opaque on Instagram): not a Graph
+    id, so read as any non-empty text. Missing after the send: the outcome is unknown."""
+    value = data.get("message_id")
+    if isinstance(value, str) and value.strip() and len(value) <= 512:
+        return value
+    raise OutcomeUnknown(
+        "Meta's answer names no message; the private answer may have been sent.",
+        detail=str(data)[:500],
+    )
