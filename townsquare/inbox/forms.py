@@ -18,6 +18,8 @@ class ReplyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # Offered only for a Facebook or Instagram comment within Meta's 7 days.
+    private = forms.BooleanField(required=False)
 
 
 class NoteForm(forms.Form):

@@ -49,3 +49,26 @@ def private_reply_line(
             "time": when
         }
     return gettext("A private answer in Messenger is possible until %(time)s.") % {"time": when}
+
+
+def private_reply_refusal(
+    network: str, kind: str, comment_time: datetime, now: datetime, *, already_sent: bool
+) -> str:
+    """Why a private answer to this message cannot be sent ("" when it can): checked
+    before anything is stored or sent, so no request goes to Meta for a refused one."""
+    until = private_reply_until(network, kind, comment_time)
+    if until is None:
+        return gettext(
+            "Only a comment on Facebook or Instagram can be answered privately; answer "
+            "publicly instead."
+        )
+    if now > until:
+        return gettext(
+            "The 7 days for a private answer are over; only a public answer is possible."
+        )
+    if already_sent:
+        return gettext(
+            "This comment was already answered privately, and Meta allows one private answer "
+            "per comment; answer publicly instead."
+        )
+    return ""

@@ -34,6 +34,7 @@ from townsquare.inbox.models import (
     ReplyStatus,
     Viewing,
 )
+from townsquare.inbox.private_reply_window import private_reply_refusal
 from townsquare.inbox.register import mark_informed
 from townsquare.inbox.sla import mark_responded
 from townsquare.lib.errors import ActionError
@@ -178,6 +179,19 @@ def _answered_message(conversation: Conversation, in_reply_to: Message | None) -
     return latest
 
 
+def answered_privately(message: Message, *, besides: Reply | None = None) -> bool:
+    """A private answer to this comment was sent, or is on its way (waiting for approval or
+    being sent): Meta takes one per comment."""
+    rows = Reply.objects.filter(
+        in_reply_to=message,
+        private=True,
+        status__in=(ReplyStatus.PENDING_APPROVAL, ReplyStatus.SENDING, ReplyStatus.SENT),
+    )
+    if besides is not None:
+        rows = rows.exclude(pk=besides.pk)
+    return rows.exists()
+
+
 def needs_approval(membership: Membership) -> bool:
     """Where the workspace wants replies approved, a member who may approve posts answers
     directly (there is nobody to wait for); everyone else's answer waits."""
@@ -197,9 +211,12 @@ def do_reply(
     *,
     in_reply_to: Message | None = None,
     confirmed: bool = False,
+    private: bool = False,
 ) -> ReplyOutcome:
     """Check, store and (unless it waits for approval) queue an answer. Raises ReplyInvalid
-    with the network's problems (nothing stored), SomeoneElseAnswering unless confirmed."""
+    with the network's problems (nothing stored), SomeoneElseAnswering unless confirmed.
+    `private`: a private answer to a Facebook or Instagram comment (one per comment, within
+    7 days), refused here with the reason when it cannot be sent."""
     require(membership, Perm.REPLY_INBOX)
     if conversation.workspace_id != membership.workspace_id:
         raise ActionError(
@@ -207,6 +224,16 @@ def do_reply(
         )
     text = clean_reply_text(text)
     message = _answered_message(conversation, in_reply_to)
+    if private:
+        refusal = private_reply_refusal(
+            conversation.account.network,
+            message.kind,
+            message.created_at,
+            timezone.now(),
+            already_sent=answered_privately(message),
+        )
+        if refusal:
+            raise ActionError(refusal, code="private_reply_refused", status=422)
     problems = reply_problems(conversation, text)
     if problems:
         raise ReplyInvalid(problems)
@@ -224,6 +251,7 @@ def do_reply(
             author=membership.user,
             status=ReplyStatus.PENDING_APPROVAL if waits else ReplyStatus.SENDING,
             approved_by=None if waits else membership.user,
+            private=private,
         )
         Viewing.objects.filter(conversation=conversation, user=membership.user).update(typing=False)
         _audit(membership.user, "inbox.reply", reply, membership.workspace, status=reply.status)
@@ -404,12 +432,25 @@ def send_reply(reply_id: int) -> str:
         try:
             connector = _connector(reply)
             creds = credentials_for(conversation.account)
-            result = connector.reply(
-                creds,
-                inbox_message_of(reply.in_reply_to, private=conversation.is_private),
-                reply.text,
-            )
-        except Reauth:
+            if reply.private:
+                result = _send_privately(connector, creds, reply)
+            else:
+                result = connector.reply(
+                    creds,
+                    inbox_message_of(reply.in_reply_to, private=conversation.is_private),
+                    reply.text,
+                )
+        except Reauth as error:
+            if permission := getattr(error, "permission", ""):
+                return _failed(
+                    reply,
+                    _(
+                        "The network refused the answer: the account lacks the permission "
+                        "%(permission)s. Connect it again in Settings > Accounts and grant it, "
+                        "or answer publicly."
+                    )
+                    % {"permission": permission},
+                )
             return _failed(
                 reply,
                 _(
@@ -418,6 +459,8 @@ def send_reply(reply_id: int) -> str:
                 ),
             )
         except Rejected as error:
+            if error.code == "private_reply_refused":
+                return _failed(reply, str(error))  # our own check, already in words
             return _failed(reply, _("The network refused the answer: %(why)s") % {"why": error})
         except RetryLater:
             return _failed(reply, _("The network is busy. Try again in a few minutes."))
@@ -431,6 +474,25 @@ def send_reply(reply_id: int) -> str:
                 ),
             )
     return _sent(reply, result)
+
+
+def _send_privately(connector: InboxSource, creds: Any, reply: Reply) -> Any:
+    """The private answer through the connector's `private_reply`, checked again first: the
+    7 days may have passed while it waited for approval, or another one went out."""
+    message = reply.in_reply_to
+    refusal = private_reply_refusal(
+        reply.conversation.account.network,
+        message.kind,
+        message.created_at,
+        timezone.now(),
+        already_sent=answered_privately(message, besides=reply),
+    )
+    private_reply = getattr(connector, "private_reply", None)
+    if not refusal and private_reply is None:
+        refusal = _("Townsquare cannot answer privately on this network.")
+    if refusal:
+        raise Rejected(refusal, code="private_reply_refused")
+    return private_reply(creds, inbox_message_of(message, private=False), reply.text)
 
 
 def _failed(reply: Reply, error: str) -> str:

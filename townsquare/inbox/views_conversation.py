@@ -34,7 +34,7 @@ from townsquare.inbox.models import (
     Priority,
     ReplyStatus,
 )
-from townsquare.inbox.private_reply_window import private_reply_line
+from townsquare.inbox.private_reply_window import private_reply_line, private_reply_refusal
 from townsquare.inbox.routing import ROUTING_FAILED
 from townsquare.inbox.rule_words import explained_matches
 from townsquare.inbox.saved_reply_actions import fill
@@ -158,8 +158,25 @@ def _page(
             "can_reply": has_perm(membership.role, Perm.REPLY_INBOX),
             "can_approve": can_approve,
             "zone": zone.key,
+            "private_reply_choice": _private_reply_choice(network_key, inbound, now),
         },
         status=status,
+    )
+
+
+def _private_reply_choice(network: str, inbound: list[Any], now: Any) -> bool:
+    """Whether the reply box offers "Answer privately": the message answered (the newest
+    from the person) is a Facebook or Instagram comment within Meta's 7 days, not yet
+    answered privately."""
+    if not inbound:
+        return False
+    latest = max(inbound, key=lambda m: (m.created_at, m.pk))
+    return not private_reply_refusal(
+        network,
+        latest.kind,
+        latest.created_at,
+        now,
+        already_sent=reply_actions.answered_privately(latest),
     )
 
 
@@ -321,6 +338,7 @@ def reply(request: HttpRequest, membership: Membership, conversation_id: Any) ->
             conversation,
             form.cleaned_data["text"],
             confirmed=bool(form.cleaned_data.get("confirmed")),
+            private=bool(form.cleaned_data.get("private")),
         )
     except reply_actions.ReplyInvalid as invalid:
         return _page(
@@ -332,7 +350,13 @@ def reply(request: HttpRequest, membership: Membership, conversation_id: Any) ->
             status=422,
         )
     except reply_actions.SomeoneElseAnswering as collision:
-        confirm = ReplyForm(initial={"text": form.cleaned_data["text"], "confirmed": True})
+        confirm = ReplyForm(
+            initial={
+                "text": form.cleaned_data["text"],
+                "confirmed": True,
+                "private": form.cleaned_data.get("private"),
+            }
+        )
         return _page(
             request,
             membership,

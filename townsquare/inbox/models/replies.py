@@ -45,6 +45,9 @@ class Reply(models.Model):
         "inbox.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     error = models.TextField(blank=True)
+    # A private answer to a public comment (Messenger, Instagram Direct): Meta allows one per
+    # comment within 7 days, so a second one is refused before it is stored.
+    private = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
