@@ -31,11 +31,18 @@ def private_reply_until(network: str, kind: str, comment_time: datetime) -> date
 
 
 def private_reply_line(
-    network: str, kind: str, comment_time: datetime, now: datetime, zone: object
+    network: str,
+    kind: str,
+    comment_time: datetime,
+    now: datetime,
+    zone: object,
+    *,
+    already_sent: bool = False,
 ) -> str:
     """The line shown under a comment: until when a private answer is possible, in the
-    workspace's zone (`zone`: a workspace or a zone name), or that only a public answer is
-    left. "" for messages the window does not concern."""
+    workspace's zone (`zone`: a workspace or a zone name), that only a public answer is
+    left, or that the one private answer was sent (`already_sent`). "" for messages the
+    window does not concern."""
     until = private_reply_until(network, kind, comment_time)
     if until is None:
         return ""
@@ -43,6 +50,8 @@ def private_reply_line(
         return gettext(
             "The 7 days for a private answer are over; only a public answer is possible."
         )
+    if already_sent:
+        return gettext("This comment was answered privately; Meta allows that once.")
     when = in_zone(until, zone)
     if network == "instagram":
         return gettext("A private answer in Instagram Direct is possible until %(time)s.") % {

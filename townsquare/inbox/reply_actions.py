@@ -179,6 +179,17 @@ def _answered_message(conversation: Conversation, in_reply_to: Message | None) -
     return latest
 
 
+def privately_answered_ids(conversation: Conversation) -> set[int]:
+    """The messages of the conversation with a private answer sent or on its way."""
+    return set(
+        Reply.objects.filter(
+            conversation=conversation,
+            private=True,
+            status__in=(ReplyStatus.PENDING_APPROVAL, ReplyStatus.SENDING, ReplyStatus.SENT),
+        ).values_list("in_reply_to_id", flat=True)
+    )
+
+
 def answered_privately(message: Message, *, besides: Reply | None = None) -> bool:
     """A private answer to this comment was sent, or is on its way (waiting for approval or
     being sent): Meta takes one per comment."""

@@ -100,13 +100,21 @@ def _page(
     language = language or membership.workspace.language or translation.get_language() or ""
     network_key = conversation.account.network
     now = timezone.now()
+    answered_privately = reply_actions.privately_answered_ids(conversation)
     items = [
         {
             "message": m,
             "inbound": m.kind != MessageKind.OUTBOUND,
             "time": wall_time(timezone.localtime(m.created_at, zone)),
             "explanation": explanation(m) if m.kind != MessageKind.OUTBOUND else None,
-            "private_reply": private_reply_line(network_key, m.kind, m.created_at, now, zone.key),
+            "private_reply": private_reply_line(
+                network_key,
+                m.kind,
+                m.created_at,
+                now,
+                zone.key,
+                already_sent=m.pk in answered_privately,
+            ),
         }
         for m in thread
     ]
@@ -158,13 +166,17 @@ def _page(
             "can_reply": has_perm(membership.role, Perm.REPLY_INBOX),
             "can_approve": can_approve,
             "zone": zone.key,
-            "private_reply_choice": _private_reply_choice(network_key, inbound, now),
+            "private_reply_choice": _private_reply_choice(
+                network_key, inbound, now, answered_privately
+            ),
         },
         status=status,
     )
 
 
-def _private_reply_choice(network: str, inbound: list[Any], now: Any) -> bool:
+def _private_reply_choice(
+    network: str, inbound: list[Any], now: Any, answered_privately: set[int]
+) -> bool:
     """Whether the reply box offers "Answer privately": the message answered (the newest
     from the person) is a Facebook or Instagram comment within Meta's 7 days, not yet
     answered privately."""
@@ -176,7 +188,7 @@ def _private_reply_choice(network: str, inbound: list[Any], now: Any) -> bool:
         latest.kind,
         latest.created_at,
         now,
-        already_sent=reply_actions.answered_privately(latest),
+        already_sent=latest.pk in answered_privately,
     )
 
 

@@ -113,3 +113,20 @@ def test_the_reply_box_offers_the_private_answer_only_within_the_window(
     assert "Answer privately in Messenger" in alice_client.get(url).content.decode()
     fresh.messages.update(created_at=timezone.now() - timedelta(days=8))
     assert "Answer privately in Messenger" not in alice_client.get(url).content.decode()
+
+
+def test_the_page_says_a_comment_was_answered_privately(
+    alice_client, membership, page_account, graph
+):
+    conversation = _comment(page_account, age=timedelta(days=1))
+    reply = do_reply(membership, conversation, "Privat.", private=True).reply
+    send_reply.call(reply.pk)
+    url = reverse(
+        "inbox_conversation",
+        kwargs={"workspace": conversation.workspace.slug, "conversation_id": conversation.pk},
+    )
+    alice_client.cookies["django_language"] = "en"
+    text = alice_client.get(url).content.decode()
+    assert "This comment was answered privately; Meta allows that once." in text
+    assert "Answer privately in Messenger" not in text
+    assert "is possible until" not in text
