@@ -132,6 +132,7 @@ def test_the_accounts_page_says_which_accounts_are_demo_connections(client, demo
     page = client.get(reverse("workspace_accounts", args=[northwind.slug])).content.decode()
     assert page.count("Demo connection — nothing is sent to") == len(KINDS)
     assert "Demo connection — nothing is sent to X" in page
+    assert page.count("access expires") == 2, "LinkedIn's and Threads' 60 days count down"
     morgenrot = workspaces["Morgenrot Kaffeerösterei"]
     german = client.get(
         reverse("workspace_accounts", args=[morgenrot.slug]), HTTP_ACCEPT_LANGUAGE="de"
