@@ -89,7 +89,10 @@ def test_the_window_closing_while_waiting_for_approval_fails_without_a_request(
     assert "7" in reply.error and graph.requests == []
 
 
-def test_a_missing_messaging_permission_is_named(membership, page_account, monkeypatch):
+def test_a_missing_messaging_permission_is_named(
+    alice_client, membership, page_account, monkeypatch
+):
+    alice_client.cookies["django_language"] = "en"
     fake = FakeMeta({f"POST /{PAGE}/messages": answer("error__permission_10_400.json")})
     monkeypatch.setitem(
         registry._instances, "facebook_page", fake.page(clock=lambda: datetime.now(UTC))
@@ -99,6 +102,14 @@ def test_a_missing_messaging_permission_is_named(membership, page_account, monke
     assert send_reply.call(reply.pk) == "failed"
     reply.refresh_from_db()
     assert "pages_messaging" in reply.error
+    # The failed answer is listed as a private one, with its reason.
+    page = alice_client.get(
+        reverse(
+            "inbox_conversation",
+            kwargs={"workspace": conversation.workspace.slug, "conversation_id": conversation.pk},
+        )
+    ).content.decode()
+    assert "(privately)" in page and "pages_messaging" in page
 
 
 def test_the_reply_box_offers_the_private_answer_only_within_the_window(
