@@ -2,8 +2,9 @@
 Facebook Pages: networks/catalog.py FETCH_MEDIA_BY_URL) is refused before it is scheduled
 when SITE_URL is not an address the internet can reach (media/public_urls.py holds the
 rule). Sending would fail anyway, hours later and unattended; now the person scheduling
-reads why, and what to do, at once. Text-only posts, and accounts posted by reminder (a
-person posts the files by hand), need no public address and are not refused.
+reads why, and what to do, at once. Text-only posts, accounts posted by reminder (a
+person posts the files by hand) and the demo's connections (their network answers in
+Townsquare itself and downloads nothing) need no public address and are not refused.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from townsquare.content.models import Post, Variant
 from townsquare.lib.errors import ActionError
 from townsquare.media.public_urls import NOT_PUBLIC_CODE, public_site_problem
 from townsquare.networks.catalog import FETCH_MEDIA_BY_URL
+from townsquare.networks.demo_transport import demo_account_ids
 from townsquare.networks.models import SocialAccount
 
 
@@ -31,6 +33,9 @@ def refuse_unreachable_media(post: Post, variants: Iterable[Variant]) -> None:
     if problem is None:
         return  # the usual case: no query
     accounts = [v.account for v in variants if fetches_media_by_url(v.account)]
+    if accounts:
+        demo = demo_account_ids(accounts)
+        accounts = [account for account in accounts if account.pk not in demo]
     if not accounts or not post.attachments.exists():
         return
     raise ActionError(

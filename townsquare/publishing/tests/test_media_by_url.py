@@ -214,3 +214,23 @@ def test_the_composer_shows_the_reason_and_keeps_the_post_unsaved(
     assert response.status_code in (200, 400)
     assert "SITE_URL" in html and "127.0.0.1" in html and "Instagram morgenrot.kaffee" in html
     assert not Post.objects.exists() and not Publication.objects.exists()
+
+
+def test_a_demo_connection_needs_no_public_address(settings, membership, workspace_a, picture):
+    """The demo's Instagram account downloads nothing (its network answers in Townsquare):
+    its picture posts are scheduled on a demo machine too, while a real one is refused."""
+    settings.SITE_URL = PRIVATE_SITE
+    demo = SocialAccount.objects.create(
+        workspace=workspace_a, network="instagram", handle="morgenrot.cafe"
+    )
+    store_credentials(demo, {"access_token": "demo-token", "extra": {"demo": True}})
+    [pub] = do_schedule_post(membership, post_to(membership, [demo], [picture]), None)
+    assert pub.status == "scheduled"
+    real = SocialAccount.objects.create(
+        workspace=workspace_a, network="instagram", handle="morgenrot.kaffee"
+    )
+    store_credentials(real, {"access_token": "real-token"})
+    with pytest.raises(ActionError) as refused:
+        do_schedule_post(membership, post_to(membership, [demo, real], [picture]), None)
+    assert "morgenrot.kaffee" in refused.value.message
+    assert "morgenrot.cafe" not in refused.value.message
