@@ -134,13 +134,19 @@ def accounts_without_public_media(accounts: Iterable[SocialAccount]) -> tuple[st
     """Why posts with pictures or videos to some of `accounts` would be refused now, and
     which ones: accounts on a network that downloads files (Instagram, Threads, Facebook)
     that Townsquare publishes to, or will once connected, while SITE_URL is not an address
-    the internet can reach. ("", []) when nothing stands in the way."""
+    the internet can reach. ("", []) when nothing stands in the way. The demo's connections
+    download nothing (their network answers inside Townsquare) and are never named."""
     problem = public_site_problem()
     if problem is None:
         return "", []
-    ids = [
-        account.pk
+    # Imported here: demo_transport reads credentials, which import this module's neighbours.
+    from townsquare.networks.demo_transport import demo_account_ids
+
+    candidates = [
+        account
         for account in accounts
         if account.network in FETCH_MEDIA_BY_URL and publishes_automatically(account.network)
     ]
+    demo = demo_account_ids(candidates)
+    ids = [account.pk for account in candidates if account.pk not in demo]
     return (problem, ids) if ids else ("", [])

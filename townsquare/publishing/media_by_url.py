@@ -22,8 +22,13 @@ from townsquare.networks.models import SocialAccount
 
 
 def fetches_media_by_url(account: SocialAccount) -> bool:
-    """Townsquare itself publishes for this account, on a network that downloads files."""
-    return account.network in FETCH_MEDIA_BY_URL and account.publishes_automatically
+    """Townsquare itself publishes for this account, on a network that downloads files (a
+    demo connection's network answers inside Townsquare and downloads nothing)."""
+    return (
+        account.network in FETCH_MEDIA_BY_URL
+        and account.publishes_automatically
+        and not demo_account_ids([account])
+    )
 
 
 def refuse_unreachable_media(post: Post, variants: Iterable[Variant]) -> None:
@@ -33,9 +38,6 @@ def refuse_unreachable_media(post: Post, variants: Iterable[Variant]) -> None:
     if problem is None:
         return  # the usual case: no query
     accounts = [v.account for v in variants if fetches_media_by_url(v.account)]
-    if accounts:
-        demo = demo_account_ids(accounts)
-        accounts = [account for account in accounts if account.pk not in demo]
     if not accounts or not post.attachments.exists():
         return
     raise ActionError(

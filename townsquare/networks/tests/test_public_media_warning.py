@@ -88,3 +88,12 @@ def test_the_warning_is_in_german_for_a_german_reader(
         html = alice_client.get(reverse("workspace_accounts", args=[workspace_a.slug]))
     text = html.content.decode()
     assert "SITE_URL" in text and WARNING not in text and "Instagram" in text
+
+
+def test_a_demo_connection_is_not_warned_about(settings, workspace_a):
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    demo = SocialAccount.objects.create(workspace=workspace_a, network="instagram", handle="d")
+    store_credentials(demo, {"access_token": "demo-token", "extra": {"demo": True}})
+    real = SocialAccount.objects.create(workspace=workspace_a, network="instagram", handle="r")
+    problem, ids = accounts_without_public_media([demo, real])
+    assert problem and ids == [real.pk]
