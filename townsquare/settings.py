@@ -98,6 +98,9 @@ META_APP_ID = env_str(ENV, "META_APP_ID", "").strip()
 META_APP_SECRET = env_str(ENV, "META_APP_SECRET", "").strip()
 META_WEBHOOK_VERIFY_TOKEN = env_str(ENV, "META_WEBHOOK_VERIFY_TOKEN", "").strip()
 META_GRAPH_API_VERSION = env_str(ENV, "META_GRAPH_API_VERSION", "").strip()
+# On: connecting also asks for pages_messaging / instagram_manage_messages (optional), and
+# accounts that granted it may answer comments privately from the inbox. Needs App Review.
+META_PRIVATE_REPLIES = env_bool(ENV, "META_PRIVATE_REPLIES", False)
 if META_GRAPH_API_VERSION and not re.fullmatch(r"v[1-9][0-9]\.0", META_GRAPH_API_VERSION):
     # A typo would otherwise be ignored silently and the pinned version kept.
     raise ImproperlyConfigured(

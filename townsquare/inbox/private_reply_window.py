@@ -14,7 +14,9 @@ from datetime import datetime
 from django.utils.translation import gettext
 
 from townsquare.lib.local_time import in_zone
-from townsquare.networks.meta.payloads import PRIVATE_REPLY_WINDOW
+from townsquare.networks.credentials import read_credentials
+from townsquare.networks.meta.payloads import PRIVATE_REPLY_WINDOW, private_replies_permitted
+from townsquare.networks.models import SocialAccount
 
 # The networks whose comments may be answered privately (Messenger, Instagram Direct).
 PRIVATE_REPLY_NETWORKS = frozenset({"facebook_page", "instagram"})
@@ -38,11 +40,14 @@ def private_reply_line(
     zone: object,
     *,
     already_sent: bool = False,
+    permitted: bool = True,
 ) -> str:
     """The line shown under a comment: until when a private answer is possible, in the
     workspace's zone (`zone`: a workspace or a zone name), that only a public answer is
     left, or that the one private answer was sent (`already_sent`). "" for messages the
-    window does not concern."""
+    window does not concern. Not `permitted` (the account lacks Meta's messaging
+    permission, see private_replies_permitted): the line says the answer must be sent from
+    Facebook's own inbox, since the reply box offers none."""
     until = private_reply_until(network, kind, comment_time)
     if until is None:
         return ""
@@ -54,10 +59,26 @@ def private_reply_line(
         return gettext("This comment was answered privately; Meta allows that once.")
     when = in_zone(until, zone)
     if network == "instagram":
-        return gettext("A private answer in Instagram Direct is possible until %(time)s.") % {
+        line = gettext("A private answer in Instagram Direct is possible until %(time)s.") % {
             "time": when
         }
-    return gettext("A private answer in Messenger is possible until %(time)s.") % {"time": when}
+    else:
+        line = gettext("A private answer in Messenger is possible until %(time)s.") % {"time": when}
+    if permitted:
+        return line
+    return f"{line} " + gettext(
+        "Private answers are sent from Facebook's own inbox: this Townsquare's Meta app is "
+        "not allowed to send them."
+    )
+
+
+def account_may_answer_privately(account: SocialAccount) -> bool:
+    """The account was connected with Meta's messaging permission (META_PRIVATE_REPLIES on
+    and granted); without it every private answer would fail at Meta."""
+    if account.network not in PRIVATE_REPLY_NETWORKS:
+        return False
+    extra = read_credentials(account).get("extra") or {}
+    return isinstance(extra, dict) and private_replies_permitted(extra)
 
 
 def private_reply_refusal(

@@ -34,7 +34,11 @@ from townsquare.inbox.models import (
     Priority,
     ReplyStatus,
 )
-from townsquare.inbox.private_reply_window import private_reply_line, private_reply_refusal
+from townsquare.inbox.private_reply_window import (
+    account_may_answer_privately,
+    private_reply_line,
+    private_reply_refusal,
+)
 from townsquare.inbox.routing import ROUTING_FAILED
 from townsquare.inbox.rule_words import explained_matches
 from townsquare.inbox.saved_reply_actions import fill
@@ -101,6 +105,7 @@ def _page(
     network_key = conversation.account.network
     now = timezone.now()
     answered_privately = reply_actions.privately_answered_ids(conversation)
+    permitted = account_may_answer_privately(conversation.account)
     items = [
         {
             "message": m,
@@ -114,6 +119,7 @@ def _page(
                 now,
                 zone.key,
                 already_sent=m.pk in answered_privately,
+                permitted=permitted,
             ),
         }
         for m in thread
@@ -166,9 +172,8 @@ def _page(
             "can_reply": has_perm(membership.role, Perm.REPLY_INBOX),
             "can_approve": can_approve,
             "zone": zone.key,
-            "private_reply_choice": _private_reply_choice(
-                network_key, inbound, now, answered_privately
-            ),
+            "private_reply_choice": permitted
+            and _private_reply_choice(network_key, inbound, now, answered_privately),
         },
         status=status,
     )
@@ -179,7 +184,8 @@ def _private_reply_choice(
 ) -> bool:
     """Whether the reply box offers "Answer privately": the message answered (the newest
     from the person) is a Facebook or Instagram comment within Meta's 7 days, not yet
-    answered privately."""
+    answered privately. Only asked for accounts holding Meta's messaging permission
+    (account_may_answer_privately): for the others the line under the comment says why."""
     if not inbound:
         return False
     latest = max(inbound, key=lambda m: (m.created_at, m.pk))

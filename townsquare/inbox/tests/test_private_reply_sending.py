@@ -15,6 +15,7 @@ from townsquare.inbox.tests.inbox_world import make_conversation
 from townsquare.lib.errors import ActionError
 from townsquare.networks import registry
 from townsquare.networks.credentials import store_credentials
+from townsquare.networks.meta.payloads import PRIVATE_REPLY_EXTRA
 from townsquare.networks.meta.tests.fake_meta import PAGE, FakeMeta, answer
 from townsquare.networks.models import SocialAccount
 
@@ -33,15 +34,21 @@ def graph(monkeypatch):
     return fake
 
 
-@pytest.fixture
-def page_account(workspace_a):
+def _page_account(workspace, **facts):
     account = SocialAccount.objects.create(
-        workspace=workspace_a, network="facebook_page", handle="Kaffee Alpha"
+        workspace=workspace, network="facebook_page", handle="Kaffee Alpha"
     )
     store_credentials(
-        account, {"access_token": "EAApage1", "expires_at": None, "extra": {"page_id": PAGE}}
+        account,
+        {"access_token": "EAApage1", "expires_at": None, "extra": {"page_id": PAGE, **facts}},
     )
     return account
+
+
+@pytest.fixture
+def page_account(workspace_a):
+    """A Page connected with pages_messaging granted (META_PRIVATE_REPLIES on)."""
+    return _page_account(workspace_a, **{PRIVATE_REPLY_EXTRA: "granted"})
 
 
 def _comment(account, *, age):
@@ -141,3 +148,23 @@ def test_the_page_says_a_comment_was_answered_privately(
     assert "This comment was answered privately; Meta allows that once." in text
     assert "Answer privately in Messenger" not in text
     assert "is possible until" not in text
+
+
+def test_without_the_messaging_permission_nothing_private_is_offered(
+    alice_client, workspace_a, graph
+):
+    # Connected while META_PRIVATE_REPLIES was off: Meta was never asked for pages_messaging.
+    conversation = _comment(_page_account(workspace_a), age=timedelta(days=2))
+    url = reverse(
+        "inbox_conversation",
+        kwargs={"workspace": conversation.workspace.slug, "conversation_id": conversation.pk},
+    )
+    alice_client.cookies["django_language"] = "en"
+    text = alice_client.get(url).content.decode()
+    assert "Answer privately in Messenger" not in text
+    assert "A private answer in Messenger is possible until" in text
+    assert "Private answers are sent from Facebook&#x27;s own inbox" in text
+    alice_client.cookies["django_language"] = "de"
+    german = alice_client.get(url).content.decode()
+    assert "Privat im Messenger antworten" not in german
+    assert "Private Antworten werden in Facebooks eigenem Posteingang gesendet" in german

@@ -58,6 +58,36 @@ def test_instagram_names_direct_and_speaks_german():
     )
 
 
+def test_without_the_messaging_permission_the_line_says_where_to_answer_privately():
+    later = COMMENT_AT + timedelta(days=1)
+    with translation.override("en"):
+        line = private_reply_line(
+            "facebook_page", "comment", COMMENT_AT, later, "UTC", permitted=False
+        )
+    assert line == (
+        "A private answer in Messenger is possible until 8 Dec 2026, 22:30 (UTC). Private "
+        "answers are sent from Facebook's own inbox: this Townsquare's Meta app is not allowed "
+        "to send them."
+    )
+    with translation.override("de"):
+        german = private_reply_line(
+            "instagram", "comment", COMMENT_AT, later, "UTC", permitted=False
+        )
+    assert german.startswith("Eine private Antwort in Instagram Direct ist bis")
+    assert "Private Antworten werden in Facebooks eigenem Posteingang gesendet" in german
+    # Over is over, whether permitted or not.
+    with translation.override("en"):
+        over = private_reply_line(
+            "facebook_page",
+            "comment",
+            COMMENT_AT,
+            COMMENT_AT + timedelta(days=8),
+            "UTC",
+            permitted=False,
+        )
+    assert over.startswith("The 7 days for a private answer are over")
+
+
 def test_after_seven_days_only_a_public_answer_is_left():
     after = COMMENT_AT + timedelta(days=7, seconds=1)
     with translation.override("en"):

@@ -15,6 +15,9 @@ Reconnecting keeps the account: it is found by its Page or Instagram id, else it
 While the installation receives webhooks (META_WEBHOOK_VERIFY_TOKEN), the sign-in also asks
 for pages_manage_metadata and subscribes each Page to the app, so that comments arrive at
 /webhooks/meta/ at once; without that permission they are polled, as always.
+While META_PRIVATE_REPLIES is on, it also asks for the messaging permission of the kind
+connected (pages_messaging, instagram_manage_messages), optional as well: each account
+records whether it was granted, and only those are offered a private answer in the inbox.
 """
 
 from __future__ import annotations
@@ -42,6 +45,10 @@ logger = logging.getLogger(__name__)
 NETWORKS = ("facebook_page", "instagram")
 SESSION_KEY = "meta_oauth_pending"
 NAME = "Meta"
+# Asked for when the installation wants them, never required: connecting works without them.
+OPTIONAL_SCOPES = frozenset(payloads.WEBHOOK_SCOPES) | frozenset(
+    payloads.PRIVATE_REPLY_PERMISSION.values()
+)
 MAX_ACCOUNTS_PER_SIGN_IN = 20
 
 
@@ -99,7 +106,7 @@ def do_finish_meta_connect(
         with transaction.atomic():
             accounts = [
                 connecting.save_connected(
-                    callback.membership, callback.pending, _connected(network, entry)
+                    callback.membership, callback.pending, _connected(network, entry, granted)
                 )
                 for entry in found
             ]
@@ -145,7 +152,7 @@ def _ask_meta(
 ) -> tuple[list[dict[str, str]], frozenset[str]]:
     with connecting.asking(NAME, slug):
         tokens, granted = client.sign_in(app, code)
-        required = tuple(s for s in app.scopes if s not in payloads.WEBHOOK_SCOPES)
+        required = tuple(s for s in app.scopes if s not in OPTIONAL_SCOPES)
         _check_permissions(granted, required, slug)
         pages = client.managed_pages(tokens.access_token)
     if chosen:
@@ -198,7 +205,13 @@ def _check_permissions(granted: frozenset[str], wanted: tuple[str, ...], slug: s
         )
 
 
-def _connected(network: str, page: dict[str, str]) -> ConnectedAccount:
+def _connected(network: str, page: dict[str, str], granted: frozenset[str]) -> ConnectedAccount:
+    # Whether this account may answer comments privately (META_PRIVATE_REPLIES): read from
+    # the permissions Meta reports granted (GET /me/permissions), so a reconnect without it
+    # takes it away again.
+    facts: dict[str, str] = {}
+    if payloads.PRIVATE_REPLY_PERMISSION[network] in granted:
+        facts[payloads.PRIVATE_REPLY_EXTRA] = "granted"
     if network == "instagram":
         return ConnectedAccount(
             network=network,
@@ -207,7 +220,7 @@ def _connected(network: str, page: dict[str, str]) -> ConnectedAccount:
             id_key="ig_user_id",
             network_id=page["ig_user_id"],
             access_token=page["access_token"],
-            extra={"page_id": page["page_id"]},
+            extra={"page_id": page["page_id"], **facts},
         )
     # A Page token from a long-lived user token has no expiry: no countdown to show, and
     # no refresh token (ConnectedAccount's defaults).
@@ -218,4 +231,5 @@ def _connected(network: str, page: dict[str, str]) -> ConnectedAccount:
         id_key="page_id",
         network_id=page["page_id"],
         access_token=page["access_token"],
+        extra=facts,
     )

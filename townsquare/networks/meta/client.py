@@ -289,6 +289,8 @@ def configured_app(
     scopes = payloads.INSTAGRAM_SCOPES if network == "instagram" else payloads.PAGE_SCOPES
     if getattr(settings, "META_WEBHOOK_VERIFY_TOKEN", ""):
         scopes += payloads.WEBHOOK_SCOPES
+    if getattr(settings, "META_PRIVATE_REPLIES", False):
+        scopes += (payloads.PRIVATE_REPLY_PERMISSION[network],)
     return OAuthApp(
         authorize_url=payloads.authorize_url(chosen),
         token_url=payloads.token_url(chosen),

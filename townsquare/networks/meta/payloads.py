@@ -554,6 +554,14 @@ PRIVATE_REPLY_PERMISSION: Mapping[str, str] = {
     "facebook_page": "pages_messaging",
     "instagram": "instagram_manage_messages",
 }
+# Asked for too while META_PRIVATE_REPLIES is on (optional, like WEBHOOK_SCOPES); whether the
+# person granted it is kept in the account's credentials `extra` under this key ("granted"),
+# and only such accounts are offered a private answer in the inbox.
+PRIVATE_REPLY_EXTRA = "private_replies"
+
+
+def private_replies_permitted(extra: Mapping[str, Any]) -> bool:
+    return str(extra.get(PRIVATE_REPLY_EXTRA, "")) == "granted"
 
 
 def private_reply_body(comment_id: str, text: str) -> dict[str, Any]:
