@@ -66,7 +66,11 @@ def private_reply_line(
         line = gettext("A private answer in Messenger is possible until %(time)s.") % {"time": when}
     if permitted:
         return line
-    return f"{line} " + gettext(
+    return f"{line} {not_permitted_text()}"
+
+
+def not_permitted_text() -> str:
+    return gettext(
         "Private answers are sent from Facebook's own inbox: this Townsquare's Meta app is "
         "not allowed to send them."
     )

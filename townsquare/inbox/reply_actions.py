@@ -34,7 +34,11 @@ from townsquare.inbox.models import (
     ReplyStatus,
     Viewing,
 )
-from townsquare.inbox.private_reply_window import private_reply_refusal
+from townsquare.inbox.private_reply_window import (
+    account_may_answer_privately,
+    not_permitted_text,
+    private_reply_refusal,
+)
 from townsquare.inbox.register import mark_informed
 from townsquare.inbox.sla import mark_responded
 from townsquare.lib.errors import ActionError
@@ -243,6 +247,10 @@ def do_reply(
             timezone.now(),
             already_sent=answered_privately(message),
         )
+        if not refusal and not account_may_answer_privately(conversation.account):
+            # The page offers no private answer then; the API is told why instead of the
+            # answer failing at Meta.
+            refusal = not_permitted_text()
         if refusal:
             raise ActionError(refusal, code="private_reply_refused", status=422)
     problems = reply_problems(conversation, text)

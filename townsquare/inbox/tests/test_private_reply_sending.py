@@ -168,3 +168,16 @@ def test_without_the_messaging_permission_nothing_private_is_offered(
     german = alice_client.get(url).content.decode()
     assert "Privat im Messenger antworten" not in german
     assert "Private Antworten werden in Facebooks eigenem Posteingang gesendet" in german
+
+
+def test_without_the_messaging_permission_a_private_answer_is_refused_before_it_is_stored(
+    membership, workspace_a, graph
+):
+    """Through the API too: nothing is stored and nothing goes to Meta."""
+    conversation = _comment(_page_account(workspace_a), age=timedelta(days=2))
+    with pytest.raises(ActionError) as refused:
+        do_reply(membership, conversation, "Privat.", private=True)
+    assert refused.value.code == "private_reply_refused"
+    assert "not allowed to send them" in refused.value.message
+    assert not Reply.objects.filter(conversation=conversation).exists()
+    assert graph.requests == []
