@@ -65,6 +65,14 @@ NETWORK_CODES: dict[str, Promise] = {
         "The network fetches the post's files from Townsquare's public address, and this "
         "installation has none the internet can reach (SITE_URL)."
     ),
+    # Private answers to Facebook and Instagram comments (meta/private_replies.py).
+    "private_reply_kind": _(
+        "Only a comment on Facebook or Instagram can be answered privately; answer "
+        "publicly instead."
+    ),
+    "private_reply_closed": _(
+        "The 7 days for a private answer are over; only a public answer is possible."
+    ),
 }
 # Codes of Townsquare itself: the stored text was written in the workspace's language and
 # may carry figures (how late, how many attempts) or the rules that were broken.
