@@ -58,6 +58,9 @@ def at_risk(publications: QuerySet[Publication], now: datetime | None = None) ->
     """The scheduled publications among `publications` whose account would make them fail."""
     now = now or timezone.now()
     facts: dict[int, ConnectionFacts] = {}
+    # Whether the account's network downloads files: asked once per account (it may read
+    # the account's stored login to tell a demo connection).
+    downloads: dict[int, bool] = {}
     found: list[AtRisk] = []
     # Posts to networks without a connector, or to X accounts never connected, are posted
     # by hand: no login to fail.
@@ -72,8 +75,11 @@ def at_risk(publications: QuerySet[Publication], now: datetime | None = None) ->
             facts[pub.account_id] = connection_facts(pub.account)
         assert pub.due_at is not None
         code = problem_for_post(facts[pub.account_id], pub.due_at, now)
-        if code is None and pub.post_id in media_posts and fetches_media_by_url(pub.account):
-            code = NOT_PUBLIC_CODE
+        if code is None and pub.post_id in media_posts:
+            if pub.account_id not in downloads:
+                downloads[pub.account_id] = fetches_media_by_url(pub.account)
+            if downloads[pub.account_id]:
+                code = NOT_PUBLIC_CODE
         if code is not None:
             found.append(AtRisk(pub, code))
     return found
