@@ -117,6 +117,13 @@ def start_django() -> None:
     call_command("migrate", verbosity=0)
 
 
+def load_as_served() -> None:
+    """Townsquare loaded as the web server loads it (townsquare/wsgi.py: every view imported,
+    then what lives as long as the process frozen out of the garbage collector's full
+    passes, runtime/heap.py), so that the figures are a server process's."""
+    import townsquare.wsgi  # noqa: F401
+
+
 def time_page(user: Any, path: str, requests: int, warm_up: int = 5) -> dict[str, Any]:
     """`path` requested `requests` times by `user` after a few warm-up requests: server time
     p50/p99/max, this process's CPU time per request (what the time would be on a machine
