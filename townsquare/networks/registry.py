@@ -34,9 +34,20 @@ PUBLISHERS: dict[str, str] = {
 # account stays by reminder, with its connect link, instead of failing every post for want
 # of a login. Connecting it makes it automatic; its posts still scheduled go out by themselves.
 # LinkedIn pages and profiles likewise: added by hand long before their connector; Facebook
-# Pages, Instagram accounts and Threads profiles too.
+# Pages, Instagram accounts and Threads profiles too. Bluesky, Mastodon and Matrix as well:
+# an account added without its login has nothing to post with, and is reminded instead.
 CONNECT_FIRST: frozenset[str] = frozenset(
-    {"facebook_page", "instagram", "linkedin_page", "linkedin_profile", "threads", "x"}
+    {
+        "bluesky",
+        "facebook_page",
+        "instagram",
+        "linkedin_page",
+        "linkedin_profile",
+        "mastodon",
+        "matrix_room",
+        "threads",
+        "x",
+    }
 )
 
 # Every key must be a network of the catalog, shown in forms or hidden (tests check this).

@@ -72,7 +72,7 @@ def test_the_demo_labels_accounts_that_publish_by_reminder(client, demo):
     assert page.count("by reminder") + page.count("per Erinnerung") >= 3  # IG, LinkedIn, Threads
 
 
-def test_the_demos_post_for_every_account_ends_waiting_for_a_person_where_there_is_no_connector(
+def test_the_demos_post_for_every_account_ends_waiting_for_a_person_where_it_has_no_login(
     demo,
 ):
     from datetime import timedelta
@@ -90,9 +90,10 @@ def test_the_demos_post_for_every_account_ends_waiting_for_a_person_where_there_
     when = timezone.now() + timedelta(days=6)
     by_hand = claim_due_reminders(now=when)
     automatic = [pub_id for pub_id, _token in claim_due(now=when)]
+    # The demo's accounts without a login (those of Bluesky and Matrix too) are reminded.
     assert set(
         Publication.objects.filter(pk__in=by_hand).values_list("account__network", flat=True)
-    ) == {"instagram", "linkedin_page", "threads"}
+    ) == {"bluesky", "instagram", "linkedin_page", "matrix_room", "threads"}
     assert not {"instagram", "linkedin_page", "threads"} & set(
         Publication.objects.filter(pk__in=automatic).values_list("account__network", flat=True)
     )
