@@ -13,8 +13,10 @@ connected again (networks/oauth2/refresh.py). Renewed tokens are stored at once
 X has no idempotency key. A post whose answer was lost is looked for with `find_published`
 in the account's own timeline since the send began, by its text and the post it answers.
 
-The inbox reads `GET /2/users/{id}/mentions` since the newest mention seen (X's `since_id`);
-answers go into the thread as replies to the message. Counters come from `GET /2/users/me`
+The inbox reads `GET /2/users/{id}/mentions` since the newest mention seen (X's `since_id`),
+a few pages a poll; a span left unread by a poll is read by the next ones (`until_id`), so a
+burst of mentions is read late rather than lost. Answers go into the thread as replies to
+the message. Counters come from `GET /2/users/me`
 and the account's timeline, with the counters only the author sees for its last 30 days.
 
 Credentials: `access_token`, `refresh_token`, `expires_at`, `extra["user_id"]` (the account's
@@ -65,8 +67,9 @@ PAGE_SIZE = 100
 MAX_PAGES = 3
 # X's timelines take a moment to show a new post: before this, "not there" proves nothing.
 SETTLE = timedelta(seconds=30)
-# Mentions since the last poll, in pages of 100: the oldest beyond this many pages are not
-# read (each post read is paid for under X's pay-per-use plan; 300 requests per 15 minutes).
+# Mentions since the last poll, in pages of 100, this many pages a poll (each post read is
+# paid for under X's pay-per-use plan; 300 requests per 15 minutes): older ones wait for the
+# next poll.
 INBOX_PAGES = 5
 # The timeline read for counters: pages of 100, as far back as analytics asks.
 METRIC_PAGES = 5
@@ -309,21 +312,25 @@ class XPublisher:
     def fetch_inbox(
         self, creds: Credentials, cursor: str | None
     ) -> tuple[Sequence[InboxMessage], str | None]:
-        """Mentions of the account and replies to it newer than `cursor` (the newest post id
-        seen), oldest first. A first poll reads one page: the inbox starts now, not years
-        ago (and every post read is paid for)."""
+        """Mentions of the account and replies to it newer than `cursor`, oldest first. A
+        first poll reads one page: the inbox starts now, not years ago (and every post read
+        is paid for). X lists newest first: when more arrived than INBOX_PAGES pages, the
+        cursor keeps the span not read yet, and the next poll reads it before newer ones."""
         user_id = self._user_id(creds)
-        since = cursor if cursor and payloads.is_post_id(cursor) else ""
+        at = reading.MentionsCursor.parse(cursor)
         params: dict[str, Any] = {
             "max_results": PAGE_SIZE,
             "expansions": reading.MENTION_EXPANSIONS,
             "post.fields": reading.MENTION_POST_FIELDS,
             "user.fields": reading.MENTION_USER_FIELDS,
         }
+        since = at.gap_since if at.gap_until else at.newest
         if since:
             params["since_id"] = since
+        if at.gap_until:
+            params["until_id"] = at.gap_until
         found: dict[str, InboxMessage] = {}
-        newest = since
+        newest, oldest, next_token = at.newest, "", ""
         for _ in range(INBOX_PAGES if since else 1):
             page = self._call(
                 creds, "GET", f"/2/users/{user_id}/mentions", params=params, idempotent=True
@@ -332,10 +339,14 @@ class XPublisher:
             for message in messages:
                 found[message.network_message_id] = message
             newest = reading.newer_id(newest, page_newest)
+            oldest = reading.older_id(oldest, reading.oldest_of_page(page))
             if not next_token:
                 break
             params = {**params, "pagination_token": next_token}
         ordered = sorted(found.values(), key=lambda m: int(m.network_message_id))
+        if since and next_token and oldest:
+            # Pages left: what lies between `since` and the oldest read is read next time.
+            return ordered, str(reading.MentionsCursor(newest, since, oldest))
         return ordered, newest or cursor
 
     def reply(self, creds: Credentials, message: InboxMessage, text: str) -> PublishedResult:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -89,6 +90,49 @@ def mentions_of_page(
         str(newest) if isinstance(newest, str) and is_post_id(newest) else "",
         token if isinstance(token, str) else "",
     )
+
+
+@dataclass(frozen=True, slots=True)
+class MentionsCursor:
+    """Where the inbox's reading of mentions stands: the newest mention seen and, when more
+    arrived between two polls than one poll reads, the span still unread (mentions newer
+    than `gap_since` and older than `gap_until`), read by the next polls before anything
+    newer. Kept as text: "newest" or "newest/gap_since/gap_until"."""
+
+    newest: str = ""
+    gap_since: str = ""
+    gap_until: str = ""
+
+    @classmethod
+    def parse(cls, text: str | None) -> MentionsCursor:
+        """Anything else than the two forms is no cursor (a first poll)."""
+        parts = (text or "").split("/")
+        if not all(is_post_id(part) for part in parts):
+            return cls()
+        if len(parts) == 1:
+            return cls(newest=parts[0])
+        if len(parts) == 3:
+            return cls(*parts)
+        return cls()
+
+    def __str__(self) -> str:
+        if self.gap_until:
+            return f"{self.newest}/{self.gap_since}/{self.gap_until}"
+        return self.newest
+
+
+def oldest_of_page(page: Mapping[str, Any]) -> str:
+    """The oldest id of a page of mentions (X's `meta.oldest_id`), "" when not given."""
+    meta = page.get("meta")
+    oldest = meta.get("oldest_id") if isinstance(meta, Mapping) else None
+    return oldest if isinstance(oldest, str) and is_post_id(oldest) else ""
+
+
+def older_id(first: str, second: str) -> str:
+    """The earlier of two post ids, "" counting as none."""
+    if not first or not second:
+        return first or second
+    return first if int(first) <= int(second) else second
 
 
 def inbox_message(

@@ -123,6 +123,78 @@ def test_a_later_poll_asks_since_the_cursor_and_follows_the_pages():
     assert cursor == "1301573587187331074"
 
 
+def mentions_page(ids: list[str], next_token: str = "") -> dict:
+    """A page of mentions as X lists them (newest first), from the captured answer's shape."""
+    first = captured("users_mentions__ok_200.json")["body"]
+    author = first["data"][0]["author_id"]  # someone else than the account
+    meta = {"result_count": len(ids), "newest_id": ids[0], "oldest_id": ids[-1]}
+    if next_token:
+        meta["next_token"] = next_token
+    return {
+        "data": [
+            {
+                "id": post_id,
+                "text": f"@kaffeehaus hallo {post_id}",
+                "author_id": author,
+                "conversation_id": post_id,
+                "created_at": "2026-12-07T10:00:00.000Z",
+            }
+            for post_id in ids
+        ],
+        "includes": first["includes"],
+        "meta": meta,
+    }
+
+
+def test_a_burst_of_mentions_beyond_one_polls_pages_is_read_by_the_next_poll_not_lost(
+    monkeypatch,
+):
+    from townsquare.networks.x import connector
+
+    monkeypatch.setattr(connector, "INBOX_PAGES", 2)
+    since = "1301573587187331000"
+    newest_pages = [
+        answer("users_mentions__ok_200.json", body=mentions_page(["1301573587187331090"], "t1")),
+        answer("users_mentions__ok_200.json", body=mentions_page(["1301573587187331080"], "t2")),
+    ]
+    fake = FakeX(routes={MENTIONS: newest_pages})
+    first_read, cursor = fake.connector().fetch_inbox(creds(), since)
+
+    assert fake.invalid == []
+    assert [m.network_message_id for m in first_read] == [
+        "1301573587187331080",
+        "1301573587187331090",
+    ]
+    # Two pages read, a third one waiting: the span below the oldest read stays to be read.
+    assert cursor == f"1301573587187331090/{since}/1301573587187331080"
+
+    older_pages = [
+        answer("users_mentions__ok_200.json", body=mentions_page(["1301573587187331070"], "t3")),
+        answer("users_mentions__ok_200.json", body=mentions_page(["1301573587187331060"])),
+    ]
+    fake = FakeX(routes={MENTIONS: older_pages})
+    second_read, cursor = fake.connector().fetch_inbox(creds(), cursor)
+
+    assert fake.invalid == []
+    sent = [r.url.params for r in fake.sent(MENTIONS)]
+    assert [(p["since_id"], p["until_id"]) for p in sent] == [(since, "1301573587187331080")] * 2
+    assert [m.network_message_id for m in second_read] == [
+        "1301573587187331060",
+        "1301573587187331070",
+    ]
+    # The span is read: the next poll asks for what is newer than the newest seen.
+    assert cursor == "1301573587187331090"
+    fake = FakeX(routes={MENTIONS: answer("users_mentions__ok_200.json", body={"meta": {}})})
+    fake.connector().fetch_inbox(creds(), cursor)
+    params = fake.sent(MENTIONS)[0].url.params
+    assert params["since_id"] == "1301573587187331090" and "until_id" not in params
+
+
+@pytest.mark.parametrize("cursor", ["", "abc", "1/2", "1/2/3/4", "12/ab/34"])
+def test_a_cursor_of_no_known_form_is_a_first_poll(cursor):
+    assert reading.MentionsCursor.parse(cursor) == reading.MentionsCursor()
+
+
 def test_an_empty_poll_keeps_the_cursor():
     empty = {"meta": {"result_count": 0}}
     fake = FakeX(routes={MENTIONS: answer("users_mentions__ok_200.json", body=empty)})
