@@ -44,6 +44,7 @@ from townsquare.inbox.sla import mark_responded
 from townsquare.lib.errors import ActionError
 from townsquare.networks.base import InboxMessage, InboxSource, Reauth, Rejected, RetryLater
 from townsquare.networks.credentials import credentials_for
+from townsquare.networks.demo_transport import published_address
 from townsquare.networks.registry import UnknownNetwork, get_publisher
 from townsquare.notifications.notify import notify
 from townsquare.workspaces.access import require
@@ -492,7 +493,7 @@ def send_reply(reply_id: int) -> str:
                     "answer that did arrive is found, not sent twice."
                 ),
             )
-    return _sent(reply, result)
+    return _sent(reply, result, published_address(creds, result.network_post_id, result.url))
 
 
 def _send_privately(connector: InboxSource, creds: Any, reply: Reply) -> Any:
@@ -530,7 +531,9 @@ def _failed(reply: Reply, error: str) -> str:
     return "failed"
 
 
-def _sent(reply: Reply, result: Any) -> str:
+def _sent(reply: Reply, result: Any, url: str) -> str:
+    """The answer stored as sent, at `url` (a demo connection's answer keeps a demo address:
+    the network's own address that its connector builds leads nowhere)."""
     conversation = reply.conversation
     now = timezone.now()
     with transaction.atomic():
@@ -544,7 +547,7 @@ def _sent(reply: Reply, result: Any) -> str:
                 "workspace": conversation.workspace,
                 "conversation": conversation,
                 "in_reply_to_id": reply.in_reply_to.network_message_id,
-                "url": result.url[:1000],
+                "url": url[:1000],
                 "kind": MessageKind.OUTBOUND,
                 "author_handle": conversation.account.handle,
                 "author_name": conversation.account.display_name,

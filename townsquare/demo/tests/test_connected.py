@@ -138,3 +138,31 @@ def test_the_accounts_page_says_which_accounts_are_demo_connections(client, demo
         reverse("workspace_accounts", args=[morgenrot.slug]), HTTP_ACCEPT_LANGUAGE="de"
     ).content.decode()
     assert german.count("Demo-Verbindung — an ") == len(KINDS)
+
+
+def test_an_answer_from_a_demo_account_keeps_a_demo_address_and_says_so(client, demo):
+    from townsquare.inbox.models import Reply
+    from townsquare.inbox.reply_actions import do_reply, send_reply
+    from townsquare.inbox.tests.inbox_world import make_conversation
+
+    user, workspaces = demo
+    morgenrot = workspaces["Morgenrot Kaffeerösterei"]
+    account = _connected(morgenrot).get(network="x")
+    conversation = make_conversation(account, "Wo bleibt meine Bestellung?", handle="@lena")
+    # A mention as X numbers its posts.
+    conversation.messages.update(network_message_id="1860000000000000001")
+    owner = Membership.objects.get(workspace=morgenrot, user=user)
+
+    outcome = do_reply(owner, conversation, "Danke, wir kümmern uns!", confirmed=True)
+    assert send_reply.call(outcome.reply.pk) == "sent", Reply.objects.get(pk=outcome.reply.pk).error
+
+    sent = Reply.objects.get(pk=outcome.reply.pk).sent_message
+    # The connector builds an x.com address for the answer; nothing is there.
+    assert is_demo_address(sent.url), sent.url
+    client.force_login(user)
+    page = client.get(
+        reverse("inbox_conversation", args=[morgenrot.slug, conversation.pk]),
+        HTTP_ACCEPT_LANGUAGE="de",
+    ).content.decode()
+    assert "Demo-Verbindung — nichts wurde gesendet" in page
+    assert sent.url not in page
