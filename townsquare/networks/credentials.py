@@ -32,7 +32,9 @@ def store_credentials(account: SocialAccount, values: dict[str, Any]) -> None:
     if not values.get("refresh_token") and current.get("refresh_token"):
         values = {**values, "refresh_token": current["refresh_token"]}
     account.credentials_encrypted = key_ring().encrypt(json.dumps(values))
-    account.save(update_fields=["credentials_encrypted"])
+    # The network id kept beside them is read again from the new ones when next needed.
+    account.network_account_id = ""
+    account.save(update_fields=["credentials_encrypted", "network_account_id"])
 
 
 def read_credentials(account: SocialAccount) -> dict[str, Any]:

@@ -39,6 +39,11 @@ class SocialAccount(models.Model):
     )
     reported_limits = models.JSONField(default=dict, blank=True)
     credentials_encrypted = models.TextField(blank=True)
+    # The account's own id on its network where something arriving from the network names it
+    # (a Meta webhook delivery names the Page or Instagram account): found by an index
+    # instead of reading every account's credentials. Read from the credentials on first
+    # need, and forgotten whenever they are replaced (networks/credentials.py).
+    network_account_id = models.CharField(max_length=64, blank=True, default="")
     connected_at = models.DateTimeField(null=True, blank=True)
     last_success_at = models.DateTimeField(null=True, blank=True)
     token_expires_at = models.DateTimeField(null=True, blank=True)
@@ -60,6 +65,9 @@ class SocialAccount(models.Model):
                 condition=models.Q(removed_at__isnull=True),
                 name="one_account_per_handle",
             )
+        ]
+        indexes = [
+            models.Index(fields=["network", "network_account_id"], name="account_by_network_id")
         ]
 
     def __str__(self) -> str:

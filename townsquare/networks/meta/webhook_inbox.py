@@ -9,9 +9,9 @@ take too long, and would then deliver the same comments again).
 Messages are stored with `ingest_store.store_messages`, the path the polling inbox uses: the
 account's cursor row serialises writers and the unique (account, network message id) holds,
 so a comment that arrives by webhook and again by poll, or twice by webhook, is stored once.
-An account is found by the Page or Instagram id kept in its encrypted credentials (the
-handle may be a name that changes); a Page connected in two workspaces gets the message in
-both, because both connected it.
+An account is found by the Page or Instagram id from its credentials (the handle may be a
+name that changes), kept beside them in the indexed `network_account_id`; a Page connected in
+two workspaces gets the message in both, because both connected it.
 """
 
 from __future__ import annotations
@@ -74,31 +74,43 @@ def message_from_json(data: dict[str, Any]) -> WebhookMessage:
 
 
 def connected_accounts(network: str, wanted: Iterable[str]) -> dict[str, list[SocialAccount]]:
-    """The connected, not removed accounts of `network` for each wanted network id."""
+    """The connected, not removed accounts of `network` for each wanted network id: by the
+    indexed `network_account_id`, and for accounts that have none yet (connected before it
+    was kept, or since their credentials were replaced) from their credentials, once."""
     key = ID_KEYS.get(network)
     ids = set(wanted)
     found: dict[str, list[SocialAccount]] = defaultdict(list)
     if key is None or not ids:
         return found
-    candidates = (
+    connected = (
         SocialAccount.objects.filter(network=network, removed_at__isnull=True)
         .exclude(credentials_encrypted="")
         .select_related("workspace")
         .order_by("pk")
     )
-    for account in candidates:
-        try:
-            extra = read_credentials(account).get("extra")
-        except (SecretsUnavailable, ValueError) as error:
-            # One account whose secrets cannot be read must not stop the others' delivery.
-            logger.warning(
-                "meta webhook: credentials of account %s unreadable: %r", account.pk, error
-            )
-            continue
-        network_id = str(extra.get(key) or "") if isinstance(extra, dict) else ""
-        if network_id in ids:
+    for account in connected.filter(network_account_id__in=ids):
+        found[account.network_account_id].append(account)
+    for account in connected.filter(network_account_id=""):
+        network_id = _network_id_of(account, key)
+        if network_id and network_id in ids:
             found[network_id].append(account)
     return found
+
+
+def _network_id_of(account: SocialAccount, key: str) -> str:
+    """The id under `key` in the account's credentials, kept in `network_account_id`."""
+    try:
+        extra = read_credentials(account).get("extra")
+    except (SecretsUnavailable, ValueError) as error:
+        # One account whose secrets cannot be read must not stop the others' delivery.
+        logger.warning("meta webhook: credentials of account %s unreadable: %r", account.pk, error)
+        return ""
+    network_id = str(extra.get(key) or "")[:64] if isinstance(extra, dict) else ""
+    if network_id:
+        SocialAccount.objects.filter(pk=account.pk, network_account_id="").update(
+            network_account_id=network_id
+        )
+    return network_id
 
 
 def store_delivery(items: list[WebhookMessage]) -> dict[str, int]:

@@ -244,3 +244,36 @@ def test_a_comment_polled_before_is_not_stored_again_by_webhook(post, workspace_
     assert len(store_messages(account, polled).stored) == 1
     assert post(raw_body(PAGE_DELIVERY)).status_code == 200
     assert Message.objects.filter(account=account).count() == 3
+
+
+def test_an_accounts_page_id_is_read_from_its_credentials_once_then_found_by_index(
+    post, workspace_a, monkeypatch
+):
+    from townsquare.networks.meta import webhook_inbox
+
+    account = connected(workspace_a, page_id=PAGE)
+    assert SocialAccount.objects.get(pk=account.pk).network_account_id == ""
+    assert post(raw_body(PAGE_DELIVERY)).status_code == 200
+    assert SocialAccount.objects.get(pk=account.pk).network_account_id == PAGE
+
+    def no_reading(_account):
+        raise AssertionError("credentials read again for a delivery")
+
+    # A later delivery finds the account without decrypting any credentials.
+    monkeypatch.setattr(webhook_inbox, "read_credentials", no_reading)
+    Message.objects.all().delete()
+    assert post(raw_body(PAGE_DELIVERY)).status_code == 200
+    assert Message.objects.filter(account=account).count() == 3
+
+
+def test_new_credentials_make_the_kept_page_id_be_read_again(post, workspace_a):
+    account = connected(workspace_a, page_id="555000111222333")
+    assert post(raw_body(PAGE_DELIVERY)).status_code == 200
+    kept = SocialAccount.objects.get(pk=account.pk)
+    assert kept.network_account_id == "555000111222333"
+    assert not Message.objects.exists()
+    # Connected again, now for the Page the delivery names: the old id is not trusted.
+    store_credentials(kept, {"access_token": "new", "extra": {"page_id": PAGE}})
+    assert SocialAccount.objects.get(pk=account.pk).network_account_id == ""
+    assert post(raw_body(PAGE_DELIVERY)).status_code == 200
+    assert Message.objects.filter(account=account).count() == 3
