@@ -48,6 +48,9 @@ from townsquare.networks.threads.client import ThreadsClient, configured_app, co
 POLL_WAITS_S = (2.0, 5.0, 15.0, 30.0, 60.0, 60.0, 60.0)
 # A new post takes a moment to be listed: before this, "not there" proves nothing.
 SETTLE = timedelta(seconds=30)
+# Threads counts the 250 posts a day over a rolling 24 hours: with none left, the post is
+# tried again this much later.
+QUOTA_WAIT_SECONDS = 3600
 CLOCK_SLACK = timedelta(minutes=2)
 PAGE_SIZE = 25
 MAX_PAGES = 3
@@ -124,7 +127,9 @@ class ThreadsPublisher(ThreadsClient):
         errors = [p for p in self.validate(variant, rules_for("threads")) if p.is_error]
         if errors:
             raise Rejected(errors[0].message_en, code=errors[0].code)
-        urls = [self._media_url(item) for item in variant.media]  # before any container
+        # Every address checked before any request (the quota's too).
+        urls = [payloads.public_media_url(self._media_url(item)) for item in variant.media]
+        self._check_quota(creds, len(variant.parts))
         reply_to = variant.reply_to_id
         ids: list[str] = []
         for index, text in enumerate(variant.parts):
@@ -218,6 +223,25 @@ class ThreadsPublisher(ThreadsClient):
         except NetworkError:
             return "", self._now()
         return payloads.permalink(data), payloads.timestamp(data) or self._now()
+
+    def _check_quota(self, creds: Credentials, posts: int) -> None:
+        """Threads' own count of the profile's posts in the last 24 hours, which also counts
+        those another app published: with no room left, nothing is sent and the post waits
+        an hour (the scheduler pauses the account meanwhile). A quota that cannot be read
+        does not hold the post back; Threads' own refusal would still come."""
+        try:
+            found = self.publishing_quota(creds)
+        except NetworkError:
+            return
+        if found is None:
+            return
+        used, total = found
+        if used + posts > total:
+            raise RetryLater(
+                f"Threads' limit of {total} posts in 24 hours is reached for this profile "
+                f"({used} published, counting other apps'); trying again in an hour.",
+                after=QUOTA_WAIT_SECONDS,
+            )
 
     def publishing_quota(self, creds: Credentials) -> tuple[int, int] | None:
         """(posts published in the last 24 hours, the limit) from

@@ -328,3 +328,31 @@ def test_publishing_quota(th):
         "publishing_limit__ok_200.json", body={"data": []}
     )
     assert th.connector().publishing_quota(creds()) is None
+
+
+QUOTA = f"GET {V}/{USER}/threads_publishing_limit"
+
+
+def test_a_profile_with_threads_daily_limit_used_up_sends_nothing_and_waits(th):
+    # 250 of 250 used, some of them by another app: Townsquare's own count would not know.
+    th.routes[QUOTA] = answer(
+        "publishing_limit__ok_200.json",
+        body={"data": [{"quota_usage": 250, "config": {"quota_total": 250}}]},
+    )
+    with pytest.raises(RetryLater) as caught:
+        th.connector().publish(creds(), variant("Noch ein Beitrag"), "k-quota")
+    assert caught.value.after == 3600
+    assert "250" in caught.value.message
+    assert th.sent(CREATE) == [] and th.sent(PUBLISH) == []
+
+
+def test_a_profile_with_room_left_publishes_after_reading_its_quota(th):
+    th.routes[QUOTA] = answer("publishing_limit__ok_200.json")  # 4 of 250
+    th.connector().publish(creds(), variant("Guten Morgen"), "k-room")
+    assert len(th.sent(QUOTA)) == 1 and len(th.sent(PUBLISH)) == 1
+
+
+def test_a_quota_threads_does_not_report_does_not_hold_the_post_back(th):
+    th.routes[QUOTA] = answer("error__server_500.json")
+    th.connector().publish(creds(), variant("Guten Abend"), "k-unknown")
+    assert len(th.sent(PUBLISH)) == 1
