@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
 from townsquare.analytics.models import AccountSnapshot, CollectionState, PostSnapshot, TrackedPost
 from townsquare.content.models import Post
 from townsquare.inbox.models import Contact, Conversation, Message, Reply
+from townsquare.lib.local_time import zone_of
 from townsquare.networks.models import SocialAccount
 from townsquare.planning.models import Campaign, Pillar
 from townsquare.publishing.models import Publication
@@ -64,6 +66,9 @@ def _tracked(
 
 def make_history(workspace, author) -> History:
     now = timezone.now()
+    # Days are the workspace's local days, as the dashboards count them: in the hour before
+    # midnight UTC, Berlin's today is already tomorrow.
+    today = timezone.localtime(now, ZoneInfo(zone_of(workspace))).date()
     masto = SocialAccount.objects.create(
         workspace=workspace, network="mastodon", handle="@kaffee@example.social"
     )
@@ -76,7 +81,7 @@ def make_history(workspace, author) -> History:
             AccountSnapshot.objects.create(
                 workspace=workspace,
                 account=account,
-                day=(now - timedelta(days=days_ago)).date(),
+                day=today - timedelta(days=days_ago),
                 taken_at=now - timedelta(days=days_ago),
                 followers=base + 60 - days_ago,
                 following=10,
@@ -85,8 +90,8 @@ def make_history(workspace, author) -> History:
     campaign = Campaign.objects.create(
         workspace=workspace,
         name="Herbstaktion",
-        starts_on=(now - timedelta(days=30)).date(),
-        ends_on=(now + timedelta(days=30)).date(),
+        starts_on=today - timedelta(days=30),
+        ends_on=today + timedelta(days=30),
     )
     pillar = Pillar.objects.create(workspace=workspace, name="Rezepte", target_share=30)
     post = Post.objects.create(

@@ -5,21 +5,28 @@ from __future__ import annotations
 
 import html
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from townsquare.analytics.kpis.periods import Period
 from townsquare.analytics.report import build_report, top_topics
 from townsquare.analytics.report_pdf import FetchRefused, _refuse, report_html
 from townsquare.analytics.tests.dashboard_fixtures import make_history
 from townsquare.inbox.models import FeedbackItem, FeedbackTopic
+from townsquare.lib.local_time import zone_of
 from townsquare.workspaces.models import Membership
 
 
 def text_of(page: str) -> str:
     return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
+
+
+def local_day(moment, workspace):
+    """The workspace's local day of a moment (periods are local days)."""
+    return timezone.localtime(moment, ZoneInfo(zone_of(workspace))).date()
 
 
 @pytest.fixture
@@ -55,7 +62,7 @@ def test_the_report_holds_the_figures_the_plan_and_the_topics(membership, histor
         category="complaint",
         created_at=history.tracked_masto.published_at,
     )
-    today = history.tracked_masto.published_at.date()
+    today = local_day(history.tracked_masto.published_at, membership.workspace)
     period = Period(today.replace(day=1), today)
     content = build_report(membership, period)
 
@@ -71,7 +78,7 @@ def test_the_report_holds_the_figures_the_plan_and_the_topics(membership, histor
 
 
 def test_the_report_speaks_german(membership, history):
-    today = history.tracked_masto.published_at.date()
+    today = local_day(history.tracked_masto.published_at, membership.workspace)
     with translation.override("de"):
         content = build_report(membership, Period(today.replace(day=1), today))
         page = text_of(report_html(membership.workspace, content, "Dieser Monat"))
@@ -90,7 +97,7 @@ def test_topics_count_only_items_of_the_period_and_of_the_workspace(
         FeedbackItem.objects.create(
             workspace=topic.workspace, topic=topic, category="question", created_at=when
         )
-    period = Period(when.date(), when.date())
+    period = Period(local_day(when, membership.workspace), local_day(when, membership.workspace))
     assert [(row.title, row.items) for row in top_topics(membership, period)] == [("Mine", 2)]
     earlier = Period(
         period.start.replace(year=period.start.year - 1),

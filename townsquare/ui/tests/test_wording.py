@@ -88,9 +88,10 @@ def test_never_connected_by_reminder_and_revoked_accounts_are_told_apart(german,
         for handle in ("@neu", "@hand", "@bisher", "@alt@social.example")
         if handle in row
     }
-    assert (
-        "Noch nicht verbunden: Verbinden Sie es, um automatisch zu veröffentlichen" in rows["@neu"]
-    )
+    # Bluesky has a connector, but an account added without its login has nothing to post
+    # with: reminded about until it is connected, never labelled automatic.
+    assert "Nie verbunden: per Erinnerung, bis Sie es verbinden" in rows["@neu"]
+    assert "automatisch" not in rows["@neu"].split("Nie verbunden")[0]
     assert "Zugriff entzogen" not in rows["@neu"]
     assert "Veröffentlicht per Erinnerung" in rows["@hand"]
     # X has a connector: an X account added by hand is reminded about until it is connected.
