@@ -13,6 +13,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext
 
+from townsquare.lib.crypto import SecretsUnavailable
 from townsquare.lib.local_time import in_zone
 from townsquare.networks.credentials import read_credentials
 from townsquare.networks.meta.payloads import PRIVATE_REPLY_WINDOW, private_replies_permitted
@@ -81,7 +82,12 @@ def account_may_answer_privately(account: SocialAccount) -> bool:
     and granted); without it every private answer would fail at Meta."""
     if account.network not in PRIVATE_REPLY_NETWORKS:
         return False
-    extra = read_credentials(account).get("extra") or {}
+    try:
+        extra = read_credentials(account).get("extra") or {}
+    except (SecretsUnavailable, ValueError):
+        # A login that cannot be read sends nothing: the conversation still opens, with
+        # no private answer offered (the accounts page asks for the account to reconnect).
+        return False
     return isinstance(extra, dict) and private_replies_permitted(extra)
 
 

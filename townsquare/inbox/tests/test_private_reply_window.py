@@ -149,3 +149,15 @@ def test_the_page_says_nothing_of_it_on_other_networks(alice_client, workspace_a
     conversation = _comment_on(workspace_a, "mastodon", age=timedelta(days=2))
     text = _page(alice_client, conversation, "en")
     assert "private answer" not in text
+
+
+@pytest.mark.django_db
+def test_a_conversation_whose_account_login_cannot_be_read_still_opens(alice_client, workspace_a):
+    conversation = _comment_on(workspace_a, "facebook_page", age=timedelta(days=2))
+    # Written with a key this installation no longer has.
+    SocialAccount.objects.filter(pk=conversation.account_id).update(
+        credentials_encrypted="gAAAAABnot-a-token-of-any-configured-key"
+    )
+    text = _page(alice_client, conversation, "en")
+    assert "A private answer in Messenger is possible until" in text
+    assert "Private answers are sent from Facebook" in text  # nothing private offered

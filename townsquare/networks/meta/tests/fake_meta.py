@@ -101,6 +101,22 @@ class FakeMeta(fake_network.FakeNetwork):
         return InstagramPublisher(transport=httpx.MockTransport(self), **self._kwargs(kwargs))
 
 
+def connect_flow(connections: int = 1) -> FakeMeta:
+    """A fake Graph API for `connections` sign-ins: the code and the long-lived token
+    exchanged, the permissions granted, the Pages listed (captured answers)."""
+    return FakeMeta(
+        {
+            "GET /oauth/access_token": [
+                answer("oauth_code__ok_200.json"),
+                answer("oauth_long_lived__ok_200.json"),
+            ]
+            * connections,
+            "GET /me/permissions": answer("permissions__ok_200.json"),
+            "GET /me/accounts": answer("accounts__ok_200.json"),
+        }
+    )
+
+
 def page_creds(**changes: Any) -> Credentials:
     values: dict[str, Any] = {
         "account_id": 1,

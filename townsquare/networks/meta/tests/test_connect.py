@@ -20,7 +20,7 @@ from townsquare.networks.meta.actions import (
     do_start_meta_connect,
 )
 from townsquare.networks.meta.client import GraphClient
-from townsquare.networks.meta.tests.fake_meta import IG, NOW, PAGE, FakeMeta, answer
+from townsquare.networks.meta.tests.fake_meta import IG, NOW, PAGE, answer, connect_flow
 from townsquare.networks.models import SocialAccount
 from townsquare.networks.oauth2.tokens import OAuthApp
 
@@ -43,16 +43,7 @@ def app(network: str = "facebook_page") -> OAuthApp:
 
 @pytest.fixture
 def meta():
-    fake = FakeMeta(
-        {
-            "GET /oauth/access_token": [
-                answer("oauth_code__ok_200.json"),
-                answer("oauth_long_lived__ok_200.json"),
-            ],
-            "GET /me/permissions": answer("permissions__ok_200.json"),
-            "GET /me/accounts": answer("accounts__ok_200.json"),
-        }
-    )
+    fake = connect_flow()
     yield fake
     assert fake.invalid == []
 

@@ -16,7 +16,7 @@ from townsquare.networks.credentials import credentials_for
 from townsquare.networks.meta import payloads
 from townsquare.networks.meta.actions import do_finish_meta_connect, do_start_meta_connect
 from townsquare.networks.meta.client import GraphClient
-from townsquare.networks.meta.tests.fake_meta import NOW, FakeMeta, answer
+from townsquare.networks.meta.tests.fake_meta import NOW, answer, connect_flow
 
 pytestmark = pytest.mark.django_db
 
@@ -34,16 +34,7 @@ def meta(settings):
     settings.META_APP_ID, settings.META_APP_SECRET = "1234567890123", "app-secret"
     settings.META_GRAPH_API_VERSION = ""
     settings.META_WEBHOOK_VERIFY_TOKEN = ""
-    fake = FakeMeta(
-        {
-            "GET /oauth/access_token": [
-                answer("oauth_code__ok_200.json"),
-                answer("oauth_long_lived__ok_200.json"),
-            ],
-            "GET /me/permissions": answer("permissions__ok_200.json"),
-            "GET /me/accounts": answer("accounts__ok_200.json"),
-        }
-    )
+    fake = connect_flow()
     yield fake
     assert fake.invalid == []
 

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from townsquare.networks.credentials import credentials_for
 from townsquare.networks.meta import payloads
-from townsquare.networks.meta.tests.fake_meta import IG, PAGE, FakeMeta, answer
+from townsquare.networks.meta.tests.fake_meta import IG, PAGE, answer, connect_flow
 from townsquare.networks.models import SocialAccount
 from townsquare.networks.registry import _instances, forget_publishers
 
@@ -38,17 +38,7 @@ def meta_app(settings):
 
 @pytest.fixture
 def meta(meta_app):
-    fake = FakeMeta(
-        {
-            "GET /oauth/access_token": [
-                answer("oauth_code__ok_200.json"),
-                answer("oauth_long_lived__ok_200.json"),
-            ]
-            * 3,
-            "GET /me/permissions": answer("permissions__ok_200.json"),
-            "GET /me/accounts": answer("accounts__ok_200.json"),
-        }
-    )
+    fake = connect_flow(3)
     forget_publishers()
     _instances["facebook_page"] = fake.page()
     _instances["instagram"] = fake.instagram()
